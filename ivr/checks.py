@@ -1,0 +1,271 @@
+"""Checks of a flow document beyond its shape: references, numbers, menus, dead ends.
+
+Each check adds :class:`~ivr.problems.Problem` values positioned at the place to edit.
+Errors keep a flow from going live; warnings are shown to the operator but do not.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator, Mapping
+
+from . import flow as rt
+from .model import Choice, FlowDocument, MenuNode, MessageNode, Text, TransferNode
+from .numbers import NumberError, near_miss, parse_number
+from .problems import Problem, did_you_mean, error, warning
+from .yaml_source import Path, SourceDocument
+
+NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*")
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+PHONE_KEYS = set("123456789")
+MAX_CHOICES = 5
+MIN_TIMEOUT = 5
+
+#: Placeholders that only the line's own messages may use, filled in by the line.
+MESSAGE_PLACEHOLDERS = {"keys": ("keys",), "no_answer": ("number",), "other_number": ("other_name",)}
+
+
+class _Checker:
+    def __init__(self, document: FlowDocument, source: SourceDocument) -> None:
+        self.doc = document
+        self.source = source
+        self.problems: list[Problem] = []
+
+    # -- reporting -------------------------------------------------------------------------
+    def error(self, path: Path, message: str, hint: str = "", *, key: bool = False, code: str = "") -> None:
+        at = self.source.position(path, key=key)
+        self.problems.append(error(at.line, at.column, message, hint, code))
+
+    def warning(self, path: Path, message: str, hint: str = "", *, key: bool = False, code: str = "") -> None:
+        at = self.source.position(path, key=key)
+        self.problems.append(warning(at.line, at.column, message, hint, code))
+
+    # -- the checks ------------------------------------------------------------------------
+    def run(self) -> list[Problem]:
+        self.check_names()
+        dialable = self.check_numbers()
+        self.check_line(dialable)
+        for name, node in self.doc.nodes.items():
+            path: Path = ("nodes", name)
+            if isinstance(node, MenuNode):
+                self.check_menu(path, node)
+            elif isinstance(node, MessageNode):
+                self.check_message(path, node)
+            elif isinstance(node, TransferNode):
+                self.check_transfer(path, node, dialable)
+        self.check_texts()
+        self.check_graph()
+        return self.problems
+
+    def check_names(self) -> None:
+        for section in ("numbers", "nodes"):
+            for name in getattr(self.doc, section):
+                if not NAME_PATTERN.fullmatch(name):
+                    self.error((section, name), f"{name!r} cannot be used as a name",
+                               "use letters, digits, '_' and '-', starting with a letter, e.g. main_menu",
+                               key=True, code="bad-name")
+
+    def check_numbers(self) -> set[str]:
+        """Check every number; return the names of those the line may dial."""
+        dialable = set()
+        for name, number in self.doc.numbers.items():
+            path: Path = ("numbers", name, "number")
+            try:
+                parsed = parse_number(number.number)
+            except NumberError as exc:
+                self.error(path, exc.message, exc.hint, code="bad-number")
+                continue
+            slip = near_miss(parsed)
+            if slip:
+                self.error(path, f"{number.number!r} looks like {slip} with a digit wrong, missing or extra",
+                           "copy the number again from its official source", code="number-typo")
+                continue
+            if any(len(group) > 5 for group in parsed.groups) and number.say is None:
+                self.warning(path, f"{number.number!r} is not grouped, so callers hear a long run of digits",
+                             "write it grouped as people say it, e.g. 0800 0121 700", code="ungrouped-number")
+            if parsed.dialable:
+                dialable.add(name)
+        return dialable
+
+    def check_line(self, dialable: set[str]) -> None:
+        line = self.doc.line
+        self.check_node_ref(("line", "start"), line.start)
+        if line.helpline not in self.doc.numbers:
+            self.error(("line", "helpline"), f"no number is called {line.helpline!r}",
+                       did_you_mean(line.helpline, self.doc.numbers) or "define it under 'numbers:'",
+                       code="unknown-number")
+        elif line.helpline not in dialable:
+            self.check_dialable(("line", "helpline"), line.helpline, dialable)
+        if line.timeout < MIN_TIMEOUT:
+            self.error(("line", "timeout"), f"a time-out of {line.timeout} s is too short for many callers",
+                       f"use at least {MIN_TIMEOUT} seconds; 10 is a good default", code="short-timeout")
+
+    def check_dialable(self, path: Path, name: str, dialable: set[str]) -> None:
+        if name in dialable or name not in self.doc.numbers:
+            return
+        written = self.doc.numbers[name].number
+        try:
+            parsed = parse_number(written)
+        except NumberError:
+            return  # already reported at the number itself
+        if not parsed.dialable:
+            kind = "an emergency number" if parsed.is_emergency else "a short number"
+            self.error(path, f"{name!r} ({written}) is {kind}: the line must never connect callers to it",
+                       f"tell callers to hang up and dial {parsed.digits} themselves, in a message, "
+                       "so their location and the Silent Solution come with the call", code="dial-short-number")
+
+    def check_node_ref(self, path: Path, target: str | None) -> None:
+        if target is None:
+            return
+        if target not in self.doc.nodes:
+            self.error(path, f"there is no node called {target!r}",
+                       did_you_mean(target, self.doc.nodes) or "add it under 'nodes:', or fix the name",
+                       code="unknown-node")
+
+    def check_menu(self, path: Path, menu: MenuNode) -> None:
+        choices_path = path + ("choices",)
+        if not menu.choices:
+            self.error(choices_path, "a menu needs at least one choice", code="no-choices")
+        if len(menu.choices) > MAX_CHOICES:
+            self.error(choices_path, f"{len(menu.choices)} choices is too many to remember",
+                       f"keep at most {MAX_CHOICES} (0, * and 8 are always there too); split into two menus",
+                       key=True, code="too-many-choices")
+        words_seen: dict[str, str] = {}
+        reserved_words = set(rt.WORDS_REPEAT + rt.WORDS_HELPLINE + rt.WORDS_SLOWER)
+        for key, choice in menu.choices.items():
+            key_path = choices_path + (key,)
+            if key in rt.RESERVED_KEYS:
+                self.error(key_path, f"key {key} is built in: it {rt.RESERVED_KEYS[key]} on every menu",
+                           "use one of the keys 1 to 7", key=True, code="reserved-key")
+            elif key not in PHONE_KEYS:
+                self.error(key_path, f"{key!r} is not a key on a phone's keypad",
+                           "use one of the keys 1 to 7", key=True, code="bad-key")
+            target = choice.go if isinstance(choice, Choice) else choice
+            target_path = key_path + ("go",) if isinstance(choice, Choice) else key_path
+            self.check_node_ref(target_path, target)
+            if isinstance(choice, Choice):
+                for i, word in enumerate(choice.words):
+                    normal = " ".join(word.lower().split())
+                    word_path = key_path + ("words", i)
+                    if not normal:
+                        self.error(word_path, "an empty word can never be said", code="empty-word")
+                    elif normal in reserved_words:
+                        self.error(word_path, f"{word!r} is built in on every menu",
+                                   "choose another word for this choice", code="reserved-word")
+                    elif normal in words_seen and words_seen[normal] != key:
+                        self.error(word_path, f"{word!r} is already a word for choice {words_seen[normal]}",
+                                   "each word may lead to only one choice", code="duplicate-word")
+                    words_seen.setdefault(normal, key)
+        if menu.timeout is not None and menu.timeout < MIN_TIMEOUT:
+            self.error(path + ("timeout",), f"a time-out of {menu.timeout} s is too short for many callers",
+                       f"use at least {MIN_TIMEOUT} seconds", code="short-timeout")
+
+    def check_message(self, path: Path, message: MessageNode) -> None:
+        if message.next is None:
+            self.error(path, f"dead end: after {path[-1]!r} the call would end without a way to help",
+                       "add 'next:' naming the node to go to, e.g. a menu that offers the helpline",
+                       key=True, code="dead-end")
+        self.check_node_ref(path + ("next",), message.next)
+
+    def check_transfer(self, path: Path, transfer: TransferNode, dialable: set[str]) -> None:
+        if transfer.to not in self.doc.numbers:
+            self.error(path + ("to",), f"no number is called {transfer.to!r}",
+                       did_you_mean(transfer.to, self.doc.numbers) or "define it under 'numbers:'",
+                       code="unknown-number")
+        else:
+            self.check_dialable(path + ("to",), transfer.to, dialable)
+        self.check_node_ref(path + ("if_no_answer",), transfer.if_no_answer)
+
+    # -- texts -----------------------------------------------------------------------------
+    def texts(self) -> Iterator[tuple[Path, Text, tuple[str, ...]]]:
+        """Every text of the flow, with the placeholders it may use besides number names."""
+        for name, number in self.doc.numbers.items():
+            yield ("numbers", name, "name"), number.name, ()
+            if number.say is not None:
+                yield ("numbers", name, "say"), number.say, ()
+        for field_name in type(self.doc.line.messages).model_fields:
+            value = getattr(self.doc.line.messages, field_name)
+            yield ("line", "messages", field_name), value, MESSAGE_PLACEHOLDERS.get(field_name, ())
+        for name, node in self.doc.nodes.items():
+            for field_name in ("say", "say_short"):
+                value = getattr(node, field_name, None)
+                if value is not None:
+                    yield ("nodes", name, field_name), value, ()
+
+    def check_texts(self) -> None:
+        language = self.doc.line.language
+        numbers = set(self.doc.numbers) | {"helpline"}
+        for path, text, extra in self.texts():
+            if isinstance(text, Mapping):
+                if language not in text:
+                    self.error(path, f"this text has no version in the line's language ({language})",
+                               f"add '{language}: ...' to it", code="missing-language")
+                items = [(path + (lang,), value) for lang, value in text.items()]
+            else:
+                items = [(path, text)]
+            for text_path, value in items:
+                if not value.strip():
+                    self.error(text_path, "this text is empty: callers would hear nothing",
+                               "write what callers should hear", code="empty-text")
+                for match in PLACEHOLDER.finditer(value):
+                    name = match.group(1).strip()
+                    if name in numbers or name in extra:
+                        continue
+                    self.error_in_text(text_path, match.start(), f"{{{name}}} names no number",
+                                       did_you_mean(name, numbers | set(extra))
+                                       or "a {name} in a text must name one of the flow's numbers")
+
+    def error_in_text(self, path: Path, offset: int, message: str, hint: str) -> None:
+        start = self.source.text_starts.get(path)
+        if start is None:
+            self.error(path, message, hint, code="unknown-placeholder")
+            return
+        self.problems.append(error(start.line, start.column + offset, message, hint, "unknown-placeholder"))
+
+    # -- the graph -------------------------------------------------------------------------
+    def successors(self, name: str) -> list[str]:
+        node = self.doc.nodes[name]
+        if isinstance(node, MenuNode):
+            return [c.go if isinstance(c, Choice) else c for c in node.choices.values()]
+        if isinstance(node, MessageNode):
+            return [node.next] if node.next else []
+        return [node.if_no_answer] if node.if_no_answer else []
+
+    def check_graph(self) -> None:
+        nodes = self.doc.nodes
+        start = self.doc.line.start
+        reachable: set[str] = set()
+        todo = [start] if start in nodes else []
+        while todo:
+            name = todo.pop()
+            if name in reachable:
+                continue
+            reachable.add(name)
+            todo.extend(n for n in self.successors(name) if n in nodes)
+        if start in nodes:
+            for name in nodes:
+                if name not in reachable:
+                    self.warning(("nodes", name), f"no caller can reach {name!r}",
+                                 "lead a menu choice or a 'next:' to it, or remove it", key=True,
+                                 code="unreachable")
+        # Messages that only lead to other messages, round in a circle, never let the
+        # caller choose or reach help.
+        reported: set[str] = set()
+        for name, node in nodes.items():
+            if not isinstance(node, MessageNode) or name in reported:
+                continue
+            seen = [name]
+            current = node.next
+            while current in nodes and isinstance(nodes[current], MessageNode) and current not in seen:
+                seen.append(current)
+                current = nodes[current].next
+            if current in seen:
+                loop = seen[seen.index(current):]
+                reported.update(loop)
+                self.error(("nodes", loop[0]), "these messages lead round in a circle with no way out: "
+                           + " -> ".join(loop + [loop[0]]),
+                           "let one of them lead to a menu or a transfer", key=True, code="message-loop")
+
+
+def check_document(document: FlowDocument, source: SourceDocument) -> list[Problem]:
+    return _Checker(document, source).run()

@@ -1,0 +1,135 @@
+"""The runtime model of a checked flow: the only thing the webhooks, the simulator and the
+picture read. Built by :func:`ivr.compile.compile_flow` from a document that passed every
+check; immutable, so one flow version can be shared by every request and cached against.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping, Union
+
+#: Keys every menu understands without the flow saying so.
+KEY_REPEAT = "*"
+KEY_HELPLINE = "0"
+KEY_SLOWER = "8"
+KEY_QUICK_EXIT = "9"
+RESERVED_KEYS = {
+    KEY_REPEAT: "repeats the menu",
+    KEY_HELPLINE: "connects to the helpline",
+    KEY_SLOWER: "switches to slower speech",
+    KEY_QUICK_EXIT: "ends the call at once (quick exit)",
+    "#": "ends typing on a phone",
+}
+#: Words every menu understands (English; per-language words come with languages).
+WORDS_REPEAT = ("repeat", "again", "say again", "what")
+WORDS_HELPLINE = ("helpline", "help", "adviser", "advisor", "person", "operator")
+WORDS_SLOWER = ("slower", "slow", "slowly")
+
+#: Names of nodes the line builds by itself start with an underscore.
+HELPLINE_NODE = "_helpline"
+
+
+@dataclass(frozen=True)
+class SpokenNumber:
+    """A number inside a text: said slowly, group by group, twice."""
+
+    groups: tuple[str, ...]  # the words of each group, e.g. ("oh eight hundred", ...)
+
+
+Segment = Union[str, SpokenNumber]
+
+
+@dataclass(frozen=True)
+class Speech:
+    """A text in one language, with its numbers ready to be said."""
+
+    segments: tuple[Segment, ...]
+
+    @property
+    def plain(self) -> str:
+        """The text as a person would read it (numbers once, groups separated by commas)."""
+        return "".join(s if isinstance(s, str) else ", ".join(s.groups) for s in self.segments)
+
+
+#: One :class:`Speech` per language code; the line's language is always present.
+Texts = Mapping[str, Speech]
+
+
+@dataclass(frozen=True)
+class DialTarget:
+    key: str  # its name in the flow's numbers
+    e164: str
+    name: Texts
+    spoken: Texts
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str
+    target: str
+    words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Menu:
+    name: str
+    prompt: Texts
+    short_prompt: Texts
+    choices: tuple[Choice, ...]
+    max_silence: int
+    max_invalid: int
+    timeout: int
+    kind: str = "menu"
+
+    def choice_for_key(self, key: str) -> Choice | None:
+        return next((c for c in self.choices if c.key == key), None)
+
+
+@dataclass(frozen=True)
+class Message:
+    name: str
+    prompt: Texts
+    next: str
+    kind: str = "message"
+
+
+@dataclass(frozen=True)
+class Transfer:
+    name: str
+    prompt: Texts | None
+    target: DialTarget
+    if_no_answer: str
+    ring_seconds: int
+    kind: str = "transfer"
+
+
+Node = Union[Menu, Message, Transfer]
+
+
+@dataclass(frozen=True)
+class Messages:
+    no_input: Texts
+    invalid: Texts
+    keys: Mapping[str, str]  # language -> template with {keys}, filled per menu
+    last_try: Texts
+    after_call: Texts
+
+
+@dataclass(frozen=True)
+class Flow:
+    name: str
+    version: str  # short hash of the file's content
+    language: str
+    voice: str
+    speech_timeout: int
+    start: str
+    helpline: DialTarget
+    messages: Messages
+    nodes: Mapping[str, Node] = field(default_factory=dict)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return (self.language,)
+
+    def node(self, name: str) -> Node | None:
+        return self.nodes.get(name)

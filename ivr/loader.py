@@ -1,0 +1,165 @@
+"""Loading a flow: text -> positioned data -> document model -> checks -> runtime flow.
+
+``load_flow_text`` never raises for anything an operator can write: it returns the
+runtime flow, or ``None`` with every problem found, each at its line and column.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any
+
+from pydantic import ValidationError
+
+from . import flow as rt
+from .checks import check_document
+from .compile import compile_flow
+from .model import NODE_TYPES, FlowDocument, known_field_names
+from .problems import Problem, did_you_mean, error, has_errors
+from .yaml_source import Path, SourceDocument, parse_yaml
+
+#: Flow files larger than this are refused before parsing.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    flow: rt.Flow | None
+    problems: list[Problem] = field(default_factory=list)
+    version: str = ""
+    #: False when the file could not be read at all (missing, unreadable, not UTF-8).
+    readable: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return self.flow is not None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+
+def flow_version(text: str) -> str:
+    """A short hash of the file's content: the same file is the same version everywhere."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+
+
+def _data_path(loc: tuple[Any, ...], data: Any) -> Path:
+    """Map a pydantic error location onto the document's data, dropping union/tag names."""
+    path: list[str | int] = []
+    current = data
+    for part in loc:
+        if isinstance(current, dict) and part in current:
+            path.append(part)
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            path.append(part)
+            current = current[part]
+    return tuple(path)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+_FIELDS = known_field_names()
+
+
+def _shape_problems(exc: ValidationError, source: SourceDocument) -> list[Problem]:
+    problems: dict[tuple[Path, str], Problem] = {}
+    for err in exc.errors():
+        kind = err["type"]
+        value = err.get("input")
+        # For "text or one text per language" and "name or {go: ...}" unions, keep the
+        # complaint about the branch whose shape the operator actually wrote.
+        if kind == "string_type" and isinstance(value, (dict, list)):
+            continue
+        if kind in ("dict_type", "model_type", "model_attributes_type") and isinstance(value, str):
+            continue
+        path = _data_path(err["loc"], source.data)
+        where = ".".join(str(p) for p in path) or "the file"
+        name = str(err["loc"][-1]) if err["loc"] else ""
+        key = False
+        hint = ""
+        if kind == "extra_forbidden":
+            message = f"unknown field {name!r}"
+            hint = did_you_mean(name, _FIELDS) or "remove it, or check the spelling"
+            key = True
+        elif kind == "missing":
+            message = f"{where} needs a {name!r} field"
+            key = True
+        elif value is None and kind.endswith("_type"):
+            message = f"{where} is empty"
+            hint = "write a value after the colon"
+            key = True
+        elif kind == "union_tag_not_found":
+            message = f"node {path[-1]!r} needs a 'type:' ({', '.join(NODE_TYPES)})"
+            key = True
+        elif kind == "union_tag_invalid":
+            tag = str(err.get("ctx", {}).get("tag", ""))
+            message = f"{tag!r} is not a kind of node"
+            hint = did_you_mean(tag, NODE_TYPES) or f"use one of: {', '.join(NODE_TYPES)}"
+            path = path + ("type",)
+        elif kind in ("int_parsing", "int_type", "int_from_float"):
+            message = f"{where} must be a whole number, not {_describe(value)}"
+        elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+            message = f"{where} is {value}: {err['msg'].lower()}"
+        elif kind in ("string_type", "dict_type", "model_type", "model_attributes_type", "list_type"):
+            wanted = {"string_type": "a text", "list_type": "a list", "dict_type": "a mapping of names to "
+                      "texts"}.get(kind, "a mapping of fields")
+            message = f"{where} must be {wanted}, not {_describe(value)}"
+        elif kind == "literal_error":
+            message = f"{where}: {err['msg']}"
+        else:
+            message = f"{where}: {err['msg']}"
+        at = source.position(path, key=key)
+        problems.setdefault((path, message), error(at.line, at.column, message, hint, code=kind))
+    return sorted(problems.values())
+
+
+def load_flow_text(text: str) -> LoadResult:
+    version = flow_version(text)
+    source, problems = parse_yaml(text)
+    if source is None:
+        return LoadResult(None, problems, version)
+    if not isinstance(source.data, dict):
+        return LoadResult(None, [error(1, 1, "a flow file is a mapping with 'line:', 'numbers:' and 'nodes:'",
+                                       code="not-a-mapping")], version)
+    try:
+        document = FlowDocument.model_validate(source.data)
+    except ValidationError as exc:
+        return LoadResult(None, _shape_problems(exc, source), version)
+    problems = sorted(check_document(document, source))
+    if has_errors(problems):
+        return LoadResult(None, problems, version)
+    return LoadResult(compile_flow(document, version), problems, version)
+
+
+def load_flow_file(path: str | FsPath) -> LoadResult:
+    """Read and load a flow file; a file that cannot be read is a problem, not an exception."""
+    path = FsPath(path)
+    try:
+        raw = path.read_bytes()[: MAX_FILE_BYTES + 1]
+        if len(raw) > MAX_FILE_BYTES:
+            return LoadResult(None, [error(1, 1, f"the file is larger than {MAX_FILE_BYTES // 1024 // 1024} MB",
+                                           code="too-big")], readable=False)
+        text = raw.decode("utf-8")
+    except FileNotFoundError:
+        return LoadResult(None, [error(1, 1, "the file does not exist", code="unreadable")], readable=False)
+    except OSError as exc:
+        return LoadResult(None, [error(1, 1, f"the file cannot be read: {exc.strerror}", code="unreadable")],
+                          readable=False)
+    except UnicodeDecodeError as exc:
+        return LoadResult(None, [error(1, 1, f"the file is not UTF-8 text (byte {exc.start})",
+                                       "save it as UTF-8 in your editor", code="encoding")], readable=False)
+    return load_flow_text(text.removeprefix("\ufeff"))

@@ -1,0 +1,147 @@
+"""The flow file's format, as pydantic models.
+
+This is the *document* model: what an operator may write in ``call_flows.yaml``
+and what each field means (the descriptions become the JSON Schema an editor
+shows). It is checked further by :mod:`ivr.checks` and turned into the runtime
+model of :mod:`ivr.flow`, which is all the webhooks ever read.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+#: A text for callers: plain text in the line's language, or one text per language
+#: (``{en-GB: ..., pl-PL: ...}``). ``{name}`` inside a text says the phone number called
+#: ``name`` slowly, grouped and twice; ``{helpline}`` is always the line's helpline.
+Text = Annotated[
+    Union[str, dict[str, str]],
+    Field(description="Text for callers, or one text per language code. {number_name} speaks a number."),
+]
+
+
+class _Strict(BaseModel):
+    """Unknown fields are errors: a misspelt field must never be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Retries(_Strict):
+    silence: int = Field(3, ge=1, le=10, description="Tries when the caller says and presses nothing, "
+                         "before the call goes to the helpline.")
+    invalid: int = Field(3, ge=1, le=10, description="Tries when the caller picks something that is not "
+                         "a choice, before the call goes to the helpline.")
+
+
+class Messages(_Strict):
+    """What the line says by itself at every menu. Each can be one text per language."""
+
+    no_input: Text = "Sorry, I did not hear a choice."
+    invalid: Text = "Sorry, that is not one of the choices."
+    keys: Text = Field(
+        "You can press {keys}. Press star to hear the choices again, or press 0 for the helpline.",
+        description="Said after the first mistake at a menu; {keys} lists the menu's keys.",
+    )
+    last_try: Text = "If I do not hear a choice, I will connect you to the helpline."
+    to_helpline: Text = Field(
+        "I will connect you to the Modern Slavery Helpline now. It is free and confidential. "
+        "If the call drops, the number is {helpline}.",
+        description="Said before every transfer to the helpline that the line makes by itself.",
+    )
+    no_answer: Text = Field(
+        "Sorry, nobody answered. The number is {number}. You can call it yourself at any time.",
+        description="Said when a transfer is busy, not answered or fails; {number} is that transfer's number.",
+    )
+    try_again: Text = "To try again, press 1."
+    other_number: Text = Field("To call {other_name} instead, press 2.",
+                               description="{other_name} is the other number offered after a failed transfer.")
+    after_call: Text = Field(
+        "Thank you for calling. If you need help again, the Modern Slavery Helpline number is {helpline}. Goodbye.",
+        description="Said if the caller is still on the line after a transfer ends.",
+    )
+
+
+class Line(_Strict):
+    """Settings for the whole line."""
+
+    name: str = Field(description="The line's name, for operators.")
+    start: str = Field(description="The node a call starts at.")
+    helpline: str = Field(description="The number (from 'numbers') that every failure, silence and 0 leads to.")
+    language: str = Field("en-GB", description="Language of the line's texts and of speech recognition.")
+    voice: str = Field("Polly.Amy", description="Twilio voice, e.g. Polly.Amy or Google.en-GB-Standard-A.")
+    timeout: int = Field(10, ge=1, le=60, description="Seconds to wait for a key before re-prompting.")
+    speech_timeout: int = Field(3, ge=1, le=10, description="Seconds of silence that end a spoken answer.")
+    retries: Retries = Field(default_factory=Retries)
+    messages: Messages = Field(default_factory=Messages)
+
+
+class Number(_Strict):
+    """A phone number, defined once and referred to by its name."""
+
+    number: str = Field(description="Grouped as people say it, e.g. 0800 0121 700.")
+    name: Text = Field(description="What callers hear it called, e.g. 'the Modern Slavery Helpline'.")
+    say: Text | None = Field(None, description="How to say the number, if not the digits as grouped.")
+
+
+class Choice(_Strict):
+    go: str = Field(description="The node this choice leads to.")
+    words: list[str] = Field(default_factory=list, description="Words a caller may say for this choice.")
+
+
+class MenuNode(_Strict):
+    """Says a prompt and waits for a key or a spoken word."""
+
+    type: Literal["menu"]
+    say: Text = Field(description="The full prompt, naming every choice.")
+    say_short: Text | None = Field(None, description="A shorter prompt for the second and later tries.")
+    choices: dict[str, Union[Choice, str]] = Field(
+        description="'key: node', or 'key: {go: node, words: [...]}'. 0 (helpline) and * (repeat) are built in."
+    )
+    retries: Retries | None = None
+    timeout: int | None = Field(None, ge=1, le=60)
+
+
+class MessageNode(_Strict):
+    """Says something, then goes on to the next node."""
+
+    type: Literal["message"]
+    say: Text
+    next: str | None = Field(None, description="Where the call goes after the message. Required.")
+
+
+class TransferNode(_Strict):
+    """Connects the caller to a number."""
+
+    type: Literal["transfer"]
+    to: str = Field(description="The number (from 'numbers') to connect to.")
+    say: Text | None = Field(None, description="Said before connecting.")
+    if_no_answer: str | None = Field(
+        None, description="Node for busy, no answer or failure. Default: say the number, offer to try again "
+        "or another number."
+    )
+    ring_seconds: int = Field(30, ge=5, le=120, description="How long to let it ring.")
+
+
+Node = Annotated[Union[MenuNode, MessageNode, TransferNode], Field(discriminator="type")]
+
+
+class FlowDocument(_Strict):
+    """A whole ``call_flows.yaml``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="Call flow")
+
+    line: Line
+    numbers: dict[str, Number]
+    nodes: dict[str, Node]
+
+
+NODE_TYPES = ("menu", "message", "transfer")
+
+
+def known_field_names() -> set[str]:
+    """Every field name of the format, for "did you mean" on a misspelt one."""
+    names: set[str] = set()
+    for model in (FlowDocument, Line, Retries, Messages, Number, Choice, MenuNode, MessageNode, TransferNode):
+        names.update(model.model_fields)
+    return names

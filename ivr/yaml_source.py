@@ -1,0 +1,182 @@
+"""Reading a flow file into plain data that remembers where every value was written.
+
+PyYAML's ``compose`` gives each node its start mark; walking the node tree
+ourselves (instead of ``safe_load``) lets us
+
+* point every later problem at the line and column an operator must edit,
+* refuse duplicate keys, which ``safe_load`` silently resolves to the last one,
+* keep every scalar as the text the operator wrote, so ``0800555111`` keeps its
+  leading zero and ``no`` stays a word: the flow model converts types itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .problems import Problem, error
+
+PathKey = str | int
+Path = tuple[PathKey, ...]
+
+#: Walking aliases can multiply a small file into a huge document ("billion laughs").
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int  # 1-based
+    column: int  # 1-based
+
+
+@dataclass
+class SourceDocument:
+    """The data of a flow file with the position of every key and value in it."""
+
+    data: Any
+    values: dict[Path, Position] = field(default_factory=dict)
+    keys: dict[Path, Position] = field(default_factory=dict)
+    #: For scalars written on one line: where their text starts (after any quote).
+    text_starts: dict[Path, Position] = field(default_factory=dict)
+
+    def position(self, path: Path, *, key: bool = False) -> Position:
+        """The closest known position to ``path``: its key, its value, or a parent's."""
+        path = tuple(path)
+        while True:
+            table = (self.keys, self.values) if key else (self.values, self.keys)
+            for positions in table:
+                if path in positions:
+                    return positions[path]
+            if not path:
+                return Position(1, 1)
+            path = path[:-1]
+
+
+def _position(mark: yaml.Mark) -> Position:
+    return Position(mark.line + 1, mark.column + 1)
+
+
+_SYNTAX_HINTS: tuple[tuple[str, str], ...] = (
+    ("'\\t'", "indent with spaces, never tabs"),
+    ("could not find expected ':'", "each setting is written 'name: value'; is a ':' missing here?"),
+    ("mapping values are not allowed", "put a text that contains ': ' in quotes, or check the indentation"),
+    ("expected alphabetic or numeric character", "a key or text starting with * must be in quotes, for example \"*\""),
+    ("but found '&'", "a text starting with & must be in quotes"),
+    ("did not find expected key", "check the indentation: items of the same list or mapping start in the same column"),
+    ("did not find expected '-'", "check the indentation of this list"),
+    ("found unexpected end of stream", "a quote is not closed"),
+    ("expected <block end>", "check the indentation: this line is out of line with the ones above it"),
+    ("found undefined alias", "a value starting with * must be in quotes"),
+)
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError) -> Problem:
+    message = exc.problem or str(exc)
+    mark = exc.problem_mark
+    # "could not find expected ':'" is reported on the line *after* the key that lacks it;
+    # the context mark points at the key itself, which is what the operator must fix.
+    if "could not find expected ':'" in message and exc.context_mark is not None:
+        mark = exc.context_mark
+    position = _position(mark) if mark is not None else Position(1, 1)
+    hint = next((h for needle, h in _SYNTAX_HINTS if needle in message), "")
+    return error(position.line, position.column, f"YAML syntax: {message}", hint, code="yaml-syntax")
+
+
+def _tab_problems(text: str) -> list[Problem]:
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            problems.append(
+                error(number, indent.index("\t") + 1, "tab used for indentation",
+                      "indent with spaces, never tabs (set your editor to insert spaces)", code="tab")
+            )
+    return problems
+
+
+class _Walker:
+    def __init__(self, document: SourceDocument) -> None:
+        self.document = document
+        self.problems: list[Problem] = []
+        self.count = 0
+
+    def walk(self, node: yaml.Node, path: Path, depth: int = 0) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES or depth > MAX_DEPTH:
+            raise _TooBig(_position(node.start_mark))
+        self.document.values[path] = _position(node.start_mark)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.walk(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _scalar(self, node: yaml.ScalarNode, path: Path) -> str | None:
+        if node.tag == "tag:yaml.org,2002:null" and node.style is None:
+            return None
+        if node.start_mark.line == node.end_mark.line and node.style in (None, "'", '"'):
+            offset = 0 if node.style is None else 1
+            self.document.text_starts[path] = Position(
+                node.start_mark.line + 1, node.start_mark.column + 1 + offset
+            )
+        return node.value
+
+    def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_seen: dict[str, Position] = {}
+        for key_node, value_node in node.value:
+            at = _position(key_node.start_mark)
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.append(error(at.line, at.column, "a key must be a plain name, not a list or mapping",
+                                           code="bad-key"))
+                continue
+            key = key_node.value
+            if key in first_seen:
+                first = first_seen[key]
+                self.problems.append(
+                    error(at.line, at.column, f"duplicate key {key!r} (first written at line {first.line})",
+                          "remove one of them: YAML would silently keep only the last", code="duplicate-key")
+                )
+                continue
+            first_seen[key] = at
+            self.document.keys[path + (key,)] = at
+            result[key] = self.walk(value_node, path + (key,), depth + 1)
+        return result
+
+
+class _TooBig(Exception):
+    def __init__(self, position: Position) -> None:
+        self.position = position
+
+
+def parse_yaml(text: str) -> tuple[SourceDocument | None, list[Problem]]:
+    """Parse flow text; return the positioned data, or ``None`` and the problems that stopped it."""
+    problems = _tab_problems(text)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        problem = _syntax_problem(exc)
+        if not any(p.line == problem.line for p in problems):
+            problems.append(problem)
+        return None, sorted(problems)
+    except yaml.YAMLError as exc:  # not positioned: rare (e.g. a reader error on bad bytes)
+        return None, problems + [error(1, 1, f"YAML: {exc}", code="yaml-syntax")]
+    if problems:
+        return None, problems
+    if root is None:
+        return None, [error(1, 1, "the flow file is empty",
+                            "a flow needs 'line:', 'numbers:' and 'nodes:' sections", code="empty")]
+    document = SourceDocument(data=None)
+    walker = _Walker(document)
+    try:
+        document.data = walker.walk(root, ())
+    except _TooBig as too_big:
+        return None, [error(too_big.position.line, too_big.position.column,
+                            "the file is too deeply nested or expands to too many values",
+                            "do not use YAML anchors and aliases (& and *) in a flow", code="too-big")]
+    if walker.problems:
+        return None, sorted(walker.problems)
+    return document, []
