@@ -105,6 +105,8 @@ class _Compiler:
         helpline = self.target(line.helpline)
         self.nodes[rt.HELPLINE_NODE] = self.transfer(rt.HELPLINE_NODE, line.helpline,
                                                      self.texts(messages.to_helpline), None, 30)
+        self.nodes[rt.AFTER_CALL_NODE] = rt.End(rt.AFTER_CALL_NODE, self.texts(messages.after_call))
+        self.nodes[rt.QUICK_EXIT_NODE] = rt.End(rt.QUICK_EXIT_NODE, None)
         keys = _as_languages(messages.keys, self.language)
         return rt.Flow(
             name=line.name,

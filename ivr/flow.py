@@ -27,6 +27,8 @@ WORDS_SLOWER = ("slower", "slow", "slowly")
 
 #: Names of nodes the line builds by itself start with an underscore.
 HELPLINE_NODE = "_helpline"
+AFTER_CALL_NODE = "_after_call"
+QUICK_EXIT_NODE = "_quick_exit"
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,17 @@ class Transfer:
     kind: str = "transfer"
 
 
-Node = Union[Menu, Message, Transfer]
+@dataclass(frozen=True)
+class End:
+    """The end of a call: only the line makes these (after a finished transfer, and the
+    quick exit). A flow file cannot hang up on a caller."""
+
+    name: str
+    prompt: Texts | None
+    kind: str = "end"
+
+
+Node = Union[Menu, Message, Transfer, End]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,65 @@
+"""The state of a call, carried in the action URLs of the TwiML the line returns.
+
+Twilio signs every request, URL included, so the state comes back exactly as the line
+wrote it; no server keeps anything about a call, and any worker can serve any request.
+Parsing is still defensive: a state that does not make sense becomes a safe one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Mapping
+from urllib.parse import urlencode
+
+MAX_COUNT = 50
+
+#: Why a menu is said again: these choose what is said before the prompt.
+EVENT_NONE = ""
+EVENT_SILENCE = "silence"
+EVENT_INVALID = "invalid"
+EVENTS = (EVENT_NONE, EVENT_SILENCE, EVENT_INVALID)
+
+
+@dataclass(frozen=True)
+class CallState:
+    node: str
+    language: str = ""
+    silences: int = 0  # silent tries so far at this menu
+    invalids: int = 0  # choices that were not choices so far at this menu
+    event: str = EVENT_NONE
+    slow: bool = False
+
+    def at(self, node: str) -> "CallState":
+        """The state on arriving at another node: the counts start again."""
+        return replace(self, node=node, silences=0, invalids=0, event=EVENT_NONE)
+
+    def query(self) -> str:
+        """The state as a query string, short and in a fixed order (the same state is the same URL)."""
+        fields: dict[str, str] = {"n": self.node}
+        if self.language:
+            fields["l"] = self.language
+        if self.silences:
+            fields["s"] = str(self.silences)
+        if self.invalids:
+            fields["i"] = str(self.invalids)
+        if self.event:
+            fields["e"] = self.event
+        if self.slow:
+            fields["slow"] = "1"
+        return urlencode(fields)
+
+    @classmethod
+    def from_query(cls, args: Mapping[str, str], *, default_node: str) -> "CallState":
+        def count(name: str) -> int:
+            value = args.get(name, "")
+            return min(int(value), MAX_COUNT) if value.isdigit() and len(value) < 4 else 0
+
+        event = args.get("e", "")
+        return cls(
+            node=args.get("n", "")[:200] or default_node,
+            language=args.get("l", "")[:20],
+            silences=count("s"),
+            invalids=count("i"),
+            event=event if event in EVENTS else EVENT_NONE,
+            slow=args.get("slow") == "1",
+        )
