@@ -1,0 +1,35 @@
+"""gunicorn settings for the line (see Procfile). Every log handler gets the filter that
+takes phone numbers out, the access log included (safety rule 2)."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Twilio gives up after 15 s; a request that takes longer is better cut so the
+# number's fallback URL answers.
+timeout = 14
+graceful_timeout = 10
+keepalive = 5
+accesslog = "-"
+errorlog = "-"
+# The access log never needs the query string's raw digits or the caller's address.
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact_numbers": {"()": "ivr.logs.RedactNumbers"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "access": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout",
+                   "filters": ["redact_numbers"], "formatter": "plain"},
+        "error": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr",
+                  "filters": ["redact_numbers"], "formatter": "plain"},
+    },
+    "loggers": {
+        "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+        "gunicorn.error": {"handlers": ["error"], "level": "INFO", "propagate": False},
+    },
+}

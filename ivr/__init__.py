@@ -1,0 +1,52 @@
+"""An accessible voice helpline for people affected by modern slavery, served to Twilio."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sys
+from typing import Any, Mapping
+
+from flask import Flask
+
+__all__ = ["create_app"]
+
+
+def create_app(config: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Flask:
+    """Build the line's Flask app.
+
+    Settings come from ``environ`` (the process environment by default), then from
+    ``config``, which tests use. Importing :mod:`ivr` does nothing; everything happens here.
+    """
+    from twilio.request_validator import RequestValidator
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from . import webhooks
+    from .config import Settings
+    from .logs import configure_logging, protect_all_handlers
+    from .store import FlowStore
+
+    settings = Settings.load(os.environ if environ is None else environ, config)
+    configure_logging(settings.log_level)
+    app = Flask(__name__, static_folder=None)
+    app.config.update(
+        MAX_CONTENT_LENGTH=settings.max_request_bytes,
+        MAX_FORM_MEMORY_SIZE=settings.max_request_bytes,
+        IVR_SETTINGS=settings,
+    )
+    if settings.trusted_proxies:
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)  # type: ignore
+    if settings.development:
+        message = "DEVELOPMENT MODE: not for callers."
+        if settings.generated_token:
+            message += f" Webhook signatures are checked with the made-up token {settings.auth_token}"
+        print(message, file=sys.stderr)
+    store = FlowStore(settings.flow_file, settings.reload_seconds)
+    log_secret = hashlib.sha256(b"ivr call id\0" + settings.auth_token.encode()).digest()
+    webhooks.init_app(app, webhooks.LineServices(store, RequestValidator(settings.auth_token),
+                                                 settings.public_url, log_secret))
+    protect_all_handlers()
+    logging.getLogger("ivr").debug("app created")
+    return app

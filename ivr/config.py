@@ -1,0 +1,89 @@
+"""The line's configuration: explicit, read once in the app factory, checked at start.
+
+Every setting is an environment variable (listed in the README) that a test or a
+caller of :func:`ivr.create_app` may override with a mapping of the same names.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+DEFAULTS: dict[str, Any] = {
+    "TWILIO_AUTH_TOKEN": "",
+    "IVR_FLOW_FILE": "call_flows.yaml",
+    "IVR_PUBLIC_URL": "",
+    "IVR_TRUSTED_PROXIES": 0,
+    "IVR_DEV": False,
+    "IVR_RELOAD_SECONDS": 2.0,
+    "IVR_LOG_LEVEL": "INFO",
+    "IVR_MAX_REQUEST_BYTES": 64 * 1024,
+}
+
+
+class ConfigError(RuntimeError):
+    """The line cannot start as configured; the message says what to set."""
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _number(name: str, value: Any, kind: type) -> Any:
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name}={value!r} is not a number; set it to a number, e.g. {kind(DEFAULTS[name])}") \
+            from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    auth_token: str
+    flow_file: str
+    public_url: str
+    trusted_proxies: int
+    development: bool
+    reload_seconds: float
+    log_level: str
+    max_request_bytes: int
+    #: True when the token was made up at start (development mode without a token).
+    generated_token: bool = False
+
+    @classmethod
+    def load(cls, environ: Mapping[str, str], overrides: Mapping[str, Any] | None = None) -> "Settings":
+        values = dict(DEFAULTS)
+        values.update({k: v for k, v in environ.items() if k in DEFAULTS and v != ""})
+        values.update({k: v for k, v in (overrides or {}).items() if k in DEFAULTS})
+        development = _flag(values["IVR_DEV"])
+        token = str(values["TWILIO_AUTH_TOKEN"] or "")
+        generated = False
+        if not token:
+            if not development:
+                raise ConfigError(
+                    "TWILIO_AUTH_TOKEN is not set, so the line cannot check that requests come from Twilio. "
+                    "Set it to your Twilio account's auth token, or start in local development mode with IVR_DEV=1 "
+                    "(ivr serve --dev)."
+                )
+            token = secrets.token_hex(16)
+            generated = True
+        public_url = str(values["IVR_PUBLIC_URL"] or "").rstrip("/")
+        if public_url and not public_url.startswith(("https://", "http://")):
+            raise ConfigError(f"IVR_PUBLIC_URL={public_url!r} must start with https:// (the URL Twilio calls)")
+        proxies = _number("IVR_TRUSTED_PROXIES", values["IVR_TRUSTED_PROXIES"], int)
+        if proxies < 0:
+            raise ConfigError("IVR_TRUSTED_PROXIES must be 0 (no proxy) or the number of proxies in front")
+        return cls(
+            auth_token=token,
+            flow_file=str(values["IVR_FLOW_FILE"]),
+            public_url=public_url,
+            trusted_proxies=proxies,
+            development=development,
+            reload_seconds=_number("IVR_RELOAD_SECONDS", values["IVR_RELOAD_SECONDS"], float),
+            log_level=str(values["IVR_LOG_LEVEL"]).upper(),
+            max_request_bytes=_number("IVR_MAX_REQUEST_BYTES", values["IVR_MAX_REQUEST_BYTES"], int),
+            generated_token=generated,
+        )
