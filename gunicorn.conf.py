@@ -23,10 +23,18 @@ logconfig_dict = {
     "filters": {"redact_numbers": {"()": "ivr.logs.RedactNumbers"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
-        "access": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout",
-                   "filters": ["redact_numbers"], "formatter": "plain"},
-        "error": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr",
-                  "filters": ["redact_numbers"], "formatter": "plain"},
+        "access": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["redact_numbers"],
+            "formatter": "plain",
+        },
+        "error": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "filters": ["redact_numbers"],
+            "formatter": "plain",
+        },
     },
     "loggers": {
         "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},

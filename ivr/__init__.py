@@ -6,7 +6,8 @@ import hashlib
 import logging
 import os
 import sys
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask
 
@@ -45,8 +46,9 @@ def create_app(config: Mapping[str, Any] | None = None, environ: Mapping[str, st
         print(message, file=sys.stderr)
     store = FlowStore(settings.flow_file, settings.reload_seconds)
     log_secret = hashlib.sha256(b"ivr call id\0" + settings.auth_token.encode()).digest()
-    webhooks.init_app(app, webhooks.LineServices(store, RequestValidator(settings.auth_token),
-                                                 settings.public_url, log_secret))
+    webhooks.init_app(
+        app, webhooks.LineServices(store, RequestValidator(settings.auth_token), settings.public_url, log_secret)
+    )
     protect_all_handlers()
     logging.getLogger("ivr").debug("app created")
     return app

@@ -9,10 +9,11 @@ the tests, so what they show is what a phone would get.
 
 from __future__ import annotations
 
+import copy
 import secrets
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 from urllib.parse import urljoin
 
 from twilio.request_validator import RequestValidator
@@ -45,8 +46,15 @@ class _Waiting:
 
 
 class SimulatedCall:
-    def __init__(self, transport: Transport, base_url: str, auth_token: str, *,
-                 caller: str = "+447700900123", called: str = "+441234567890") -> None:
+    def __init__(
+        self,
+        transport: Transport,
+        base_url: str,
+        auth_token: str,
+        *,
+        caller: str = "+447700900123",
+        called: str = "+441234567890",
+    ) -> None:
         self.transport = transport
         self.base_url = base_url.rstrip("/")
         self.validator = RequestValidator(auth_token)
@@ -92,10 +100,17 @@ class SimulatedCall:
         self.ended = True
         self.waiting = None
 
+    def fork(self) -> SimulatedCall:
+        """An identical call at the same point, to try another answer (the line keeps no state)."""
+        twin = copy.copy(self)
+        twin.heard = list(self.heard)
+        twin.requests = list(self.requests)
+        return twin
+
     # -- where the call is -----------------------------------------------------------------
     @property
     def waiting_for(self) -> str:
-        """"gather" (keys or speech), "dial" (a transfer is ringing) or "" (the call is over)."""
+        """ "gather" (keys or speech), "dial" (a transfer is ringing) or "" (the call is over)."""
         return "" if self.ended or self.waiting is None else self.waiting.kind
 
     @property
@@ -121,9 +136,17 @@ class SimulatedCall:
 
     def _params(self, extra: dict[str, str]) -> dict[str, str]:
         params = {
-            "CallSid": self.call_sid, "AccountSid": "AC" + "0" * 32, "From": self.caller, "To": self.called,
-            "Caller": self.caller, "Called": self.called, "CallStatus": "in-progress", "Direction": "inbound",
-            "ApiVersion": "2010-04-01", "FromCountry": "GB", "ToCountry": "GB",
+            "CallSid": self.call_sid,
+            "AccountSid": "AC" + "0" * 32,
+            "From": self.caller,
+            "To": self.called,
+            "Caller": self.caller,
+            "Called": self.called,
+            "CallStatus": "in-progress",
+            "Direction": "inbound",
+            "ApiVersion": "2010-04-01",
+            "FromCountry": "GB",
+            "ToCountry": "GB",
         }
         params.update(extra)
         return params
@@ -162,13 +185,13 @@ class SimulatedCall:
                         self.heard.append(Heard("say", _text(child), dict(child.attrib)))
                     elif child.tag == "Play":
                         self.heard.append(Heard("play", (child.text or "").strip(), dict(child.attrib)))
-                self.waiting = _Waiting("gather", verb, verbs[i + 1:], url)
+                self.waiting = _Waiting("gather", verb, verbs[i + 1 :], url)
                 return self.heard[start:]
             elif verb.tag == "Dial":
                 number = verb.find("Number")
                 dialled = (number.text if number is not None else verb.text or "").strip()
                 self.heard.append(Heard("dial", dialled, dict(verb.attrib)))
-                self.waiting = _Waiting("dial", verb, verbs[i + 1:], url)
+                self.waiting = _Waiting("dial", verb, verbs[i + 1 :], url)
                 return self.heard[start:]
             elif verb.tag == "Redirect":
                 if depth >= MAX_REDIRECTS:
@@ -188,9 +211,19 @@ class SimulatedCall:
         return self.heard[start:]
 
 
+def _spoken(element: ET.Element) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        parts.append(" … " if child.tag == "break" else _spoken(child))
+        parts.append(child.tail or "")
+    return " ".join(parts)
+
+
 def _text(element: ET.Element) -> str:
-    """What a <Say> speaks, with SSML tags (prosody, break) taken out."""
-    text = " ".join(" ".join(element.itertext()).split())
+    """What a <Say> speaks, with SSML taken out and each pause shown as "…"."""
+    text = " ".join(_spoken(element).split())
+    while "… …" in text:
+        text = text.replace("… …", "…")
     for mark in (".", ",", "?", "!"):
         text = text.replace(" " + mark, mark)
     return text

@@ -7,7 +7,7 @@ Errors keep a flow from going live; warnings are shown to the operator but do no
 from __future__ import annotations
 
 import re
-from typing import Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 from . import flow as rt
 from .model import Choice, FlowDocument, MenuNode, MessageNode, Text, TransferNode
@@ -61,9 +61,13 @@ class _Checker:
         for section in ("numbers", "nodes"):
             for name in getattr(self.doc, section):
                 if not NAME_PATTERN.fullmatch(name):
-                    self.error((section, name), f"{name!r} cannot be used as a name",
-                               "use letters, digits, '_' and '-', starting with a letter, e.g. main_menu",
-                               key=True, code="bad-name")
+                    self.error(
+                        (section, name),
+                        f"{name!r} cannot be used as a name",
+                        "use letters, digits, '_' and '-', starting with a letter, e.g. main_menu",
+                        key=True,
+                        code="bad-name",
+                    )
 
     def check_numbers(self) -> set[str]:
         """Check every number; return the names of those the line may dial."""
@@ -77,12 +81,20 @@ class _Checker:
                 continue
             slip = near_miss(parsed)
             if slip:
-                self.error(path, f"{number.number!r} looks like {slip} with a digit wrong, missing or extra",
-                           "copy the number again from its official source", code="number-typo")
+                self.error(
+                    path,
+                    f"{number.number!r} looks like {slip} with a digit wrong, missing or extra",
+                    "copy the number again from its official source",
+                    code="number-typo",
+                )
                 continue
             if any(len(group) > 5 for group in parsed.groups) and number.say is None:
-                self.warning(path, f"{number.number!r} is not grouped, so callers hear a long run of digits",
-                             "write it grouped as people say it, e.g. 0800 0121 700", code="ungrouped-number")
+                self.warning(
+                    path,
+                    f"{number.number!r} is not grouped, so callers hear a long run of digits",
+                    "write it grouped as people say it, e.g. 0800 0121 700",
+                    code="ungrouped-number",
+                )
             if parsed.dialable:
                 dialable.add(name)
         return dialable
@@ -91,14 +103,21 @@ class _Checker:
         line = self.doc.line
         self.check_node_ref(("line", "start"), line.start)
         if line.helpline not in self.doc.numbers:
-            self.error(("line", "helpline"), f"no number is called {line.helpline!r}",
-                       did_you_mean(line.helpline, self.doc.numbers) or "define it under 'numbers:'",
-                       code="unknown-number")
+            self.error(
+                ("line", "helpline"),
+                f"no number is called {line.helpline!r}",
+                did_you_mean(line.helpline, self.doc.numbers) or "define it under 'numbers:'",
+                code="unknown-number",
+            )
         elif line.helpline not in dialable:
             self.check_dialable(("line", "helpline"), line.helpline, dialable)
         if line.timeout < MIN_TIMEOUT:
-            self.error(("line", "timeout"), f"a time-out of {line.timeout} s is too short for many callers",
-                       f"use at least {MIN_TIMEOUT} seconds; 10 is a good default", code="short-timeout")
+            self.error(
+                ("line", "timeout"),
+                f"a time-out of {line.timeout} s is too short for many callers",
+                f"use at least {MIN_TIMEOUT} seconds; 10 is a good default",
+                code="short-timeout",
+            )
 
     def check_dialable(self, path: Path, name: str, dialable: set[str]) -> None:
         if name in dialable or name not in self.doc.numbers:
@@ -110,36 +129,57 @@ class _Checker:
             return  # already reported at the number itself
         if not parsed.dialable:
             kind = "an emergency number" if parsed.is_emergency else "a short number"
-            self.error(path, f"{name!r} ({written}) is {kind}: the line must never connect callers to it",
-                       f"tell callers to hang up and dial {parsed.digits} themselves, in a message, "
-                       "so their location and the Silent Solution come with the call", code="dial-short-number")
+            self.error(
+                path,
+                f"{name!r} ({written}) is {kind}: the line must never connect callers to it",
+                f"tell callers to hang up and dial {parsed.digits} themselves, in a message, "
+                "so their location and the Silent Solution come with the call",
+                code="dial-short-number",
+            )
 
     def check_node_ref(self, path: Path, target: str | None) -> None:
         if target is None:
             return
         if target not in self.doc.nodes:
-            self.error(path, f"there is no node called {target!r}",
-                       did_you_mean(target, self.doc.nodes) or "add it under 'nodes:', or fix the name",
-                       code="unknown-node")
+            self.error(
+                path,
+                f"there is no node called {target!r}",
+                did_you_mean(target, self.doc.nodes) or "add it under 'nodes:', or fix the name",
+                code="unknown-node",
+            )
 
     def check_menu(self, path: Path, menu: MenuNode) -> None:
         choices_path = path + ("choices",)
         if not menu.choices:
             self.error(choices_path, "a menu needs at least one choice", code="no-choices")
         if len(menu.choices) > MAX_CHOICES:
-            self.error(choices_path, f"{len(menu.choices)} choices is too many to remember",
-                       f"keep at most {MAX_CHOICES} (0, * and 8 are always there too); split into two menus",
-                       key=True, code="too-many-choices")
+            self.error(
+                choices_path,
+                f"{len(menu.choices)} choices is too many to remember",
+                f"keep at most {MAX_CHOICES} (0, * and 8 are always there too); split into two menus",
+                key=True,
+                code="too-many-choices",
+            )
         words_seen: dict[str, str] = {}
         reserved_words = set(rt.WORDS_REPEAT + rt.WORDS_HELPLINE + rt.WORDS_SLOWER)
         for key, choice in menu.choices.items():
             key_path = choices_path + (key,)
             if key in rt.RESERVED_KEYS:
-                self.error(key_path, f"key {key} is built in: it {rt.RESERVED_KEYS[key]} on every menu",
-                           "use one of the keys 1 to 7", key=True, code="reserved-key")
+                self.error(
+                    key_path,
+                    f"key {key} is built in: it {rt.RESERVED_KEYS[key]} on every menu",
+                    "use one of the keys 1 to 7",
+                    key=True,
+                    code="reserved-key",
+                )
             elif key not in PHONE_KEYS:
-                self.error(key_path, f"{key!r} is not a key on a phone's keypad",
-                           "use one of the keys 1 to 7", key=True, code="bad-key")
+                self.error(
+                    key_path,
+                    f"{key!r} is not a key on a phone's keypad",
+                    "use one of the keys 1 to 7",
+                    key=True,
+                    code="bad-key",
+                )
             target = choice.go if isinstance(choice, Choice) else choice
             target_path = key_path + ("go",) if isinstance(choice, Choice) else key_path
             self.check_node_ref(target_path, target)
@@ -150,28 +190,47 @@ class _Checker:
                     if not normal:
                         self.error(word_path, "an empty word can never be said", code="empty-word")
                     elif normal in reserved_words:
-                        self.error(word_path, f"{word!r} is built in on every menu",
-                                   "choose another word for this choice", code="reserved-word")
+                        self.error(
+                            word_path,
+                            f"{word!r} is built in on every menu",
+                            "choose another word for this choice",
+                            code="reserved-word",
+                        )
                     elif normal in words_seen and words_seen[normal] != key:
-                        self.error(word_path, f"{word!r} is already a word for choice {words_seen[normal]}",
-                                   "each word may lead to only one choice", code="duplicate-word")
+                        self.error(
+                            word_path,
+                            f"{word!r} is already a word for choice {words_seen[normal]}",
+                            "each word may lead to only one choice",
+                            code="duplicate-word",
+                        )
                     words_seen.setdefault(normal, key)
         if menu.timeout is not None and menu.timeout < MIN_TIMEOUT:
-            self.error(path + ("timeout",), f"a time-out of {menu.timeout} s is too short for many callers",
-                       f"use at least {MIN_TIMEOUT} seconds", code="short-timeout")
+            self.error(
+                path + ("timeout",),
+                f"a time-out of {menu.timeout} s is too short for many callers",
+                f"use at least {MIN_TIMEOUT} seconds",
+                code="short-timeout",
+            )
 
     def check_message(self, path: Path, message: MessageNode) -> None:
         if message.next is None:
-            self.error(path, f"dead end: after {path[-1]!r} the call would end without a way to help",
-                       "add 'next:' naming the node to go to, e.g. a menu that offers the helpline",
-                       key=True, code="dead-end")
+            self.error(
+                path,
+                f"dead end: after {path[-1]!r} the call would end without a way to help",
+                "add 'next:' naming the node to go to, e.g. a menu that offers the helpline",
+                key=True,
+                code="dead-end",
+            )
         self.check_node_ref(path + ("next",), message.next)
 
     def check_transfer(self, path: Path, transfer: TransferNode, dialable: set[str]) -> None:
         if transfer.to not in self.doc.numbers:
-            self.error(path + ("to",), f"no number is called {transfer.to!r}",
-                       did_you_mean(transfer.to, self.doc.numbers) or "define it under 'numbers:'",
-                       code="unknown-number")
+            self.error(
+                path + ("to",),
+                f"no number is called {transfer.to!r}",
+                did_you_mean(transfer.to, self.doc.numbers) or "define it under 'numbers:'",
+                code="unknown-number",
+            )
         else:
             self.check_dialable(path + ("to",), transfer.to, dialable)
         self.check_node_ref(path + ("if_no_answer",), transfer.if_no_answer)
@@ -198,22 +257,34 @@ class _Checker:
         for path, text, extra in self.texts():
             if isinstance(text, Mapping):
                 if language not in text:
-                    self.error(path, f"this text has no version in the line's language ({language})",
-                               f"add '{language}: ...' to it", code="missing-language")
+                    self.error(
+                        path,
+                        f"this text has no version in the line's language ({language})",
+                        f"add '{language}: ...' to it",
+                        code="missing-language",
+                    )
                 items = [(path + (lang,), value) for lang, value in text.items()]
             else:
                 items = [(path, text)]
             for text_path, value in items:
                 if not value.strip():
-                    self.error(text_path, "this text is empty: callers would hear nothing",
-                               "write what callers should hear", code="empty-text")
+                    self.error(
+                        text_path,
+                        "this text is empty: callers would hear nothing",
+                        "write what callers should hear",
+                        code="empty-text",
+                    )
                 for match in PLACEHOLDER.finditer(value):
                     name = match.group(1).strip()
                     if name in numbers or name in extra:
                         continue
-                    self.error_in_text(text_path, match.start(), f"{{{name}}} names no number",
-                                       did_you_mean(name, numbers | set(extra))
-                                       or "a {name} in a text must name one of the flow's numbers")
+                    self.error_in_text(
+                        text_path,
+                        match.start(),
+                        f"{{{name}}} names no number",
+                        did_you_mean(name, numbers | set(extra))
+                        or "a {name} in a text must name one of the flow's numbers",
+                    )
 
     def error_in_text(self, path: Path, offset: int, message: str, hint: str) -> None:
         start = self.source.text_starts.get(path)
@@ -245,9 +316,13 @@ class _Checker:
         if start in nodes:
             for name in nodes:
                 if name not in reachable:
-                    self.warning(("nodes", name), f"no caller can reach {name!r}",
-                                 "lead a menu choice or a 'next:' to it, or remove it", key=True,
-                                 code="unreachable")
+                    self.warning(
+                        ("nodes", name),
+                        f"no caller can reach {name!r}",
+                        "lead a menu choice or a 'next:' to it, or remove it",
+                        key=True,
+                        code="unreachable",
+                    )
         # Messages that only lead to other messages, round in a circle, never let the
         # caller choose or reach help.
         reported: set[str] = set()
@@ -260,11 +335,15 @@ class _Checker:
                 seen.append(current)
                 current = nodes[current].next
             if current in seen:
-                loop = seen[seen.index(current):]
+                loop = seen[seen.index(current) :]
                 reported.update(loop)
-                self.error(("nodes", loop[0]), "these messages lead round in a circle with no way out: "
-                           + " -> ".join(loop + [loop[0]]),
-                           "let one of them lead to a menu or a transfer", key=True, code="message-loop")
+                self.error(
+                    ("nodes", loop[0]),
+                    "these messages lead round in a circle with no way out: " + " -> ".join(loop + [loop[0]]),
+                    "let one of them lead to a menu or a transfer",
+                    key=True,
+                    code="message-loop",
+                )
 
 
 def check_document(document: FlowDocument, source: SourceDocument) -> list[Problem]:

@@ -8,7 +8,7 @@ nodes (the helpline transfer, what to do when a transfer is not answered).
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from . import flow as rt
 from .checks import PLACEHOLDER
@@ -46,13 +46,12 @@ class _Compiler:
         segments: list[rt.Segment] = []
         position = 0
         for match in PLACEHOLDER.finditer(text):
-            segments.append(text[position:match.start()])
+            segments.append(text[position : match.start()])
             name = match.group(1).strip()
             if fill and name in fill:
                 segments.extend(fill[name].segments)
             else:
-                segments.append(self.spoken_number(self.doc.line.helpline if name == "helpline" else name,
-                                                   language))
+                segments.append(self.spoken_number(self.doc.line.helpline if name == "helpline" else name, language))
             position = match.end()
         segments.append(text[position:])
         return rt.Speech(tuple(s for s in segments if s != ""))
@@ -64,8 +63,7 @@ class _Compiler:
     def fill(self, fill_for: object, language: str) -> dict[str, rt.Speech] | None:
         if not isinstance(fill_for, dict):
             return None
-        return {key: value[language] if language in value else value[self.language]
-                for key, value in fill_for.items()}
+        return {key: value[language] if language in value else value[self.language] for key, value in fill_for.items()}
 
     def join(self, *parts: Mapping[str, rt.Speech]) -> dict[str, rt.Speech]:
         """Texts said one after the other, per language (the line's language fills gaps)."""
@@ -86,8 +84,9 @@ class _Compiler:
         number = self.doc.numbers[name]
         e164 = parse_number(number.number).e164
         assert e164 is not None, f"{name} passed the checks but cannot be dialled"
-        spoken = {lang: rt.Speech((self.spoken_number(name, lang),))
-                  for lang in _as_languages(number.name, self.language)}
+        spoken = {
+            lang: rt.Speech((self.spoken_number(name, lang),)) for lang in _as_languages(number.name, self.language)
+        }
         return rt.DialTarget(name, e164, self.texts(number.name), spoken)
 
     def compile(self) -> rt.Flow:
@@ -100,11 +99,13 @@ class _Compiler:
                 assert node.next is not None
                 self.nodes[name] = rt.Message(name, self.texts(node.say), node.next)
             elif isinstance(node, TransferNode):
-                self.nodes[name] = self.transfer(name, node.to, self.texts(node.say) if node.say else None,
-                                                 node.if_no_answer, node.ring_seconds)
+                self.nodes[name] = self.transfer(
+                    name, node.to, self.texts(node.say) if node.say else None, node.if_no_answer, node.ring_seconds
+                )
         helpline = self.target(line.helpline)
-        self.nodes[rt.HELPLINE_NODE] = self.transfer(rt.HELPLINE_NODE, line.helpline,
-                                                     self.texts(messages.to_helpline), None, 30)
+        self.nodes[rt.HELPLINE_NODE] = self.transfer(
+            rt.HELPLINE_NODE, line.helpline, self.texts(messages.to_helpline), None, 30
+        )
         self.nodes[rt.AFTER_CALL_NODE] = rt.End(rt.AFTER_CALL_NODE, self.texts(messages.after_call))
         self.nodes[rt.QUICK_EXIT_NODE] = rt.End(rt.QUICK_EXIT_NODE, None)
         keys = _as_languages(messages.keys, self.language)
@@ -136,14 +137,20 @@ class _Compiler:
             else:
                 choices.append(rt.Choice(key, choice))
         prompt = self.texts(node.say)
-        return rt.Menu(name, prompt, self.texts(node.say_short) if node.say_short else prompt,
-                       tuple(sorted(choices, key=lambda c: c.key)), retries.silence, retries.invalid,
-                       node.timeout or self.doc.line.timeout)
+        return rt.Menu(
+            name,
+            prompt,
+            self.texts(node.say_short) if node.say_short else prompt,
+            tuple(sorted(choices, key=lambda c: c.key)),
+            retries.silence,
+            retries.invalid,
+            node.timeout or self.doc.line.timeout,
+        )
 
-    def transfer(self, name: str, to: str, prompt: dict[str, rt.Speech] | None, if_no_answer: str | None,
-                 ring_seconds: int) -> rt.Transfer:
-        return rt.Transfer(name, prompt, self.target(to), if_no_answer or self.no_answer_menu(name, to),
-                           ring_seconds)
+    def transfer(
+        self, name: str, to: str, prompt: dict[str, rt.Speech] | None, if_no_answer: str | None, ring_seconds: int
+    ) -> rt.Transfer:
+        return rt.Transfer(name, prompt, self.target(to), if_no_answer or self.no_answer_menu(name, to), ring_seconds)
 
     def no_answer_menu(self, transfer_name: str, to: str) -> str:
         """The line's own menu after a transfer that nobody answered: say the number, offer
@@ -164,11 +171,19 @@ class _Compiler:
             if other_node not in self.nodes:
                 self.nodes[other_node] = rt.Transfer(other_node, None, self.target(other), "", 30)
                 # Its own no-answer menu offers the first number back.
-                self.nodes[other_node] = rt.Transfer(other_node, None, self.target(other),
-                                                     self.no_answer_menu(other_node, other), 30)
+                self.nodes[other_node] = rt.Transfer(
+                    other_node, None, self.target(other), self.no_answer_menu(other_node, other), 30
+                )
         prompt = self.join(*parts)
-        menu = rt.Menu(name, prompt, prompt, tuple(choices), self.doc.line.retries.silence,
-                       self.doc.line.retries.invalid, self.doc.line.timeout)
+        menu = rt.Menu(
+            name,
+            prompt,
+            prompt,
+            tuple(choices),
+            self.doc.line.retries.silence,
+            self.doc.line.retries.invalid,
+            self.doc.line.timeout,
+        )
         self.nodes[name] = menu
         return name
 

@@ -7,8 +7,9 @@ caller of :func:`ivr.create_app` may override with a mapping of the same names.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 DEFAULTS: dict[str, Any] = {
     "TWILIO_AUTH_TOKEN": "",
@@ -36,8 +37,9 @@ def _number(name: str, value: Any, kind: type) -> Any:
     try:
         return kind(value)
     except (TypeError, ValueError):
-        raise ConfigError(f"{name}={value!r} is not a number; set it to a number, e.g. {kind(DEFAULTS[name])}") \
-            from None
+        raise ConfigError(
+            f"{name}={value!r} is not a number; set it to a number, e.g. {kind(DEFAULTS[name])}"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ class Settings:
     generated_token: bool = False
 
     @classmethod
-    def load(cls, environ: Mapping[str, str], overrides: Mapping[str, Any] | None = None) -> "Settings":
+    def load(cls, environ: Mapping[str, str], overrides: Mapping[str, Any] | None = None) -> Settings:
         values = dict(DEFAULTS)
         values.update({k: v for k, v in environ.items() if k in DEFAULTS and v != ""})
         values.update({k: v for k, v in (overrides or {}).items() if k in DEFAULTS})

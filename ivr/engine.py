@@ -13,8 +13,17 @@ from . import flow as rt
 from .state import EVENT_INVALID, EVENT_SILENCE, CallState
 
 _SPOKEN_KEYS = {
-    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
-    "eight": "8", "nine": "9", "zero": "0", "star": "*",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "zero": "0",
+    "star": "*",
 }
 _NOT_A_WORD = re.compile(r"[^\w\s*]")
 MAX_SPEECH = 500  # characters of SpeechResult considered; the rest is noise
@@ -94,8 +103,11 @@ def on_input(flow: rt.Flow, state: CallState, digits: str, speech: str) -> Step:
     invalids = state.invalids + 1
     if invalids >= menu.max_invalid:
         return to_helpline(state, "invalid-limit")
-    return Step(CallState(menu.name, state.language, state.silences, invalids, EVENT_INVALID, state.slow),
-                "invalid", key or "speech")
+    return Step(
+        CallState(menu.name, state.language, state.silences, invalids, EVENT_INVALID, state.slow),
+        "invalid",
+        key or "speech",
+    )
 
 
 def on_silence(flow: rt.Flow, state: CallState) -> Step:
@@ -106,8 +118,7 @@ def on_silence(flow: rt.Flow, state: CallState) -> Step:
     silences = state.silences + 1
     if silences >= menu.max_silence:
         return to_helpline(state, "silence-limit")
-    return Step(CallState(menu.name, state.language, silences, state.invalids, EVENT_SILENCE, state.slow),
-                "silence")
+    return Step(CallState(menu.name, state.language, silences, state.invalids, EVENT_SILENCE, state.slow), "silence")
 
 
 #: DialCallStatus values that mean the caller talked to someone.

@@ -5,8 +5,9 @@ check; immutable, so one flow version can be shared by every request and cached 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping, Union
+from typing import Union
 
 #: Keys every menu understands without the flow saying so.
 KEY_REPEAT = "*"

@@ -55,10 +55,9 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> Path:
     path: list[str | int] = []
     current = data
     for part in loc:
-        if isinstance(current, dict) and part in current:
-            path.append(part)
-            current = current[part]
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+        in_mapping = isinstance(current, dict) and part in current
+        in_list = isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        if in_mapping or in_list:
             path.append(part)
             current = current[part]
     return tuple(path)
@@ -115,8 +114,9 @@ def _shape_problems(exc: ValidationError, source: SourceDocument) -> list[Proble
         elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
             message = f"{where} is {value}: {err['msg'].lower()}"
         elif kind in ("string_type", "dict_type", "model_type", "model_attributes_type", "list_type"):
-            wanted = {"string_type": "a text", "list_type": "a list", "dict_type": "a mapping of names to "
-                      "texts"}.get(kind, "a mapping of fields")
+            wanted = {"string_type": "a text", "list_type": "a list", "dict_type": "a mapping of names to texts"}.get(
+                kind, "a mapping of fields"
+            )
             message = f"{where} must be {wanted}, not {_describe(value)}"
         elif kind == "literal_error":
             message = f"{where}: {err['msg']}"
@@ -133,8 +133,11 @@ def load_flow_text(text: str) -> LoadResult:
     if source is None:
         return LoadResult(None, problems, version)
     if not isinstance(source.data, dict):
-        return LoadResult(None, [error(1, 1, "a flow file is a mapping with 'line:', 'numbers:' and 'nodes:'",
-                                       code="not-a-mapping")], version)
+        return LoadResult(
+            None,
+            [error(1, 1, "a flow file is a mapping with 'line:', 'numbers:' and 'nodes:'", code="not-a-mapping")],
+            version,
+        )
     try:
         document = FlowDocument.model_validate(source.data)
     except ValidationError as exc:
@@ -151,15 +154,30 @@ def load_flow_file(path: str | FsPath) -> LoadResult:
     try:
         raw = path.read_bytes()[: MAX_FILE_BYTES + 1]
         if len(raw) > MAX_FILE_BYTES:
-            return LoadResult(None, [error(1, 1, f"the file is larger than {MAX_FILE_BYTES // 1024 // 1024} MB",
-                                           code="too-big")], readable=False)
+            return LoadResult(
+                None,
+                [error(1, 1, f"the file is larger than {MAX_FILE_BYTES // 1024 // 1024} MB", code="too-big")],
+                readable=False,
+            )
         text = raw.decode("utf-8")
     except FileNotFoundError:
         return LoadResult(None, [error(1, 1, "the file does not exist", code="unreadable")], readable=False)
     except OSError as exc:
-        return LoadResult(None, [error(1, 1, f"the file cannot be read: {exc.strerror}", code="unreadable")],
-                          readable=False)
+        return LoadResult(
+            None, [error(1, 1, f"the file cannot be read: {exc.strerror}", code="unreadable")], readable=False
+        )
     except UnicodeDecodeError as exc:
-        return LoadResult(None, [error(1, 1, f"the file is not UTF-8 text (byte {exc.start})",
-                                       "save it as UTF-8 in your editor", code="encoding")], readable=False)
+        return LoadResult(
+            None,
+            [
+                error(
+                    1,
+                    1,
+                    f"the file is not UTF-8 text (byte {exc.start})",
+                    "save it as UTF-8 in your editor",
+                    code="encoding",
+                )
+            ],
+            readable=False,
+        )
     return load_flow_text(text.removeprefix("\ufeff"))

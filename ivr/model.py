@@ -28,10 +28,18 @@ class _Strict(BaseModel):
 
 
 class Retries(_Strict):
-    silence: int = Field(3, ge=1, le=10, description="Tries when the caller says and presses nothing, "
-                         "before the call goes to the helpline.")
-    invalid: int = Field(3, ge=1, le=10, description="Tries when the caller picks something that is not "
-                         "a choice, before the call goes to the helpline.")
+    silence: int = Field(
+        3,
+        ge=1,
+        le=10,
+        description="Tries when the caller says and presses nothing, before the call goes to the helpline.",
+    )
+    invalid: int = Field(
+        3,
+        ge=1,
+        le=10,
+        description="Tries when the caller picks something that is not a choice, before the call goes to the helpline.",
+    )
 
 
 class Messages(_Strict):
@@ -54,8 +62,10 @@ class Messages(_Strict):
         description="Said when a transfer is busy, not answered or fails; {number} is that transfer's number.",
     )
     try_again: Text = "To try again, press 1."
-    other_number: Text = Field("To call {other_name} instead, press 2.",
-                               description="{other_name} is the other number offered after a failed transfer.")
+    other_number: Text = Field(
+        "To call {other_name} instead, press 2.",
+        description="{other_name} is the other number offered after a failed transfer.",
+    )
     after_call: Text = Field(
         "Thank you for calling. If you need help again, the Modern Slavery Helpline number is {helpline}. Goodbye.",
         description="Said if the caller is still on the line after a transfer ends.",
@@ -117,8 +127,9 @@ class TransferNode(_Strict):
     to: str = Field(description="The number (from 'numbers') to connect to.")
     say: Text | None = Field(None, description="Said before connecting.")
     if_no_answer: str | None = Field(
-        None, description="Node for busy, no answer or failure. Default: say the number, offer to try again "
-        "or another number."
+        None,
+        description="Node for busy, no answer or failure. Default: say the number, offer to try again "
+        "or another number.",
     )
     ring_seconds: int = Field(30, ge=5, le=120, description="How long to let it ring.")
 

@@ -20,8 +20,16 @@ REGION = "GB"
 NEVER_DIAL = frozenset({"999", "112", "101", "111", "55", "18000", "105", "119"})
 
 _DIGIT_WORDS_EN = {
-    "0": "oh", "1": "one", "2": "two", "3": "three", "4": "four",
-    "5": "five", "6": "six", "7": "seven", "8": "eight", "9": "nine",
+    "0": "oh",
+    "1": "one",
+    "2": "two",
+    "3": "three",
+    "4": "four",
+    "5": "five",
+    "6": "six",
+    "7": "seven",
+    "8": "eight",
+    "9": "nine",
 }
 
 
@@ -61,8 +69,10 @@ def parse_number(written: str) -> PhoneNumber:
     """Check a UK number as an operator wrote it; raise :class:`NumberError` saying what is wrong."""
     text = written.strip()
     if not re.fullmatch(r"\+?[\d ()\-]+", text):
-        raise NumberError(f"{written!r} is not a phone number",
-                          "write only digits and spaces, grouped as people say it, e.g. 0800 0121 700")
+        raise NumberError(
+            f"{written!r} is not a phone number",
+            "write only digits and spaces, grouped as people say it, e.g. 0800 0121 700",
+        )
     digits = re.sub(r"\D", "", text)
     if text.startswith("+"):
         national = "0" + digits[2:] if digits.startswith("44") else None
@@ -73,10 +83,13 @@ def parse_number(written: str) -> PhoneNumber:
     is_emergency = shortnumberinfo.is_emergency_number(national, REGION) or national in {"999", "112"}
     if len(national) <= 6:
         parsed = phonenumbers.parse(national, REGION)
-        if not (is_emergency or shortnumberinfo.is_valid_short_number_for_region(parsed, REGION)
-                or national in NEVER_DIAL):
-            raise NumberError(f"{written!r} is not a valid UK phone number or short number",
-                              "check for a missing digit: UK numbers have 10 or 11 digits, like 0800 0121 700")
+        if not (
+            is_emergency or shortnumberinfo.is_valid_short_number_for_region(parsed, REGION) or national in NEVER_DIAL
+        ):
+            raise NumberError(
+                f"{written!r} is not a valid UK phone number or short number",
+                "check for a missing digit: UK numbers have 10 or 11 digits, like 0800 0121 700",
+            )
         return PhoneNumber(text, national, None, True, is_emergency)
     try:
         parsed = phonenumbers.parse(text, REGION)
@@ -112,11 +125,11 @@ def _one_edit_apart(a: str, b: str) -> bool:
     if abs(len(a) - len(b)) > 1:
         return False
     if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b)) == 1 or any(
-            a[:i] + a[i + 1] + a[i] + a[i + 2:] == b for i in range(len(a) - 1)
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1 or any(
+            a[:i] + a[i + 1] + a[i] + a[i + 2 :] == b for i in range(len(a) - 1)
         )
     short, long_ = sorted((a, b), key=len)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 def speak_group_en(group: str) -> str:

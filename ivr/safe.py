@@ -21,7 +21,6 @@ PATH_FALLBACK = "/voice/fallback"
 PATH_FALLBACK_DIALED = "/voice/fallback/dialed"
 
 
-
 def _say_helpline_twice(response: VoiceResponse, before: str, after: str) -> None:
     say = response.say(voice=VOICE, language=LANGUAGE)
     say.append(before)

@@ -21,10 +21,7 @@ from twilio.request_validator import (
 
 def signed_url(request: Request, public_url: str | None) -> str:
     """The URL Twilio requested, as it signed it."""
-    if public_url:
-        base = public_url.rstrip("/") + request.script_root + request.path
-    else:
-        base = request.base_url
+    base = public_url.rstrip("/") + request.script_root + request.path if public_url else request.base_url
     query = request.query_string.decode("latin-1")
     return f"{base}?{query}" if query else base
 

@@ -7,8 +7,8 @@ Parsing is still defensive: a state that does not make sense becomes a safe one.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Mapping
 from urllib.parse import urlencode
 
 MAX_COUNT = 50
@@ -29,7 +29,7 @@ class CallState:
     event: str = EVENT_NONE
     slow: bool = False
 
-    def at(self, node: str) -> "CallState":
+    def at(self, node: str) -> CallState:
         """The state on arriving at another node: the counts start again."""
         return replace(self, node=node, silences=0, invalids=0, event=EVENT_NONE)
 
@@ -49,7 +49,7 @@ class CallState:
         return urlencode(fields)
 
     @classmethod
-    def from_query(cls, args: Mapping[str, str], *, default_node: str) -> "CallState":
+    def from_query(cls, args: Mapping[str, str], *, default_node: str) -> CallState:
         def count(name: str) -> int:
             value = args.get(name, "")
             return min(int(value), MAX_COUNT) if value.isdigit() and len(value) < 4 else 0

@@ -58,8 +58,10 @@ class FlowStore:
         self._seen = self._stat()
         if result.flow is not None:
             self._live = self._make_live(result.flow, str(self.path))
-            log.info("flow live", extra={"fields": {"event": "flow-live", "version": result.flow.version,
-                                                     "file": str(self.path)}})
+            log.info(
+                "flow live",
+                extra={"fields": {"event": "flow-live", "version": result.flow.version, "file": str(self.path)}},
+            )
             self._log_warnings(result)
         else:
             self._live = self._make_live(builtin_safe_flow(), "built-in safe flow")
@@ -108,20 +110,35 @@ class FlowStore:
         if result.flow.version == self._live.flow.version:
             return
         self._live = self._make_live(result.flow, str(self.path))
-        log.info("flow live", extra={"fields": {"event": "flow-live", "version": result.flow.version,
-                                                 "file": str(self.path)}})
+        log.info(
+            "flow live",
+            extra={"fields": {"event": "flow-live", "version": result.flow.version, "file": str(self.path)}},
+        )
         self._log_warnings(result)
 
     def _log_refused(self, result: LoadResult, message: str) -> None:
-        log.error(message, extra={"fields": {
-            "event": "flow-refused", "file": str(self.path), "version": result.version,
-            "live_version": self._live.flow.version if hasattr(self, "_live") else None,
-            "problems": [p.format(str(self.path)) for p in result.errors][:50],
-        }})
+        log.error(
+            message,
+            extra={
+                "fields": {
+                    "event": "flow-refused",
+                    "file": str(self.path),
+                    "version": result.version,
+                    "live_version": self._live.flow.version if hasattr(self, "_live") else None,
+                    "problems": [p.format(str(self.path)) for p in result.errors][:50],
+                }
+            },
+        )
 
     def _log_warnings(self, result: LoadResult) -> None:
         if result.warnings:
-            log.warning("flow has warnings", extra={"fields": {
-                "event": "flow-warnings", "version": result.version,
-                "problems": [p.format(str(self.path)) for p in result.warnings][:50],
-            }})
+            log.warning(
+                "flow has warnings",
+                extra={
+                    "fields": {
+                        "event": "flow-warnings",
+                        "version": result.version,
+                        "problems": [p.format(str(self.path)) for p in result.warnings][:50],
+                    }
+                },
+            )

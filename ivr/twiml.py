@@ -7,8 +7,8 @@ TwiML is built once per flow version and served from a cache afterwards
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Callable
 
 from twilio.twiml.voice_response import Gather, Say, VoiceResponse
 
@@ -118,16 +118,16 @@ class Renderer:
         elif isinstance(node, rt.Transfer):
             if node.prompt is not None:
                 speaker.say(response, self._texts(node.prompt, language))
-            dial = response.dial(action=_url(PATH_DIALED, state), method="POST", timeout=node.ring_seconds,
-                                 answer_on_bridge=True)
+            dial = response.dial(
+                action=_url(PATH_DIALED, state), method="POST", timeout=node.ring_seconds, answer_on_bridge=True
+            )
             dial.number(node.target.e164)
         elif isinstance(node, rt.End):
             if node.prompt is not None:
                 speaker.say(response, self._texts(node.prompt, language))
             response.hangup()
 
-    def menu(self, response: VoiceResponse, menu: rt.Menu, state: CallState, speaker: _Speaker,
-             language: str) -> None:
+    def menu(self, response: VoiceResponse, menu: rt.Menu, state: CallState, speaker: _Speaker, language: str) -> None:
         messages = self.flow.messages
         if state.event == EVENT_SILENCE:
             speaker.say(response, self._texts(messages.no_input, language))

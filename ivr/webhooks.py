@@ -9,15 +9,14 @@ helpline number and connects to it; only a request that is not from Twilio is re
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 from flask import Blueprint, Flask, Response, abort, current_app, request
 from twilio.request_validator import RequestValidator
 from werkzeug.exceptions import HTTPException
 
-from . import engine
+from . import engine, safe
 from . import flow as rt
-from . import safe
 from .logs import call_id
 from .security import is_from_twilio
 from .state import CallState
@@ -51,8 +50,10 @@ def _twiml(body: str) -> Response:
 def require_twilio_signature() -> None:
     line = services()
     if not is_from_twilio(request, line.validator, line.public_url):
-        log.warning("refused a request without a valid Twilio signature",
-                    extra={"fields": {"event": "forbidden", "path": request.path}})
+        log.warning(
+            "refused a request without a valid Twilio signature",
+            extra={"fields": {"event": "forbidden", "path": request.path}},
+        )
         abort(403)
 
 
@@ -77,8 +78,10 @@ def _serve(decide: Callable[[rt.Flow, CallState], engine.Step] | None) -> Respon
     _log_step(state, step, flow.version)
     if flow.node(next_state.node) is None:
         # A call that started on an older version of the flow, at a node that is gone.
-        log.warning("unknown node: connecting to the helpline",
-                    extra={"fields": {"event": "unknown-node", "node": next_state.node[:80]}})
+        log.warning(
+            "unknown node: connecting to the helpline",
+            extra={"fields": {"event": "unknown-node", "node": next_state.node[:80]}},
+        )
         next_state = next_state.at(rt.HELPLINE_NODE)
     return _twiml(live.renderer.render(next_state))
 
@@ -118,8 +121,10 @@ def dialed() -> Response:
 @bp.post("/fallback", provide_automatic_options=False)
 def fallback() -> Response:
     """Twilio's "primary handler fails" URL: needs nothing but the auth token."""
-    log.warning("fallback requested", extra={"fields": {
-        "event": "fallback", "error_code": request.form.get("ErrorCode", "")[:10]}})
+    log.warning(
+        "fallback requested",
+        extra={"fields": {"event": "fallback", "error_code": request.form.get("ErrorCode", "")[:10]}},
+    )
     return _twiml(safe.SAFE_TWIML)
 
 
@@ -134,8 +139,10 @@ def safe_answer(error: Exception) -> Response | HTTPException:
     """Never Twilio's "application error": any failure still reaches the helpline."""
     if isinstance(error, HTTPException):
         return error
-    log.exception("error while answering a call: connecting to the helpline",
-                  extra={"fields": {"event": "error", "path": request.path}})
+    log.exception(
+        "error while answering a call: connecting to the helpline",
+        extra={"fields": {"event": "error", "path": request.path}},
+    )
     return _twiml(safe.SAFE_TWIML)
 
 

@@ -63,7 +63,7 @@ _SYNTAX_HINTS: tuple[tuple[str, str], ...] = (
     ("'\\t'", "indent with spaces, never tabs"),
     ("could not find expected ':'", "each setting is written 'name: value'; is a ':' missing here?"),
     ("mapping values are not allowed", "put a text that contains ': ' in quotes, or check the indentation"),
-    ("expected alphabetic or numeric character", "a key or text starting with * must be in quotes, for example \"*\""),
+    ("expected alphabetic or numeric character", 'a key or text starting with * must be in quotes, for example "*"'),
     ("but found '&'", "a text starting with & must be in quotes"),
     ("did not find expected key", "check the indentation: items of the same list or mapping start in the same column"),
     ("did not find expected '-'", "check the indentation of this list"),
@@ -91,8 +91,13 @@ def _tab_problems(text: str) -> list[Problem]:
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent:
             problems.append(
-                error(number, indent.index("\t") + 1, "tab used for indentation",
-                      "indent with spaces, never tabs (set your editor to insert spaces)", code="tab")
+                error(
+                    number,
+                    indent.index("\t") + 1,
+                    "tab used for indentation",
+                    "indent with spaces, never tabs (set your editor to insert spaces)",
+                    code="tab",
+                )
             )
     return problems
 
@@ -119,9 +124,7 @@ class _Walker:
             return None
         if node.start_mark.line == node.end_mark.line and node.style in (None, "'", '"'):
             offset = 0 if node.style is None else 1
-            self.document.text_starts[path] = Position(
-                node.start_mark.line + 1, node.start_mark.column + 1 + offset
-            )
+            self.document.text_starts[path] = Position(node.start_mark.line + 1, node.start_mark.column + 1 + offset)
         return node.value
 
     def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[str, Any]:
@@ -130,15 +133,21 @@ class _Walker:
         for key_node, value_node in node.value:
             at = _position(key_node.start_mark)
             if not isinstance(key_node, yaml.ScalarNode):
-                self.problems.append(error(at.line, at.column, "a key must be a plain name, not a list or mapping",
-                                           code="bad-key"))
+                self.problems.append(
+                    error(at.line, at.column, "a key must be a plain name, not a list or mapping", code="bad-key")
+                )
                 continue
             key = key_node.value
             if key in first_seen:
                 first = first_seen[key]
                 self.problems.append(
-                    error(at.line, at.column, f"duplicate key {key!r} (first written at line {first.line})",
-                          "remove one of them: YAML would silently keep only the last", code="duplicate-key")
+                    error(
+                        at.line,
+                        at.column,
+                        f"duplicate key {key!r} (first written at line {first.line})",
+                        "remove one of them: YAML would silently keep only the last",
+                        code="duplicate-key",
+                    )
                 )
                 continue
             first_seen[key] = at
@@ -167,16 +176,25 @@ def parse_yaml(text: str) -> tuple[SourceDocument | None, list[Problem]]:
     if problems:
         return None, problems
     if root is None:
-        return None, [error(1, 1, "the flow file is empty",
-                            "a flow needs 'line:', 'numbers:' and 'nodes:' sections", code="empty")]
+        return None, [
+            error(
+                1, 1, "the flow file is empty", "a flow needs 'line:', 'numbers:' and 'nodes:' sections", code="empty"
+            )
+        ]
     document = SourceDocument(data=None)
     walker = _Walker(document)
     try:
         document.data = walker.walk(root, ())
     except _TooBig as too_big:
-        return None, [error(too_big.position.line, too_big.position.column,
-                            "the file is too deeply nested or expands to too many values",
-                            "do not use YAML anchors and aliases (& and *) in a flow", code="too-big")]
+        return None, [
+            error(
+                too_big.position.line,
+                too_big.position.column,
+                "the file is too deeply nested or expands to too many values",
+                "do not use YAML anchors and aliases (& and *) in a flow",
+                code="too-big",
+            )
+        ]
     if walker.problems:
         return None, sorted(walker.problems)
     return document, []

@@ -1,0 +1,173 @@
+"""The ``ivr`` command for operators: check a flow, try it without a phone, run the line.
+
+Only this module turns problems into output and exit codes; everything below it
+returns data or raises.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .caller import CallEnded, Heard, SimulatedCall, flask_transport, http_transport
+from .config import ConfigError
+from .loader import load_flow_file
+
+DEFAULT_FLOW = "call_flows.yaml"
+
+
+@click.group(help="Operators' tools for the helpline's call flow.")
+def main() -> None:
+    pass
+
+
+# -- check --------------------------------------------------------------------------------
+@main.command(help="Check a flow file. Exit 0: it may go live; 1: it has errors; 2: it cannot be read.")
+@click.argument("file", default=lambda: os.environ.get("IVR_FLOW_FILE", DEFAULT_FLOW), type=click.Path())
+def check(file: str) -> None:
+    result = load_flow_file(file)
+    for problem in result.problems:
+        colour = "red" if problem.is_error else "yellow"
+        text = problem.format(file)
+        head, _, hint = text.partition("\n")
+        click.echo(click.style(head, fg=colour) if sys.stdout.isatty() else head)
+        if hint:
+            click.echo(hint)
+    errors, warnings = len(result.errors), len(result.warnings)
+    if not result.readable:
+        click.echo(f"{file}: cannot be read", err=True)
+        sys.exit(2)
+    version = f" (version {result.version})" if result.version else ""
+    if errors:
+        click.echo(
+            f"{file}{version}: {errors} error(s), {warnings} warning(s): it will NOT go live; "
+            "the line keeps serving the last good flow"
+        )
+        sys.exit(1)
+    click.echo(f"{file}{version}: no errors, {warnings} warning(s): it may go live")
+
+
+# -- calling without a phone --------------------------------------------------------------
+def _show(heard: list[Heard]) -> None:
+    for item in heard:
+        if item.kind == "say":
+            click.echo(f"  line: {item.text}")
+        elif item.kind == "play":
+            click.echo(f"  line plays a recording: {item.text}")
+        elif item.kind == "pause":
+            click.echo(f"  (pause {item.text} s)")
+        elif item.kind == "dial":
+            click.echo(f"  [the line connects the call to {item.text}]")
+        elif item.kind == "hangup":
+            click.echo("  [the line ends the call]")
+        else:
+            click.echo(f"  [{item.kind}: {item.text}]")
+
+
+DIAL_RESULTS = ("completed", "busy", "no-answer", "failed")
+
+
+def _one_step(call: SimulatedCall, answer: str) -> bool:
+    """Act out one answer; return False when the caller hangs up."""
+    answer = answer.strip()
+    if answer == "hangup":
+        call.hangup()
+        click.echo("  [you hang up]")
+        return False
+    if call.waiting_for == "dial":
+        status = answer or "completed"
+        if status not in DIAL_RESULTS:
+            click.echo(f"  (type one of: {', '.join(DIAL_RESULTS)})")
+            return True
+        click.echo(f"  [the transfer ends: {status}]")
+        _show(call.dial_result(status))
+    elif answer.startswith("say "):
+        click.echo(f"  you say: {answer[4:]}")
+        _show(call.say(answer[4:]))
+    elif answer == "":
+        click.echo("  (you stay silent)")
+        _show(call.silence())
+    else:
+        click.echo(f"  you press: {answer}")
+        _show(call.press(answer))
+    return True
+
+
+def _converse(call: SimulatedCall, script: str | None) -> None:
+    _show(call.start())
+    answers = script.split(",") if script is not None else None
+    while call.waiting_for:
+        if answers is not None:
+            if not answers:
+                click.echo("  (end of script)")
+                return
+            answer = answers.pop(0)
+        else:
+            if call.waiting_for == "dial":
+                question = f"transfer ends how? [{'/'.join(DIAL_RESULTS)}] (Enter: completed)"
+            else:
+                question = "key, 'say <words>', Enter for silence, or 'hangup'"
+            try:
+                answer = click.prompt(question, default="", show_default=False)
+            except (EOFError, click.Abort):
+                return
+        try:
+            if not _one_step(call, answer):
+                return
+        except CallEnded as exc:
+            click.echo(f"  ({exc})")
+            return
+    if call.ran_out_of_verbs:
+        click.echo("  [the call ended with no more TwiML: Twilio would hang up]")
+
+
+@main.command(help="Call a running line without a phone, as Twilio would (signed requests over HTTP).")
+@click.option("--url", default="http://127.0.0.1:5000", show_default=True, help="Where the line runs.")
+@click.option("--token", envvar="TWILIO_AUTH_TOKEN", required=True, help="The auth token the line checks with.")
+@click.option("--script", default=None, help="Answers separated by commas, e.g. '1,,*,0' ('' is silence).")
+def call(url: str, token: str, script: str | None) -> None:
+    _converse(SimulatedCall(http_transport(), url, token), script)
+
+
+@main.command(help="Try a flow file in the terminal: the real webhooks run in this process, no server.")
+@click.argument("file", default=lambda: os.environ.get("IVR_FLOW_FILE", DEFAULT_FLOW), type=click.Path())
+@click.option("--script", default=None, help="Answers separated by commas, e.g. '1,,*,0' ('' is silence).")
+def simulate(file: str, script: str | None) -> None:
+    from . import create_app
+
+    result = load_flow_file(file)
+    if not result.ok:
+        click.echo(f"{file} has errors, so the line would not serve it; run 'ivr check {file}'.", err=True)
+        sys.exit(1)
+    token = "simulated-call"
+    app = create_app(
+        {"TWILIO_AUTH_TOKEN": token, "IVR_FLOW_FILE": file, "IVR_LOG_LEVEL": "WARNING", "IVR_RELOAD_SECONDS": -1},
+        environ={},
+    )
+    _converse(SimulatedCall(flask_transport(app), "http://simulated.invalid", token), script)
+
+
+# -- serving ------------------------------------------------------------------------------
+@main.command(help="Run the line on this machine (Flask's server; production uses gunicorn, see Procfile).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@click.option("--dev", is_flag=True, help="Local development mode: a made-up auth token if none is set.")
+def serve(host: str, port: int, dev: bool) -> None:
+    from . import create_app
+
+    if dev:
+        os.environ["IVR_DEV"] = "1"
+    try:
+        app = create_app()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    settings = app.config["IVR_SETTINGS"]
+    flow_file = Path(settings.flow_file).resolve()
+    click.echo(f"The line is running on http://{host}:{port}/voice, serving {flow_file}.")
+    if settings.development:
+        click.echo("To call it without a phone, in another terminal run:")
+        click.echo(f"  .venv/bin/ivr call --url http://{host}:{port} --token {settings.auth_token}")
+    app.run(host=host, port=port, debug=False, use_reloader=False)

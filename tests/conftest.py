@@ -1,0 +1,63 @@
+"""Fixtures: the line built by its factory, and callers that act as Twilio does."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from ivr import create_app
+from ivr.caller import SimulatedCall, flask_transport
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_FLOW = ROOT / "call_flows.yaml"
+TOKEN = "test-auth-token-0123456789abcdef"
+PUBLIC = "https://line.example.org"
+HELPLINE = "+448000121700"
+CRIMESTOPPERS = "+44800555111"
+
+
+@pytest.fixture
+def flow_file(tmp_path: Path) -> Path:
+    """A copy of the live flow that a test may edit."""
+    path = tmp_path / "call_flows.yaml"
+    shutil.copy(DEFAULT_FLOW, path)
+    return path
+
+
+@pytest.fixture
+def make_app(flow_file: Path):
+    def make(**config):
+        settings = {"TWILIO_AUTH_TOKEN": TOKEN, "IVR_FLOW_FILE": str(flow_file), "IVR_PUBLIC_URL": PUBLIC}
+        settings.update(config)
+        return create_app(settings, environ={})
+
+    return make
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def new_call(app) -> Callable[[], SimulatedCall]:
+    def make() -> SimulatedCall:
+        return SimulatedCall(flask_transport(app), PUBLIC, TOKEN)
+
+    return make
+
+
+@pytest.fixture
+def log_records(caplog):
+    """Every log record of the test, formatted as the line's handlers would write it."""
+    caplog.set_level(logging.DEBUG)
+    return caplog
