@@ -26,9 +26,15 @@ MESSAGE_PLACEHOLDERS = {"keys": ("keys",), "no_answer": ("number",), "other_numb
 
 
 class _Checker:
-    def __init__(self, document: FlowDocument, source: SourceDocument) -> None:
+    def __init__(
+        self, document: FlowDocument, source: SourceDocument, broken_nodes: set[str], broken_numbers: set[str]
+    ) -> None:
         self.doc = document
         self.source = source
+        # Nodes and numbers left out because they are already wrong in shape: references to
+        # them are not reported again, and reachability is not judged without them.
+        self.broken_nodes = broken_nodes
+        self.broken_numbers = broken_numbers
         self.problems: list[Problem] = []
 
     # -- reporting -------------------------------------------------------------------------
@@ -102,6 +108,8 @@ class _Checker:
     def check_line(self, dialable: set[str]) -> None:
         line = self.doc.line
         self.check_node_ref(("line", "start"), line.start)
+        if line.helpline in self.broken_numbers:
+            return
         if line.helpline not in self.doc.numbers:
             self.error(
                 ("line", "helpline"),
@@ -140,11 +148,12 @@ class _Checker:
     def check_node_ref(self, path: Path, target: str | None) -> None:
         if target is None:
             return
-        if target not in self.doc.nodes:
+        if target not in self.doc.nodes and target not in self.broken_nodes:
             self.error(
                 path,
                 f"there is no node called {target!r}",
-                did_you_mean(target, self.doc.nodes) or "add it under 'nodes:', or fix the name",
+                did_you_mean(target, set(self.doc.nodes) | self.broken_nodes)
+                or "add it under 'nodes:', or fix the name",
                 code="unknown-node",
             )
 
@@ -224,7 +233,9 @@ class _Checker:
         self.check_node_ref(path + ("next",), message.next)
 
     def check_transfer(self, path: Path, transfer: TransferNode, dialable: set[str]) -> None:
-        if transfer.to not in self.doc.numbers:
+        if transfer.to in self.broken_numbers:
+            pass
+        elif transfer.to not in self.doc.numbers:
             self.error(
                 path + ("to",),
                 f"no number is called {transfer.to!r}",
@@ -253,7 +264,7 @@ class _Checker:
 
     def check_texts(self) -> None:
         language = self.doc.line.language
-        numbers = set(self.doc.numbers) | {"helpline"}
+        numbers = set(self.doc.numbers) | self.broken_numbers | {"helpline"}
         for path, text, extra in self.texts():
             if isinstance(text, Mapping):
                 if language not in text:
@@ -280,18 +291,16 @@ class _Checker:
                         continue
                     self.error_in_text(
                         text_path,
-                        match.start(),
+                        match.group(0),
+                        value[: match.start()].count(match.group(0)),
                         f"{{{name}}} names no number",
                         did_you_mean(name, numbers | set(extra))
                         or "a {name} in a text must name one of the flow's numbers",
                     )
 
-    def error_in_text(self, path: Path, offset: int, message: str, hint: str) -> None:
-        start = self.source.text_starts.get(path)
-        if start is None:
-            self.error(path, message, hint, code="unknown-placeholder")
-            return
-        self.problems.append(error(start.line, start.column + offset, message, hint, "unknown-placeholder"))
+    def error_in_text(self, path: Path, needle: str, occurrence: int, message: str, hint: str) -> None:
+        at = self.source.find_in_value(path, needle, occurrence) or self.source.position(path)
+        self.problems.append(error(at.line, at.column, message, hint, "unknown-placeholder"))
 
     # -- the graph -------------------------------------------------------------------------
     def successors(self, name: str) -> list[str]:
@@ -313,7 +322,7 @@ class _Checker:
                 continue
             reachable.add(name)
             todo.extend(n for n in self.successors(name) if n in nodes)
-        if start in nodes:
+        if start in nodes and not self.broken_nodes:
             for name in nodes:
                 if name not in reachable:
                     self.warning(
@@ -346,5 +355,10 @@ class _Checker:
                 )
 
 
-def check_document(document: FlowDocument, source: SourceDocument) -> list[Problem]:
-    return _Checker(document, source).run()
+def check_document(
+    document: FlowDocument,
+    source: SourceDocument,
+    broken_nodes: set[str] | None = None,
+    broken_numbers: set[str] | None = None,
+) -> list[Problem]:
+    return _Checker(document, source, broken_nodes or set(), broken_numbers or set()).run()

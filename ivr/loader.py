@@ -99,7 +99,7 @@ def _shape_problems(exc: ValidationError, source: SourceDocument) -> list[Proble
             key = True
         elif value is None and kind.endswith("_type"):
             message = f"{where} is empty"
-            hint = "write a value after the colon"
+            hint = "write a value after the colon, or remove the line"
             key = True
         elif kind == "union_tag_not_found":
             message = f"node {path[-1]!r} needs a 'type:' ({', '.join(NODE_TYPES)})"
@@ -127,6 +127,46 @@ def _shape_problems(exc: ValidationError, source: SourceDocument) -> list[Proble
     return sorted(problems.values())
 
 
+def _check_the_rest(exc: ValidationError | None, source: SourceDocument) -> list[Problem]:
+    """With some nodes or numbers wrong in shape, check all the others too, so that an
+    operator sees every mistake in one run. Mistakes outside nodes and numbers (in
+    'line:', or a missing section) leave too little to check."""
+    broken: dict[str, set[str]] = {"nodes": set(), "numbers": set()}
+    locations = [err["loc"] for err in exc.errors()] if exc is not None else []
+    locations += list(source.empty)
+    for loc in locations:
+        if len(loc) < 2 or loc[0] not in broken:
+            return []
+        broken[str(loc[0])].add(str(loc[1]))
+    data = dict(source.data)
+    for section, names in broken.items():
+        if isinstance(data.get(section), dict):
+            data[section] = {k: v for k, v in data[section].items() if k not in names}
+    try:
+        document = FlowDocument.model_validate(data)
+    except ValidationError:
+        return []
+    return check_document(document, source, broken["nodes"], broken["numbers"])
+
+
+def _empty_problems(source: SourceDocument) -> list[Problem]:
+    """A field written with nothing after it is a mistake even where it may be left out."""
+    problems = []
+    for path in source.empty:
+        at = source.position(path, key=True)
+        name = ".".join(str(p) for p in path)
+        problems.append(
+            error(
+                at.line,
+                at.column,
+                f"{name} is empty",
+                "write a value after the colon, or remove the line",
+                code="empty-value",
+            )
+        )
+    return problems
+
+
 def load_flow_text(text: str) -> LoadResult:
     version = flow_version(text)
     source, problems = parse_yaml(text)
@@ -138,10 +178,14 @@ def load_flow_text(text: str) -> LoadResult:
             [error(1, 1, "a flow file is a mapping with 'line:', 'numbers:' and 'nodes:'", code="not-a-mapping")],
             version,
         )
+    empty = _empty_problems(source)
     try:
         document = FlowDocument.model_validate(source.data)
     except ValidationError as exc:
-        return LoadResult(None, _shape_problems(exc, source), version)
+        shape = set(empty + _shape_problems(exc, source))
+        return LoadResult(None, sorted(shape | set(_check_the_rest(exc, source))), version)
+    if empty:
+        return LoadResult(None, sorted(set(empty) | set(_check_the_rest(None, source))), version)
     problems = sorted(check_document(document, source))
     if has_errors(problems):
         return LoadResult(None, problems, version)

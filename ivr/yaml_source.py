@@ -39,8 +39,24 @@ class SourceDocument:
     data: Any
     values: dict[Path, Position] = field(default_factory=dict)
     keys: dict[Path, Position] = field(default_factory=dict)
-    #: For scalars written on one line: where their text starts (after any quote).
-    text_starts: dict[Path, Position] = field(default_factory=dict)
+    #: Where each scalar was written in the text: (start, end) character offsets.
+    spans: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    text: str = ""
+    #: Paths whose value was written but left empty (``say:`` with nothing after it).
+    empty: list[Path] = field(default_factory=list)
+
+    def find_in_value(self, path: Path, needle: str, occurrence: int = 0) -> Position | None:
+        """Where ``needle`` was written inside the scalar at ``path`` (any quoting or folding)."""
+        span = self.spans.get(tuple(path))
+        if span is None:
+            return None
+        index = span[0] - 1
+        for _ in range(occurrence + 1):
+            index = self.text.find(needle, index + 1, span[1])
+            if index < 0:
+                return None
+        line = self.text.count("\n", 0, index) + 1
+        return Position(line, index - (self.text.rfind("\n", 0, index) + 1) + 1)
 
     def position(self, path: Path, *, key: bool = False) -> Position:
         """The closest known position to ``path``: its key, its value, or a parent's."""
@@ -121,10 +137,9 @@ class _Walker:
 
     def _scalar(self, node: yaml.ScalarNode, path: Path) -> str | None:
         if node.tag == "tag:yaml.org,2002:null" and node.style is None:
+            self.document.empty.append(path)
             return None
-        if node.start_mark.line == node.end_mark.line and node.style in (None, "'", '"'):
-            offset = 0 if node.style is None else 1
-            self.document.text_starts[path] = Position(node.start_mark.line + 1, node.start_mark.column + 1 + offset)
+        self.document.spans[path] = (node.start_mark.index, node.end_mark.index)
         return node.value
 
     def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[str, Any]:
@@ -181,7 +196,7 @@ def parse_yaml(text: str) -> tuple[SourceDocument | None, list[Problem]]:
                 1, 1, "the flow file is empty", "a flow needs 'line:', 'numbers:' and 'nodes:' sections", code="empty"
             )
         ]
-    document = SourceDocument(data=None)
+    document = SourceDocument(data=None, text=text)
     walker = _Walker(document)
     try:
         document.data = walker.walk(root, ())

@@ -1,0 +1,322 @@
+"""Operators' mistakes in the flow file, each reported at the exact line and column to edit.
+
+Each case edits the default flow as an operator might, then asserts the problem's
+message and its position: the position of ``at`` in the edited text (plus ``shift``
+columns), so a case stays exact when the default flow changes elsewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from conftest import DEFAULT_FLOW
+
+from ivr.loader import load_flow_text
+
+FLOW = DEFAULT_FLOW.read_text()
+
+
+@dataclass
+class Mistake:
+    name: str
+    old: str
+    new: str
+    message: str  # a part of the problem's message
+    at: str  # text whose position the problem must point at (must be unique in the edited file)
+    shift: int = 0
+    severity: str = "error"
+    hint: str = ""
+    count: int = 1  # replace the first `count` occurrences of old
+
+
+def position(text: str, needle: str, shift: int = 0) -> tuple[int, int]:
+    assert text.count(needle) == 1, f"{needle!r} appears {text.count(needle)} times in the edited flow"
+    offset = text.index(needle) + shift
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+MENU_CHOICE_1 = '      "1": {go: about_slavery, words: [victim, slavery, me, someone, information]}'
+
+MISTAKES = [
+    Mistake(
+        "tab indentation",
+        "  welcome:\n    type: message",
+        "  welcome:\n\ttype: message",
+        "tab used for indentation",
+        "\ttype: message",
+        hint="spaces",
+    ),
+    Mistake(
+        "missing colon",
+        "    next: main_menu\n\n  main_menu:",
+        "    next main_menu\n\n  main_menu:",
+        "could not find expected ':'",
+        "next main_menu",
+        hint="':' missing",
+    ),
+    Mistake(
+        "duplicate key",
+        "    type: message\n    say: >-\n      This is",
+        "    type: message\n    type: message\n    say: >-\n      This is",
+        "duplicate key 'type'",
+        "    type: message\n    say: >-\n      This is",
+        shift=4,
+    ),
+    Mistake(
+        "misspelt field",
+        "    say_short: Press 1 for the helpline",
+        "    say_shrot: Press 1 for the helpline",
+        "unknown field 'say_shrot'",
+        "say_shrot",
+        hint="did you mean 'say_short'?",
+    ),
+    Mistake(
+        "node that does not exist",
+        "    next: about_slavery_menu",
+        "    next: about_slavery_menus",
+        "there is no node called 'about_slavery_menus'",
+        "about_slavery_menus",
+        hint="did you mean 'about_slavery_menu'?",
+    ),
+    Mistake(
+        "number with a digit missing",
+        "number: 0800 555 111",
+        "number: 0800 555 11",
+        "not a valid UK phone number",
+        "0800 555 11",
+    ),
+    Mistake(
+        "helpline number mistyped",
+        "number: 0800 0121 700",
+        "number: 0800 0121 70",
+        "looks like the Modern Slavery Helpline",
+        "0800 0121 70",
+    ),
+    Mistake("not a number at all", "number: 0800 555 111", "number: 0800 CRIME", "is not a phone number", "0800 CRIME"),
+    Mistake(
+        "dialling 999",
+        "    to: crimestoppers",
+        "    to: emergency",
+        "is an emergency number: the line must never connect callers to it",
+        "to: emergency",
+        shift=4,
+        hint="hang up and dial 999",
+    ),
+    Mistake(
+        "dialling 101",
+        "    to: crimestoppers",
+        "    to: police_non_emergency",
+        "is a short number",
+        "to: police_non_emergency",
+        shift=4,
+    ),
+    Mistake(
+        "helpline set to an emergency number",
+        "  helpline: helpline\n  language",
+        "  helpline: emergency\n  language",
+        "is an emergency number",
+        "helpline: emergency",
+        shift=10,
+    ),
+    Mistake(
+        "menu key used twice",
+        MENU_CHOICE_1,
+        MENU_CHOICE_1 + "\n" + MENU_CHOICE_1.replace("about_slavery", "danger"),
+        "duplicate key '1'",
+        '"1": {go: danger',
+    ),
+    Mistake(
+        "key that is not a phone key",
+        '"2": {go: report_anonymously',
+        '"a": {go: report_anonymously',
+        "'a' is not a key on a phone's keypad",
+        '"a": {go',
+    ),
+    Mistake(
+        "two-digit key",
+        '"2": {go: report_anonymously',
+        '"12": {go: report_anonymously',
+        "'12' is not a key on a phone's keypad",
+        '"12": {go',
+    ),
+    Mistake(
+        "reserved key 0",
+        '"2": {go: report_anonymously',
+        '"0": {go: report_anonymously',
+        "key 0 is built in",
+        '"0": {go',
+    ),
+    Mistake(
+        "unquoted star key",
+        '      "2": {go: report_anonymously',
+        "      *: {go: report_anonymously",
+        "YAML syntax",
+        "*: {go",
+        shift=1,
+        hint="in quotes",
+    ),
+    Mistake(
+        "six choices in one menu",
+        MENU_CHOICE_1,
+        MENU_CHOICE_1 + '\n      "6": danger\n      "7": police_non_emergency',
+        "7 choices is too many",
+        'choices:\n      "1": {go: about_slavery',
+    ),
+    Mistake(
+        "prompt left empty",
+        "    say_short: Press 1 for the helpline, 2 to hear this again, 3 for the main menu.",
+        '    say_short: ""',
+        "this text is empty",
+        'say_short: ""',
+        shift=11,
+    ),
+    Mistake(
+        "prompt with no value",
+        "    say_short: Press 1 for Crimestoppers, 2 for the helpline, 3 for the main menu.",
+        "    say_short:",
+        "is empty",
+        'say_short:\n    choices:\n      "1": {go: connect_crimestoppers',
+    ),
+    Mistake(
+        "unreachable node",
+        "  connect_crimestoppers:",
+        "  forgotten:\n    type: message\n    say: Hello.\n    next: main_menu\n\n  connect_crimestoppers:",
+        "no caller can reach 'forgotten'",
+        "forgotten:",
+        severity="warning",
+    ),
+    Mistake("dead end", "    next: report_menu\n", "\n", "dead end", "report_anonymously:\n"),
+    Mistake(
+        "messages in a circle",
+        "    next: about_slavery_menu",
+        "    next: about_slavery",
+        "lead round in a circle",
+        "about_slavery:\n    type: message",
+    ),
+    Mistake(
+        "unknown kind of node",
+        "  danger:\n    type: message",
+        "  danger:\n    type: mesage",
+        "'mesage' is not a kind of node",
+        "mesage",
+        hint="did you mean 'message'?",
+    ),
+    Mistake(
+        "node without a type", "  danger:\n    type: message\n", "  danger:\n", "needs a 'type:'", "danger:\n    say"
+    ),
+    Mistake(
+        "transfer to an unknown number",
+        "    to: crimestoppers",
+        "    to: crimestopers",
+        "no number is called 'crimestopers'",
+        "crimestopers\n",
+        hint="did you mean 'crimestoppers'?",
+    ),
+    Mistake(
+        "unknown number in a text",
+        "The Crimestoppers number is {crimestoppers}.",
+        "The Crimestoppers number is {crimestopers}.",
+        "{crimestopers} names no number",
+        "{crimestopers}",
+        hint="did you mean 'crimestoppers'?",
+    ),
+    Mistake("time-out too short", "  timeout: 10", "  timeout: 3", "too short", "  timeout: 3\n", shift=11),
+    Mistake("time-out not a number", "  timeout: 10", "  timeout: ten", "must be a whole number", "ten"),
+    Mistake(
+        "start node missing",
+        "  start: welcome",
+        "  start: welcom",
+        "no node called 'welcom'",
+        "welcom\n",
+        hint="did you mean 'welcome'?",
+    ),
+    Mistake(
+        "word for two choices",
+        "[talk, connect, call, speak to someone]",
+        "[talk, report, call]",
+        "'report' is already a word for choice 2",
+        "report, call",
+    ),
+    Mistake(
+        "built-in word as a choice word",
+        "[danger, emergency, nine nine nine, scared]",
+        "[danger, repeat, scared]",
+        "'repeat' is built in",
+        "repeat, scared",
+    ),
+    Mistake(
+        "node name with a space",
+        "  danger:\n    type: message",
+        "  in danger:\n    type: message",
+        "'in danger' cannot be used as a name",
+        "in danger:",
+    ),
+    Mistake("retries of zero", "    silence: 3", "    silence: 0", "greater than or equal to 1", "silence: 0", shift=9),
+    Mistake(
+        "quote not closed",
+        "    say_short: Press 1 for the helpline,",
+        '    say_short: "Press 1 for the helpline,',
+        "YAML syntax",
+        "",
+        hint="",
+    ),
+]
+
+
+def _problems(text: str):
+    return load_flow_text(text).problems
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=[m.name for m in MISTAKES])
+def test_each_mistake_is_reported_where_it_is(mistake: Mistake):
+    assert FLOW.count(mistake.old) >= 1, f"the default flow no longer has {mistake.old!r}"
+    text = FLOW.replace(mistake.old, mistake.new, mistake.count)
+    result = load_flow_text(text)
+    matching = [p for p in result.problems if mistake.message in p.message]
+    assert matching, f"no problem says {mistake.message!r}: {[p.format('f') for p in result.problems]}"
+    problem = matching[0]
+    assert problem.severity.value == mistake.severity
+    if mistake.at:
+        assert (problem.line, problem.column) == position(text, mistake.at, mistake.shift)
+    if mistake.hint:
+        assert mistake.hint in problem.hint
+    if mistake.severity == "error":
+        assert result.flow is None, "a flow with an error must not be served"
+    else:
+        assert result.flow is not None
+
+
+def test_there_are_at_least_25_distinct_mistakes():
+    assert len({m.name for m in MISTAKES}) >= 25
+
+
+def test_the_default_flow_has_no_problems():
+    assert _problems(FLOW) == []
+
+
+def test_many_errors_are_reported_in_one_run():
+    text = FLOW.replace("    next: about_slavery_menu", "    next: nowhere").replace(
+        "    to: crimestoppers", "    to: emergency"
+    )
+    text = text.replace("{crimestoppers}.\n    next", "{crimestopers}.\n    next")
+    messages = [p.message for p in _problems(text)]
+    assert len(messages) >= 3
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "the flow file is empty"),
+        ("just words\n", "a flow file is a mapping"),
+        ("line:\n  name: x\n", "needs a 'numbers' field"),
+        ("a: &x [*x, *x]\n", "too deeply nested"),
+    ],
+)
+def test_files_that_are_not_flows(text: str, message: str):
+    problems = _problems(text)
+    assert any(message in p.message for p in problems), [p.message for p in problems]
+    for p in problems:
+        assert p.line >= 1 and p.column >= 1
