@@ -49,6 +49,9 @@ def _twiml(body: str) -> Response:
 @bp.before_request
 def require_twilio_signature() -> None:
     line = services()
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is not None and request.content_length > limit:
+        abort(413)
     if not is_from_twilio(request, line.validator, line.public_url):
         log.warning(
             "refused a request without a valid Twilio signature",

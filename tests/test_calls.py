@@ -228,11 +228,11 @@ def test_trusted_proxy_headers_are_used_only_when_configured(make_app):
 
 
 def test_an_exception_while_rendering_still_reaches_the_helpline(client, monkeypatch):
-    def broken(self, state):
+    def broken(self, response, state, depth):
         raise RuntimeError("rendering broke")
 
-    monkeypatch.setattr(twiml.Renderer, "_render", broken)
-    response = _post(client, "/voice/node?n=never_cached_node_name", CALL)
+    monkeypatch.setattr(twiml.Renderer, "add", broken)
+    response = _post(client, "/voice/node?n=main_menu", CALL)
     assert response.status_code == 200
     root = ET.fromstring(response.data)
     assert "oh eight hundred" in "".join(root.find("Say").itertext())

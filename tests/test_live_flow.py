@@ -1,0 +1,91 @@
+"""The running line takes a valid edit of the flow file and refuses anything else."""
+
+from __future__ import annotations
+
+import os
+import time
+import xml.etree.ElementTree as ET
+
+from conftest import HELPLINE, PUBLIC, TOKEN
+
+from ivr.caller import SimulatedCall, flask_transport
+from ivr.store import FlowStore
+
+
+def _settled_write(path, text: str) -> None:
+    """Write the file as an editor would, dated a moment ago so the line takes it at once."""
+    path.write_text(text)
+    past = time.time() - 5
+    os.utime(path, (past, past))
+
+
+def test_a_valid_edit_goes_live_and_a_broken_one_is_refused(flow_file):
+    store = FlowStore(flow_file, reload_seconds=0)
+    first = store.live.flow.version
+    good = flow_file.read_text()
+    for broken in ["", good[: len(good) // 2], "nodes: [\n", good.replace("next: main_menu", "next: nowhere", 1)]:
+        _settled_write(flow_file, broken)
+        assert store.live.flow.version == first
+        assert store.last_result is not None and not store.last_result.ok
+    flow_file.unlink()
+    assert store.live.flow.version == first
+    _settled_write(flow_file, good.replace("This is a free line", "This is a free, safe line"))
+    assert store.live.flow.version != first
+    assert "free, safe line" in store.live.renderer.render(store.live.flow.nodes and _start(store))
+
+
+def _start(store):
+    from ivr.engine import start
+
+    return start(store.live.flow)
+
+
+def test_a_file_being_written_is_not_read_until_it_settles(flow_file):
+    store = FlowStore(flow_file, reload_seconds=0)
+    first = store.live.flow.version
+    flow_file.write_text(flow_file.read_text().replace("This is a free line", "This is a new line"))
+    assert store.live.flow.version == first  # just written: wait for the editor to finish
+    past = time.time() - 5
+    os.utime(flow_file, (past, past))
+    store._next_check = 0
+    assert store.live.flow.version != first
+
+
+def test_no_request_fails_while_the_file_changes_under_a_running_line(make_app, flow_file):
+    app = make_app(IVR_RELOAD_SECONDS=0)
+    good = flow_file.read_text()
+    edits = ["", "line: [", good[:300], good.replace("main_menu", "menu_main"), good]
+    for edit in edits:
+        _settled_write(flow_file, edit)
+        call = SimulatedCall(flask_transport(app), PUBLIC, TOKEN)
+        call.start()
+        for _ in range(6):
+            if call.waiting_for != "gather":
+                break
+            call.silence()
+        assert not any(h.kind == "error" for h in call.heard)
+        assert call.dialled_number == HELPLINE
+
+
+def test_a_call_in_progress_survives_a_node_disappearing(make_app, flow_file):
+    app = make_app(IVR_RELOAD_SECONDS=0)
+    call = SimulatedCall(flask_transport(app), PUBLIC, TOKEN)
+    call.start()
+    call.press("1")  # now at about_slavery_menu
+    edited = flow_file.read_text().replace("about_slavery_menu", "more_about_slavery")
+    _settled_write(flow_file, edited)
+    call.press("2")
+    assert call.dialled_number == HELPLINE  # the old node is gone: safe, to the helpline
+
+
+def test_with_no_valid_flow_at_all_the_builtin_safe_flow_serves(make_app, flow_file):
+    flow_file.write_text("this is not a flow")
+    app = make_app()
+    assert app.extensions["ivr"].store.live.source == "built-in safe flow"
+    client = app.test_client()
+    from twilio.request_validator import RequestValidator
+
+    params = {"CallSid": "CA" + "2" * 32}
+    signature = RequestValidator(TOKEN).compute_signature(PUBLIC + "/voice", params)
+    root = ET.fromstring(client.post("/voice", data=params, headers={"X-Twilio-Signature": signature}).data)
+    assert root.find("Dial/Number").text == HELPLINE
