@@ -16,26 +16,27 @@ keepalive = 5
 accesslog = "-"
 errorlog = "-"
 # The access log never needs the query string's raw digits or the caller's address.
-access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+access_log_format = '"%(m)s %(U)s" status=%(s)s bytes=%(B)s ms=%(M)s'
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact_numbers": {"()": "ivr.logs.RedactNumbers"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {"json": {"()": "ivr.logs.JsonFormatter"}},
     "handlers": {
         "access": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "filters": ["redact_numbers"],
-            "formatter": "plain",
+            "formatter": "json",
         },
         "error": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stderr",
             "filters": ["redact_numbers"],
-            "formatter": "plain",
+            "formatter": "json",
         },
     },
+    "root": {"handlers": ["error"], "level": "INFO"},
     "loggers": {
         "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
         "gunicorn.error": {"handlers": ["error"], "level": "INFO", "propagate": False},

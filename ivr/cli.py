@@ -129,7 +129,12 @@ def _converse(call: SimulatedCall, script: str | None) -> None:
 @click.option("--token", envvar="TWILIO_AUTH_TOKEN", required=True, help="The auth token the line checks with.")
 @click.option("--script", default=None, help="Answers separated by commas, e.g. '1,,*,0' ('' is silence).")
 def call(url: str, token: str, script: str | None) -> None:
-    _converse(SimulatedCall(http_transport(), url, token), script)
+    import urllib.error
+
+    try:
+        _converse(SimulatedCall(http_transport(), url, token), script)
+    except urllib.error.URLError as exc:
+        raise click.ClickException(f"cannot reach the line at {url} ({exc.reason}). Is it running?") from None
 
 
 @main.command(help="Try a flow file in the terminal: the real webhooks run in this process, no server.")
@@ -170,4 +175,19 @@ def serve(host: str, port: int, dev: bool) -> None:
     if settings.development:
         click.echo("To call it without a phone, in another terminal run:")
         click.echo(f"  .venv/bin/ivr call --url http://{host}:{port} --token {settings.auth_token}")
+    _protect_access_log()
     app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+def _protect_access_log() -> None:
+    """Give Werkzeug's access log its handler now, with the number filter on it."""
+    import logging
+
+    from .logs import protect_handler
+
+    access = logging.getLogger("werkzeug")
+    if not access.handlers:
+        access.addHandler(logging.StreamHandler())
+    access.setLevel(logging.INFO)
+    for handler in access.handlers:
+        protect_handler(handler)
