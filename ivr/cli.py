@@ -50,6 +50,84 @@ def check(file: str) -> None:
     click.echo(f"{file}{version}: no errors, {warnings} warning(s): it may go live")
 
 
+# -- picture ------------------------------------------------------------------------------
+GRAPH_FORMATS = ("svg", "png", "dot", "mermaid")
+
+
+@main.command(help="Draw the flow: SVG or PNG through Graphviz, or Mermaid text for a Markdown page.")
+@click.argument("file", default=lambda: os.environ.get("IVR_FLOW_FILE", DEFAULT_FLOW), type=click.Path())
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="File to write; its extension picks the format (default: Mermaid on stdout).",
+)
+@click.option("--format", "fmt", type=click.Choice(GRAPH_FORMATS), default=None, help="Overrides the extension.")
+def graph(file: str, output: str | None, fmt: str | None) -> None:
+    from .picture import to_graphviz, to_mermaid
+
+    result = load_flow_file(file)
+    if result.flow is None:
+        raise click.ClickException(f"{file} has errors, so it cannot be drawn; run 'ivr check {file}'")
+    if fmt is None:
+        suffix = Path(output).suffix.lstrip(".").lower() if output else ""
+        fmt = {"md": "mermaid", "mmd": "mermaid", "gv": "dot"}.get(suffix, suffix) or "mermaid"
+        if fmt not in GRAPH_FORMATS:
+            raise click.ClickException(
+                f"cannot tell the format from {output!r}: use --format {'/'.join(GRAPH_FORMATS)}"
+            )
+    if fmt == "mermaid":
+        data: bytes = to_mermaid(result.flow).encode()
+    elif fmt == "dot":
+        data = to_graphviz(result.flow).source.encode()
+    else:
+        import graphviz
+
+        try:
+            data = to_graphviz(result.flow).pipe(format=fmt)
+        except graphviz.ExecutableNotFound:
+            raise click.ClickException(
+                "Graphviz's 'dot' program is not installed (Debian: apt-get install graphviz); "
+                "--format mermaid needs nothing"
+            ) from None
+    if output is None:
+        click.echo(data.decode() if fmt in ("mermaid", "dot") else data, nl=False)
+    else:
+        Path(output).write_bytes(data)
+        click.echo(f"wrote {output}")
+
+
+# -- fallback -----------------------------------------------------------------------------
+@main.command(
+    "fallback-twiml",
+    help="Print TwiML to paste into a Twilio TwiML Bin, as the number's "
+    "'primary handler fails' URL: callers reach the helpline even with every server down.",
+)
+@click.argument("file", default=lambda: os.environ.get("IVR_FLOW_FILE", DEFAULT_FLOW), type=click.Path())
+def fallback_twiml(file: str) -> None:
+    from .twiml import standalone_fallback
+
+    result = load_flow_file(file)
+    if result.flow is None:
+        raise click.ClickException(f"{file} has errors; run 'ivr check {file}' and fix them first")
+    click.echo(standalone_fallback(result.flow))
+
+
+# -- schema -------------------------------------------------------------------------------
+@main.command(help="Write the JSON Schema of the flow format (for editors), generated from the model.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="File to write (default: stdout).")
+def schema(output: str | None) -> None:
+    from .schema import flow_schema_text
+
+    text = flow_schema_text()
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}")
+
+
 # -- calling without a phone --------------------------------------------------------------
 def _show(heard: list[Heard]) -> None:
     for item in heard:

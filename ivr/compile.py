@@ -118,6 +118,7 @@ class _Compiler:
             start=line.start,
             helpline=helpline,
             messages=rt.Messages(
+                danger=self.texts(messages.danger),
                 no_input=self.texts(messages.no_input),
                 invalid=self.texts(messages.invalid),
                 keys=keys,

@@ -121,6 +121,7 @@ Node = Union[Menu, Message, Transfer, End]
 
 @dataclass(frozen=True)
 class Messages:
+    danger: Texts
     no_input: Texts
     invalid: Texts
     keys: Mapping[str, str]  # language -> template with {keys}, filled per menu

@@ -31,6 +31,8 @@ class LoadResult:
     version: str = ""
     #: False when the file could not be read at all (missing, unreadable, not UTF-8).
     readable: bool = True
+    #: The text that was checked (what a "last good copy" must save, not the file as it is now).
+    text: str = field(default="", repr=False)
 
     @property
     def ok(self) -> bool:
@@ -168,6 +170,11 @@ def _empty_problems(source: SourceDocument) -> list[Problem]:
 
 
 def load_flow_text(text: str) -> LoadResult:
+    result = _load(text)
+    return LoadResult(result.flow, result.problems, result.version, result.readable, text)
+
+
+def _load(text: str) -> LoadResult:
     version = flow_version(text)
     source, problems = parse_yaml(text)
     if source is None:

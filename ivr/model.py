@@ -45,6 +45,10 @@ class Retries(_Strict):
 class Messages(_Strict):
     """What the line says by itself at every menu. Each can be one text per language."""
 
+    danger: Text = Field(
+        "If you are in danger now, hang up and dial 9 9 9.",
+        description="Said first by the TwiML for a Twilio TwiML Bin (ivr fallback-twiml).",
+    )
     no_input: Text = "Sorry, I did not hear a choice."
     invalid: Text = "Sorry, that is not one of the choices."
     keys: Text = Field(

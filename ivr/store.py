@@ -4,14 +4,19 @@ Each worker process holds its own :class:`FlowStore`. It looks at the flow file 
 every ``reload_seconds`` (on the request path: no thread, nothing shared between
 workers) and takes a changed file only when it passes every check. A file that is
 being written (changed in the last moment), empty, deleted, or wrong in any way is
-refused, logged once with its problems, and the last good flow keeps serving. With no
-good flow at all, the built-in safe flow connects every caller to the helpline.
+refused, logged once with its problems, and the last good flow keeps serving.
+
+Every flow that goes live is also saved beside the flow file as its *last good copy*,
+so a worker that starts while the file is broken (a restart, a replaced worker) serves
+the same last good flow as the others. Only with no good flow anywhere does the
+built-in safe flow connect every caller to the helpline.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -26,13 +31,14 @@ log = logging.getLogger("ivr.flow")
 
 #: A file changed more recently than this may still be being written: wait for it to settle.
 SETTLE_SECONDS = 0.5
+BUILTIN = "built-in safe flow"
 
 
 @dataclass(frozen=True)
 class LiveFlow:
     flow: rt.Flow
     renderer: Renderer
-    source: str  # the file it came from, or "built-in safe flow"
+    source: str  # the file it came from, its last good copy, or BUILTIN
     since: float  # when it went live (time.time())
 
 
@@ -44,32 +50,32 @@ def builtin_safe_flow() -> rt.Flow:
     return result.flow
 
 
+def last_good_path(flow_file: Path) -> Path:
+    return flow_file.with_name(f".{flow_file.name}.last-good")
+
+
 class FlowStore:
     def __init__(self, path: str | os.PathLike[str], reload_seconds: float = 2.0) -> None:
         self.path = Path(path)
+        self.last_good = last_good_path(self.path)
         self.reload_seconds = reload_seconds
         self._lock = threading.Lock()
         self._next_check = 0.0
-        self._seen: tuple[int, int, int] | None = None  # (mtime_ns, size, inode) last looked at
         self._refused_version: str | None = None
-        self.last_result: LoadResult | None = None
-        result = load_flow_file(self.path)
-        self.last_result = result
         self._seen = self._stat()
-        if result.flow is not None:
-            self._live = self._make_live(result.flow, str(self.path))
-            log.info(
-                "flow live",
-                extra={"fields": {"event": "flow-live", "version": result.flow.version, "file": str(self.path)}},
-            )
-            self._log_warnings(result)
+        self.last_result: LoadResult = load_flow_file(self.path)
+        if self.last_result.flow is not None:
+            self._live = self._go_live(self.last_result, str(self.path))
+            return
+        self._refused_version = self.last_result.version
+        saved = load_flow_file(self.last_good) if self.last_good.exists() else None
+        if saved is not None and saved.flow is not None:
+            self._live = LiveFlow(saved.flow, Renderer(saved.flow), str(self.last_good), time.time())
+            self._log_refused(self.last_result, "flow file refused at start: serving its last good copy")
         else:
-            self._live = self._make_live(builtin_safe_flow(), "built-in safe flow")
-            self._log_refused(result, "no valid flow at start: serving the built-in safe flow")
-
-    @staticmethod
-    def _make_live(flow: rt.Flow, source: str) -> LiveFlow:
-        return LiveFlow(flow, Renderer(flow), source, time.time())
+            flow = builtin_safe_flow()
+            self._live = LiveFlow(flow, Renderer(flow), BUILTIN, time.time())
+            self._log_refused(self.last_result, "no valid flow at start: serving the built-in safe flow")
 
     def _stat(self) -> tuple[int, int, int] | None:
         try:
@@ -107,14 +113,43 @@ class FlowStore:
                 self._refused_version = result.version
                 self._log_refused(result, "flow file refused: the last good flow keeps serving")
             return
-        if result.flow.version == self._live.flow.version:
-            return
-        self._live = self._make_live(result.flow, str(self.path))
-        log.info(
-            "flow live",
-            extra={"fields": {"event": "flow-live", "version": result.flow.version, "file": str(self.path)}},
-        )
-        self._log_warnings(result)
+        self._refused_version = None
+        if result.flow.version != self._live.flow.version:
+            self._live = self._go_live(result, str(self.path))
+
+    def _go_live(self, result: LoadResult, source: str) -> LiveFlow:
+        assert result.flow is not None
+        live = LiveFlow(result.flow, Renderer(result.flow), source, time.time())
+        log.info("flow live", extra={"fields": {"event": "flow-live", "version": result.flow.version, "file": source}})
+        if result.warnings:
+            log.warning(
+                "flow has warnings",
+                extra={
+                    "fields": {
+                        "event": "flow-warnings",
+                        "version": result.version,
+                        "problems": [p.format(source) for p in result.warnings][:50],
+                    }
+                },
+            )
+        self._save_last_good(result.text)
+        return live
+
+    def _save_last_good(self, text: str) -> None:
+        """Keep a copy of the text that just went live, written whole or not at all."""
+        try:
+            data = text.encode("utf-8")
+            if self.last_good.exists() and self.last_good.read_bytes() == data:
+                return
+            handle, temporary = tempfile.mkstemp(dir=self.last_good.parent, prefix=self.last_good.name)
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(temporary, self.last_good)
+        except OSError as exc:
+            log.warning(
+                "cannot save the last good copy of the flow",
+                extra={"fields": {"event": "last-good-not-saved", "reason": exc.strerror}},
+            )
 
     def _log_refused(self, result: LoadResult, message: str) -> None:
         log.error(
@@ -129,16 +164,3 @@ class FlowStore:
                 }
             },
         )
-
-    def _log_warnings(self, result: LoadResult) -> None:
-        if result.warnings:
-            log.warning(
-                "flow has warnings",
-                extra={
-                    "fields": {
-                        "event": "flow-warnings",
-                        "version": result.version,
-                        "problems": [p.format(str(self.path)) for p in result.warnings][:50],
-                    }
-                },
-            )

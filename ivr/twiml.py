@@ -169,3 +169,27 @@ class Renderer:
 
 def menu_keys_template(flow: rt.Flow, language: str) -> str:
     return flow.messages.keys.get(language) or flow.messages.keys[flow.language]
+
+
+def standalone_fallback(flow: rt.Flow) -> str:
+    """A static TwiML document for a Twilio TwiML Bin: works with every server of the line down.
+
+    It cannot call back into the line, so it names no action URL: it says the helpline
+    number, connects, and if that fails says the number again and tries once more.
+    """
+    renderer = Renderer(flow, cache_size=1)
+    language = flow.language
+    speaker = _Speaker(flow, language, slow=False)
+    helpline = flow.node(rt.HELPLINE_NODE)
+    assert isinstance(helpline, rt.Transfer) and helpline.prompt is not None
+    response = VoiceResponse()
+    speaker.say(response, renderer._texts(flow.messages.danger, language))
+    speaker.say(response, renderer._texts(helpline.prompt, language))
+    for attempt in range(2):
+        dial = response.dial(timeout=helpline.ring_seconds, answer_on_bridge=True)
+        dial.number(helpline.target.e164)
+        speaker.say(response, renderer._texts(flow.messages.after_call, language))
+        if attempt == 0:
+            response.pause(length=2)
+    response.hangup()
+    return str(response)

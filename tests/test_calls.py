@@ -113,10 +113,11 @@ def test_silence_forever_ends_in_a_transfer_to_the_helpline(new_call):
 
 def test_retries_get_shorter(new_call):
     call = new_call()
-    full = said(call.start()).split("press 1.")[0]
-    shorter = call.silence()[-1].text
-    assert len(shorter) < len(said(call.heard[1:2]))
-    assert full
+    call.start()
+    first_prompt = call.heard[-1].text
+    second_prompt = call.silence()[-1].text
+    assert second_prompt != first_prompt
+    assert len(second_prompt) < len(first_prompt) * 0.7
 
 
 def test_first_wrong_key_says_which_keys_work(new_call):
@@ -138,7 +139,7 @@ def test_random_keys_forever_end_in_a_transfer(new_call, seed):
             break
         key = rng.choice("67#*")  # never a real choice, so the caller never gets anywhere
         call.press(key)
-    assert call.waiting_for == "dial" or rng is None
+    assert call.waiting_for == "dial"
     assert call.dialled_number == HELPLINE
 
 

@@ -89,3 +89,20 @@ def test_with_no_valid_flow_at_all_the_builtin_safe_flow_serves(make_app, flow_f
     signature = RequestValidator(TOKEN).compute_signature(PUBLIC + "/voice", params)
     root = ET.fromstring(client.post("/voice", data=params, headers={"X-Twilio-Signature": signature}).data)
     assert root.find("Dial/Number").text == HELPLINE
+
+
+def test_a_worker_that_starts_while_the_file_is_broken_serves_the_last_good_flow(flow_file):
+    first = FlowStore(flow_file, reload_seconds=0)
+    good_version = first.live.flow.version
+    _settled_write(flow_file, "line: [")
+    assert first.live.flow.version == good_version
+    late = FlowStore(flow_file, reload_seconds=0)  # e.g. gunicorn replaced a worker
+    assert late.live.flow.version == good_version
+    assert late.live.source.endswith(".last-good")
+
+
+def test_the_last_good_copy_is_what_was_checked(flow_file):
+    store = FlowStore(flow_file, reload_seconds=0)
+    saved = (flow_file.parent / f".{flow_file.name}.last-good").read_text()
+    assert saved == flow_file.read_text()
+    assert store.live.source == str(flow_file)

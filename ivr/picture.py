@@ -1,0 +1,148 @@
+"""A picture of a flow, drawn from the runtime model, so a reader sees that every path
+reaches help: Graphviz (SVG, PNG) for the README and the console, Mermaid for pasting
+into a Markdown page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import flow as rt
+from .compile import NO_ANSWER_PREFIX, TRANSFER_PREFIX
+
+PROMPT_WORDS = 9
+EVERY_MENU = "every menu: 0 or 'helpline' → helpline · * repeat · 8 slower · 9 quick exit"
+
+
+@dataclass(frozen=True)
+class Box:
+    id: str
+    title: str
+    text: str
+    kind: str  # "menu", "message", "transfer", "helpline"
+
+
+@dataclass(frozen=True)
+class Arrow:
+    source: str
+    target: str
+    label: str
+    dashed: bool = False
+
+
+def _first_words(texts: rt.Texts | None, language: str, count: int = PROMPT_WORDS) -> str:
+    if not texts:
+        return ""
+    words = (texts.get(language) or next(iter(texts.values()))).plain.split()
+    return " ".join(words[:count]) + (" …" if len(words) > count else "")
+
+
+def _id(name: str) -> str:
+    return re.sub(r"\W", "_", name)
+
+
+def layout(flow: rt.Flow) -> tuple[list[Box], list[Arrow]]:
+    """The boxes and arrows of the picture.
+
+    The line's own nodes are drawn as what they do: one helpline box that every menu
+    reaches on 0, silence and wrong keys; each transfer says in its box what happens
+    when nobody answers (the number again, try again or the other number) and after
+    the call, instead of the small menus that do it.
+    """
+    boxes: list[Box] = []
+    arrows: list[Arrow] = []
+    lang = flow.language
+    for name, node in flow.nodes.items():
+        if name.startswith((NO_ANSWER_PREFIX, TRANSFER_PREFIX)) or isinstance(node, rt.End):
+            continue
+        if isinstance(node, rt.Menu):
+            boxes.append(Box(_id(name), name, _first_words(node.prompt, lang), "menu"))
+            arrows.append(Arrow(_id(name), _id(rt.HELPLINE_NODE), "0 · silence · wrong keys", dashed=True))
+            for choice in node.choices:
+                words = f" “{choice.words[0]}”" if choice.words else ""
+                arrows.append(Arrow(_id(name), _id(choice.target), f"{choice.key}{words}"))
+        elif isinstance(node, rt.Message):
+            boxes.append(Box(_id(name), name, _first_words(node.prompt, lang), "message"))
+            arrows.append(Arrow(_id(name), _id(node.next), "then"))
+        elif isinstance(node, rt.Transfer):
+            target = _first_words(node.target.name, lang)
+            title = "☎ helpline (built in)" if name == rt.HELPLINE_NODE else f"☎ {name}"
+            kind = "helpline" if name == rt.HELPLINE_NODE else "transfer"
+            boxes.append(
+                Box(
+                    _id(name),
+                    title,
+                    f"connects to {target}; if nobody answers: the number again, try again or the other number",
+                    kind,
+                )
+            )
+            if not node.if_no_answer.startswith(NO_ANSWER_PREFIX):
+                arrows.append(Arrow(_id(name), _id(node.if_no_answer), "busy · no answer", dashed=True))
+    return boxes, arrows
+
+
+_STYLE = {
+    "menu": {"shape": "box", "style": "rounded,filled", "fillcolor": "#e8f0fe"},
+    "message": {"shape": "note", "style": "filled", "fillcolor": "#f5f5f5"},
+    "transfer": {"shape": "box", "style": "filled,bold", "fillcolor": "#c8e6c9", "color": "#2e7d32"},
+    "helpline": {"shape": "doubleoctagon", "style": "filled,bold", "fillcolor": "#a5d6a7", "color": "#1b5e20"},
+}
+
+
+def to_graphviz(flow: rt.Flow):  # -> graphviz.Digraph
+    import graphviz
+
+    boxes, arrows = layout(flow)
+    graph = graphviz.Digraph(
+        name="flow",
+        graph_attr={
+            "rankdir": "TB",
+            "fontname": "Helvetica",
+            "label": f"{flow.name} — version {flow.version}\\n{EVERY_MENU}",
+            "labelloc": "t",
+            "fontsize": "16",
+        },
+        node_attr={"fontname": "Helvetica", "fontsize": "11"},
+        edge_attr={"fontname": "Helvetica", "fontsize": "10"},
+    )
+    for box in boxes:
+        label = f"{box.title}\n{_wrap(box.text)}" if box.text else box.title
+        graph.node(box.id, label=label, **_STYLE[box.kind])
+    for arrow in arrows:
+        style = {"style": "dashed", "color": "#2e7d32"} if arrow.dashed else {}
+        graph.edge(arrow.source, arrow.target, label=arrow.label, **style)
+    return graph
+
+
+def _wrap(text: str, width: int = 32) -> str:
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + len(word) + 1 > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "\n".join(lines + [line] if line else lines)
+
+
+def to_mermaid(flow: rt.Flow) -> str:
+    boxes, arrows = layout(flow)
+    shapes = {"menu": ("(", ")"), "message": ("[", "]"), "transfer": ("[[", "]]"), "helpline": ("{{", "}}")}
+    lines = ["flowchart TB", f"  %% {flow.name}, version {flow.version}. {EVERY_MENU}"]
+    for box in boxes:
+        opening, closing = shapes[box.kind]
+        text = f"{box.title}<br/>{box.text}" if box.text else box.title
+        lines.append(f'  {box.id}{opening}"{_mermaid_text(text)}"{closing}')
+    for arrow in arrows:
+        link = "-.->" if arrow.dashed else "-->"
+        lines.append(f'  {arrow.source} {link}|"{_mermaid_text(arrow.label)}"| {arrow.target}')
+    lines += [
+        "  classDef help fill:#a5d6a7,stroke:#1b5e20,stroke-width:2px",
+        "  class " + ",".join(b.id for b in boxes if b.kind in ("transfer", "helpline")) + " help",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _mermaid_text(text: str) -> str:
+    return text.replace('"', "#quot;")

@@ -1,0 +1,109 @@
+"""The ivr command as operators use it."""
+
+from __future__ import annotations
+
+import shutil
+import xml.etree.ElementTree as ET
+
+import pytest
+from click.testing import CliRunner
+from conftest import DEFAULT_FLOW, HELPLINE, PUBLIC, TOKEN
+
+from ivr.caller import SimulatedCall, flask_transport
+from ivr.cli import main
+
+
+def run(*args: str, input: str | None = None):
+    return CliRunner().invoke(main, list(args), input=input)
+
+
+def test_check_passes_the_live_flow():
+    result = run("check", str(DEFAULT_FLOW))
+    assert result.exit_code == 0, result.output
+    assert "no errors" in result.output and "may go live" in result.output and "version" in result.output
+
+
+def test_check_lists_every_error_in_compiler_format_and_exits_1(flow_file):
+    text = flow_file.read_text()
+    flow_file.write_text(
+        text.replace("    next: main_menu\n", "    next: main_meun\n", 1).replace(
+            "    to: crimestoppers", "    to: emergency"
+        )
+    )
+    result = run("check", str(flow_file))
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if ": error: " in line]
+    assert len(lines) == 2
+    for line in lines:
+        file, line_no, column, *_ = line.split(":")
+        assert file == str(flow_file) and line_no.isdigit() and column.isdigit()
+    assert "hint: did you mean 'main_menu'?" in result.output
+    assert "2 error(s)" in result.output and "will NOT go live" in result.output
+
+
+def test_check_exits_2_when_the_file_cannot_be_read(tmp_path):
+    result = run("check", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+
+
+def test_simulate_transcript_is_what_the_webhooks_return(make_app):
+    result = run("simulate", str(DEFAULT_FLOW), "--script", "1,,*,0")
+    assert result.exit_code == 0, result.output
+    transcript = [
+        line.strip()[len("line: ") :] for line in result.output.splitlines() if line.strip().startswith("line: ")
+    ]
+    # The same answers given to the webhooks directly.
+    call = SimulatedCall(flask_transport(make_app()), PUBLIC, TOKEN)
+    call.start()
+    call.press("1")
+    call.silence()
+    call.press("*")
+    call.press("0")
+    assert transcript == [h.text for h in call.heard if h.kind == "say"]
+    assert f"[the line connects the call to {HELPLINE}]" in result.output
+
+
+def test_simulate_refuses_a_flow_with_errors(flow_file):
+    flow_file.write_text("line: [")
+    result = run("simulate", str(flow_file), "--script", "1")
+    assert result.exit_code == 1 and "ivr check" in result.output
+
+
+def test_fallback_twiml_is_static_and_reaches_the_helpline():
+    result = run("fallback-twiml", str(DEFAULT_FLOW))
+    assert result.exit_code == 0
+    root = ET.fromstring(result.output)
+    dials = root.findall("Dial")
+    assert len(dials) == 2 and all(d.find("Number").text == HELPLINE for d in dials)
+    assert all(d.get("action") is None for d in dials)  # no server to call back
+    assert "9 9 9" in "".join(root.find("Say").itertext())
+    assert "oh eight hundred" in "".join(root.findall("Say")[1].itertext())
+
+
+def test_graph_mermaid_shows_every_node_and_the_ways_to_help():
+    result = run("graph", str(DEFAULT_FLOW), "--format", "mermaid")
+    assert result.exit_code == 0
+    for node in ("welcome", "main_menu", "about_slavery", "report_menu", "connect_helpline", "connect_crimestoppers"):
+        assert node in result.output
+    assert "_helpline{{" in result.output  # the helpline box every menu reaches
+    assert result.output.count("0 · silence · wrong keys") == 4  # one per menu
+    assert "class " in result.output and " help" in result.output
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed (scripts/test installs it)")
+@pytest.mark.parametrize("suffix, magic", [("svg", b"<svg"), ("png", b"\x89PNG")])
+def test_graph_draws_svg_and_png(tmp_path, suffix, magic):
+    out = tmp_path / f"flow.{suffix}"
+    result = run("graph", str(DEFAULT_FLOW), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert magic in out.read_bytes()[:400]
+
+
+def test_the_readme_picture_shows_the_live_flow():
+    from conftest import ROOT
+
+    picture = (ROOT / "docs" / "flow.svg").read_text()
+    for node in ("main_menu", "about_slavery_menu", "report_menu", "police_menu", "connect_helpline"):
+        assert node in picture
+    assert "docs/flow.svg" in (ROOT / "README.md").read_text()
