@@ -23,7 +23,7 @@ def create_app(config: Mapping[str, Any] | None = None, environ: Mapping[str, st
     from twilio.request_validator import RequestValidator
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from . import webhooks
+    from . import media, webhooks
     from .config import Settings
     from .logs import configure_logging, protect_all_handlers
     from .store import FlowStore
@@ -49,6 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None, environ: Mapping[str, st
     webhooks.init_app(
         app, webhooks.LineServices(store, RequestValidator(settings.auth_token), settings.public_url, log_secret)
     )
+    media.init_app(app, settings.flow_file)
     protect_all_handlers()
     logging.getLogger("ivr").debug("app created")
     return app

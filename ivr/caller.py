@@ -69,8 +69,10 @@ class SimulatedCall:
         self.ran_out_of_verbs = False
 
     # -- what the caller does --------------------------------------------------------------
-    def start(self) -> list[Heard]:
-        return self._request(self.base_url + "/voice", {})
+    def start(self, language: str = "") -> list[Heard]:
+        """Call the line; ``language`` is what a number configured as ``/voice?l=pl-PL`` would start in."""
+        query = f"?l={language}" if language else ""
+        return self._request(self.base_url + "/voice" + query, {})
 
     def press(self, key: str) -> list[Heard]:
         return self._answer_gather({"Digits": key})
@@ -185,6 +187,8 @@ class SimulatedCall:
                         self.heard.append(Heard("say", _text(child), dict(child.attrib)))
                     elif child.tag == "Play":
                         self.heard.append(Heard("play", (child.text or "").strip(), dict(child.attrib)))
+                    elif child.tag == "Pause":
+                        self.heard.append(Heard("pause", child.get("length", "1")))
                 self.waiting = _Waiting("gather", verb, verbs[i + 1 :], url)
                 return self.heard[start:]
             elif verb.tag == "Dial":

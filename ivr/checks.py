@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from pathlib import Path as FsPath
 
 from . import flow as rt
-from .model import Choice, FlowDocument, MenuNode, MessageNode, Text, TransferNode
+from .audio import AudioError, audio_seconds
+from .model import Choice, FlowDocument, LanguageNode, MenuNode, MessageNode, Recording, Text, TransferNode
 from .numbers import NumberError, near_miss, parse_number
 from .problems import Problem, did_you_mean, error, warning
 from .yaml_source import Path, SourceDocument
@@ -27,10 +29,18 @@ MESSAGE_PLACEHOLDERS = {"keys": ("keys",), "no_answer": ("number",), "other_numb
 
 class _Checker:
     def __init__(
-        self, document: FlowDocument, source: SourceDocument, broken_nodes: set[str], broken_numbers: set[str]
+        self,
+        document: FlowDocument,
+        source: SourceDocument,
+        broken_nodes: set[str],
+        broken_numbers: set[str],
+        base: FsPath | None,
     ) -> None:
         self.doc = document
         self.source = source
+        self.base = base  # the flow file's folder, where recordings/ is
+        line = document.line
+        self.languages = tuple(line.languages) or (line.language,)
         # Nodes and numbers left out because they are already wrong in shape: references to
         # them are not reported again, and reachability is not judged without them.
         self.broken_nodes = broken_nodes
@@ -51,6 +61,7 @@ class _Checker:
         self.check_names()
         dialable = self.check_numbers()
         self.check_line(dialable)
+        self.check_languages()
         for name, node in self.doc.nodes.items():
             path: Path = ("nodes", name)
             if isinstance(node, MenuNode):
@@ -59,6 +70,15 @@ class _Checker:
                 self.check_message(path, node)
             elif isinstance(node, TransferNode):
                 self.check_transfer(path, node, dialable)
+            elif isinstance(node, LanguageNode):
+                self.check_node_ref(path + ("next",), node.next)
+                if node.timeout is not None and node.timeout < MIN_TIMEOUT:
+                    self.error(
+                        path + ("timeout",),
+                        f"a time-out of {node.timeout} s is too short for many callers",
+                        f"use at least {MIN_TIMEOUT} seconds",
+                        code="short-timeout",
+                    )
         self.check_texts()
         self.check_graph()
         return self.problems
@@ -127,6 +147,58 @@ class _Checker:
                 code="short-timeout",
             )
 
+    def check_languages(self) -> None:
+        line = self.doc.line
+        if not line.languages:
+            return
+        if line.language not in line.languages:
+            self.error(
+                ("line", "language"),
+                f"{line.language!r} is not one of the line's languages",
+                did_you_mean(line.language, line.languages) or "declare it under 'languages:'",
+                code="unknown-language",
+            )
+        keys: dict[str, str] = {}
+        for code, language in line.languages.items():
+            path: Path = ("line", "languages", code)
+            if language.key in rt.RESERVED_KEYS:
+                self.error(
+                    path + ("key",),
+                    f"key {language.key} is built in: it {rt.RESERVED_KEYS[language.key]}",
+                    "use one of the keys 1 to 7",
+                    code="reserved-key",
+                )
+            elif language.key not in PHONE_KEYS:
+                self.error(
+                    path + ("key",),
+                    f"{language.key!r} is not a key on a phone's keypad",
+                    "use one of the keys 1 to 7",
+                    code="bad-key",
+                )
+            elif language.key in keys:
+                self.error(
+                    path + ("key",),
+                    f"key {language.key} already picks {keys[language.key]}",
+                    "give each language its own key",
+                    code="duplicate-key",
+                )
+            keys.setdefault(language.key, code)
+            if language.voice is None and not isinstance(language.choose, Recording):
+                self.error(
+                    path + ("choose",),
+                    f"{code} has no voice, so its option must be a recording",
+                    "write choose: {play: recordings/...}, or give the language a voice",
+                    code="no-voice",
+                )
+        if not any(isinstance(node, LanguageNode) for node in self.doc.nodes.values()):
+            self.warning(
+                ("line", "languages"),
+                f"the line offers {len(line.languages)} languages but no node lets callers choose",
+                "add a node of type: language, and start the line there",
+                key=True,
+                code="no-language-menu",
+            )
+
     def check_dialable(self, path: Path, name: str, dialable: set[str]) -> None:
         if name in dialable or name not in self.doc.numbers:
             return
@@ -169,8 +241,12 @@ class _Checker:
                 key=True,
                 code="too-many-choices",
             )
-        words_seen: dict[str, str] = {}
+        words_seen: dict[tuple[str, str], str] = {}
         reserved_words = set(rt.WORDS_REPEAT + rt.WORDS_HELPLINE + rt.WORDS_SLOWER)
+        for language in self.doc.line.languages.values():
+            if language.builtin_words:
+                words = language.builtin_words
+                reserved_words.update(" ".join(w.lower().split()) for w in words.repeat + words.helpline + words.slower)
         for key, choice in menu.choices.items():
             key_path = choices_path + (key,)
             if key in rt.RESERVED_KEYS:
@@ -193,9 +269,20 @@ class _Checker:
             target_path = key_path + ("go",) if isinstance(choice, Choice) else key_path
             self.check_node_ref(target_path, target)
             if isinstance(choice, Choice):
-                for i, word in enumerate(choice.words):
+                by_language = choice.words if isinstance(choice.words, Mapping) else {"": choice.words}
+                for code in by_language:
+                    if code and code not in self.languages:
+                        self.error(
+                            key_path + ("words", code),
+                            f"{code!r} is not one of the line's languages",
+                            did_you_mean(code, self.languages) or "declare it under line: languages:",
+                            key=True,
+                            code="unknown-language",
+                        )
+                listed = [((c, i), w) for c, words in by_language.items() for i, w in enumerate(words)]
+                for (code, i), word in listed:
                     normal = " ".join(word.lower().split())
-                    word_path = key_path + ("words", i)
+                    word_path = key_path + (("words", code, i) if code else ("words", i))
                     if not normal:
                         self.error(word_path, "an empty word can never be said", code="empty-word")
                     elif normal in reserved_words:
@@ -205,14 +292,14 @@ class _Checker:
                             "choose another word for this choice",
                             code="reserved-word",
                         )
-                    elif normal in words_seen and words_seen[normal] != key:
+                    elif (code, normal) in words_seen and words_seen[code, normal] != key:
                         self.error(
                             word_path,
-                            f"{word!r} is already a word for choice {words_seen[normal]}",
+                            f"{word!r} is already a word for choice {words_seen[code, normal]}",
                             "each word may lead to only one choice",
                             code="duplicate-word",
                         )
-                    words_seen.setdefault(normal, key)
+                    words_seen.setdefault((code, normal), key)
         if menu.timeout is not None and menu.timeout < MIN_TIMEOUT:
             self.error(
                 path + ("timeout",),
@@ -247,37 +334,65 @@ class _Checker:
         self.check_node_ref(path + ("if_no_answer",), transfer.if_no_answer)
 
     # -- texts -----------------------------------------------------------------------------
-    def texts(self) -> Iterator[tuple[Path, Text, tuple[str, ...]]]:
-        """Every text of the flow, with the placeholders it may use besides number names."""
+    def texts(self) -> Iterator[tuple[Path, Text, tuple[str, ...], bool]]:
+        """Every text of the flow, with the placeholders it may use besides number names,
+        and whether it must be in every language (the language menu's own texts are said
+        before a language is chosen, in the line's language)."""
         for name, number in self.doc.numbers.items():
-            yield ("numbers", name, "name"), number.name, ()
+            yield ("numbers", name, "name"), number.name, (), True
             if number.say is not None:
-                yield ("numbers", name, "say"), number.say, ()
+                yield ("numbers", name, "say"), number.say, (), False
         for field_name in type(self.doc.line.messages).model_fields:
             value = getattr(self.doc.line.messages, field_name)
-            yield ("line", "messages", field_name), value, MESSAGE_PLACEHOLDERS.get(field_name, ())
+            yield ("line", "messages", field_name), value, MESSAGE_PLACEHOLDERS.get(field_name, ()), True
         for name, node in self.doc.nodes.items():
-            for field_name in ("say", "say_short"):
+            every_language = not isinstance(node, LanguageNode)
+            for field_name in ("say", "say_short", "say_after"):
                 value = getattr(node, field_name, None)
                 if value is not None:
-                    yield ("nodes", name, field_name), value, ()
+                    yield ("nodes", name, field_name), value, (), every_language
 
     def check_texts(self) -> None:
-        language = self.doc.line.language
+        line = self.doc.line
         numbers = set(self.doc.numbers) | self.broken_numbers | {"helpline"}
-        for path, text, extra in self.texts():
+        for path, text, extra, every_language in self.texts():
+            required = set(self.languages) if every_language else {line.language}
             if isinstance(text, Mapping):
-                if language not in text:
-                    self.error(
-                        path,
-                        f"this text has no version in the line's language ({language})",
-                        f"add '{language}: ...' to it",
-                        code="missing-language",
-                    )
-                items = [(path + (lang,), value) for lang, value in text.items()]
+                for code in text:
+                    if code not in self.languages:
+                        self.error(
+                            path + (code,),
+                            f"{code!r} is not one of the line's languages",
+                            did_you_mean(code, self.languages) or f"use one of: {', '.join(self.languages)}",
+                            key=True,
+                            code="unknown-language",
+                        )
+                items = [(path + (code,), code, value) for code, value in text.items()]
+                written = set(text)
             else:
-                items = [(path, text)]
-            for text_path, value in items:
+                items = [(path, line.language, text)]
+                written = {line.language}
+            missing = [code for code in self.languages if code in required and code not in written]
+            if missing:
+                self.error(
+                    path,
+                    f"no {', '.join(missing)} version of this text, and no recording",
+                    f"add '{missing[0]}: ...' (a text, or {{play: recordings/...}}) under it",
+                    key=True,
+                    code="missing-language",
+                )
+            for text_path, code, value in items:
+                if isinstance(value, Recording):
+                    self.check_recording(text_path + ("play",), value)
+                    continue
+                language = line.languages.get(code)
+                if language is not None and language.voice is None:
+                    self.error(
+                        text_path,
+                        f"{code} has no voice: this text needs a recording",
+                        "write {play: recordings/...} instead of text",
+                        code="no-voice",
+                    )
                 if not value.strip():
                     self.error(
                         text_path,
@@ -297,6 +412,28 @@ class _Checker:
                         did_you_mean(name, numbers | set(extra))
                         or "a {name} in a text must name one of the flow's numbers",
                     )
+        for code, language in line.languages.items():
+            if isinstance(language.choose, Recording):
+                self.check_recording(("line", "languages", code, "choose", "play"), language.choose)
+
+    def check_recording(self, path: Path, recording: Recording) -> None:
+        play = recording.play
+        if play.startswith("https://"):
+            return  # hosted elsewhere: Twilio fetches it; it cannot be checked from here
+        if not play.startswith("recordings/") or ".." in play.split("/"):
+            self.error(
+                path,
+                f"{play!r} is not under the flow's recordings/ folder",
+                "put the file in recordings/ beside the flow file and write recordings/<file>",
+                code="bad-recording",
+            )
+            return
+        if self.base is None:
+            return
+        try:
+            audio_seconds(self.base / play)
+        except AudioError as exc:
+            self.error(path, str(exc), "record it again as WAV or MP3, and check the file name", code="bad-recording")
 
     def error_in_text(self, path: Path, needle: str, occurrence: int, message: str, hint: str) -> None:
         at = self.source.find_in_value(path, needle, occurrence) or self.source.position(path)
@@ -309,6 +446,8 @@ class _Checker:
             return [c.go if isinstance(c, Choice) else c for c in node.choices.values()]
         if isinstance(node, MessageNode):
             return [node.next] if node.next else []
+        if isinstance(node, LanguageNode):
+            return [node.next]
         return [node.if_no_answer] if node.if_no_answer else []
 
     def check_graph(self) -> None:
@@ -360,5 +499,6 @@ def check_document(
     source: SourceDocument,
     broken_nodes: set[str] | None = None,
     broken_numbers: set[str] | None = None,
+    base: FsPath | None = None,
 ) -> list[Problem]:
-    return _Checker(document, source, broken_nodes or set(), broken_numbers or set()).run()
+    return _Checker(document, source, broken_nodes or set(), broken_numbers or set(), base).run()

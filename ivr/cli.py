@@ -129,10 +129,13 @@ def schema(output: str | None) -> None:
 
 
 # -- calling without a phone --------------------------------------------------------------
-def _show(heard: list[Heard]) -> None:
+def _show(heard: list[Heard], speak: bool = False) -> None:
     for item in heard:
         if item.kind == "say":
-            click.echo(f"  line: {item.text}")
+            language = item.attrs.get("language", "")
+            click.echo(f"  line{f' ({language})' if language else ''}: {item.text}")
+            if speak:
+                _speak(item.text, language)
         elif item.kind == "play":
             click.echo(f"  line plays a recording: {item.text}")
         elif item.kind == "pause":
@@ -146,9 +149,23 @@ def _show(heard: list[Heard]) -> None:
 
 
 DIAL_RESULTS = ("completed", "busy", "no-answer", "failed")
+#: espeak-ng voices for the prompts' languages (robotic: a preview, never for callers).
+ESPEAK_VOICES = {"arb": "ar", "en-GB": "en-gb"}
 
 
-def _one_step(call: SimulatedCall, answer: str) -> bool:
+def _speak(text: str, language: str) -> None:
+    import subprocess
+
+    voice = ESPEAK_VOICES.get(language, language.split("-")[0].lower() or "en")
+    subprocess.run(
+        ["espeak-ng", "-v", voice, "-s", "150", text.replace("…", ",")],
+        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _one_step(call: SimulatedCall, answer: str, speak: bool = False) -> bool:
     """Act out one answer; return False when the caller hangs up."""
     answer = answer.strip()
     if answer == "hangup":
@@ -161,21 +178,21 @@ def _one_step(call: SimulatedCall, answer: str) -> bool:
             click.echo(f"  (type one of: {', '.join(DIAL_RESULTS)})")
             return True
         click.echo(f"  [the transfer ends: {status}]")
-        _show(call.dial_result(status))
+        _show(call.dial_result(status), speak)
     elif answer.startswith("say "):
         click.echo(f"  you say: {answer[4:]}")
-        _show(call.say(answer[4:]))
+        _show(call.say(answer[4:]), speak)
     elif answer == "":
         click.echo("  (you stay silent)")
-        _show(call.silence())
+        _show(call.silence(), speak)
     else:
         click.echo(f"  you press: {answer}")
-        _show(call.press(answer))
+        _show(call.press(answer), speak)
     return True
 
 
-def _converse(call: SimulatedCall, script: str | None) -> None:
-    _show(call.start())
+def _converse(call: SimulatedCall, script: str | None, language: str = "", speak: bool = False) -> None:
+    _show(call.start(language), speak)
     answers = script.split(",") if script is not None else None
     while call.waiting_for:
         if answers is not None:
@@ -193,7 +210,7 @@ def _converse(call: SimulatedCall, script: str | None) -> None:
             except (EOFError, click.Abort):
                 return
         try:
-            if not _one_step(call, answer):
+            if not _one_step(call, answer, speak):
                 return
         except CallEnded as exc:
             click.echo(f"  ({exc})")
@@ -218,19 +235,29 @@ def call(url: str, token: str, script: str | None) -> None:
 @main.command(help="Try a flow file in the terminal: the real webhooks run in this process, no server.")
 @click.argument("file", default=lambda: os.environ.get("IVR_FLOW_FILE", DEFAULT_FLOW), type=click.Path())
 @click.option("--script", default=None, help="Answers separated by commas, e.g. '1,,*,0' ('' is silence).")
-def simulate(file: str, script: str | None) -> None:
+@click.option("--language", default="", help="Start in this language (as a number set to /voice?l=CODE would).")
+@click.option("--speak", is_flag=True, help="Read the prompts aloud with espeak-ng (a robotic preview).")
+def simulate(file: str, script: str | None, language: str, speak: bool) -> None:
+    import shutil
+
     from . import create_app
 
     result = load_flow_file(file)
     if not result.ok:
         click.echo(f"{file} has errors, so the line would not serve it; run 'ivr check {file}'.", err=True)
         sys.exit(1)
+    if language and language not in result.flow.languages:
+        raise click.ClickException(
+            f"{language!r} is not one of the line's languages: {', '.join(result.flow.languages)}"
+        )
+    if speak and shutil.which("espeak-ng") is None:
+        raise click.ClickException("--speak needs espeak-ng (Debian: apt-get install espeak-ng)")
     token = "simulated-call"
     app = create_app(
         {"TWILIO_AUTH_TOKEN": token, "IVR_FLOW_FILE": file, "IVR_LOG_LEVEL": "WARNING", "IVR_RELOAD_SECONDS": -1},
         environ={},
     )
-    _converse(SimulatedCall(flask_transport(app), "http://simulated.invalid", token), script)
+    _converse(SimulatedCall(flask_transport(app), "http://simulated.invalid", token), script, language, speak)
 
 
 # -- serving ------------------------------------------------------------------------------

@@ -4,6 +4,10 @@ Runs only on documents that passed every check, so a missing name here is a bug,
 not an operator's mistake. Everything a call needs is resolved once here: texts per
 language with their numbers ready to speak, retries per menu, and the line's own
 nodes (the helpline transfer, what to do when a transfer is not answered).
+
+Where a text has no version in a language (only the language menu's own texts, which
+are said before a language is chosen), the line's first language is used: that is the
+one fallback at run time, and it is explicit here.
 """
 
 from __future__ import annotations
@@ -12,14 +16,22 @@ from collections.abc import Mapping
 
 from . import flow as rt
 from .checks import PLACEHOLDER
-from .model import Choice, FlowDocument, MenuNode, MessageNode, Number, Text, TransferNode
+from .model import Choice, FlowDocument, LanguageNode, MenuNode, MessageNode, Number, Recording, Text, TransferNode
 from .numbers import parse_number, spoken_groups_en
 
 NO_ANSWER_PREFIX = "_no_answer:"
 TRANSFER_PREFIX = "_transfer:"
+RECORDINGS_URL = "/recordings/"
 
 
-def _as_languages(text: Text, language: str) -> dict[str, str]:
+def recording_url(play: str) -> str:
+    """Where Twilio fetches a recording: the line serves the flow's recordings/ folder."""
+    if play.startswith("https://"):
+        return play
+    return RECORDINGS_URL + play.removeprefix("recordings/").lstrip("/")
+
+
+def as_languages(text: Text, language: str) -> dict[str, str | Recording]:
     return dict(text) if isinstance(text, Mapping) else {language: text}
 
 
@@ -28,21 +40,26 @@ class _Compiler:
         self.doc = document
         self.version = version
         self.language = document.line.language
+        self.codes = tuple(document.line.languages) or (self.language,)
         self.nodes: dict[str, rt.Node] = {}
 
     # -- texts -----------------------------------------------------------------------------
     def spoken_number(self, name: str, language: str) -> rt.SpokenNumber:
         number: Number = self.doc.numbers[name]
         if number.say is not None:
-            said = _as_languages(number.say, self.language)
+            said = as_languages(number.say, self.language)
             text = said.get(language, said[self.language])
-            return rt.SpokenNumber(tuple(g.strip() for g in text.split(",") if g.strip()))
+            if isinstance(text, str):
+                return rt.SpokenNumber(tuple(g.strip() for g in text.split(",") if g.strip()))
         parsed = parse_number(number.number)
         if language.startswith("en"):
             return rt.SpokenNumber(spoken_groups_en(parsed))
+        # Digits one by one, which every voice reads in its own language.
         return rt.SpokenNumber(tuple(" ".join(group) for group in parsed.groups))
 
-    def speech(self, text: str, language: str, fill: Mapping[str, rt.Speech] | None = None) -> rt.Speech:
+    def speech(self, text: str | Recording, language: str, fill: Mapping[str, rt.Speech] | None = None) -> rt.Speech:
+        if isinstance(text, Recording):
+            return rt.Speech((rt.Recording(recording_url(text.play)),))
         segments: list[rt.Segment] = []
         position = 0
         for match in PLACEHOLDER.finditer(text):
@@ -51,32 +68,78 @@ class _Compiler:
             if fill and name in fill:
                 segments.extend(fill[name].segments)
             else:
-                segments.append(self.spoken_number(self.doc.line.helpline if name == "helpline" else name, language))
+                number = self.doc.line.helpline if name == "helpline" else name
+                segments.append(self.spoken_number(number, language))
             position = match.end()
         segments.append(text[position:])
         return rt.Speech(tuple(s for s in segments if s != ""))
 
-    def texts(self, text: Text, fill_for: object = None) -> dict[str, rt.Speech]:
-        by_language = _as_languages(text, self.language)
-        return {lang: self.speech(value, lang, self.fill(fill_for, lang)) for lang, value in by_language.items()}
-
-    def fill(self, fill_for: object, language: str) -> dict[str, rt.Speech] | None:
-        if not isinstance(fill_for, dict):
-            return None
-        return {key: value[language] if language in value else value[self.language] for key, value in fill_for.items()}
+    def texts(self, text: Text, fill: Mapping[str, Mapping[str, rt.Speech]] | None = None) -> dict[str, rt.Speech]:
+        """One :class:`Speech` for every language of the line."""
+        by_language = as_languages(text, self.language)
+        result = {}
+        for code in self.codes:
+            value = by_language.get(code, by_language.get(self.language))
+            if value is None:
+                value = next(iter(by_language.values()))
+            filled = {key: texts.get(code) or texts[self.language] for key, texts in (fill or {}).items()}
+            result[code] = self.speech(value, code, filled)
+        return result
 
     def join(self, *parts: Mapping[str, rt.Speech]) -> dict[str, rt.Speech]:
-        """Texts said one after the other, per language (the line's language fills gaps)."""
-        languages = {lang for part in parts for lang in part}
+        """Texts said one after the other, per language."""
         result = {}
-        for lang in languages:
+        for code in self.codes:
             segments: list[rt.Segment] = []
             for part in parts:
-                speech = part.get(lang, part[self.language])
                 if segments:
                     segments.append(" ")
-                segments.extend(speech.segments)
-            result[lang] = rt.Speech(tuple(segments))
+                segments.extend(part[code].segments)
+            result[code] = rt.Speech(tuple(segments))
+        return result
+
+    def words(self, words: list[str] | dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+        by_language = words if isinstance(words, Mapping) else {self.language: words}
+        return {code: tuple(normalise_words(values)) for code, values in by_language.items()}
+
+    # -- languages -------------------------------------------------------------------------
+    def languages(self) -> dict[str, rt.Language]:
+        line = self.doc.line
+        if not line.languages:
+            return {
+                self.language: rt.Language(
+                    self.language,
+                    self.language,
+                    "1",
+                    rt.Speech(()),
+                    line.voice,
+                    self.language,
+                    self.language,
+                    True,
+                    (),
+                    rt.WORDS_REPEAT,
+                    rt.WORDS_HELPLINE,
+                    rt.WORDS_SLOWER,
+                )
+            }
+        result = {}
+        for code, lang in line.languages.items():
+            builtin = lang.builtin_words
+            english = code.startswith("en")
+            result[code] = rt.Language(
+                code=code,
+                name=lang.name,
+                key=lang.key,
+                choose=self.speech(lang.choose, code),
+                voice=lang.voice,
+                say_language=lang.say_language or code,
+                speech=lang.speech or (code if lang.voice else None),
+                reviewed=lang.reviewed,
+                names=tuple(normalise_words(lang.words + [lang.name])),
+                repeat_words=tuple(normalise_words(builtin.repeat)) if builtin else rt.WORDS_REPEAT * english,
+                helpline_words=tuple(normalise_words(builtin.helpline)) if builtin else rt.WORDS_HELPLINE * english,
+                slower_words=tuple(normalise_words(builtin.slower)) if builtin else rt.WORDS_SLOWER * english,
+            )
         return result
 
     # -- numbers and nodes -----------------------------------------------------------------
@@ -84,9 +147,7 @@ class _Compiler:
         number = self.doc.numbers[name]
         e164 = parse_number(number.number).e164
         assert e164 is not None, f"{name} passed the checks but cannot be dialled"
-        spoken = {
-            lang: rt.Speech((self.spoken_number(name, lang),)) for lang in _as_languages(number.name, self.language)
-        }
+        spoken = {code: rt.Speech((self.spoken_number(name, code),)) for code in self.codes}
         return rt.DialTarget(name, e164, self.texts(number.name), spoken)
 
     def compile(self) -> rt.Flow:
@@ -99,21 +160,21 @@ class _Compiler:
                 assert node.next is not None
                 self.nodes[name] = rt.Message(name, self.texts(node.say), node.next)
             elif isinstance(node, TransferNode):
-                self.nodes[name] = self.transfer(
-                    name, node.to, self.texts(node.say) if node.say else None, node.if_no_answer, node.ring_seconds
-                )
+                prompt = self.texts(node.say) if node.say else None
+                self.nodes[name] = self.transfer(name, node.to, prompt, node.if_no_answer, node.ring_seconds)
+            elif isinstance(node, LanguageNode):
+                self.nodes[name] = self.language_menu(name, node)
         helpline = self.target(line.helpline)
         self.nodes[rt.HELPLINE_NODE] = self.transfer(
             rt.HELPLINE_NODE, line.helpline, self.texts(messages.to_helpline), None, 30
         )
         self.nodes[rt.AFTER_CALL_NODE] = rt.End(rt.AFTER_CALL_NODE, self.texts(messages.after_call))
         self.nodes[rt.QUICK_EXIT_NODE] = rt.End(rt.QUICK_EXIT_NODE, None)
-        keys = _as_languages(messages.keys, self.language)
+        keys = as_languages(messages.keys, self.language)
         return rt.Flow(
             name=line.name,
             version=self.version,
             language=self.language,
-            voice=line.voice,
             speech_timeout=line.speech_timeout,
             start=line.start,
             helpline=helpline,
@@ -121,10 +182,11 @@ class _Compiler:
                 danger=self.texts(messages.danger),
                 no_input=self.texts(messages.no_input),
                 invalid=self.texts(messages.invalid),
-                keys=keys,
+                keys={code: _template(keys.get(code, keys.get(self.language))) for code in self.codes},
                 last_try=self.texts(messages.last_try),
                 after_call=self.texts(messages.after_call),
             ),
+            languages=self.languages(),
             nodes=dict(self.nodes),
         )
 
@@ -133,8 +195,7 @@ class _Compiler:
         choices = []
         for key, choice in node.choices.items():
             if isinstance(choice, Choice):
-                words = tuple(" ".join(w.lower().split()) for w in choice.words)
-                choices.append(rt.Choice(key, choice.go, words))
+                choices.append(rt.Choice(key, choice.go, self.words(choice.words)))
             else:
                 choices.append(rt.Choice(key, choice))
         prompt = self.texts(node.say)
@@ -143,6 +204,22 @@ class _Compiler:
             prompt,
             self.texts(node.say_short) if node.say_short else prompt,
             tuple(sorted(choices, key=lambda c: c.key)),
+            retries.silence,
+            retries.invalid,
+            node.timeout or self.doc.line.timeout,
+        )
+
+    def language_menu(self, name: str, node: LanguageNode) -> rt.LanguageMenu:
+        retries = node.retries or self.doc.line.retries
+
+        def first_language(text: Text | None) -> rt.Speech | None:
+            return self.texts(text)[self.language] if text is not None else None
+
+        return rt.LanguageMenu(
+            name,
+            first_language(node.say),
+            first_language(node.say_after),
+            node.next,
             retries.silence,
             retries.invalid,
             node.timeout or self.doc.line.timeout,
@@ -160,15 +237,15 @@ class _Compiler:
         if name in self.nodes:
             return name
         messages = self.doc.line.messages
-        number = {lang: rt.Speech((self.spoken_number(to, lang),)) for lang in self.languages_of(messages)}
+        number = {code: rt.Speech((self.spoken_number(to, code),)) for code in self.codes}
         parts = [self.texts(messages.no_answer, {"number": number}), self.texts(messages.try_again)]
-        choices = [rt.Choice("1", transfer_name, ("try again", "again please", "yes"))]
+        choices = [rt.Choice("1", transfer_name)]
         other = self.other_number(to)
         if other is not None:
             other_name = self.texts(self.doc.numbers[other].name)
             parts.append(self.texts(messages.other_number, {"other_name": other_name}))
             other_node = TRANSFER_PREFIX + other
-            choices.append(rt.Choice("2", other_node, ("other", "instead")))
+            choices.append(rt.Choice("2", other_node))
             if other_node not in self.nodes:
                 self.nodes[other_node] = rt.Transfer(other_node, None, self.target(other), "", 30)
                 # Its own no-answer menu offers the first number back.
@@ -176,25 +253,11 @@ class _Compiler:
                     other_node, None, self.target(other), self.no_answer_menu(other_node, other), 30
                 )
         prompt = self.join(*parts)
-        menu = rt.Menu(
-            name,
-            prompt,
-            prompt,
-            tuple(choices),
-            self.doc.line.retries.silence,
-            self.doc.line.retries.invalid,
-            self.doc.line.timeout,
+        line = self.doc.line
+        self.nodes[name] = rt.Menu(
+            name, prompt, prompt, tuple(choices), line.retries.silence, line.retries.invalid, line.timeout
         )
-        self.nodes[name] = menu
         return name
-
-    def languages_of(self, messages: object) -> set[str]:
-        languages = {self.language}
-        for field_name in type(messages).model_fields:  # type: ignore[attr-defined]
-            value = getattr(messages, field_name)
-            if isinstance(value, Mapping):
-                languages.update(value)
-        return languages
 
     def other_number(self, to: str) -> str | None:
         """The number to offer when ``to`` did not answer: the helpline, or if that was the
@@ -206,6 +269,14 @@ class _Compiler:
             if name != to and parse_number(number.number).dialable:
                 return name
         return None
+
+
+def _template(value: str | Recording | None) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def normalise_words(words: list[str]) -> list[str]:
+    return [" ".join(w.lower().split()) for w in words if w.strip()]
 
 
 def compile_flow(document: FlowDocument, version: str) -> rt.Flow:

@@ -13,18 +13,9 @@ from . import flow as rt
 from .state import EVENT_INVALID, EVENT_SILENCE, CallState
 
 _SPOKEN_KEYS = {
-    "one": "1",
-    "two": "2",
-    "three": "3",
-    "four": "4",
-    "five": "5",
-    "six": "6",
-    "seven": "7",
-    "eight": "8",
-    "nine": "9",
-    "zero": "0",
-    "star": "*",
-}
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+    "eight": "8", "nine": "9", "zero": "0", "star": "*",
+}  # fmt: skip
 _NOT_A_WORD = re.compile(r"[^\w\s*]")
 MAX_SPEECH = 500  # characters of SpeechResult considered; the rest is noise
 
@@ -46,23 +37,7 @@ def _contains(utterance: str, phrase: str) -> bool:
     return f" {phrase} " in f" {utterance} "
 
 
-def key_for_speech(menu: rt.Menu, speech: str) -> str | None:
-    """The key a spoken answer stands for, or ``None`` when it matches nothing."""
-    said = normalise_speech(speech)
-    if not said:
-        return None
-    for choice in menu.choices:  # a choice's own words come first: they are the most specific
-        if any(said == word for word in choice.words):
-            return choice.key
-    for choice in menu.choices:
-        if any(_contains(said, word) for word in choice.words):
-            return choice.key
-    if any(_contains(said, word) for word in rt.WORDS_HELPLINE):
-        return rt.KEY_HELPLINE
-    if any(_contains(said, word) for word in rt.WORDS_SLOWER):
-        return rt.KEY_SLOWER
-    if any(_contains(said, word) for word in rt.WORDS_REPEAT):
-        return rt.KEY_REPEAT
+def _spoken_key(said: str) -> str | None:
     tokens = said.split()
     if len(tokens) <= 3:  # "one", "number two", "press 3"
         for token in reversed(tokens):
@@ -72,7 +47,42 @@ def key_for_speech(menu: rt.Menu, speech: str) -> str | None:
     return None
 
 
-def start(flow: rt.Flow) -> CallState:
+def _builtin_key(said: str, language: rt.Language) -> str | None:
+    if any(_contains(said, word) for word in language.helpline_words):
+        return rt.KEY_HELPLINE
+    if any(_contains(said, word) for word in language.slower_words):
+        return rt.KEY_SLOWER
+    if any(_contains(said, word) for word in language.repeat_words):
+        return rt.KEY_REPEAT
+    return None
+
+
+def key_for_speech(flow: rt.Flow, node: rt.Menu | rt.LanguageMenu, speech: str, language: str) -> str | None:
+    """The key a spoken answer stands for, in the call's language, or ``None``."""
+    said = normalise_speech(speech)
+    if not said:
+        return None
+    lang = flow.language_of(language)
+    if isinstance(node, rt.LanguageMenu):
+        for option in flow.languages.values():
+            if any(_contains(said, name) for name in option.names):
+                return option.key
+    else:
+        for choice in node.choices:  # a choice's own words come first: they are the most specific
+            if said in choice.words_in(lang.code):
+                return choice.key
+        for choice in node.choices:
+            if any(_contains(said, word) for word in choice.words_in(lang.code)):
+                return choice.key
+    return _builtin_key(said, lang) or _spoken_key(said)
+
+
+def start(flow: rt.Flow, language: str = "") -> CallState:
+    """A new call. A language given by the number called (``/voice?l=pl-PL``) skips the language menu."""
+    if language and language in flow.languages:
+        node = flow.node(flow.start)
+        first = node.next if isinstance(node, rt.LanguageMenu) else flow.start
+        return CallState(node=first, language=language)
     return CallState(node=flow.start, language=flow.language)
 
 
@@ -82,29 +92,34 @@ def to_helpline(state: CallState, outcome: str) -> Step:
 
 def on_input(flow: rt.Flow, state: CallState, digits: str, speech: str) -> Step:
     """A key or a spoken answer at a menu."""
-    menu = flow.node(state.node)
-    if not isinstance(menu, rt.Menu):
+    node = flow.node(state.node)
+    if not isinstance(node, rt.Waiting):
         return to_helpline(state, "input-outside-menu")
     digits = digits.strip()
-    key = digits[:1] if digits else key_for_speech(menu, speech or "")
+    key = digits[:1] if digits else key_for_speech(flow, node, speech or "", state.language)
     if key is None and not digits and not (speech or "").strip():
         return on_silence(flow, state)
     if key == rt.KEY_REPEAT:
-        return Step(state.at(menu.name), "repeat", key)
+        return Step(state.at(node.name), "repeat", key)
     if key == rt.KEY_HELPLINE:
         return Step(state.at(rt.HELPLINE_NODE), "helpline", key)
     if key == rt.KEY_SLOWER:
-        return Step(CallState(menu.name, state.language, slow=True), "slower", key)
+        return Step(CallState(node.name, state.language, slow=True), "slower", key)
     if key == rt.KEY_QUICK_EXIT:
         return Step(state.at(rt.QUICK_EXIT_NODE), "quick-exit", key)
-    choice = menu.choice_for_key(key) if key else None
-    if choice is not None:
-        return Step(state.at(choice.target), "choice", key or "")
+    if isinstance(node, rt.LanguageMenu):
+        chosen = next((lang for lang in flow.languages.values() if lang.key == key), None)
+        if chosen is not None:
+            return Step(CallState(node.next, chosen.code, slow=state.slow), "language:" + chosen.code, key or "")
+    else:
+        choice = node.choice_for_key(key) if key else None
+        if choice is not None:
+            return Step(state.at(choice.target), "choice", key or "")
     invalids = state.invalids + 1
-    if invalids >= menu.max_invalid:
+    if invalids >= node.max_invalid:
         return to_helpline(state, "invalid-limit")
     return Step(
-        CallState(menu.name, state.language, state.silences, invalids, EVENT_INVALID, state.slow),
+        CallState(node.name, state.language, state.silences, invalids, EVENT_INVALID, state.slow),
         "invalid",
         key or "speech",
     )
@@ -112,13 +127,13 @@ def on_input(flow: rt.Flow, state: CallState, digits: str, speech: str) -> Step:
 
 def on_silence(flow: rt.Flow, state: CallState) -> Step:
     """A menu's time-out ran out with no key and no speech."""
-    menu = flow.node(state.node)
-    if not isinstance(menu, rt.Menu):
+    node = flow.node(state.node)
+    if not isinstance(node, rt.Waiting):
         return to_helpline(state, "silence-outside-menu")
     silences = state.silences + 1
-    if silences >= menu.max_silence:
+    if silences >= node.max_silence:
         return to_helpline(state, "silence-limit")
-    return Step(CallState(menu.name, state.language, silences, state.invalids, EVENT_SILENCE, state.slow), "silence")
+    return Step(CallState(node.name, state.language, silences, state.invalids, EVENT_SILENCE, state.slow), "silence")
 
 
 #: DialCallStatus values that mean the caller talked to someone.

@@ -21,7 +21,7 @@ RESERVED_KEYS = {
     KEY_QUICK_EXIT: "ends the call at once (quick exit)",
     "#": "ends typing on a phone",
 }
-#: Words every menu understands (English; per-language words come with languages).
+#: Words every menu understands in English; other languages declare their own.
 WORDS_REPEAT = ("repeat", "again", "say again", "what")
 WORDS_HELPLINE = ("helpline", "help", "adviser", "advisor", "person", "operator")
 WORDS_SLOWER = ("slower", "slow", "slowly")
@@ -39,7 +39,15 @@ class SpokenNumber:
     groups: tuple[str, ...]  # the words of each group, e.g. ("oh eight hundred", ...)
 
 
-Segment = Union[str, SpokenNumber]
+@dataclass(frozen=True)
+class Recording:
+    """A recorded prompt, played instead of spoken (``url`` as Twilio fetches it)."""
+
+    url: str
+    seconds: float | None = None
+
+
+Segment = Union[str, SpokenNumber, Recording]
 
 
 @dataclass(frozen=True)
@@ -51,11 +59,40 @@ class Speech:
     @property
     def plain(self) -> str:
         """The text as a person would read it (numbers once, groups separated by commas)."""
-        return "".join(s if isinstance(s, str) else ", ".join(s.groups) for s in self.segments)
+        parts = []
+        for s in self.segments:
+            if isinstance(s, str):
+                parts.append(s)
+            elif isinstance(s, SpokenNumber):
+                parts.append(", ".join(s.groups))
+            else:
+                parts.append(f"[recording {s.url}]")
+        return "".join(parts)
 
 
 #: One :class:`Speech` per language code; the line's language is always present.
 Texts = Mapping[str, Speech]
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str
+    key: str
+    choose: Speech  # its option at the language menu, in itself
+    voice: str | None  # None: recordings only
+    say_language: str
+    speech: str | None  # speech recognition language; None: keys only
+    reviewed: bool
+    names: tuple[str, ...]  # what a caller may say to pick it
+    repeat_words: tuple[str, ...]
+    helpline_words: tuple[str, ...]
+    slower_words: tuple[str, ...]
+
+    @property
+    def ssml(self) -> bool:
+        """Whether its voice understands SSML (prosody, break) inside <Say>."""
+        return bool(self.voice) and self.voice.startswith(("Polly.", "Google."))
 
 
 @dataclass(frozen=True)
@@ -70,7 +107,10 @@ class DialTarget:
 class Choice:
     key: str
     target: str
-    words: tuple[str, ...] = ()
+    words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # per language
+
+    def words_in(self, language: str) -> tuple[str, ...]:
+        return self.words.get(language, ())
 
 
 @dataclass(frozen=True)
@@ -86,6 +126,20 @@ class Menu:
 
     def choice_for_key(self, key: str) -> Choice | None:
         return next((c for c in self.choices if c.key == key), None)
+
+
+@dataclass(frozen=True)
+class LanguageMenu:
+    """Picks the call's language, then goes on to ``next`` in it."""
+
+    name: str
+    intro: Speech | None  # in the line's language
+    outro: Speech | None
+    next: str
+    max_silence: int
+    max_invalid: int
+    timeout: int
+    kind: str = "language"
 
 
 @dataclass(frozen=True)
@@ -116,7 +170,8 @@ class End:
     kind: str = "end"
 
 
-Node = Union[Menu, Message, Transfer, End]
+Node = Union[Menu, LanguageMenu, Message, Transfer, End]
+Waiting = (Menu, LanguageMenu)  # nodes that wait for the caller
 
 
 @dataclass(frozen=True)
@@ -133,17 +188,17 @@ class Messages:
 class Flow:
     name: str
     version: str  # short hash of the file's content
-    language: str
-    voice: str
+    language: str  # the line's first language
     speech_timeout: int
     start: str
     helpline: DialTarget
     messages: Messages
+    languages: Mapping[str, Language]
     nodes: Mapping[str, Node] = field(default_factory=dict)
-
-    @property
-    def languages(self) -> tuple[str, ...]:
-        return (self.language,)
 
     def node(self, name: str) -> Node | None:
         return self.nodes.get(name)
+
+    def language_of(self, code: str) -> Language:
+        """The call's language, or the line's own for a code the flow does not offer."""
+        return self.languages.get(code) or self.languages[self.language]

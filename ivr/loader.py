@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from . import flow as rt
 from .checks import check_document
 from .compile import compile_flow
+from .lints import lint_flow
 from .model import NODE_TYPES, FlowDocument, known_field_names
 from .problems import Problem, did_you_mean, error, has_errors
 from .yaml_source import Path, SourceDocument, parse_yaml
@@ -129,7 +130,7 @@ def _shape_problems(exc: ValidationError, source: SourceDocument) -> list[Proble
     return sorted(problems.values())
 
 
-def _check_the_rest(exc: ValidationError | None, source: SourceDocument) -> list[Problem]:
+def _check_the_rest(exc: ValidationError | None, source: SourceDocument, base: FsPath | None) -> list[Problem]:
     """With some nodes or numbers wrong in shape, check all the others too, so that an
     operator sees every mistake in one run. Mistakes outside nodes and numbers (in
     'line:', or a missing section) leave too little to check."""
@@ -148,7 +149,7 @@ def _check_the_rest(exc: ValidationError | None, source: SourceDocument) -> list
         document = FlowDocument.model_validate(data)
     except ValidationError:
         return []
-    return check_document(document, source, broken["nodes"], broken["numbers"])
+    return check_document(document, source, broken["nodes"], broken["numbers"], base)
 
 
 def _empty_problems(source: SourceDocument) -> list[Problem]:
@@ -169,12 +170,13 @@ def _empty_problems(source: SourceDocument) -> list[Problem]:
     return problems
 
 
-def load_flow_text(text: str) -> LoadResult:
-    result = _load(text)
+def load_flow_text(text: str, base: FsPath | None = None) -> LoadResult:
+    """Load flow text; ``base`` is the folder whose recordings/ its recordings are in."""
+    result = _load(text, base)
     return LoadResult(result.flow, result.problems, result.version, result.readable, text)
 
 
-def _load(text: str) -> LoadResult:
+def _load(text: str, base: FsPath | None) -> LoadResult:
     version = flow_version(text)
     source, problems = parse_yaml(text)
     if source is None:
@@ -190,13 +192,16 @@ def _load(text: str) -> LoadResult:
         document = FlowDocument.model_validate(source.data)
     except ValidationError as exc:
         shape = set(empty + _shape_problems(exc, source))
-        return LoadResult(None, sorted(shape | set(_check_the_rest(exc, source))), version)
+        return LoadResult(None, sorted(shape | set(_check_the_rest(exc, source, base))), version)
     if empty:
-        return LoadResult(None, sorted(set(empty) | set(_check_the_rest(None, source))), version)
-    problems = sorted(check_document(document, source))
+        return LoadResult(None, sorted(set(empty) | set(_check_the_rest(None, source, base))), version)
+    problems = check_document(document, source, base=base)
     if has_errors(problems):
-        return LoadResult(None, problems, version)
-    return LoadResult(compile_flow(document, version), problems, version)
+        return LoadResult(None, sorted(problems), version)
+    flow = compile_flow(document, version)
+    declared = {code: language.words_per_minute for code, language in document.line.languages.items()}
+    problems += lint_flow(flow, source, base, declared)
+    return LoadResult(flow, sorted(problems), version)
 
 
 def load_flow_file(path: str | FsPath) -> LoadResult:
@@ -231,4 +236,4 @@ def load_flow_file(path: str | FsPath) -> LoadResult:
             ],
             readable=False,
         )
-    return load_flow_text(text.removeprefix("\ufeff"))
+    return load_flow_text(text.removeprefix("\ufeff"), path.parent)

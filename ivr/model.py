@@ -12,13 +12,26 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
-#: A text for callers: plain text in the line's language, or one text per language
-#: (``{en-GB: ..., pl-PL: ...}``). ``{name}`` inside a text says the phone number called
-#: ``name`` slowly, grouped and twice; ``{helpline}`` is always the line's helpline.
+
+class Recording(BaseModel):
+    """A recorded prompt, for a language Twilio's voices cannot speak."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    play: str = Field(description="An audio file (WAV or MP3) under the flow's recordings/ folder, or an https URL.")
+
+
+#: A text for callers: plain text in the line's language, or one text (or recording) per
+#: language (``{en-GB: ..., pl-PL: ..., sq-AL: {play: recordings/sq/welcome.mp3}}``).
+#: ``{name}`` inside a text says the phone number called ``name`` slowly, grouped and
+#: twice; ``{helpline}`` is always the line's helpline.
 Text = Annotated[
-    Union[str, dict[str, str]],
-    Field(description="Text for callers, or one text per language code. {number_name} speaks a number."),
+    Union[str, dict[str, Union[str, Recording]]],
+    Field(description="Text for callers, or one text or {play: file} per language. {number_name} speaks a number."),
 ]
+
+#: Words a caller may say: a list in the line's language, or one list per language.
+Words = Union[list[str], dict[str, list[str]]]
 
 
 class _Strict(BaseModel):
@@ -76,14 +89,48 @@ class Messages(_Strict):
     )
 
 
+class BuiltinWords(_Strict):
+    """What callers may say, in one language, for what every menu understands."""
+
+    repeat: list[str] = Field(description="Words for * (hear it again).")
+    helpline: list[str] = Field(description="Words for 0 (the helpline).")
+    slower: list[str] = Field(description="Words for 8 (slower speech).")
+
+
+class Language(_Strict):
+    """A language the line offers, declared once."""
+
+    name: str = Field(description="The language's name in itself, e.g. Polski.")
+    key: str = Field(description="The key that picks it at the language menu.")
+    choose: Union[str, Recording] = Field(
+        description="Its option at the language menu, in itself, e.g. 'Po polsku, naciśnij 2.'"
+    )
+    voice: str | None = Field(None, description="Twilio voice, e.g. Polly.Ewa. None: recordings only.")
+    say_language: str | None = Field(None, description="<Say language>, if not the language code (Polly.Zeina: arb).")
+    speech: str | None = Field(None, description="Speech recognition language, if not the language code.")
+    reviewed: bool = Field(False, description="True only once a native speaker has reviewed every text in it.")
+    words: list[str] = Field(
+        default_factory=list, description="What a caller may say to pick it, e.g. [polski, polish]."
+    )
+    builtin_words: BuiltinWords | None = Field(None, description="Words for repeat, helpline and slower in it.")
+    words_per_minute: int | None = Field(None, ge=60, le=400, description="Speaking rate, for the length checks.")
+
+
 class Line(_Strict):
     """Settings for the whole line."""
 
     name: str = Field(description="The line's name, for operators.")
     start: str = Field(description="The node a call starts at.")
     helpline: str = Field(description="The number (from 'numbers') that every failure, silence and 0 leads to.")
-    language: str = Field("en-GB", description="Language of the line's texts and of speech recognition.")
-    voice: str = Field("Polly.Amy", description="Twilio voice, e.g. Polly.Amy or Google.en-GB-Standard-A.")
+    language: str = Field(
+        "en-GB",
+        description="The line's first language: plain texts are in it, and every other language falls back to it.",
+    )
+    voice: str = Field("Polly.Amy", description="Twilio voice for the line's language when 'languages' is not given.")
+    languages: dict[str, Language] = Field(
+        default_factory=dict,
+        description="The languages the line offers, by code (en-GB, pl-PL...). Leave out for a line in one language.",
+    )
     timeout: int = Field(10, ge=1, le=60, description="Seconds to wait for a key before re-prompting.")
     speech_timeout: int = Field(3, ge=1, le=10, description="Seconds of silence that end a spoken answer.")
     retries: Retries = Field(default_factory=Retries)
@@ -100,7 +147,9 @@ class Number(_Strict):
 
 class Choice(_Strict):
     go: str = Field(description="The node this choice leads to.")
-    words: list[str] = Field(default_factory=list, description="Words a caller may say for this choice.")
+    words: Words = Field(
+        default_factory=list, description="Words a caller may say for this choice, as a list or one list per language."
+    )
 
 
 class MenuNode(_Strict):
@@ -138,7 +187,18 @@ class TransferNode(_Strict):
     ring_seconds: int = Field(30, ge=5, le=120, description="How long to let it ring.")
 
 
-Node = Annotated[Union[MenuNode, MessageNode, TransferNode], Field(discriminator="type")]
+class LanguageNode(_Strict):
+    """The language menu: each language's option said in that language, then on to 'next'."""
+
+    type: Literal["language"]
+    say: Text | None = Field(None, description="Said first, in the line's language.")
+    say_after: Text | None = Field(None, description="Said after the options, in the line's language.")
+    next: str = Field(description="Where the call goes once a language is chosen.")
+    retries: Retries | None = None
+    timeout: int | None = Field(None, ge=1, le=60)
+
+
+Node = Annotated[Union[MenuNode, MessageNode, TransferNode, LanguageNode], Field(discriminator="type")]
 
 
 class FlowDocument(_Strict):
@@ -151,12 +211,27 @@ class FlowDocument(_Strict):
     nodes: dict[str, Node]
 
 
-NODE_TYPES = ("menu", "message", "transfer")
+NODE_TYPES = ("menu", "message", "transfer", "language")
 
 
 def known_field_names() -> set[str]:
     """Every field name of the format, for "did you mean" on a misspelt one."""
     names: set[str] = set()
-    for model in (FlowDocument, Line, Retries, Messages, Number, Choice, MenuNode, MessageNode, TransferNode):
+    models = (
+        FlowDocument,
+        Line,
+        Retries,
+        Messages,
+        Number,
+        Choice,
+        MenuNode,
+        MessageNode,
+        TransferNode,
+        LanguageNode,
+        Language,
+        BuiltinWords,
+        Recording,
+    )
+    for model in models:
         names.update(model.model_fields)
     return names

@@ -60,8 +60,14 @@ def layout(flow: rt.Flow) -> tuple[list[Box], list[Arrow]]:
             boxes.append(Box(_id(name), name, _first_words(node.prompt, lang), "menu"))
             arrows.append(Arrow(_id(name), _id(rt.HELPLINE_NODE), "0 · silence · wrong keys", dashed=True))
             for choice in node.choices:
-                words = f" “{choice.words[0]}”" if choice.words else ""
+                said = choice.words_in(lang)
+                words = f" “{said[0]}”" if said else ""
                 arrows.append(Arrow(_id(name), _id(choice.target), f"{choice.key}{words}"))
+        elif isinstance(node, rt.LanguageMenu):
+            names = ", ".join(f"{language.key} {language.name}" for language in flow.languages.values())
+            boxes.append(Box(_id(name), name, f"language: {names}", "menu"))
+            arrows.append(Arrow(_id(name), _id(rt.HELPLINE_NODE), "0 · silence · wrong keys", dashed=True))
+            arrows.append(Arrow(_id(name), _id(node.next), "a language"))
         elif isinstance(node, rt.Message):
             boxes.append(Box(_id(name), name, _first_words(node.prompt, lang), "message"))
             arrows.append(Arrow(_id(name), _id(node.next), "then"))

@@ -7,6 +7,7 @@ TwiML is built once per flow version and served from a cache afterwards
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -20,11 +21,12 @@ PATH_INPUT = "/voice/input"
 PATH_SILENCE = "/voice/silence"
 PATH_DIALED = "/voice/dialed"
 
-#: Voices that understand SSML inside <Say> (prosody, break).
-SSML_VOICE_PREFIXES = ("Polly.", "Google.")
 NUMBER_RATE = "slow"
 SLOW_RATE = "80%"
 MAX_INLINE_MESSAGES = 20
+_SENTENCE_END = re.compile(r"(?<=[.!?。؟])\s+")
+
+Parent = VoiceResponse | Gather
 
 
 def _append_text(element: Say, text: str) -> None:
@@ -39,38 +41,58 @@ def _url(path: str, state: CallState) -> str:
     return f"{path}?{state.query()}"
 
 
-class _Speaker:
-    """Writes :class:`~ivr.flow.Speech` into ``<Say>`` verbs for one voice and pace."""
+class Speaker:
+    """Writes :class:`~ivr.flow.Speech` as ``<Say>`` and ``<Play>`` verbs for one language and pace.
 
-    def __init__(self, flow: rt.Flow, language: str, slow: bool) -> None:
-        self.voice = flow.voice
+    Numbers are said slowly, group by group, twice. Slow speech adds a pause after each
+    sentence: SSML ``prosody`` and ``break`` where the voice understands them, separate
+    ``<Say>`` verbs with ``<Pause>`` between them where it does not.
+    """
+
+    def __init__(self, language: rt.Language, slow: bool) -> None:
         self.language = language
         self.slow = slow
-        self.ssml = self.voice.startswith(SSML_VOICE_PREFIXES)
 
-    def say(self, parent: VoiceResponse | Gather, speech: rt.Speech) -> None:
-        say = parent.say(voice=self.voice, language=self.language)
-        body: Say = say.prosody(rate=SLOW_RATE) if (self.slow and self.ssml) else say
+    def say(self, parent: Parent, speech: rt.Speech) -> None:
+        say: Say | None = None
         for segment in speech.segments:
+            if isinstance(segment, rt.Recording):
+                parent.play(segment.url)
+                say = None
+                continue
+            if self.language.voice is None:
+                continue  # recordings only: the checker made sure there is one
+            if say is None:
+                say = self._new_say(parent)
             if isinstance(segment, rt.SpokenNumber):
-                self._number(body, segment)
+                self._number(say, segment)
+            elif self.slow and not self.language.ssml:
+                for i, sentence in enumerate(_SENTENCE_END.split(segment)):
+                    if i:
+                        parent.pause(length=1)
+                        say = self._new_say(parent)
+                    _append_text(say, sentence + " ")
             else:
-                self._text(body, segment)
+                self._text(say, segment)
+
+    def _new_say(self, parent: Parent) -> Say:
+        say = parent.say(voice=self.language.voice, language=self.language.say_language)
+        return say.prosody(rate=SLOW_RATE) if (self.slow and self.language.ssml) else say
 
     def _text(self, body: Say, text: str) -> None:
-        if not (self.slow and self.ssml):
+        if not (self.slow and self.language.ssml):
             _append_text(body, text)
             return
-        # Slow speech: a pause after every sentence, so each one can sink in.
-        sentences = text.replace(". ", ".\n").split("\n")
+        sentences = _SENTENCE_END.split(text)
         for i, sentence in enumerate(sentences):
             _append_text(body, sentence)
             if i < len(sentences) - 1:
                 body.break_(time="700ms")
+            elif text.endswith(" "):
+                _append_text(body, " ")
 
     def _number(self, body: Say, number: rt.SpokenNumber) -> None:
-        """A number, slowly, group by group, then again."""
-        if self.ssml:
+        if self.language.ssml:
             for time in (0, 1):
                 slow = body.prosody(rate=NUMBER_RATE)
                 for i, group in enumerate(number.groups):
@@ -90,11 +112,8 @@ class Renderer:
         self.flow = flow
         self.render: Callable[[CallState], str] = lru_cache(maxsize=cache_size)(self._render)
 
-    def _texts(self, texts: rt.Texts, language: str) -> rt.Speech:
+    def texts(self, texts: rt.Texts, language: str) -> rt.Speech:
         return texts.get(language) or texts[self.flow.language]
-
-    def _language(self, state: CallState) -> str:
-        return state.language if state.language in self.flow.languages else self.flow.language
 
     def _render(self, state: CallState) -> str:
         response = VoiceResponse()
@@ -103,72 +122,114 @@ class Renderer:
 
     def add(self, response: VoiceResponse, state: CallState, depth: int) -> None:
         node = self.flow.node(state.node)
-        language = self._language(state)
-        speaker = _Speaker(self.flow, language, state.slow)
         if node is None:
             raise LookupError(f"no node {state.node!r} in flow {self.flow.version}")
+        language = self.flow.language_of(state.language)
+        speaker = Speaker(language, state.slow)
         if isinstance(node, rt.Message):
-            speaker.say(response, self._texts(node.prompt, language))
+            speaker.say(response, self.texts(node.prompt, language.code))
             if depth >= MAX_INLINE_MESSAGES:
                 response.redirect(_url(PATH_NODE, state.at(node.next)))
             else:
                 self.add(response, state.at(node.next), depth + 1)
         elif isinstance(node, rt.Menu):
-            self.menu(response, node, state, speaker, language)
+            self.menu(response, node, state, speaker)
+        elif isinstance(node, rt.LanguageMenu):
+            self.language_menu(response, node, state)
         elif isinstance(node, rt.Transfer):
             if node.prompt is not None:
-                speaker.say(response, self._texts(node.prompt, language))
+                speaker.say(response, self.texts(node.prompt, language.code))
             dial = response.dial(
                 action=_url(PATH_DIALED, state), method="POST", timeout=node.ring_seconds, answer_on_bridge=True
             )
             dial.number(node.target.e164)
         elif isinstance(node, rt.End):
             if node.prompt is not None:
-                speaker.say(response, self._texts(node.prompt, language))
+                speaker.say(response, self.texts(node.prompt, language.code))
             response.hangup()
 
-    def menu(self, response: VoiceResponse, menu: rt.Menu, state: CallState, speaker: _Speaker, language: str) -> None:
+    def retry_messages(
+        self,
+        response: VoiceResponse,
+        node: rt.Menu | rt.LanguageMenu,
+        state: CallState,
+        speaker: Speaker,
+        keys: list[str],
+    ) -> None:
+        """What is said before a menu is offered again: gentler and shorter each time."""
         messages = self.flow.messages
+        code = speaker.language.code
         if state.event == EVENT_SILENCE:
-            speaker.say(response, self._texts(messages.no_input, language))
+            speaker.say(response, self.texts(messages.no_input, code))
         elif state.event == EVENT_INVALID:
-            speaker.say(response, self._texts(messages.invalid, language))
-            if state.invalids == 1:
-                speaker.say(response, self.keys_message(menu, language))
-        last_try = (state.event == EVENT_SILENCE and state.silences == menu.max_silence - 1) or (
-            state.event == EVENT_INVALID and state.invalids == menu.max_invalid - 1
+            speaker.say(response, self.texts(messages.invalid, code))
+            if state.invalids == 1:  # the first mistake says which keys work
+                speaker.say(response, self.keys_message(keys, code))
+        last_try = (state.event == EVENT_SILENCE and state.silences == node.max_silence - 1) or (
+            state.event == EVENT_INVALID and state.invalids == node.max_invalid - 1
         )
         if last_try:
-            speaker.say(response, self._texts(messages.last_try, language))
-        gather = response.gather(
-            input="dtmf speech",
-            action=_url(PATH_INPUT, state),
-            method="POST",
-            timeout=menu.timeout,
-            speech_timeout=self.flow.speech_timeout,
-            num_digits=1,
-            language=language,
-            hints=", ".join(self.hints(menu)),
-        )
+            speaker.say(response, self.texts(messages.last_try, code))
+
+    def gather(
+        self,
+        response: VoiceResponse,
+        node: rt.Menu | rt.LanguageMenu,
+        state: CallState,
+        recogniser: rt.Language,
+        hints: list[str],
+    ) -> Gather:
+        options = {
+            "action": _url(PATH_INPUT, state),
+            "method": "POST",
+            "timeout": node.timeout,
+            "num_digits": 1,
+            "input": "dtmf",
+        }
+        if recogniser.speech:
+            options.update(
+                input="dtmf speech",
+                language=recogniser.speech,
+                speech_timeout=self.flow.speech_timeout,
+                hints=", ".join(dict.fromkeys(hints)),
+            )
+        return response.gather(**options)
+
+    def menu(self, response: VoiceResponse, menu: rt.Menu, state: CallState, speaker: Speaker) -> None:
+        language = speaker.language
+        self.retry_messages(response, menu, state, speaker, [c.key for c in menu.choices])
+        hints = [w for c in menu.choices for w in c.words_in(language.code)]
+        hints += [*language.repeat_words[:1], *language.helpline_words[:1], *language.slower_words[:1]]
+        gather = self.gather(response, menu, state, language, hints)
         first_try = not state.event
-        speaker.say(gather, self._texts(menu.prompt if first_try else menu.short_prompt, language))
+        speaker.say(gather, self.texts(menu.prompt if first_try else menu.short_prompt, language.code))
         # Twilio goes on here when the caller gives nothing: never let the call run out of verbs.
         response.redirect(_url(PATH_SILENCE, state), method="POST")
 
-    def keys_message(self, menu: rt.Menu, language: str) -> rt.Speech:
-        keys = [c.key for c in menu.choices]
-        listed = keys[0] if len(keys) == 1 else ", ".join(keys[:-1]) + " or " + keys[-1]
-        template = menu_keys_template(self.flow, language)
+    def language_menu(self, response: VoiceResponse, menu: rt.LanguageMenu, state: CallState) -> None:
+        first = self.flow.languages[self.flow.language]
+        speaker = Speaker(first, state.slow)
+        options = list(self.flow.languages.values())
+        self.retry_messages(response, menu, state, speaker, [lang.key for lang in options])
+        hints = [name for lang in options for name in lang.names] + list(first.helpline_words[:1])
+        gather = self.gather(response, menu, state, first, hints)
+        if menu.intro is not None and not state.event:
+            speaker.say(gather, menu.intro)
+        for lang in options:  # each option in its own language and voice
+            Speaker(lang, state.slow).say(gather, lang.choose)
+        if menu.outro is not None:
+            speaker.say(gather, menu.outro)
+        response.redirect(_url(PATH_SILENCE, state), method="POST")
+
+    def keys_message(self, keys: list[str], language: str) -> rt.Speech:
+        template = self.flow.messages.keys.get(language) or self.flow.messages.keys[self.flow.language]
+        if len(keys) == 1:
+            listed = keys[0]
+        elif language.startswith("en"):
+            listed = ", ".join(keys[:-1]) + " or " + keys[-1]
+        else:
+            listed = ", ".join(keys)
         return rt.Speech((template.replace("{keys}", listed),))
-
-    @staticmethod
-    def hints(menu: rt.Menu) -> list[str]:
-        words = [w for c in menu.choices for w in c.words]
-        return words + ["repeat", "helpline", "slower"]
-
-
-def menu_keys_template(flow: rt.Flow, language: str) -> str:
-    return flow.messages.keys.get(language) or flow.messages.keys[flow.language]
 
 
 def standalone_fallback(flow: rt.Flow) -> str:
@@ -178,17 +239,17 @@ def standalone_fallback(flow: rt.Flow) -> str:
     number, connects, and if that fails says the number again and tries once more.
     """
     renderer = Renderer(flow, cache_size=1)
-    language = flow.language
-    speaker = _Speaker(flow, language, slow=False)
+    language = flow.languages[flow.language]
+    speaker = Speaker(language, slow=False)
     helpline = flow.node(rt.HELPLINE_NODE)
     assert isinstance(helpline, rt.Transfer) and helpline.prompt is not None
     response = VoiceResponse()
-    speaker.say(response, renderer._texts(flow.messages.danger, language))
-    speaker.say(response, renderer._texts(helpline.prompt, language))
+    speaker.say(response, renderer.texts(flow.messages.danger, language.code))
+    speaker.say(response, renderer.texts(helpline.prompt, language.code))
     for attempt in range(2):
         dial = response.dial(timeout=helpline.ring_seconds, answer_on_bridge=True)
         dial.number(helpline.target.e164)
-        speaker.say(response, renderer._texts(flow.messages.after_call, language))
+        speaker.say(response, renderer.texts(flow.messages.after_call, language.code))
         if attempt == 0:
             response.pause(length=2)
     response.hangup()

@@ -93,7 +93,7 @@ def _serve(decide: Callable[[rt.Flow, CallState], engine.Step] | None) -> Respon
 def answer() -> Response:
     """A new call: Twilio's "a call comes in" URL."""
     live = services().store.live
-    state = engine.start(live.flow)
+    state = engine.start(live.flow, request.args.get("l", "")[:20])
     _log_step(state, None, live.flow.version)
     return _twiml(live.renderer.render(state))
 
@@ -146,7 +146,20 @@ def safe_answer(error: Exception) -> Response | HTTPException:
         "error while answering a call: connecting to the helpline",
         extra={"fields": {"event": "error", "path": request.path}},
     )
-    return _twiml(safe.SAFE_TWIML)
+    return _twiml(_helpline_in_callers_language())
+
+
+def _helpline_in_callers_language() -> str:
+    """The live flow's helpline transfer in the call's language; if even that fails, the
+    built-in safe TwiML, which depends on nothing."""
+    try:
+        live = services().store.live
+        language = request.args.get("l", "")[:20]
+        state = CallState(rt.HELPLINE_NODE, language if language in live.flow.languages else live.flow.language)
+        return live.renderer.render(state)
+    except Exception:
+        log.exception("the helpline TwiML failed too: answering with the built-in safe TwiML")
+        return safe.SAFE_TWIML
 
 
 def init_app(app: Flask, line: LineServices) -> None:

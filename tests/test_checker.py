@@ -38,7 +38,10 @@ def position(text: str, needle: str, shift: int = 0) -> tuple[int, int]:
     return line, column
 
 
-MENU_CHOICE_1 = '      "1": {go: about_slavery, words: [victim, slavery, me, someone, information]}'
+FIVE_LANGUAGES = "{en-GB: Hello., pl-PL: Cześć., ro-RO: Salut., vi-VN: Xin chào., ar-EG: مرحبا}"
+SHORT_EN = "      en-GB: Press 1 for the helpline, 2 to hear what it can do, 3 to hear this again, 4 for the main menu."
+CHOICE_1 = '      "1":\n        go: about_slavery\n'
+CHOICE_2 = '      "2":\n        go: report_anonymously'
 
 MISTAKES = [
     Mistake(
@@ -59,16 +62,15 @@ MISTAKES = [
     ),
     Mistake(
         "duplicate key",
-        "    type: message\n    say: >-\n      This is",
-        "    type: message\n    type: message\n    say: >-\n      This is",
+        "  welcome:\n    type: message\n",
+        "  welcome:\n    type: message\n    type: message\n",
         "duplicate key 'type'",
-        "    type: message\n    say: >-\n      This is",
-        shift=4,
+        "type: message\n    say:\n      en-GB: >-\n        This is a free",
     ),
     Mistake(
         "misspelt field",
-        "    say_short: Press 1 for the helpline",
-        "    say_shrot: Press 1 for the helpline",
+        "    say_short:\n      en-GB: >-\n        Press 1 if you",
+        "    say_shrot:\n      en-GB: >-\n        Press 1 if you",
         "unknown field 'say_shrot'",
         "say_shrot",
         hint="did you mean 'say_short'?",
@@ -123,67 +125,50 @@ MISTAKES = [
     ),
     Mistake(
         "menu key used twice",
-        MENU_CHOICE_1,
-        MENU_CHOICE_1 + "\n" + MENU_CHOICE_1.replace("about_slavery", "danger"),
+        CHOICE_1,
+        '      "1":\n        go: danger\n' + CHOICE_1,
         "duplicate key '1'",
-        '"1": {go: danger',
+        '"1":\n        go: about_slavery\n',
     ),
     Mistake(
         "key that is not a phone key",
-        '"2": {go: report_anonymously',
-        '"a": {go: report_anonymously',
+        CHOICE_2,
+        CHOICE_2.replace('"2"', '"a"'),
         "'a' is not a key on a phone's keypad",
-        '"a": {go',
+        '"a":',
     ),
     Mistake(
-        "two-digit key",
-        '"2": {go: report_anonymously',
-        '"12": {go: report_anonymously',
-        "'12' is not a key on a phone's keypad",
-        '"12": {go',
+        "two-digit key", CHOICE_2, CHOICE_2.replace('"2"', '"12"'), "'12' is not a key on a phone's keypad", '"12":'
     ),
-    Mistake(
-        "reserved key 0",
-        '"2": {go: report_anonymously',
-        '"0": {go: report_anonymously',
-        "key 0 is built in",
-        '"0": {go',
-    ),
+    Mistake("reserved key 0", CHOICE_2, CHOICE_2.replace('"2"', '"0"'), "key 0 is built in", '"0":'),
     Mistake(
         "unquoted star key",
-        '      "2": {go: report_anonymously',
-        "      *: {go: report_anonymously",
+        CHOICE_2,
+        CHOICE_2.replace('"2"', "*"),
         "YAML syntax",
-        "*: {go",
+        "*:\n        go: report",
         shift=1,
         hint="in quotes",
     ),
     Mistake(
         "six choices in one menu",
-        MENU_CHOICE_1,
-        MENU_CHOICE_1 + '\n      "6": danger\n      "7": police_non_emergency',
+        CHOICE_1,
+        '      "5": danger\n      "6": danger\n      "7": welcome\n' + CHOICE_1,
         "7 choices is too many",
-        'choices:\n      "1": {go: about_slavery',
+        'choices:\n      "5": danger',
     ),
-    Mistake(
-        "prompt left empty",
-        "    say_short: Press 1 for the helpline, 2 to hear this again, 3 for the main menu.",
-        '    say_short: ""',
-        "this text is empty",
-        'say_short: ""',
-        shift=11,
-    ),
+    Mistake("prompt left empty", SHORT_EN, '      en-GB: ""', "this text is empty", 'en-GB: ""', shift=7),
     Mistake(
         "prompt with no value",
-        "    say_short: Press 1 for Crimestoppers, 2 for the helpline, 3 for the main menu.",
-        "    say_short:",
+        SHORT_EN,
+        "      en-GB:",
         "is empty",
-        'say_short:\n    choices:\n      "1": {go: connect_crimestoppers',
+        "en-GB:\n      pl-PL: >-\n        Naciśnij 1, aby połączyć się z infolinią, 2, aby usłyszeć",
     ),
     Mistake(
         "unreachable node",
         "  connect_crimestoppers:",
-        "  forgotten:\n    type: message\n    say: Hello.\n    next: main_menu\n\n  connect_crimestoppers:",
+        f"  forgotten:\n    type: message\n    say: {FIVE_LANGUAGES}\n    next: main_menu\n\n  connect_crimestoppers:",
         "no caller can reach 'forgotten'",
         "forgotten:",
         severity="warning",
@@ -224,26 +209,28 @@ MISTAKES = [
         hint="did you mean 'crimestoppers'?",
     ),
     Mistake("time-out too short", "  timeout: 10", "  timeout: 3", "too short", "  timeout: 3\n", shift=11),
-    Mistake("time-out not a number", "  timeout: 10", "  timeout: ten", "must be a whole number", "ten"),
+    Mistake(
+        "time-out not a number", "  timeout: 10", "  timeout: ten", "must be a whole number", "timeout: ten", shift=9
+    ),
     Mistake(
         "start node missing",
-        "  start: welcome",
-        "  start: welcom",
-        "no node called 'welcom'",
-        "welcom\n",
-        hint="did you mean 'welcome'?",
+        "  start: choose_language",
+        "  start: choose_languag",
+        "no node called",
+        "choose_languag\n",
+        hint="did you mean 'choose_language'?",
     ),
     Mistake(
         "word for two choices",
-        "[talk, connect, call, speak to someone]",
-        "[talk, report, call]",
-        "'report' is already a word for choice 2",
-        "report, call",
+        "en-GB: [report, anonymous, anonymously, crimestoppers]",
+        "en-GB: [report, anonymous, victim]",
+        "'victim' is already a word for choice 1",
+        "victim]",
     ),
     Mistake(
         "built-in word as a choice word",
-        "[danger, emergency, nine nine nine, scared]",
-        "[danger, repeat, scared]",
+        "en-GB: [danger, emergency, nine nine nine, scared]",
+        "en-GB: [danger, repeat, scared]",
         "'repeat' is built in",
         "repeat, scared",
     ),
@@ -257,11 +244,41 @@ MISTAKES = [
     Mistake("retries of zero", "    silence: 3", "    silence: 0", "greater than or equal to 1", "silence: 0", shift=9),
     Mistake(
         "quote not closed",
-        "    say_short: Press 1 for the helpline,",
-        '    say_short: "Press 1 for the helpline,',
+        "    say: If you are in danger now, hang up and dial 9 9 9.",
+        '    say: "If you are in danger now, hang up and dial 9 9 9.',
         "YAML syntax",
         "",
-        hint="",
+    ),
+    Mistake(
+        "translation missing",
+        "      ro-RO: Apăsați 1 pentru Crimestoppers, 2 pentru linia de ajutor, 3 pentru meniul principal.\n",
+        "",
+        "no ro-RO version of this text",
+        "say_short:\n      en-GB: Press 1 for Crimes",
+        hint="add 'ro-RO: ...'",
+    ),
+    Mistake(
+        "language code misspelt",
+        "      ro-RO: Apăsați 1 pentru Crimestoppers",
+        "      ro-ro: Apăsați 1 pentru Crimestoppers",
+        "'ro-ro' is not one of the line's languages",
+        "ro-ro:",
+        hint="did you mean 'ro-RO'?",
+    ),
+    Mistake(
+        "a language's key used twice",
+        '    ro-RO:\n      name: Română\n      key: "3"',
+        '    ro-RO:\n      name: Română\n      key: "2"',
+        "key 2 already picks pl-PL",
+        '"2"\n      choose: Pentru',
+    ),
+    Mistake(
+        "unknown language in a menu's words",
+        "          vi-VN: [nạn nhân",
+        "          vn-VN: [nạn nhân",
+        "'vn-VN' is not one of the line's languages",
+        "vn-VN",
+        hint="did you mean 'vi-VN'?",
     ),
 ]
 
@@ -293,8 +310,10 @@ def test_there_are_at_least_25_distinct_mistakes():
     assert len({m.name for m in MISTAKES}) >= 25
 
 
-def test_the_default_flow_has_no_problems():
-    assert _problems(FLOW) == []
+def test_the_default_flow_has_no_errors_and_says_which_translations_are_unreviewed():
+    problems = _problems(FLOW)
+    assert {p.code for p in problems} == {"unreviewed-translation"}
+    assert len(problems) == 4
 
 
 def test_many_errors_are_reported_in_one_run():

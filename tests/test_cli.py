@@ -11,6 +11,7 @@ from conftest import DEFAULT_FLOW, HELPLINE, PUBLIC, TOKEN
 
 from ivr.caller import SimulatedCall, flask_transport
 from ivr.cli import main
+from ivr.loader import load_flow_file
 
 
 def run(*args: str, input: str | None = None):
@@ -50,9 +51,7 @@ def test_check_exits_2_when_the_file_cannot_be_read(tmp_path):
 def test_simulate_transcript_is_what_the_webhooks_return(make_app):
     result = run("simulate", str(DEFAULT_FLOW), "--script", "1,,*,0")
     assert result.exit_code == 0, result.output
-    transcript = [
-        line.strip()[len("line: ") :] for line in result.output.splitlines() if line.strip().startswith("line: ")
-    ]
+    transcript = [line.split(": ", 1)[1] for line in result.output.splitlines() if line.strip().startswith("line (")]
     # The same answers given to the webhooks directly.
     call = SimulatedCall(flask_transport(make_app()), PUBLIC, TOKEN)
     call.start()
@@ -87,7 +86,12 @@ def test_graph_mermaid_shows_every_node_and_the_ways_to_help():
     for node in ("welcome", "main_menu", "about_slavery", "report_menu", "connect_helpline", "connect_crimestoppers"):
         assert node in result.output
     assert "_helpline{{" in result.output  # the helpline box every menu reaches
-    assert result.output.count("0 · silence · wrong keys") == 4  # one per menu
+    menus = [
+        n
+        for n in load_flow_file(DEFAULT_FLOW).flow.nodes.values()
+        if n.kind in ("menu", "language") and not n.name.startswith("_")
+    ]
+    assert result.output.count("0 · silence · wrong keys") == len(menus) == 6  # one per menu
     assert "class " in result.output and " help" in result.output
 
 

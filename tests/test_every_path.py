@@ -71,7 +71,8 @@ def test_every_reachable_point_of_the_default_flow_ends_in_help(new_call):
                 assert branch.hung_up_by_line
                 assert label in ("press 9", "dial completed", "dial answered"), route
                 if label != "press 9":
-                    assert "oh eight hundred" in " ".join(h.text for h in heard)
+                    text = " ".join(h.text for h in heard)
+                    assert "oh eight hundred" in text or "0 8 0 0" in text
                 else:
                     assert [h.kind for h in heard] == ["hangup"], "the quick exit says nothing"
                 endings.add(label)

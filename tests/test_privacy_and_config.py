@@ -73,11 +73,13 @@ def test_call_steps_are_logged_with_node_choice_and_outcome(make_app):
         app = make_app()
         call = SimulatedCall(flask_transport(app), PUBLIC, TOKEN)
         call.start()
+        call.press("1")  # English
         call.press("4")
     finally:
         logger.removeHandler(handler)
     written = stream.getvalue()
-    assert '"node": "main_menu"' in written and '"choice": "4"' in written and '"next": "connect_helpline"' in written
+    assert '"outcome": "language:en-GB"' in written
+    assert '"node": "main_menu"' in written and '"choice": "4"' in written and '"next": "danger"' in written
     assert call.call_sid not in written  # only a keyed hash of the CallSid
 
 

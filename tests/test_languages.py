@@ -1,0 +1,382 @@
+"""Every caller: each language, slow speech, keys only, speech only, recordings."""
+
+from __future__ import annotations
+
+import wave
+import xml.etree.ElementTree as ET
+from collections import deque
+
+import pytest
+from conftest import CRIMESTOPPERS, HELPLINE, PUBLIC, TOKEN
+
+from ivr.caller import SimulatedCall, flask_transport
+from ivr.loader import load_flow_file
+
+LANGUAGES = {  # code: (key, voice, <Say language>, speech recognition language)
+    "en-GB": ("1", "Polly.Amy", "en-GB", "en-GB"),
+    "pl-PL": ("2", "Polly.Ewa", "pl-PL", "pl-PL"),
+    "ro-RO": ("3", "Polly.Carmen", "ro-RO", "ro-RO"),
+    "vi-VN": ("4", "Google.vi-VN-Standard-A", "vi-VN", "vi-VN"),
+    "ar-EG": ("5", "Polly.Zeina", "arb", "ar-EG"),
+}
+
+
+@pytest.fixture
+def flow(flow_file):
+    return load_flow_file(flow_file).flow
+
+
+def plain(texts, code):
+    """A text as the simulated caller hears it: numbers slowly, group by group, twice."""
+    parts = []
+    for segment in texts[code].segments:
+        if isinstance(segment, str):
+            parts.append(segment)
+        else:
+            groups = " … ".join(segment.groups)
+            parts.append(f" {groups} … {groups} … ")
+    text = " ".join("".join(parts).split())
+    for mark in (".", ",", "?", "!"):
+        text = text.replace(" " + mark, mark)
+    while "… …" in text:
+        text = text.replace("… …", "…")
+    return text
+
+
+def said(heard):
+    return [h for h in heard if h.kind == "say"]
+
+
+def assert_in_language(heard, code):
+    _, voice, say_language, _ = LANGUAGES[code]
+    for h in said(heard):
+        assert (h.attrs["voice"], h.attrs["language"]) == (voice, say_language), h
+
+
+def test_the_call_starts_with_danger_then_each_language_in_itself(new_call, flow):
+    call = new_call()
+    heard = said(call.start())
+    assert heard[0].text.startswith("If you are in danger now, hang up and dial 9 9 9")
+    for code, (key, voice, say_language, _) in LANGUAGES.items():
+        option = next(h for h in heard if h.text == plain({code: flow.languages[code].choose}, code))
+        assert (option.attrs["voice"], option.attrs["language"]) == (voice, say_language)
+        assert key in option.text
+    assert "interpreters" in heard[-1].text and "press 0" in heard[-1].text
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_every_prompt_retry_and_fallback_comes_in_the_chosen_language(new_call, flow, code):
+    key, _, _, recogniser = LANGUAGES[code]
+    call = new_call()
+    call.start()
+    heard = call.press(key)
+    assert_in_language(heard, code)
+    assert said(heard)[0].text == plain(flow.nodes["welcome"].prompt, code)
+    assert call.waiting.element.get("language") == recogniser
+    assert "l=" + code in call.waiting.element.get("action")
+    heard = call.silence()  # a retry
+    assert_in_language(heard, code)
+    assert said(heard)[0].text == plain(flow.messages.no_input, code)
+    heard = call.press("7")  # not a choice
+    assert_in_language(heard, code)
+    assert said(heard)[0].text == plain(flow.messages.invalid, code)
+    heard = call.press("2")
+    assert_in_language(heard, code)
+    assert said(heard)[0].text == plain(flow.nodes["report_anonymously"].prompt, code)
+    heard = call.press("1")  # Crimestoppers
+    assert_in_language(heard, code)
+    assert call.dialled_number == CRIMESTOPPERS
+    heard = call.dial_result("busy")  # the line's own no-answer menu
+    assert_in_language(heard, code)
+    for _ in range(5):  # silence until the helpline, still in the language
+        if call.waiting_for != "gather":
+            break
+        heard = call.silence()
+        assert_in_language(heard, code)
+    assert call.dialled_number == HELPLINE
+    heard = call.dial_result("completed")
+    assert_in_language(heard, code)
+    assert heard[-1].kind == "hangup"
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_speech_in_each_language_selects_the_right_choice(new_call, flow, code):
+    key = LANGUAGES[code][0]
+    menu = flow.nodes["main_menu"]
+    for choice in menu.choices:
+        call = new_call()
+        call.start()
+        call.press(key)
+        word = choice.words_in(code)[0]
+        heard = call.say(word)
+        target = flow.nodes[choice.target]
+        assert said(heard)[0].text == plain(target.prompt, code), (code, word)
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_speech_for_the_helpline_in_each_language(new_call, flow, code):
+    call = new_call()
+    call.start()
+    call.press(LANGUAGES[code][0])
+    call.say(flow.languages[code].helpline_words[0])
+    assert call.dialled_number == HELPLINE
+
+
+def test_a_language_can_be_chosen_by_saying_its_name(new_call):
+    call = new_call()
+    call.start()
+    heard = call.say("polish")
+    assert_in_language(heard, "pl-PL")
+
+
+def test_a_number_for_one_language_skips_the_language_menu(new_call, flow):
+    call = new_call()
+    heard = call.start(language="ro-RO")
+    assert_in_language(heard, "ro-RO")
+    assert said(heard)[0].text == plain(flow.nodes["welcome"].prompt, "ro-RO")
+
+
+def test_silence_at_the_language_menu_reaches_the_helpline_with_interpreters(new_call):
+    call = new_call()
+    call.start()
+    heard = call.silence()
+    assert any("connect you to the helpline" in h.text for h in said(heard))  # warned first
+    call.silence()
+    assert call.dialled_number == HELPLINE
+
+
+def test_an_error_mid_call_still_speaks_the_callers_language(new_call, monkeypatch, flow):
+    from ivr import twiml
+
+    call = new_call()
+    call.start()
+    call.press("2")  # Polish
+    original = twiml.Renderer.menu
+
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("menu rendering broke")
+
+    monkeypatch.setattr(twiml.Renderer, "menu", broken)
+    heard = call.press("1")  # about slavery: a message, then a menu that fails to render
+    monkeypatch.setattr(twiml.Renderer, "menu", original)
+    assert_in_language(heard, "pl-PL")
+    assert said(heard)[0].text == plain(flow.nodes["_helpline"].prompt, "pl-PL")
+    assert call.dialled_number == HELPLINE
+
+
+# -- slow speech, quick exit ----------------------------------------------------------------
+@pytest.mark.parametrize("code", ["en-GB", "vi-VN"])
+def test_slow_speech_reaches_every_later_prompt(new_call, code):
+    call = new_call()
+    call.start()
+    call.press(LANGUAGES[code][0])
+    call.press("8")
+    for key in ("1", "3", "2"):  # about slavery, hear it again, what the helpline does
+        call.press(key)
+        assert "slow=1" in call.waiting.element.get("action")
+        for say in [call.waiting.element.find("Say")]:
+            assert say.find("prosody").get("rate") == "80%"
+    call.press("0")
+    body = ET.fromstring(call.transport(*_signed(call, call.requests[-1][0], {"Digits": "0"}))[1])
+    assert body.find("Say/prosody").get("rate") == "80%"
+
+
+def _signed(call, url, extra):
+    params = call._params(extra)
+    return url, params, {"X-Twilio-Signature": call.validator.compute_signature(url, params)}
+
+
+def test_slow_speech_on_a_voice_without_ssml_adds_pauses(flow_file, make_app):
+    flow_file.write_text(flow_file.read_text().replace("voice: Polly.Amy", "voice: alice"))
+    call = SimulatedCall(flask_transport(make_app()), PUBLIC, TOKEN)
+    call.start()
+    call.press("1")
+    heard = call.press("8")
+    assert [h.kind for h in heard].count("pause") >= 3
+    assert all("prosody" not in str(h.attrs) for h in heard)
+
+
+def test_quick_exit_from_any_menu_ends_the_call_at_once(new_call):
+    for keys in ([], ["1"], ["1", "1"], ["1", "2"]):
+        call = new_call()
+        call.start()
+        for key in keys:
+            call.press(key)
+        heard = call.press("9")
+        assert [h.kind for h in heard] == ["hangup"]
+
+
+# -- keys only, speech only ---------------------------------------------------------------
+DESTINATIONS = {
+    "about_slavery",
+    "about_helpline",
+    "report_anonymously",
+    "police_non_emergency",
+    "danger",
+    "danger_more",
+    HELPLINE,
+    CRIMESTOPPERS,
+}
+
+
+def _explore(new_call, flow, answers):
+    """Every destination a caller reaches with only these kinds of answer."""
+    first = new_call()
+    first.start()
+    reached, seen = set(), set()
+    queue = deque([first])
+    while queue:
+        call = queue.popleft()
+        for answer in answers(call):
+            branch = call.fork()
+            heard = answer(branch)
+            for h in said(heard):
+                for name in DESTINATIONS:
+                    node = flow.nodes.get(name)
+                    if node is not None and any(h.text == plain(node.prompt, c) for c in node.prompt):
+                        reached.add(name)
+            if branch.waiting_for == "dial":
+                reached.add(branch.dialled_number)
+            elif branch.waiting_for == "gather":
+                position = branch.waiting.element.get("action")
+                if position not in seen:
+                    seen.add(position)
+                    queue.append(branch)
+    return reached
+
+
+def test_a_keys_only_caller_reaches_every_destination(new_call, flow):
+    def keys(call):
+        return [lambda c, k=k: c.press(k) for k in "12345"]
+
+    assert _explore(new_call, flow, keys) == DESTINATIONS
+
+
+def test_a_speech_only_caller_reaches_every_destination_in_every_language(new_call, flow):
+    def say(words):
+        return lambda call: call.say(words)
+
+    def speech(call):
+        state = dict(p.split("=") for p in call.waiting.element.get("action").split("?")[1].split("&"))
+        node = flow.nodes[state["n"].replace("%3A", ":")]
+        if node.kind == "language":
+            return [say(lang.names[0]) for lang in flow.languages.values()]
+        language = state.get("l", flow.language)
+        return [say(choice.words_in(language)[0]) for choice in node.choices if choice.words_in(language)]
+
+    assert _explore(new_call, flow, speech) == DESTINATIONS
+
+
+# -- recordings ---------------------------------------------------------------------------
+def _wav(path, seconds=1.0):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(b"\0\0" * int(8000 * seconds))
+
+
+RECORDED = """
+line:
+  name: Recorded line
+  start: choose
+  helpline: helpline
+  language: en-GB
+  languages:
+    en-GB: {name: English, key: "1", choose: For English press 1., voice: Polly.Amy, reviewed: true}
+    sq-AL: {name: Shqip, key: "2", choose: {play: recordings/sq/choose.wav}, reviewed: false}
+  messages:
+    danger: {en-GB: Danger. Dial 9 9 9., sq-AL: {play: recordings/sq/danger.wav}}
+    no_input: {en-GB: Sorry., sq-AL: {play: recordings/sq/no_input.wav}}
+    invalid: {en-GB: Not a choice., sq-AL: {play: recordings/sq/invalid.wav}}
+    keys: {en-GB: "You can press {keys}.", sq-AL: {play: recordings/sq/keys.wav}}
+    last_try: {en-GB: Last try., sq-AL: {play: recordings/sq/last_try.wav}}
+    to_helpline: {en-GB: "Helpline {helpline}.", sq-AL: {play: recordings/sq/to_helpline.wav}}
+    no_answer: {en-GB: "No answer {number}.", sq-AL: {play: recordings/sq/no_answer.wav}}
+    try_again: {en-GB: Again 1., sq-AL: {play: recordings/sq/try_again.wav}}
+    other_number: {en-GB: "Other {other_name} 2.", sq-AL: {play: recordings/sq/other.wav}}
+    after_call: {en-GB: "Bye {helpline}.", sq-AL: {play: recordings/sq/after_call.wav}}
+numbers:
+  helpline:
+    number: 0800 0121 700
+    name: {en-GB: the helpline, sq-AL: {play: recordings/sq/helpline_name.wav}}
+nodes:
+  choose:
+    type: language
+    say: Choose a language.
+    next: menu
+  menu:
+    type: menu
+    say: {en-GB: "For the helpline press 1, or 0.", sq-AL: {play: recordings/sq/menu.wav}}
+    choices:
+      "1": connect
+  connect:
+    type: transfer
+    to: helpline
+"""
+
+
+@pytest.fixture
+def recorded_flow(tmp_path):
+    folder = tmp_path / "recorded"
+    folder.mkdir()
+    path = folder / "call_flows.yaml"
+    path.write_text(RECORDED)
+    for name in (
+        "choose",
+        "danger",
+        "no_input",
+        "invalid",
+        "keys",
+        "last_try",
+        "to_helpline",
+        "no_answer",
+        "try_again",
+        "other",
+        "after_call",
+        "helpline_name",
+        "menu",
+    ):
+        _wav(folder / "recordings" / "sq" / f"{name}.wav")
+    return path
+
+
+def test_a_language_without_a_voice_is_played_from_recordings(recorded_flow, make_app):
+    result = load_flow_file(recorded_flow)
+    assert result.ok, [p.format("f") for p in result.problems]
+    app = make_app(IVR_FLOW_FILE=str(recorded_flow))
+    call = SimulatedCall(flask_transport(app), PUBLIC, TOKEN)
+    heard = call.start()
+    assert any(h.kind == "play" and h.text == "/recordings/sq/choose.wav" for h in heard)
+    heard = call.press("2")
+    assert [h.kind for h in heard] == ["play"] and heard[0].text == "/recordings/sq/menu.wav"
+    assert call.waiting.element.get("input") == "dtmf"  # no speech recognition without a voice
+    heard = call.silence()
+    assert [h.text for h in heard] == ["/recordings/sq/no_input.wav", "/recordings/sq/menu.wav"]
+    with app.test_client().get("/recordings/sq/menu.wav") as audio:
+        assert audio.status_code == 200 and audio.data[:4] == b"RIFF"
+    assert app.test_client().get("/recordings/../call_flows.yaml").status_code == 404
+
+
+def test_recordings_that_are_missing_or_not_audio_are_errors(recorded_flow):
+    (recorded_flow.parent / "recordings" / "sq" / "menu.wav").unlink()
+    (recorded_flow.parent / "recordings" / "sq" / "danger.wav").write_text("not audio")
+    problems = load_flow_file(recorded_flow).problems
+    messages = [p.message for p in problems if p.is_error]
+    assert any("menu.wav does not exist" in m for m in messages)
+    assert any("danger.wav is not a WAV or MP3 recording" in m for m in messages)
+
+
+def test_a_missing_translation_is_an_error_for_an_offered_language(recorded_flow):
+    text = recorded_flow.read_text().replace(", sq-AL: {play: recordings/sq/menu.wav}", "")
+    recorded_flow.write_text(text)
+    problems = load_flow_file(recorded_flow).problems
+    assert any("no sq-AL version" in p.message for p in problems if p.is_error)
+
+
+def test_unreviewed_languages_are_reported_not_hidden(flow_file):
+    warnings = [p.message for p in load_flow_file(flow_file).warnings]
+    for name in ("Polski", "Română", "Tiếng Việt", "العربية"):
+        assert any(name in w and "not been reviewed" in w for w in warnings)
+    assert not any("English" in w and "reviewed" in w for w in warnings)
