@@ -111,3 +111,14 @@ def test_the_readme_picture_shows_the_live_flow():
     for node in ("main_menu", "about_slavery_menu", "report_menu", "police_menu", "connect_helpline"):
         assert node in picture
     assert "docs/flow.svg" in (ROOT / "README.md").read_text()
+
+
+def test_simulate_in_a_language():
+    result = run("simulate", str(DEFAULT_FLOW), "--language", "pl-PL", "--script", "")
+    assert result.exit_code == 0, result.output
+    assert "line (pl-PL): To jest bezpłatna linia" in result.output
+
+
+def test_simulate_refuses_an_unknown_language():
+    result = run("simulate", str(DEFAULT_FLOW), "--language", "xx-XX", "--script", "")
+    assert result.exit_code == 1 and "not one of the line's languages" in result.output
