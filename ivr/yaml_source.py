@@ -21,6 +21,10 @@ from .problems import Problem, error
 PathKey = str | int
 Path = tuple[PathKey, ...]
 
+#: libyaml's parser when PyYAML was built with it (about ten times faster), else PyYAML's own.
+#: Both are safe: composing builds nodes, never Python objects.
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 #: Walking aliases can multiply a small file into a huge document ("billion laughs").
 MAX_NODES = 200_000
 MAX_DEPTH = 64
@@ -136,7 +140,7 @@ class _Walker:
         return self._scalar(node, path)
 
     def _scalar(self, node: yaml.ScalarNode, path: Path) -> str | None:
-        if node.tag == "tag:yaml.org,2002:null" and node.style is None:
+        if node.tag == "tag:yaml.org,2002:null" and not node.style:  # plain: None, or "" from libyaml
             self.document.empty.append(path)
             return None
         self.document.spans[path] = (node.start_mark.index, node.end_mark.index)
@@ -180,7 +184,7 @@ def parse_yaml(text: str) -> tuple[SourceDocument | None, list[Problem]]:
     """Parse flow text; return the positioned data, or ``None`` and the problems that stopped it."""
     problems = _tab_problems(text)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=Loader)
     except yaml.MarkedYAMLError as exc:
         problem = _syntax_problem(exc)
         if not any(p.line == problem.line for p in problems):
