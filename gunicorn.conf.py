@@ -1,8 +1,15 @@
 """gunicorn settings for the line (see Procfile). Every log handler gets the filter that
 takes phone numbers out, the access log included (safety rule 2)."""
 
+import logging
 import multiprocessing
 import os
+
+# Cheaper log records (the logging HOWTO's "Optimization"): no caller frame, thread or
+# multiprocessing name looked up for every line. The process id stays: it names the worker.
+logging._srcfile = None
+logging.logThreads = False
+logging.logMultiprocessing = False
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))

@@ -36,9 +36,6 @@ def create_app(config: Mapping[str, Any] | None = None, environ: Mapping[str, st
         MAX_FORM_MEMORY_SIZE=settings.max_request_bytes,
         IVR_SETTINGS=settings,
     )
-    if settings.trusted_proxies:
-        n = settings.trusted_proxies
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)  # type: ignore
     if settings.development:
         message = "DEVELOPMENT MODE: not for callers."
         if settings.generated_token:
@@ -46,10 +43,16 @@ def create_app(config: Mapping[str, Any] | None = None, environ: Mapping[str, st
         print(message, file=sys.stderr)
     store = FlowStore(settings.flow_file, settings.reload_seconds)
     log_secret = hashlib.sha256(b"ivr call id\0" + settings.auth_token.encode()).digest()
-    webhooks.init_app(
-        app, webhooks.LineServices(store, RequestValidator(settings.auth_token), settings.public_url, log_secret)
+    line = webhooks.LineServices(
+        store, RequestValidator(settings.auth_token), settings.public_url, log_secret, settings.max_request_bytes
     )
+    app.extensions["ivr"] = line
     media.init_app(app, settings.flow_file)
+    # The webhooks are the hot path: a WSGI app of their own in front of Flask (see webhooks.py).
+    app.wsgi_app = webhooks.MountVoice(app.wsgi_app, webhooks.VoiceApp(line))  # type: ignore[method-assign]
+    if settings.trusted_proxies:
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)  # type: ignore
     protect_all_handlers()
     logging.getLogger("ivr").debug("app created")
     return app

@@ -6,29 +6,76 @@ URL is rebuilt from an explicit public base URL, or from the proxy's ``X-Forward
 headers when (and only when) the operator said the proxy is trusted (Werkzeug's
 ``ProxyFix``, applied in the app factory). The query string is used raw, byte for byte:
 Werkzeug's decoded ``request.url`` would break signatures on escaped characters.
+
+This runs on every request, so it works on the WSGI environ and the raw body, and
+computes one signature: the library's ``RequestValidator.compute_signature``, compared
+in constant time. Only when that does not match does it let ``RequestValidator.validate``
+try the URL with and without the default port, as Twilio may sign either.
 """
 
 from __future__ import annotations
 
-from flask import Request
-from twilio.request_validator import (
-    SIGNATURE_HEADER,
-    SIGNATURE_SETTINGS_HEADER,
-    RequestValidator,
-    get_signature_algorithm,
-)
+import hmac
+from typing import Any
+from urllib.parse import unquote_plus
+
+from twilio.request_validator import RequestValidator, get_signature_algorithm
+
+MAX_SIGNATURE_LENGTH = 200
 
 
-def signed_url(request: Request, public_url: str | None) -> str:
-    """The URL Twilio requested, as it signed it."""
-    base = public_url.rstrip("/") + request.script_root + request.path if public_url else request.base_url
-    query = request.query_string.decode("latin-1")
+class FormParams(dict[str, list[str]]):
+    """POST parameters, each name with its values: what ``RequestValidator`` reads of a MultiDict."""
+
+    def getall(self, name: str) -> list[str]:
+        return self[name]
+
+    def first(self, name: str, default: str = "") -> str:
+        values = self.get(name)
+        return values[0] if values else default
+
+
+def parse_form(body: bytes) -> FormParams:
+    """An ``application/x-www-form-urlencoded`` body, decoded as Twilio sends it (UTF-8)."""
+    params = FormParams()
+    if not body:
+        return params
+    for pair in body.decode("utf-8", "replace").split("&"):
+        if not pair:
+            continue
+        name, _, value = pair.partition("=")
+        if "%" in name or "+" in name:
+            name = unquote_plus(name)
+        if "%" in value or "+" in value:
+            value = unquote_plus(value)
+        params.setdefault(name, []).append(value)
+    return params
+
+
+def signed_url(environ: dict[str, Any], public_url: str | None) -> str:
+    """The URL Twilio requested, as it signed it: scheme, host, path and the raw query."""
+    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    if public_url:
+        base = public_url.rstrip("/") + path
+    else:
+        host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', '')}:{environ.get('SERVER_PORT', '')}"
+        base = f"{environ.get('wsgi.url_scheme', 'http')}://{host}{path}"
+    query = environ.get("QUERY_STRING", "")
     return f"{base}?{query}" if query else base
 
 
-def is_from_twilio(request: Request, validator: RequestValidator, public_url: str | None) -> bool:
-    signature = request.headers.get(SIGNATURE_HEADER, "")
-    if not signature or len(signature) > 200:
+def is_from_twilio(
+    environ: dict[str, Any], params: FormParams, validator: RequestValidator, public_url: str | None
+) -> bool:
+    signature = environ.get("HTTP_X_TWILIO_SIGNATURE", "")
+    if not signature or len(signature) > MAX_SIGNATURE_LENGTH:
         return False
-    algorithm = get_signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER, ""))
-    return validator.validate(signed_url(request, public_url), request.form, signature, algorithm)
+    algorithm = get_signature_algorithm(environ.get("HTTP_X_TWILIO_WEBHOOKS_SIGNATURE_SETTINGS", ""))
+    url = signed_url(environ, public_url)
+    try:
+        expected = validator.compute_signature(url, params, algorithm)
+    except ValueError:  # an algorithm the library does not know
+        return False
+    if hmac.compare_digest(expected, signature):
+        return True
+    return validator.validate(url, params, signature, algorithm)

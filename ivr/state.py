@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from urllib.parse import urlencode
+from urllib.parse import unquote_plus, urlencode
 
 MAX_COUNT = 50
 
@@ -47,6 +47,16 @@ class CallState:
         if self.slow:
             fields["slow"] = "1"
         return urlencode(fields)
+
+    @classmethod
+    def from_query_string(cls, query: str, *, default_node: str) -> CallState:
+        """Parse the raw query string of an action URL (the first value of each name counts)."""
+        args: dict[str, str] = {}
+        for pair in query.split("&"):
+            name, _, value = pair.partition("=")
+            if name and name not in args:
+                args[name] = unquote_plus(value) if ("%" in value or "+" in value) else value
+        return cls.from_query(args, default_node=default_node)
 
     @classmethod
     def from_query(cls, args: Mapping[str, str], *, default_node: str) -> CallState:

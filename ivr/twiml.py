@@ -111,9 +111,14 @@ class Renderer:
     def __init__(self, flow: rt.Flow, cache_size: int = 4096) -> None:
         self.flow = flow
         self.render: Callable[[CallState], str] = lru_cache(maxsize=cache_size)(self._render)
+        #: The same TwiML as UTF-8 bytes, what the webhooks send (encoded once, not per request).
+        self.body: Callable[[CallState], bytes] = lru_cache(maxsize=cache_size)(self._body)
 
     def texts(self, texts: rt.Texts, language: str) -> rt.Speech:
         return texts.get(language) or texts[self.flow.language]
+
+    def _body(self, state: CallState) -> bytes:
+        return self.render(state).encode("utf-8")
 
     def _render(self, state: CallState) -> str:
         response = VoiceResponse()

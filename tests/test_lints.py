@@ -17,8 +17,11 @@ def warnings_of(text: str) -> list[str]:
 
 def test_a_long_prompt_before_the_first_choice_is_measured_and_reported():
     long_intro = "Please listen carefully to all of the following information before you choose. " * 6
-    text = FLOW.replace("        If you think you, or someone you know, is a victim",
-                        "        " + long_intro + "If you think you, or someone you know, is a victim", 1)
+    text = FLOW.replace(
+        "        If you think you, or someone you know, is a victim",
+        "        " + long_intro + "If you think you, or someone you know, is a victim",
+        1,
+    )
     messages = warnings_of(text)
     assert any(m.startswith("callers listen") and "before the first choice (en-GB)" in m for m in messages)
     seconds = int(next(m for m in messages if m.startswith("callers listen")).split()[2])
