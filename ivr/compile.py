@@ -42,9 +42,18 @@ class _Compiler:
         self.language = document.line.language
         self.codes = tuple(document.line.languages) or (self.language,)
         self.nodes: dict[str, rt.Node] = {}
+        self._spoken: dict[tuple[str, str], rt.SpokenNumber] = {}
+        self._no_answer_prompts: dict[tuple[str, str | None], dict[str, rt.Speech]] = {}
+        self._targets: dict[str, rt.DialTarget] = {}
 
     # -- texts -----------------------------------------------------------------------------
     def spoken_number(self, name: str, language: str) -> rt.SpokenNumber:
+        key = (name, language)
+        if key not in self._spoken:
+            self._spoken[key] = self._spoken_number(name, language)
+        return self._spoken[key]
+
+    def _spoken_number(self, name: str, language: str) -> rt.SpokenNumber:
         number: Number = self.doc.numbers[name]
         if number.say is not None:
             said = as_languages(number.say, self.language)
@@ -144,6 +153,11 @@ class _Compiler:
 
     # -- numbers and nodes -----------------------------------------------------------------
     def target(self, name: str) -> rt.DialTarget:
+        if name not in self._targets:
+            self._targets[name] = self._target(name)
+        return self._targets[name]
+
+    def _target(self, name: str) -> rt.DialTarget:
         number = self.doc.numbers[name]
         e164 = parse_number(number.number).e164
         assert e164 is not None, f"{name} passed the checks but cannot be dialled"
@@ -236,14 +250,9 @@ class _Compiler:
         name = NO_ANSWER_PREFIX + transfer_name
         if name in self.nodes:
             return name
-        messages = self.doc.line.messages
-        number = {code: rt.Speech((self.spoken_number(to, code),)) for code in self.codes}
-        parts = [self.texts(messages.no_answer, {"number": number}), self.texts(messages.try_again)]
         choices = [rt.Choice("1", transfer_name)]
         other = self.other_number(to)
         if other is not None:
-            other_name = self.texts(self.doc.numbers[other].name)
-            parts.append(self.texts(messages.other_number, {"other_name": other_name}))
             other_node = TRANSFER_PREFIX + other
             choices.append(rt.Choice("2", other_node))
             if other_node not in self.nodes:
@@ -252,12 +261,25 @@ class _Compiler:
                 self.nodes[other_node] = rt.Transfer(
                     other_node, None, self.target(other), self.no_answer_menu(other_node, other), 30
                 )
-        prompt = self.join(*parts)
+        prompt = self.no_answer_prompt(to, other)
         line = self.doc.line
         self.nodes[name] = rt.Menu(
             name, prompt, prompt, tuple(choices), line.retries.silence, line.retries.invalid, line.timeout
         )
         return name
+
+    def no_answer_prompt(self, to: str, other: str | None) -> dict[str, rt.Speech]:
+        """What the no-answer menu says: the same for every transfer to the same number."""
+        key = (to, other)
+        if key not in self._no_answer_prompts:
+            messages = self.doc.line.messages
+            number = {code: rt.Speech((self.spoken_number(to, code),)) for code in self.codes}
+            parts = [self.texts(messages.no_answer, {"number": number}), self.texts(messages.try_again)]
+            if other is not None:
+                other_name = self.texts(self.doc.numbers[other].name)
+                parts.append(self.texts(messages.other_number, {"other_name": other_name}))
+            self._no_answer_prompts[key] = self.join(*parts)
+        return self._no_answer_prompts[key]
 
     def other_number(self, to: str) -> str | None:
         """The number to offer when ``to`` did not answer: the helpline, or if that was the

@@ -8,6 +8,7 @@ for ``<Dial>``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 import phonenumbers
@@ -65,8 +66,12 @@ class PhoneNumber:
         return self.e164 is not None and not self.is_short and not self.is_emergency
 
 
+@lru_cache(maxsize=4096)
 def parse_number(written: str) -> PhoneNumber:
-    """Check a UK number as an operator wrote it; raise :class:`NumberError` saying what is wrong."""
+    """Check a UK number as an operator wrote it; raise :class:`NumberError` saying what is wrong.
+
+    Cached: a flow names the same few numbers again and again (every transfer, every text).
+    """
     text = written.strip()
     if not re.fullmatch(r"\+?[\d ()\-]+", text):
         raise NumberError(

@@ -12,7 +12,7 @@ ourselves (instead of ``safe_load``) lets us
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -30,8 +30,7 @@ MAX_NODES = 200_000
 MAX_DEPTH = 64
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):
     line: int  # 1-based
     column: int  # 1-based
 
@@ -41,22 +40,22 @@ class SourceDocument:
     """The data of a flow file with the position of every key and value in it."""
 
     data: Any
-    values: dict[Path, Position] = field(default_factory=dict)
-    keys: dict[Path, Position] = field(default_factory=dict)
-    #: Where each scalar was written in the text: (start, end) character offsets.
-    spans: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    #: The YAML node of every value and of every key, by path. Their marks become
+    #: positions only when a problem is reported (a large flow has hundreds of thousands).
+    values: dict[Path, yaml.Node] = field(default_factory=dict)
+    keys: dict[Path, yaml.Node] = field(default_factory=dict)
     text: str = ""
     #: Paths whose value was written but left empty (``say:`` with nothing after it).
     empty: list[Path] = field(default_factory=list)
 
     def find_in_value(self, path: Path, needle: str, occurrence: int = 0) -> Position | None:
         """Where ``needle`` was written inside the scalar at ``path`` (any quoting or folding)."""
-        span = self.spans.get(tuple(path))
-        if span is None:
+        node = self.values.get(tuple(path))
+        if not isinstance(node, yaml.ScalarNode):
             return None
-        index = span[0] - 1
+        index = node.start_mark.index - 1
         for _ in range(occurrence + 1):
-            index = self.text.find(needle, index + 1, span[1])
+            index = self.text.find(needle, index + 1, node.end_mark.index)
             if index < 0:
                 return None
         line = self.text.count("\n", 0, index) + 1
@@ -67,9 +66,9 @@ class SourceDocument:
         path = tuple(path)
         while True:
             table = (self.keys, self.values) if key else (self.values, self.keys)
-            for positions in table:
-                if path in positions:
-                    return positions[path]
+            for nodes in table:
+                if path in nodes:
+                    return _position(nodes[path].start_mark)
             if not path:
                 return Position(1, 1)
             path = path[:-1]
@@ -132,7 +131,7 @@ class _Walker:
         self.count += 1
         if self.count > MAX_NODES or depth > MAX_DEPTH:
             raise _TooBig(_position(node.start_mark))
-        self.document.values[path] = _position(node.start_mark)
+        self.document.values[path] = node
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -143,22 +142,22 @@ class _Walker:
         if node.tag == "tag:yaml.org,2002:null" and not node.style:  # plain: None, or "" from libyaml
             self.document.empty.append(path)
             return None
-        self.document.spans[path] = (node.start_mark.index, node.end_mark.index)
         return node.value
 
     def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        first_seen: dict[str, Position] = {}
+        first_seen: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
-            at = _position(key_node.start_mark)
             if not isinstance(key_node, yaml.ScalarNode):
+                at = _position(key_node.start_mark)
                 self.problems.append(
                     error(at.line, at.column, "a key must be a plain name, not a list or mapping", code="bad-key")
                 )
                 continue
             key = key_node.value
             if key in first_seen:
-                first = first_seen[key]
+                at = _position(key_node.start_mark)
+                first = _position(first_seen[key].start_mark)
                 self.problems.append(
                     error(
                         at.line,
@@ -169,8 +168,8 @@ class _Walker:
                     )
                 )
                 continue
-            first_seen[key] = at
-            self.document.keys[path + (key,)] = at
+            first_seen[key] = key_node
+            self.document.keys[path + (key,)] = key_node
             result[key] = self.walk(value_node, path + (key,), depth + 1)
         return result
 
