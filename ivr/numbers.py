@@ -8,8 +8,8 @@ for ``<Dial>``.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import shortnumberinfo
