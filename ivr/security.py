@@ -76,6 +76,6 @@ def is_from_twilio(
         expected = validator.compute_signature(url, params, algorithm)
     except ValueError:  # an algorithm the library does not know
         return False
-    if hmac.compare_digest(expected, signature):
+    if hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace")):
         return True
     return validator.validate(url, params, signature, algorithm)

@@ -61,3 +61,25 @@ def log_records(caplog):
     """Every log record of the test, formatted as the line's handlers would write it."""
     caplog.set_level(logging.DEBUG)
     return caplog
+
+
+@pytest.fixture(scope="session", autouse=True)
+def every_log_line_of_the_suite():
+    """Capture every log line the whole suite writes, then check that no caller's number
+    is in any of them (the test caller's number is +44 7700 900123, in every format)."""
+    import io
+    import re
+
+    from ivr.logs import JsonFormatter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    root.addHandler(handler)  # every app the tests create puts the number filter on it
+    yield stream
+    root.removeHandler(handler)
+    written = stream.getvalue()
+    assert written.count("\n") > 100, "the suite's logs were not captured"
+    leaks = re.findall(r"7700\D{0,3}900\D{0,3}123", written)
+    assert not leaks, f"caller numbers in the logs: {leaks[:5]}"

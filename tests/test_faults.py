@@ -1,0 +1,132 @@
+"""Faults while the line serves: the flow file breaking in every way, a worker killed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+from pathlib import Path
+
+import pytest
+from conftest import HELPLINE, PUBLIC, ROOT, TOKEN
+
+from ivr.caller import SimulatedCall, flask_transport, http_transport
+
+
+def _settled(path: Path) -> None:
+    past = time.time() - 5
+    os.utime(path, (past, past))
+
+
+def _call_reaches_helpline(app) -> None:
+    call = SimulatedCall(flask_transport(app), PUBLIC, TOKEN)
+    call.start()
+    call.press("1")
+    for _ in range(6):
+        if call.waiting_for != "gather":
+            break
+        call.silence()
+    assert not any(h.kind == "error" for h in call.heard)
+    assert call.dialled_number == HELPLINE
+
+
+@pytest.mark.parametrize("breakage", ["deleted", "truncated", "garbage", "binary", "directory", "empty"])
+def test_the_flow_file_breaking_while_serving_never_fails_a_request(make_app, flow_file, breakage):
+    app = make_app(IVR_RELOAD_SECONDS=0)
+    version = app.extensions["ivr"].store.live.flow.version
+    good = flow_file.read_text()
+    if breakage == "deleted":
+        flow_file.unlink()
+    elif breakage == "truncated":
+        flow_file.write_text(good[: len(good) // 3])
+    elif breakage == "garbage":
+        flow_file.write_text("}}}{{{ not: [yaml\n\t\t:::")
+    elif breakage == "binary":
+        flow_file.write_bytes(os.urandom(4096))
+    elif breakage == "directory":  # unreadable as a file, even to root
+        flow_file.unlink()
+        flow_file.mkdir()
+    elif breakage == "empty":
+        flow_file.write_text("")
+    if flow_file.is_file():
+        _settled(flow_file)
+    for _ in range(3):
+        _call_reaches_helpline(app)
+    assert app.extensions["ivr"].store.live.flow.version == version  # the last good flow keeps serving
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _workers(master: int) -> list[int]:
+    return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+
+
+def test_a_worker_killed_mid_load_leaves_no_call_without_twiml(flow_file, tmp_path):
+    port = _free_port()
+    env = dict(
+        os.environ,
+        TWILIO_AUTH_TOKEN=TOKEN,
+        IVR_FLOW_FILE=str(flow_file),
+        IVR_PUBLIC_URL="",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY="2",
+    )
+    log = (tmp_path / "server.log").open("w")
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [str(gunicorn), "--config", "gunicorn.conf.py", "app:app"], cwd=ROOT, env=env, stdout=log, stderr=log
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and (tmp_path / "server.log").read_text().count('"flow live"') < 2:
+            time.sleep(0.1)
+        before = _workers(server.pid)
+        assert len(before) == 2
+        results: list[str] = []
+        stop = time.monotonic() + 4
+
+        def caller() -> None:
+            transport = http_transport(timeout=5)
+            while time.monotonic() < stop:
+                call = SimulatedCall(transport, url, TOKEN)
+                try:
+                    call.start()
+                    call.press("1")
+                    while call.waiting_for == "gather":
+                        call.silence()
+                    results.append(call.dialled_number)
+                except (urllib.error.URLError, ConnectionError, OSError):
+                    # The worker died under this request. Twilio then requests the number's
+                    # fallback URL: it must answer with TwiML that reaches the helpline.
+                    fallback = SimulatedCall(transport, url, TOKEN)
+                    fallback._request(url + "/voice/fallback", {"ErrorCode": "11200"})
+                    results.append(fallback.dialled_number or "no TwiML")
+
+        threads = [threading.Thread(target=caller) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        time.sleep(1.5)
+        os.kill(before[0], signal.SIGKILL)
+        for thread in threads:
+            thread.join()
+        assert results and all(number == HELPLINE for number in results), set(results)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and (len(_workers(server.pid)) < 2 or before[0] in _workers(server.pid)):
+            time.sleep(0.2)
+        after = _workers(server.pid)
+        assert len(after) == 2 and before[0] not in after  # gunicorn replaced the killed worker
+        assert SimulatedCall(http_transport(), url, TOKEN).start()[0].kind == "say"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
