@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
 from pathlib import Path
 
 import pytest
-from conftest import HELPLINE, PUBLIC, ROOT, TOKEN
+from conftest import HELPLINE, PUBLIC, TOKEN, silence_until_transfer
 
 from ivr.caller import SimulatedCall, flask_transport, http_transport
 
@@ -27,10 +24,7 @@ def _call_reaches_helpline(app) -> None:
     call = SimulatedCall(flask_transport(app), PUBLIC, TOKEN)
     call.start()
     call.press("1")
-    for _ in range(6):
-        if call.waiting_for != "gather":
-            break
-        call.silence()
+    silence_until_transfer(call)
     assert not any(h.kind == "error" for h in call.heard)
     assert call.dialled_number == HELPLINE
 
@@ -60,73 +54,41 @@ def test_the_flow_file_breaking_while_serving_never_fails_a_request(make_app, fl
     assert app.extensions["ivr"].store.live.flow.version == version  # the last good flow keeps serving
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def test_a_worker_killed_mid_load_leaves_no_call_without_twiml(gunicorn_server):
+    server = gunicorn_server()
+    url = server.url
+    before = server.workers()
+    assert len(before) == 2
+    results: list[str] = []
+    stop = time.monotonic() + 4
 
+    def caller() -> None:
+        transport = http_transport(timeout=5)
+        while time.monotonic() < stop:
+            call = SimulatedCall(transport, url, TOKEN)
+            try:
+                call.start()
+                call.press("1")
+                silence_until_transfer(call)
+                results.append(call.dialled_number)
+            except (urllib.error.URLError, ConnectionError, OSError):
+                # The worker died under this request. Twilio then requests the number's
+                # fallback URL: it must answer with TwiML that reaches the helpline.
+                fallback = SimulatedCall(transport, url, TOKEN)
+                fallback._request(url + "/voice/fallback", {"ErrorCode": "11200"})
+                results.append(fallback.dialled_number or "no TwiML")
 
-def _workers(master: int) -> list[int]:
-    return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
-
-
-def test_a_worker_killed_mid_load_leaves_no_call_without_twiml(flow_file, tmp_path):
-    port = _free_port()
-    env = dict(
-        os.environ,
-        TWILIO_AUTH_TOKEN=TOKEN,
-        IVR_FLOW_FILE=str(flow_file),
-        IVR_PUBLIC_URL="",
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-        WEB_CONCURRENCY="2",
-    )
-    log = (tmp_path / "server.log").open("w")
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    server = subprocess.Popen(
-        [str(gunicorn), "--config", "gunicorn.conf.py", "app:app"], cwd=ROOT, env=env, stdout=log, stderr=log
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and (tmp_path / "server.log").read_text().count('"flow live"') < 2:
-            time.sleep(0.1)
-        before = _workers(server.pid)
-        assert len(before) == 2
-        results: list[str] = []
-        stop = time.monotonic() + 4
-
-        def caller() -> None:
-            transport = http_transport(timeout=5)
-            while time.monotonic() < stop:
-                call = SimulatedCall(transport, url, TOKEN)
-                try:
-                    call.start()
-                    call.press("1")
-                    while call.waiting_for == "gather":
-                        call.silence()
-                    results.append(call.dialled_number)
-                except (urllib.error.URLError, ConnectionError, OSError):
-                    # The worker died under this request. Twilio then requests the number's
-                    # fallback URL: it must answer with TwiML that reaches the helpline.
-                    fallback = SimulatedCall(transport, url, TOKEN)
-                    fallback._request(url + "/voice/fallback", {"ErrorCode": "11200"})
-                    results.append(fallback.dialled_number or "no TwiML")
-
-        threads = [threading.Thread(target=caller) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        time.sleep(1.5)
-        os.kill(before[0], signal.SIGKILL)
-        for thread in threads:
-            thread.join()
-        assert results and all(number == HELPLINE for number in results), set(results)
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and (len(_workers(server.pid)) < 2 or before[0] in _workers(server.pid)):
-            time.sleep(0.2)
-        after = _workers(server.pid)
-        assert len(after) == 2 and before[0] not in after  # gunicorn replaced the killed worker
-        assert SimulatedCall(http_transport(), url, TOKEN).start()[0].kind == "say"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        log.close()
+    threads = [threading.Thread(target=caller) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.5)
+    os.kill(before[0], signal.SIGKILL)
+    for thread in threads:
+        thread.join()
+    assert results and all(number == HELPLINE for number in results), set(results)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and (len(server.workers()) < 2 or before[0] in server.workers()):
+        time.sleep(0.2)
+    after = server.workers()
+    assert len(after) == 2 and before[0] not in after  # gunicorn replaced the killed worker
+    assert SimulatedCall(http_transport(), url, TOKEN).start()[0].kind == "say"

@@ -6,7 +6,7 @@ import os
 import time
 import xml.etree.ElementTree as ET
 
-from conftest import HELPLINE, PUBLIC, TOKEN
+from conftest import HELPLINE, PUBLIC, TOKEN, silence_until_transfer
 
 from ivr.caller import SimulatedCall, flask_transport
 from ivr.state import CallState
@@ -54,10 +54,7 @@ def test_no_request_fails_while_the_file_changes_under_a_running_line(make_app, 
         _settled_write(flow_file, edit)
         call = SimulatedCall(flask_transport(app), PUBLIC, TOKEN)
         call.start()
-        for _ in range(6):
-            if call.waiting_for != "gather":
-                break
-            call.silence()
+        silence_until_transfer(call)
         assert not any(h.kind == "error" for h in call.heard)
         assert call.dialled_number == HELPLINE
 

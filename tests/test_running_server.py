@@ -2,53 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from conftest import HELPLINE, ROOT
+from conftest import HELPLINE, TOKEN, silence_until_transfer
 
 from ivr.caller import SimulatedCall, http_transport
 
-TOKEN = "running-server-token"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture
-def server(flow_file: Path, tmp_path: Path):
-    port = _free_port()
-    env = dict(
-        os.environ,
-        TWILIO_AUTH_TOKEN=TOKEN,
-        IVR_FLOW_FILE=str(flow_file),
-        IVR_RELOAD_SECONDS="0.3",
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-        WEB_CONCURRENCY="2",
-        IVR_PUBLIC_URL="",
-    )
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    log = (tmp_path / "server.log").open("w")
-    process = subprocess.Popen(
-        [str(gunicorn), "--config", "gunicorn.conf.py", "app:app"], cwd=ROOT, env=env, stdout=log, stderr=log
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    # Ready when both workers have loaded the flow.
-    while time.monotonic() < deadline and (tmp_path / "server.log").read_text().count('"flow live"') < 2:
-        time.sleep(0.1)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+def server(gunicorn_server):
+    return gunicorn_server(IVR_RELOAD_SECONDS="0.3").url
 
 
 def _call_welcome(url: str) -> str:
@@ -57,11 +21,7 @@ def _call_welcome(url: str) -> str:
     heard = call.press("1")  # English
     assert not any(h.kind == "error" for h in heard), heard
     assert call.waiting_for == "gather"
-    for _ in range(5):
-        if call.waiting_for != "gather":
-            break
-        call.silence()
-    assert call.dialled_number == HELPLINE
+    assert silence_until_transfer(call).dialled_number == HELPLINE
     return heard[0].text
 
 
