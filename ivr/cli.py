@@ -40,6 +40,15 @@ def check(file: str) -> None:
     if not result.readable:
         click.echo(f"{file}: cannot be read", err=True)
         sys.exit(2)
+    if result.flow is not None and len(result.flow.languages) > 1:
+        marks = ", ".join(
+            f"{code} {lang.name} ({'reviewed' if lang.reviewed else 'NOT reviewed'})"
+            for code, lang in result.flow.languages.items()
+        )
+        click.echo(
+            f"languages: {marks}. Every text is in every language; only the language menu itself "
+            f"is said in {result.flow.language}, the line's first language."
+        )
     version = f" (version {result.version})" if result.version else ""
     if errors:
         click.echo(

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from ivr import create_app
 from ivr.caller import SimulatedCall, flask_transport
+
+# In CI the random examples are the same on every run: a red CI is a bug, never bad luck.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FLOW = ROOT / "call_flows.yaml"
