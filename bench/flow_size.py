@@ -114,6 +114,7 @@ def serving_microseconds(flow_file: Path, menus: int, warm: bool) -> float:
     app = create_app(
         {
             "TWILIO_AUTH_TOKEN": TOKEN,
+            "IVR_STATS": False,
             "IVR_FLOW_FILE": str(flow_file),
             "IVR_LOG_LEVEL": "WARNING",
             "IVR_RELOAD_SECONDS": -1,

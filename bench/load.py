@@ -57,6 +57,7 @@ def record_calls(calls: int, base_url: str, seed: int = 7) -> list[Recorded]:
     app = create_app(
         {
             "TWILIO_AUTH_TOKEN": TOKEN,
+            "IVR_STATS": False,
             "IVR_FLOW_FILE": str(ROOT / "call_flows.yaml"),
             "IVR_LOG_LEVEL": "WARNING",
             "IVR_RELOAD_SECONDS": -1,
@@ -192,7 +193,7 @@ def main() -> None:
     requests_file.write_text("".join(f"{r.path}\t{r.signature}\t{r.body}\n" for r in recorded))
     # The baseline answers with the TwiML of the line's busiest state: the main menu.
     twiml_file = work / "twiml.xml"
-    app = create_app({"TWILIO_AUTH_TOKEN": TOKEN, "IVR_LOG_LEVEL": "WARNING"}, environ={})
+    app = create_app({"TWILIO_AUTH_TOKEN": TOKEN, "IVR_LOG_LEVEL": "WARNING", "IVR_STATS": False}, environ={})
     from ivr.state import CallState
 
     twiml_file.write_text(app.extensions["ivr"].store.live.renderer.render(CallState("main_menu", "en-GB")))

@@ -23,9 +23,11 @@ def create_app(config: Mapping[str, Any] | None = None, environ: Mapping[str, st
     from twilio.request_validator import RequestValidator
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from . import media, webhooks
+    from . import console, media, webhooks
     from .config import Settings
+    from .db import Database
     from .logs import configure_logging, protect_all_handlers
+    from .stats import Recorder
     from .store import FlowStore
 
     settings = Settings.load(os.environ if environ is None else environ, config)
@@ -43,11 +45,20 @@ def create_app(config: Mapping[str, Any] | None = None, environ: Mapping[str, st
         print(message, file=sys.stderr)
     store = FlowStore(settings.flow_file, settings.reload_seconds)
     log_secret = hashlib.sha256(b"ivr call id\0" + settings.auth_token.encode()).digest()
+    database = Database(settings.database_url)
+    app.extensions["ivr.database"] = database
+    recorder = Recorder(database, settings.retention_days) if settings.stats else None
     line = webhooks.LineServices(
-        store, RequestValidator(settings.auth_token), settings.public_url, log_secret, settings.max_request_bytes
+        store,
+        RequestValidator(settings.auth_token),
+        settings.public_url,
+        log_secret,
+        settings.max_request_bytes,
+        recorder,
     )
     app.extensions["ivr"] = line
     media.init_app(app, settings.flow_file)
+    console.init_app(app, database, settings.auth_token, settings.secret_key, settings.development)
     # The webhooks are the hot path: a WSGI app of their own in front of Flask (see webhooks.py).
     app.wsgi_app = webhooks.MountVoice(app.wsgi_app, webhooks.VoiceApp(line))  # type: ignore[method-assign]
     if settings.trusted_proxies:

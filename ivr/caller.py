@@ -54,6 +54,7 @@ class SimulatedCall:
         *,
         caller: str = "+447700900123",
         called: str = "+441234567890",
+        extra_params: dict[str, str] | None = None,
     ) -> None:
         self.transport = transport
         self.base_url = base_url.rstrip("/")
@@ -61,6 +62,7 @@ class SimulatedCall:
         self.call_sid = "CA" + secrets.token_hex(16)
         self.caller = caller
         self.called = called
+        self.extra_params = extra_params or {}  # sent with every request, e.g. to mark a test call
         self.heard: list[Heard] = []
         self.requests: list[tuple[str, dict[str, str], int]] = []
         self.waiting: _Waiting | None = None
@@ -150,6 +152,7 @@ class SimulatedCall:
             "FromCountry": "GB",
             "ToCountry": "GB",
         }
+        params.update(self.extra_params)
         params.update(extra)
         return params
 

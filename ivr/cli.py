@@ -263,10 +263,87 @@ def simulate(file: str, script: str | None, language: str, speak: bool) -> None:
         raise click.ClickException("--speak needs espeak-ng (Debian: apt-get install espeak-ng)")
     token = "simulated-call"
     app = create_app(
-        {"TWILIO_AUTH_TOKEN": token, "IVR_FLOW_FILE": file, "IVR_LOG_LEVEL": "WARNING", "IVR_RELOAD_SECONDS": -1},
+        {
+            "TWILIO_AUTH_TOKEN": token,
+            "IVR_FLOW_FILE": file,
+            "IVR_LOG_LEVEL": "WARNING",
+            "IVR_RELOAD_SECONDS": -1,
+            "IVR_STATS": False,
+        },
         environ={},
     )
     _converse(SimulatedCall(flask_transport(app), "http://simulated.invalid", token), script, language, speak)
+
+
+# -- operators and statistics --------------------------------------------------------------
+def _database():  # type: ignore[no-untyped-def]
+    from .config import database_url_of
+    from .db import Database
+
+    return Database(database_url_of(os.environ))
+
+
+@main.group(help="Operators' accounts for the console (DATABASE_URL or IVR_DATABASE_FILE says where).")
+def operator() -> None:
+    pass
+
+
+@operator.command("add", help="Add an operator; asks for the password twice (or reads two lines from stdin).")
+@click.argument("name")
+def operator_add(name: str) -> None:
+    from .console import AccountError, add_operator
+
+    if sys.stdin.isatty():
+        password = click.prompt("Password (12 characters or more)", hide_input=True, confirmation_prompt=True)
+    else:
+        lines = sys.stdin.read().splitlines()
+        if len(lines) < 2 or lines[0] != lines[1]:
+            raise click.ClickException("give the password twice, on two lines, and the same both times")
+        password = lines[0]
+    try:
+        add_operator(_database().engine, name, password)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"operator {name!r} added")
+
+
+@operator.command("remove", help="Remove an operator.")
+@click.argument("name")
+def operator_remove(name: str) -> None:
+    from .console import AccountError, remove_operator
+
+    try:
+        remove_operator(_database().engine, name)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"operator {name!r} removed")
+
+
+@main.group(help="Anonymous call statistics.")
+def stats() -> None:
+    pass
+
+
+@stats.command("export", help="Write the statistics' aggregates (no call-level data) as CSV.")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 3650))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="File (default: stdout).")
+def stats_export(days: int, output: str | None) -> None:
+    from .stats import report_csv, summarise
+
+    text = report_csv(summarise(_database().engine, days))
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}")
+
+
+@stats.command("clean", help="Delete call events older than the retention period now.")
+@click.option("--days", default=lambda: int(os.environ.get("IVR_RETENTION_DAYS", "90")), type=click.IntRange(1))
+def stats_clean(days: int) -> None:
+    from .stats import delete_old_events
+
+    click.echo(f"deleted {delete_old_events(_database().engine, days)} events older than {days} days")
 
 
 # -- serving ------------------------------------------------------------------------------

@@ -172,7 +172,7 @@ class _Compiler:
                 self.nodes[name] = self.menu(name, node)
             elif isinstance(node, MessageNode):
                 assert node.next is not None
-                self.nodes[name] = rt.Message(name, self.texts(node.say), node.next)
+                self.nodes[name] = rt.Message(name, self.texts(node.say), node.next, label=node.stats_label or "")
             elif isinstance(node, TransferNode):
                 prompt = self.texts(node.say) if node.say else None
                 self.nodes[name] = self.transfer(name, node.to, prompt, node.if_no_answer, node.ring_seconds)

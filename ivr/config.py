@@ -6,6 +6,9 @@ caller of :func:`ivr.create_app` may override with a mapping of the same names.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,6 +23,11 @@ DEFAULTS: dict[str, Any] = {
     "IVR_RELOAD_SECONDS": 2.0,
     "IVR_LOG_LEVEL": "INFO",
     "IVR_MAX_REQUEST_BYTES": 64 * 1024,
+    "IVR_SECRET_KEY": "",
+    "DATABASE_URL": "",
+    "IVR_DATABASE_FILE": "ivr.sqlite3",
+    "IVR_RETENTION_DAYS": 90,
+    "IVR_STATS": True,
 }
 
 
@@ -42,6 +50,12 @@ def _number(name: str, value: Any, kind: type) -> Any:
         ) from None
 
 
+def database_url_of(values: Mapping[str, Any]) -> str:
+    """``DATABASE_URL`` (e.g. PostgreSQL shared by several servers), else the SQLite file."""
+    url = str(values.get("DATABASE_URL") or "")
+    return url or "sqlite:///" + os.path.abspath(str(values.get("IVR_DATABASE_FILE") or DEFAULTS["IVR_DATABASE_FILE"]))
+
+
 @dataclass(frozen=True)
 class Settings:
     auth_token: str
@@ -52,6 +66,10 @@ class Settings:
     reload_seconds: float
     log_level: str
     max_request_bytes: int
+    secret_key: str = ""
+    database_url: str = ""
+    retention_days: int = 90
+    stats: bool = True
     #: True when the token was made up at start (development mode without a token).
     generated_token: bool = False
 
@@ -76,6 +94,16 @@ class Settings:
         if public_url and not public_url.startswith(("https://", "http://")):
             raise ConfigError(f"IVR_PUBLIC_URL={public_url!r} must start with https:// (the URL Twilio calls)")
         proxies = _number("IVR_TRUSTED_PROXIES", values["IVR_TRUSTED_PROXIES"], int)
+        # The console's session key: its own setting, or derived from the auth token (so every
+        # server of the line agrees without one more secret to share).
+        secret_key = (
+            str(values["IVR_SECRET_KEY"] or "")
+            or hmac.new(token.encode(), b"ivr console session key", hashlib.sha256).hexdigest()
+        )
+        database_url = database_url_of(values)
+        retention = _number("IVR_RETENTION_DAYS", values["IVR_RETENTION_DAYS"], int)
+        if retention < 1:
+            raise ConfigError("IVR_RETENTION_DAYS must be 1 or more (days of call statistics to keep)")
         if proxies < 0:
             raise ConfigError("IVR_TRUSTED_PROXIES must be 0 (no proxy) or the number of proxies in front")
         return cls(
@@ -87,5 +115,9 @@ class Settings:
             reload_seconds=_number("IVR_RELOAD_SECONDS", values["IVR_RELOAD_SECONDS"], float),
             log_level=str(values["IVR_LOG_LEVEL"]).upper(),
             max_request_bytes=_number("IVR_MAX_REQUEST_BYTES", values["IVR_MAX_REQUEST_BYTES"], int),
+            secret_key=secret_key,
+            database_url=database_url,
+            retention_days=retention,
+            stats=_flag(values["IVR_STATS"]),
             generated_token=generated,
         )

@@ -148,6 +148,7 @@ class Message:
     prompt: Texts
     next: str
     kind: str = "message"
+    label: str = ""  # how the statistics count a call that reaches it
 
 
 @dataclass(frozen=True)

@@ -171,6 +171,9 @@ class MessageNode(_Strict):
     type: Literal["message"]
     say: Text
     next: str | None = Field(None, description="Where the call goes after the message. Required.")
+    stats_label: str | None = Field(
+        None, description="How the statistics count a call that reaches this message, e.g. 'told to dial 999'."
+    )
 
 
 class TransferNode(_Strict):

@@ -25,6 +25,7 @@ from . import flow as rt
 from .logs import call_id
 from .security import FormParams, is_from_twilio, parse_form
 from .state import CallState
+from .stats import Recorder
 from .store import FlowStore
 
 log = logging.getLogger("ivr.call")
@@ -39,24 +40,38 @@ class LineServices:
     """What the webhooks need, made once by the app factory."""
 
     def __init__(
-        self, store: FlowStore, validator: RequestValidator, public_url: str, log_secret: bytes, max_request_bytes: int
+        self,
+        store: FlowStore,
+        validator: RequestValidator,
+        public_url: str,
+        log_secret: bytes,
+        max_request_bytes: int,
+        recorder: Recorder | None = None,
     ) -> None:
         self.store = store
         self.validator = validator
         self.public_url = public_url
         self.log_secret = log_secret
         self.max_request_bytes = max_request_bytes
+        self.recorder = recorder
 
 
 class Request:
     """One webhook request: its environ, its POST parameters and the call it belongs to."""
 
-    __slots__ = ("environ", "form", "query")
+    __slots__ = ("environ", "form", "query", "_call_id")
 
     def __init__(self, environ: Environ, form: FormParams) -> None:
         self.environ = environ
         self.form = form
         self.query = environ.get("QUERY_STRING", "")
+        self._call_id = ""
+
+    def call_id(self, secret: bytes) -> str:
+        """The keyed hash of the CallSid, computed once for the log and the statistics."""
+        if not self._call_id:
+            self._call_id = call_id(self.form.first("CallSid"), secret)
+        return self._call_id
 
     def param(self, name: str, limit: int = 100) -> str:
         return self.form.first(name)[:limit]
@@ -86,6 +101,7 @@ class VoiceApp:
             "/dialed": VoiceApp.dialed,
             "/fallback": VoiceApp.fallback,
             "/fallback/dialed": VoiceApp.fallback_dialed,
+            "/status": VoiceApp.status,
         }
 
     # -- WSGI ------------------------------------------------------------------------------
@@ -144,6 +160,7 @@ class VoiceApp:
         live = self.line.store.live
         state = engine.start(live.flow, request.language())
         self.log_step(request, state, None, live.flow.version)
+        self.record(request, kind="start", node=state.node, language=state.language)
         return live.renderer.body(state)
 
     def node(self, request: Request) -> bytes:
@@ -160,6 +177,18 @@ class VoiceApp:
     def dialed(self, request: Request) -> bytes:
         status = request.param("DialCallStatus", 20)
         return self.serve(request, lambda flow, state: engine.on_dial_result(flow, state, status))
+
+    def status(self, request: Request) -> bytes:
+        """Twilio's call status callback: how long the call lasted, once it has ended."""
+        if request.param("CallStatus", 20) in ("completed", "busy", "failed", "no-answer", "canceled"):
+            duration = request.param("CallDuration", 10)
+            self.record(
+                request,
+                kind="end",
+                outcome=request.param("CallStatus", 20),
+                duration=int(duration) if duration.isdigit() else None,
+            )
+        return EMPTY_TWIML
 
     def fallback(self, request: Request) -> bytes:
         """Twilio's "primary handler fails" URL: needs nothing but the auth token."""
@@ -180,6 +209,16 @@ class VoiceApp:
         step = decide(flow, state) if decide is not None else None
         next_state = step.state if step is not None else state
         self.log_step(request, state, step, flow.version)
+        if step is not None:
+            self.record(
+                request,
+                kind="step",
+                node=state.node,
+                outcome=step.outcome,
+                choice=step.choice,
+                language=next_state.language,
+                label=_label(flow, next_state.node),
+            )
         if flow.node(next_state.node) is None:
             # A call that started on an older version of the flow, at a node that is gone.
             log.warning(
@@ -189,12 +228,20 @@ class VoiceApp:
             next_state = next_state.at(rt.HELPLINE_NODE)
         return live.renderer.body(next_state)
 
+    def record(self, request: Request, **event: object) -> None:
+        """Hand an event to the statistics (off the call's path); the console's own test
+        calls, marked by a parameter only the signed console can send, are not counted."""
+        recorder = self.line.recorder
+        if recorder is None or request.form.first(TEST_CALL_PARAM):
+            return
+        recorder.record(call=request.call_id(self.line.log_secret), **event)
+
     def log_step(self, request: Request, state: CallState, step: engine.Step | None, version: str) -> None:
         if not log.isEnabledFor(logging.INFO):
             return
         fields = {
             "event": "step",
-            "call": call_id(request.form.first("CallSid"), self.line.log_secret),
+            "call": request.call_id(self.line.log_secret),
             "flow": version,
             "node": state.node,
         }
@@ -217,6 +264,20 @@ class VoiceApp:
             return SAFE_BODY
 
 
+def _label(flow: rt.Flow, name: str) -> str:
+    """The statistics label of the messages a call hears on arriving at ``name``."""
+    node = flow.node(name)
+    seen = 0
+    while isinstance(node, rt.Message) and seen < 20:
+        if node.label:
+            return node.label
+        node = flow.node(node.next)
+        seen += 1
+    return ""
+
+
+TEST_CALL_PARAM = "IvrConsoleTest"
+EMPTY_TWIML = b'<?xml version="1.0" encoding="UTF-8"?><Response />'
 SAFE_BODY = safe.SAFE_TWIML.encode()
 AFTER_DIAL_CONNECTED_BODY = safe.AFTER_DIAL_CONNECTED.encode()
 AFTER_DIAL_NOT_CONNECTED_BODY = safe.AFTER_DIAL_NOT_CONNECTED.encode()

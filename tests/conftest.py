@@ -38,7 +38,12 @@ def flow_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def make_app(flow_file: Path):
     def make(**config):
-        settings = {"TWILIO_AUTH_TOKEN": TOKEN, "IVR_FLOW_FILE": str(flow_file), "IVR_PUBLIC_URL": PUBLIC}
+        settings = {
+            "TWILIO_AUTH_TOKEN": TOKEN,
+            "IVR_FLOW_FILE": str(flow_file),
+            "IVR_PUBLIC_URL": PUBLIC,
+            "IVR_DATABASE_FILE": str(flow_file.parent / "ivr.sqlite3"),
+        }
         settings.update(config)
         return create_app(settings, environ={})
 

@@ -190,7 +190,11 @@ MISTAKES = [
         hint="did you mean 'message'?",
     ),
     Mistake(
-        "node without a type", "  danger:\n    type: message\n", "  danger:\n", "needs a 'type:'", "danger:\n    say"
+        "node without a type",
+        "  danger:\n    type: message\n",
+        "  danger:\n",
+        "needs a 'type:'",
+        "danger:\n    stats_label",
     ),
     Mistake(
         "transfer to an unknown number",

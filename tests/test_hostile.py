@@ -124,6 +124,7 @@ def hostile_client(tmp_path_factory):
     app = create_app(
         {
             "TWILIO_AUTH_TOKEN": TOKEN,
+            "IVR_DATABASE_FILE": str(folder / "ivr.sqlite3"),
             "IVR_FLOW_FILE": str(folder / "call_flows.yaml"),
             "IVR_PUBLIC_URL": PUBLIC,
             "IVR_LOG_LEVEL": "WARNING",

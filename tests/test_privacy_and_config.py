@@ -85,11 +85,11 @@ def test_call_steps_are_logged_with_node_choice_and_outcome(make_app):
 
 def test_no_auth_token_refuses_to_start(flow_file):
     with pytest.raises(ConfigError, match="TWILIO_AUTH_TOKEN is not set"):
-        create_app({"IVR_FLOW_FILE": str(flow_file)}, environ={})
+        create_app({"IVR_FLOW_FILE": str(flow_file), "IVR_STATS": False}, environ={})
 
 
 def test_development_mode_starts_without_a_token_and_says_so(flow_file, capsys):
-    app = create_app({"IVR_FLOW_FILE": str(flow_file), "IVR_DEV": "1"}, environ={})
+    app = create_app({"IVR_FLOW_FILE": str(flow_file), "IVR_DEV": "1", "IVR_STATS": False}, environ={})
     settings = app.config["IVR_SETTINGS"]
     assert settings.generated_token
     assert settings.auth_token in capsys.readouterr().err
@@ -99,6 +99,7 @@ def test_settings_come_from_the_environment(flow_file):
     app = create_app(
         environ={
             "TWILIO_AUTH_TOKEN": "abc",
+            "IVR_STATS": "0",
             "IVR_FLOW_FILE": str(flow_file),
             "IVR_PUBLIC_URL": "https://x.example/",
             "IVR_TRUSTED_PROXIES": "1",
@@ -117,7 +118,9 @@ def test_settings_come_from_the_environment(flow_file):
 )
 def test_wrong_settings_say_what_to_do(flow_file, config, message):
     with pytest.raises(ConfigError, match=message):
-        create_app({"TWILIO_AUTH_TOKEN": "t", "IVR_FLOW_FILE": str(flow_file), **config}, environ={})
+        create_app(
+            {"TWILIO_AUTH_TOKEN": "t", "IVR_FLOW_FILE": str(flow_file), "IVR_STATS": False, **config}, environ={}
+        )
 
 
 def test_methods_other_than_post_are_refused(client):

@@ -1,0 +1,81 @@
+"""The line's database: operators' accounts, failed logins, and anonymous call events.
+
+SQLAlchemy Core, so the same code runs on SQLite (the default, one file) and on
+PostgreSQL when several servers share one (``DATABASE_URL``). Nothing here ever holds a
+phone number: a call is known only by a keyed hash of its CallSid.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import Column, Engine, Float, Integer, MetaData, String, Table, create_engine, event
+
+metadata = MetaData()
+
+operators = Table(
+    "operators",
+    metadata,
+    Column("name", String(80), primary_key=True),
+    Column("password_hash", String(300), nullable=False),
+    Column("created", Float, nullable=False),
+)
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(200), nullable=False, index=True),  # "name:<name>" or "address:<ip>"
+    Column("at", Float, nullable=False, index=True),
+)
+
+call_events = Table(
+    "call_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("call", String(16), nullable=False, index=True),  # keyed hash of the CallSid, letters only
+    Column("at", Float, nullable=False, index=True),
+    Column("kind", String(16), nullable=False),  # start, step, end
+    Column("node", String(120), nullable=False, default=""),
+    Column("outcome", String(80), nullable=False, default=""),
+    Column("choice", String(8), nullable=False, default=""),
+    Column("language", String(20), nullable=False, default=""),
+    Column("label", String(80), nullable=False, default=""),  # what the flow calls reaching this node
+    Column("duration", Integer, nullable=True),
+)
+
+
+class Database:
+    """The engine, made on first use: creating the app opens no file and no connection."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._engine: Engine | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    self._engine = make_engine(self.url)
+        return self._engine
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``, with the tables created if they are not there yet."""
+    is_sqlite = url.startswith("sqlite")
+    engine = create_engine(
+        url, pool_pre_ping=not is_sqlite, connect_args={"timeout": 5, "check_same_thread": False} if is_sqlite else {}
+    )
+    if is_sqlite:
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")  # writers do not block the console's readers
+            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.close()
+
+    metadata.create_all(engine)
+    return engine

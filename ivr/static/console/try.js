@@ -1,0 +1,100 @@
+// "Try a call": a phone in the page. Each step goes to the console, which makes the
+// signed webhook request as Twilio would and tells the page what the caller hears.
+(function () {
+  "use strict";
+  var phone = document.getElementById("phone");
+  var transcript = document.getElementById("transcript");
+  var statusLine = document.getElementById("status");
+  var position = "";
+  var waiting = "";
+  // Twilio's <Say language> codes to the browser's speech synthesis languages.
+  var speechLanguages = { arb: "ar" };
+
+  function speak(text, language) {
+    if (!document.getElementById("speak").checked || !("speechSynthesis" in window)) return;
+    var utterance = new SpeechSynthesisUtterance(text.replace(/…/g, ","));
+    utterance.lang = speechLanguages[language] || language || "en-GB";
+    utterance.rate = 0.9;
+    window.speechSynthesis.speak(utterance);
+  }
+
+  function line(text, className, language) {
+    var item = document.createElement("li");
+    item.textContent = text;
+    if (className) item.className = className;
+    if (language) item.lang = speechLanguages[language] || language;
+    transcript.appendChild(item);
+  }
+
+  function setWaiting(state, dialled) {
+    waiting = state;
+    var gathering = state === "gather";
+    document.querySelectorAll(".key, #words, #say, #silence").forEach(function (el) { el.disabled = !gathering; });
+    document.getElementById("hangup").disabled = !state;
+    document.getElementById("dial").hidden = state !== "dial";
+    document.getElementById("dialled").textContent = dialled || "";
+    statusLine.textContent = gathering ? "The line is waiting for a key or for speech."
+      : state === "dial" ? "The line is transferring the call."
+      : "The call has ended.";
+  }
+
+  function step(action, value) {
+    return fetch(phone.dataset.stepUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": phone.dataset.csrf },
+      body: JSON.stringify({ action: action, value: value || "", position: position }),
+      credentials: "same-origin"
+    }).then(function (response) {
+      if (!response.ok) throw new Error("The console answered " + response.status);
+      return response.json();
+    }).then(function (data) {
+      if (window.speechSynthesis) window.speechSynthesis.cancel();
+      data.heard.forEach(function (h) {
+        if (h.kind === "say") { line(h.text, "say", h.language); speak(h.text, h.language); }
+        else if (h.kind === "play") line("(plays the recording " + h.text + ")", "play");
+        else if (h.kind === "dial") line("(connects the call to " + h.text + ")", "dial");
+        else if (h.kind === "hangup") line("(the line ends the call)", "end");
+        else if (h.kind === "pause") line("(pause)", "pause");
+        else line("(" + h.kind + ": " + h.text + ")", "error");
+      });
+      position = data.position;
+      setWaiting(data.waiting, data.dialled);
+    }).catch(function (error) { statusLine.textContent = error.message; });
+  }
+
+  function you(text) { line("You: " + text, "you"); }
+
+  document.getElementById("call").addEventListener("click", function () {
+    transcript.innerHTML = "";
+    position = "";
+    step("start", document.getElementById("language").value);
+  });
+  document.querySelectorAll(".key").forEach(function (button) {
+    button.addEventListener("click", function () { you("press " + button.dataset.key); step("press", button.dataset.key); });
+  });
+  document.getElementById("say").addEventListener("click", function () {
+    var words = document.getElementById("words");
+    if (!words.value.trim()) return;
+    you("say “" + words.value + "”");
+    step("say", words.value);
+    words.value = "";
+  });
+  document.getElementById("words").addEventListener("keydown", function (event) {
+    if (event.key === "Enter") { event.preventDefault(); document.getElementById("say").click(); }
+  });
+  document.getElementById("silence").addEventListener("click", function () { you("(silence)"); step("silence"); });
+  document.getElementById("hangup").addEventListener("click", function () {
+    you("(hang up)");
+    position = "";
+    setWaiting("");
+  });
+  document.querySelectorAll(".dial").forEach(function (button) {
+    button.addEventListener("click", function () { line("(the transfer ends: " + button.dataset.status + ")", "you"); step("dial", button.dataset.status); });
+  });
+  // Keys typed on the keyboard press the keypad, unless typing words.
+  document.addEventListener("keydown", function (event) {
+    if (waiting !== "gather" || event.target.tagName === "INPUT" || event.target.tagName === "SELECT") return;
+    var button = document.querySelector('.key[data-key="' + event.key + '"]');
+    if (button) { event.preventDefault(); button.click(); }
+  });
+})();
