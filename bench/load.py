@@ -204,6 +204,7 @@ def main() -> None:
     common = {"WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", str(os.cpu_count() * 2))}
     line_env = {
         **common,
+        "IVR_DATABASE_FILE": str(work / "stats.sqlite3"),  # statistics on, as in production
         "TWILIO_AUTH_TOKEN": TOKEN,
         "IVR_FLOW_FILE": str(ROOT / "call_flows.yaml"),
         "IVR_PUBLIC_URL": "",

@@ -237,3 +237,23 @@ def test_operator_accounts_from_the_command_line(tmp_path, monkeypatch):
     assert runner.invoke(main, ["operator", "remove", "carol"]).exit_code == 1
     export = runner.invoke(main, ["stats", "export"])
     assert export.exit_code == 0 and export.output.startswith("section,item,calls")
+
+
+def test_old_events_are_deleted_after_the_retention_period(app):
+    from sqlalchemy import func, insert, select
+
+    from ivr.db import call_events
+    from ivr.stats import delete_old_events
+
+    engine = app.extensions["ivr.database"].engine
+    with engine.begin() as connection:
+        connection.execute(
+            insert(call_events),
+            [
+                {"call": "old", "at": time.time() - 91 * 86400, "kind": "start"},
+                {"call": "new", "at": time.time() - 89 * 86400, "kind": "start"},
+            ],
+        )
+    assert delete_old_events(engine, 90) == 1
+    with engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(call_events)).scalar() == 1

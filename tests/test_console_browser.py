@@ -1,0 +1,96 @@
+"""End to end, in a real browser: Debian's Chromium, driven by Playwright, against the line
+served by gunicorn as in production. Logs in, makes a call with the keypad through to
+the helpline transfer, and opens the statistics. Screenshots go to the test's folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from conftest import TOKEN, silence_until_transfer
+
+from ivr.caller import SimulatedCall, http_transport
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None and not os.environ.get("CI"), reason="Chromium is not installed (scripts/test installs it)"
+)
+PASSWORD = "a long enough password"
+
+
+@pytest.fixture
+def browser_page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        yield page
+        browser.close()
+
+
+def test_log_in_call_through_to_the_helpline_and_see_the_statistics(gunicorn_server, tmp_path, browser_page):
+    from sqlalchemy import create_engine
+
+    from ivr.console import add_operator
+    from ivr.db import metadata
+
+    database = tmp_path / "console.sqlite3"
+    engine = create_engine(f"sqlite:///{database}")
+    metadata.create_all(engine)
+    add_operator(engine, "alice", PASSWORD)
+    server = gunicorn_server(IVR_DATABASE_FILE=str(database))
+    for keys in (["1", "0"], ["2", "2"], ["1"]):  # a few real calls, so the statistics have something
+        call = SimulatedCall(http_transport(), server.url, TOKEN)
+        call.start()
+        for key in keys:
+            call.press(key)
+        silence_until_transfer(call)
+    page = browser_page
+    shots = tmp_path / "screenshots"
+    shots.mkdir()
+
+    page.goto(server.url + "/console")
+    assert page.url.endswith("/console/login?next=/console")
+    page.get_by_label("Name").fill("alice")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="The line").wait_for()
+    page.screenshot(path=shots / "1-line.png", full_page=True)
+    assert page.locator("svg").count() >= 1
+
+    page.get_by_role("link", name="Try a call").click()
+    page.get_by_role("button", name="Call the line").click()
+    transcript = page.locator("#transcript")
+    transcript.get_by_text("If you are in danger now").wait_for()
+    page.get_by_role("button", name="Press 1").click()  # English, with the mouse
+    transcript.get_by_text("This is a free line").wait_for()
+    page.locator("body").focus()
+    page.keyboard.press("0")  # the helpline, with the keyboard alone
+    transcript.get_by_text("connects the call to +448000121700").wait_for()
+    page.screenshot(path=shots / "2-try-a-call.png", full_page=True)
+    assert page.get_by_role("status").inner_text() == "The line is transferring the call."
+    page.get_by_role("button", name="completed").click()
+    transcript.get_by_text("the line ends the call").wait_for()
+    assert transcript.get_attribute("aria-live") == "polite"
+
+    page.get_by_role("link", name="How callers use the line").click()
+    page.get_by_role("heading", name="How callers use the line").wait_for()
+    page.screenshot(path=shots / "3-statistics.png", full_page=True)
+    text = page.locator("main").inner_text()
+    assert "3 calls" in text  # the three real calls; the console's own call is not counted
+    assert page.locator("svg[role=img]").count() >= 3
+    if os.environ.get("IVR_SCREENSHOTS"):
+        shutil.copytree(shots, os.environ["IVR_SCREENSHOTS"], dirs_exist_ok=True)
