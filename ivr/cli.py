@@ -363,8 +363,10 @@ def serve(host: str, port: int, dev: bool) -> None:
     settings = app.config["IVR_SETTINGS"]
     flow_file = Path(settings.flow_file).resolve()
     click.echo(f"The line is running on http://{host}:{port}/voice, serving {flow_file}.")
-    click.echo(f"The operators' console is on http://{host}:{port}/console "
-               "(make an account first: .venv/bin/ivr operator add NAME).")
+    click.echo(
+        f"The operators' console is on http://{host}:{port}/console "
+        "(make an account first: .venv/bin/ivr operator add NAME)."
+    )
     if settings.development:
         click.echo("To call it without a phone, in another terminal run:")
         click.echo(f"  .venv/bin/ivr call --url http://{host}:{port} --token {settings.auth_token}")
