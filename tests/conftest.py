@@ -128,8 +128,9 @@ class GunicornServer:
             IVR_PUBLIC_URL="",
             GUNICORN_BIND=f"127.0.0.1:{port}",
             WEB_CONCURRENCY="2",
-            **env,
+            IVR_DATABASE_FILE=str(log_file.parent / "server.sqlite3"),
         )
+        environment.update(env)
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self.process = subprocess.Popen(
             [str(gunicorn), "--config", "gunicorn.conf.py", "app:app"],
