@@ -13,6 +13,7 @@ import hmac
 import secrets
 import time
 import xml.etree.ElementTree as ET
+from functools import cache
 from typing import Any
 
 from flask import (
@@ -98,12 +99,14 @@ def _check_password(engine: Engine, name: str, password: str) -> bool:
     with engine.connect() as connection:
         row = connection.execute(select(operators.c.password_hash).where(operators.c.name == name)).first()
     if row is None:
-        check_password_hash(_DUMMY_HASH, password)  # the same time whether or not the name exists
+        check_password_hash(_dummy_hash(), password)  # the same time whether or not the name exists
         return False
     return check_password_hash(row.password_hash, password)
 
 
-_DUMMY_HASH = generate_password_hash("not a password of anyone's")
+@cache
+def _dummy_hash() -> str:
+    return generate_password_hash("not a password of anyone's")
 
 
 def _wait_before_login(engine: Engine, keys: list[str]) -> int:
