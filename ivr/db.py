@@ -33,7 +33,7 @@ call_events = Table(
     "call_events",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("call", String(16), nullable=False, index=True),  # keyed hash of the CallSid, letters only
+    Column("call", String(16), nullable=False),  # keyed hash of the CallSid, letters only
     Column("at", Float, nullable=False, index=True),
     Column("kind", String(16), nullable=False),  # start, step, end
     Column("node", String(120), nullable=False, default=""),

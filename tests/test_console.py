@@ -257,3 +257,14 @@ def test_old_events_are_deleted_after_the_retention_period(app):
     assert delete_old_events(engine, 90) == 1
     with engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(call_events)).scalar() == 1
+
+
+@pytest.mark.parametrize(
+    "paramstyle, mark",
+    [("qmark", "?"), ("format", "%s"), ("pyformat", "%(call)s"), ("named", ":call"), ("numeric", ":1")],
+)
+def test_the_statistics_insert_speaks_every_drivers_placeholders(paramstyle, mark):
+    from ivr.stats import EMPTY_EVENT, _insert
+
+    sql, rows = _insert(paramstyle, [dict(EMPTY_EVENT, call="abc", at=1.0)])
+    assert f"VALUES ({mark}" in sql and sql.count(",") == 2 * 8 and len(rows) == 1
