@@ -38,11 +38,13 @@ def _contains(utterance: str, phrase: str) -> bool:
 
 
 def _spoken_key(said: str) -> str | None:
+    """The key a caller names ("one", "number two", "press 3"). Never the quick exit: a caller
+    saying "nine nine nine" wants the police, and must not be hung up on."""
     tokens = said.split()
-    if len(tokens) <= 3:  # "one", "number two", "press 3"
+    if len(tokens) <= 3:
         for token in reversed(tokens):
             key = _SPOKEN_KEYS.get(token, token)
-            if len(key) == 1 and key in "0123456789*":
+            if len(key) == 1 and key in "012345678*":
                 return key
     return None
 

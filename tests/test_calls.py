@@ -279,3 +279,12 @@ def test_the_line_never_dials_a_short_number(english_call):
         for h in branch.heard:
             if h.kind == "dial":
                 assert h.text.startswith("+44") and len(h.text) > 10
+
+
+@pytest.mark.parametrize("words", ["nine", "nine nine nine", "9", "press nine"])
+def test_saying_nine_never_hangs_up_only_the_key_does(english_call, words):
+    call = english_call()
+    call.press("1")  # a menu where "nine nine nine" is no choice's word
+    heard = call.say(words)
+    assert call.waiting_for == "gather" and not call.ended
+    assert heard and heard[0].kind == "say"
