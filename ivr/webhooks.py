@@ -111,7 +111,10 @@ class VoiceApp:
             return _plain(start_response, "404 Not Found", b"Not found\n")
         if environ.get("REQUEST_METHOD") != "POST":
             return _plain(start_response, "405 Method Not Allowed", b"Twilio webhooks take POST\n", [("Allow", "POST")])
-        body = self._read_body(environ)
+        try:
+            body = self._read_body(environ)
+        except (OSError, ValueError):  # the client went away while sending
+            return _plain(start_response, "400 Bad Request", b"Could not read the request\n")
         if body is None:
             return _plain(start_response, "413 Request Entity Too Large", b"Request too large\n")
         form = parse_form(body)
