@@ -121,8 +121,7 @@ class SimulatedCall:
     def dialled_number(self) -> str:
         if self.waiting is None or self.waiting.kind != "dial":
             return ""
-        number = self.waiting.element.find("Number")
-        return (number.text if number is not None else self.waiting.element.text or "").strip()
+        return _dialled(self.waiting.element)
 
     # -- Twilio's part ---------------------------------------------------------------------
     def _need(self, kind: str) -> _Waiting:
@@ -178,26 +177,15 @@ class SimulatedCall:
     def _run(self, verbs: list[ET.Element], url: str, depth: int = 0) -> list[Heard]:
         start = len(self.heard)
         for i, verb in enumerate(verbs):
-            if verb.tag == "Say":
-                self.heard.append(Heard("say", _text(verb), dict(verb.attrib)))
-            elif verb.tag == "Play":
-                self.heard.append(Heard("play", (verb.text or "").strip(), dict(verb.attrib)))
-            elif verb.tag == "Pause":
-                self.heard.append(Heard("pause", verb.get("length", "1")))
+            heard = _heard(verb)
+            if heard is not None:
+                self.heard.append(heard)
             elif verb.tag == "Gather":
-                for child in verb:
-                    if child.tag == "Say":
-                        self.heard.append(Heard("say", _text(child), dict(child.attrib)))
-                    elif child.tag == "Play":
-                        self.heard.append(Heard("play", (child.text or "").strip(), dict(child.attrib)))
-                    elif child.tag == "Pause":
-                        self.heard.append(Heard("pause", child.get("length", "1")))
+                self.heard.extend(h for h in map(_heard, verb) if h is not None)
                 self.waiting = _Waiting("gather", verb, verbs[i + 1 :], url)
                 return self.heard[start:]
             elif verb.tag == "Dial":
-                number = verb.find("Number")
-                dialled = (number.text if number is not None else verb.text or "").strip()
-                self.heard.append(Heard("dial", dialled, dict(verb.attrib)))
+                self.heard.append(Heard("dial", _dialled(verb), dict(verb.attrib)))
                 self.waiting = _Waiting("dial", verb, verbs[i + 1 :], url)
                 return self.heard[start:]
             elif verb.tag == "Redirect":
@@ -216,6 +204,22 @@ class SimulatedCall:
         self.ended = True
         self.ran_out_of_verbs = True
         return self.heard[start:]
+
+
+def _heard(verb: ET.Element) -> Heard | None:
+    """What the caller hears of a verb that only speaks or plays (also inside <Gather>)."""
+    if verb.tag == "Say":
+        return Heard("say", _text(verb), dict(verb.attrib))
+    if verb.tag == "Play":
+        return Heard("play", (verb.text or "").strip(), dict(verb.attrib))
+    if verb.tag == "Pause":
+        return Heard("pause", verb.get("length", "1"))
+    return None
+
+
+def _dialled(dial: ET.Element) -> str:
+    number = dial.find("Number")
+    return (number.text if number is not None else dial.text or "").strip()
 
 
 def _spoken(element: ET.Element) -> str:

@@ -12,8 +12,6 @@ from twilio.twiml.voice_response import VoiceResponse
 
 #: The Modern Slavery & Exploitation Helpline (../shared/facts.md): free, 24/7, interpreters.
 HELPLINE_E164 = "+448000121700"
-HELPLINE_WRITTEN = "0800 0121 700"
-CRIMESTOPPERS_WRITTEN = "0800 555 111"
 VOICE = "Polly.Amy"
 LANGUAGE = "en-GB"
 
