@@ -22,6 +22,10 @@ from twilio.request_validator import RequestValidator
 Transport = Callable[[str, dict[str, str], dict[str, str]], tuple[int, str]]
 
 MAX_REDIRECTS = 50
+#: A <Gather> that waits this long or less after its words is the line listening for keys
+#: *during* them (a message, the words before a transfer): by default the simulated caller
+#: lets the words play and goes on, and can still press during them (:meth:`press_during`).
+LISTENING_WHILE_SPEAKING = 1
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,14 @@ class _Waiting:
     element: ET.Element
     rest: list[ET.Element]
     url: str
+    heard: tuple[Heard, ...] = ()  # what its words said
+
+
+def _while_speaking(gather: ET.Element) -> bool:
+    try:
+        return int(gather.get("timeout", "5")) <= LISTENING_WHILE_SPEAKING
+    except ValueError:
+        return False
 
 
 class SimulatedCall:
@@ -55,6 +67,7 @@ class SimulatedCall:
         caller: str = "+447700900123",
         called: str = "+441234567890",
         extra_params: dict[str, str] | None = None,
+        stop_while_speaking: bool = False,
     ) -> None:
         self.transport = transport
         self.base_url = base_url.rstrip("/")
@@ -63,6 +76,11 @@ class SimulatedCall:
         self.caller = caller
         self.called = called
         self.extra_params = extra_params or {}  # sent with every request, e.g. to mark a test call
+        #: Stop at every <Gather>, even one that only listens for keys during words (to try
+        #: every key at every moment); by default the caller lets such words play.
+        self.stop_while_speaking = stop_while_speaking
+        #: The keys-during-words gathers the caller let pass since its last answer.
+        self.passed: list[_Waiting] = []
         self.heard: list[Heard] = []
         self.requests: list[tuple[str, dict[str, str], int]] = []
         self.waiting: _Waiting | None = None
@@ -78,6 +96,17 @@ class SimulatedCall:
 
     def press(self, key: str) -> list[Heard]:
         return self._answer_gather({"Digits": key})
+
+    def press_during(self, key: str, containing: str = "") -> list[Heard]:
+        """Press a key while the line was saying something it let play since the caller's
+        last answer: the last such words, or the first that contain ``containing``."""
+        for waiting in self.passed if containing else reversed(self.passed):
+            if not containing or any(containing in h.text for h in waiting.heard):
+                self.waiting = None
+                self.ended = False
+                action = waiting.element.get("action") or waiting.url
+                return self._request(urljoin(waiting.url, action), {"Digits": key})
+        raise CallEnded(f"the line said nothing containing {containing!r} that listened for keys")
 
     def say(self, words: str, confidence: str = "0.9") -> list[Heard]:
         return self._answer_gather({"SpeechResult": words, "Confidence": confidence})
@@ -109,6 +138,7 @@ class SimulatedCall:
         twin = copy.copy(self)
         twin.heard = list(self.heard)
         twin.requests = list(self.requests)
+        twin.passed = list(self.passed)
         return twin
 
     # -- where the call is -----------------------------------------------------------------
@@ -156,6 +186,8 @@ class SimulatedCall:
         return params
 
     def _request(self, url: str, extra: dict[str, str], depth: int = 0) -> list[Heard]:
+        if depth == 0:
+            self.passed = []
         params = self._params(extra)
         headers = {"X-Twilio-Signature": self.validator.compute_signature(url, params)}
         status, body = self.transport(url, params, headers)
@@ -181,8 +213,13 @@ class SimulatedCall:
             if heard is not None:
                 self.heard.append(heard)
             elif verb.tag == "Gather":
-                self.heard.extend(h for h in map(_heard, verb) if h is not None)
-                self.waiting = _Waiting("gather", verb, verbs[i + 1 :], url)
+                words = tuple(h for h in map(_heard, verb) if h is not None)
+                self.heard.extend(words)
+                waiting = _Waiting("gather", verb, verbs[i + 1 :], url, words)
+                if _while_speaking(verb) and not self.stop_while_speaking:
+                    self.passed.append(waiting)
+                    continue
+                self.waiting = waiting
                 return self.heard[start:]
             elif verb.tag == "Dial":
                 self.heard.append(Heard("dial", _dialled(verb), dict(verb.attrib)))

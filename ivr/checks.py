@@ -13,7 +13,7 @@ from pathlib import Path as FsPath
 from . import flow as rt
 from .audio import AudioError, audio_seconds
 from .model import Choice, FlowDocument, LanguageNode, MenuNode, MessageNode, Recording, Text, TransferNode
-from .numbers import NumberError, near_miss, parse_number
+from .numbers import ANONYMOUS_LINES, NumberError, near_miss, parse_number
 from .problems import Problem, did_you_mean, error, warning
 from .yaml_source import Path, SourceDocument
 
@@ -24,7 +24,14 @@ MAX_CHOICES = 5
 MIN_TIMEOUT = 5
 
 #: Placeholders that only the line's own messages may use, filled in by the line.
-MESSAGE_PLACEHOLDERS = {"keys": ("keys",), "no_answer": ("number",), "other_number": ("other_name",)}
+MESSAGE_PLACEHOLDERS = {
+    "keys": ("keys",),
+    "no_answer": ("number",),
+    "busy": ("number",),
+    "failed": ("number",),
+    "other_number": ("other_name",),
+    "connecting": ("name",),
+}
 
 
 class _Checker:
@@ -121,6 +128,13 @@ class _Checker:
                     "write it grouped as people say it, e.g. 0800 0121 700",
                     code="ungrouped-number",
                 )
+            if number.show_caller_number and parsed.digits in ANONYMOUS_LINES:
+                self.error(
+                    ("numbers", name, "show_caller_number"),
+                    f"{ANONYMOUS_LINES[parsed.digits]} promise callers they never see their number",
+                    "remove 'show_caller_number': transfers then show the line's own number",
+                    code="caller-number-to-anonymous-line",
+                )
             if parsed.dialable:
                 dialable.add(name)
         return dialable
@@ -128,6 +142,8 @@ class _Checker:
     def check_line(self, dialable: set[str]) -> None:
         line = self.doc.line
         self.check_node_ref(("line", "start"), line.start)
+        if line.danger is not None:
+            self.check_node_ref(("line", "danger"), line.danger)
         if line.helpline in self.broken_numbers:
             return
         if line.helpline not in self.doc.numbers:

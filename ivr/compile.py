@@ -12,14 +12,20 @@ one fallback at run time, and it is explicit here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 from . import flow as rt
+from . import understand
 from .checks import PLACEHOLDER
 from .model import Choice, FlowDocument, LanguageNode, MenuNode, MessageNode, Number, Recording, Text, TransferNode
 from .numbers import parse_number, spoken_groups_en
 
+#: The line's own menus after a transfer that did not connect, one per kind of failure, so
+#: that each says what happened: "_busy:connect_helpline" and so on.
+NOT_CONNECTED_PREFIXES = {"busy": "_busy:", "no-answer": "_no_answer:", "failed": "_failed:"}
 NO_ANSWER_PREFIX = "_no_answer:"
+LINE_MENU_PREFIXES = tuple(NOT_CONNECTED_PREFIXES.values())
 TRANSFER_PREFIX = "_transfer:"
 RECORDINGS_URL = "/recordings/"
 
@@ -43,7 +49,7 @@ class _Compiler:
         self.codes = tuple(document.line.languages) or (self.language,)
         self.nodes: dict[str, rt.Node] = {}
         self._spoken: dict[tuple[str, str], rt.SpokenNumber] = {}
-        self._no_answer_prompts: dict[tuple[str, str | None], dict[str, rt.Speech]] = {}
+        self._no_answer_prompts: dict[tuple[str, str | None, str], tuple[dict[str, rt.Speech], dict[str, rt.Speech]]] = {}
         self._targets: dict[str, rt.DialTarget] = {}
 
     # -- texts -----------------------------------------------------------------------------
@@ -66,7 +72,9 @@ class _Compiler:
         # Digits one by one, which every voice reads in its own language.
         return rt.SpokenNumber(tuple(" ".join(group) for group in parsed.groups))
 
-    def speech(self, text: str | Recording, language: str, fill: Mapping[str, rt.Speech] | None = None) -> rt.Speech:
+    def speech(
+        self, text: str | Recording, language: str, fill: Mapping[str, rt.Speech] | None = None, once: bool = False
+    ) -> rt.Speech:
         if isinstance(text, Recording):
             return rt.Speech((rt.Recording(recording_url(text.play)),))
         segments: list[rt.Segment] = []
@@ -78,13 +86,16 @@ class _Compiler:
                 segments.extend(fill[name].segments)
             else:
                 number = self.doc.line.helpline if name == "helpline" else name
-                segments.append(self.spoken_number(number, language))
+                spoken = self.spoken_number(number, language)
+                segments.append(replace(spoken, times=1) if once else spoken)
             position = match.end()
         segments.append(text[position:])
         return rt.Speech(tuple(s for s in segments if s != ""))
 
-    def texts(self, text: Text, fill: Mapping[str, Mapping[str, rt.Speech]] | None = None) -> dict[str, rt.Speech]:
-        """One :class:`Speech` for every language of the line."""
+    def texts(
+        self, text: Text, fill: Mapping[str, Mapping[str, rt.Speech]] | None = None, once: bool = False
+    ) -> dict[str, rt.Speech]:
+        """One :class:`Speech` for every language of the line; ``once``: numbers said once."""
         by_language = as_languages(text, self.language)
         result = {}
         for code in self.codes:
@@ -92,7 +103,7 @@ class _Compiler:
             if value is None:
                 value = next(iter(by_language.values()))
             filled = {key: texts.get(code) or texts[self.language] for key, texts in (fill or {}).items()}
-            result[code] = self.speech(value, code, filled)
+            result[code] = self.speech(value, code, filled, once)
         return result
 
     def join(self, *parts: Mapping[str, rt.Speech]) -> dict[str, rt.Speech]:
@@ -129,6 +140,7 @@ class _Compiler:
                     rt.WORDS_REPEAT,
                     rt.WORDS_HELPLINE,
                     rt.WORDS_SLOWER,
+                    rt.WORDS_DANGER,
                 )
             }
         result = {}
@@ -148,6 +160,7 @@ class _Compiler:
                 repeat_words=tuple(normalise_words(builtin.repeat)) if builtin else rt.WORDS_REPEAT * english,
                 helpline_words=tuple(normalise_words(builtin.helpline)) if builtin else rt.WORDS_HELPLINE * english,
                 slower_words=tuple(normalise_words(builtin.slower)) if builtin else rt.WORDS_SLOWER * english,
+                danger_words=tuple(normalise_words(builtin.danger)) if builtin else rt.WORDS_DANGER * english,
             )
         return result
 
@@ -162,11 +175,12 @@ class _Compiler:
         e164 = parse_number(number.number).e164
         assert e164 is not None, f"{name} passed the checks but cannot be dialled"
         spoken = {code: rt.Speech((self.spoken_number(name, code),)) for code in self.codes}
-        return rt.DialTarget(name, e164, self.texts(number.name), spoken)
+        return rt.DialTarget(name, e164, self.texts(number.name), spoken, number.show_caller_number)
 
     def compile(self) -> rt.Flow:
         line = self.doc.line
         messages = line.messages
+        self.langs = self.languages()
         for name, node in self.doc.nodes.items():
             if isinstance(node, MenuNode):
                 self.nodes[name] = self.menu(name, node)
@@ -174,13 +188,13 @@ class _Compiler:
                 assert node.next is not None
                 self.nodes[name] = rt.Message(name, self.texts(node.say), node.next, label=node.stats_label or "")
             elif isinstance(node, TransferNode):
-                prompt = self.texts(node.say) if node.say else None
+                prompt = self.texts(node.say, once=True) if node.say else None
                 self.nodes[name] = self.transfer(name, node.to, prompt, node.if_no_answer, node.ring_seconds)
             elif isinstance(node, LanguageNode):
                 self.nodes[name] = self.language_menu(name, node)
         helpline = self.target(line.helpline)
         self.nodes[rt.HELPLINE_NODE] = self.transfer(
-            rt.HELPLINE_NODE, line.helpline, self.texts(messages.to_helpline), None, 30
+            rt.HELPLINE_NODE, line.helpline, self.texts(messages.to_helpline, once=True), None, 30
         )
         self.nodes[rt.AFTER_CALL_NODE] = rt.End(rt.AFTER_CALL_NODE, self.texts(messages.after_call))
         self.nodes[rt.QUICK_EXIT_NODE] = rt.End(rt.QUICK_EXIT_NODE, None)
@@ -199,10 +213,29 @@ class _Compiler:
                 keys={code: _template(keys.get(code, keys.get(self.language))) for code in self.codes},
                 last_try=self.texts(messages.last_try),
                 after_call=self.texts(messages.after_call),
+                not_understood=self.texts(messages.not_understood),
+                fallback_retry=self.texts(messages.fallback_retry),
+                fallback_end=self.texts(messages.fallback_end),
             ),
-            languages=self.languages(),
+            languages=self.langs,
             nodes=dict(self.nodes),
+            danger_node=line.danger,
+            speech_confidence=line.speech_confidence,
         )
+
+    # -- what menus listen for -------------------------------------------------------------
+    def listens(self, code: str, choices: Mapping[str, Iterable[str]]) -> understand.Vocabulary:
+        """A menu's vocabulary in one language: its choices, then what every menu understands."""
+        lang = self.langs[code]
+        lists: dict[understand.Candidate, Iterable[str]] = {
+            understand.Candidate(understand.CHOICE, key): words for key, words in choices.items()
+        }
+        lists[understand.Candidate(understand.HELPLINE)] = lang.helpline_words
+        lists[understand.Candidate(understand.REPEAT)] = lang.repeat_words
+        lists[understand.Candidate(understand.SLOWER)] = lang.slower_words
+        if self.doc.line.danger:
+            lists[understand.Candidate(understand.DANGER)] = lang.danger_words
+        return understand.vocabulary(code, lists)
 
     def menu(self, name: str, node: MenuNode) -> rt.Menu:
         retries = node.retries or self.doc.line.retries
@@ -212,15 +245,30 @@ class _Compiler:
                 choices.append(rt.Choice(key, choice.go, self.words(choice.words)))
             else:
                 choices.append(rt.Choice(key, choice))
-        prompt = self.texts(node.say)
-        return rt.Menu(
+        return self.make_menu(
             name,
-            prompt,
-            self.texts(node.say_short) if node.say_short else prompt,
-            tuple(sorted(choices, key=lambda c: c.key)),
+            self.texts(node.say),
+            self.texts(node.say_short) if node.say_short else None,
+            choices,
             retries.silence,
             retries.invalid,
             node.timeout or self.doc.line.timeout,
+        )
+
+    def make_menu(
+        self,
+        name: str,
+        prompt: dict[str, rt.Speech],
+        short_prompt: dict[str, rt.Speech] | None,
+        choices: list[rt.Choice],
+        max_silence: int,
+        max_invalid: int,
+        timeout: int,
+    ) -> rt.Menu:
+        ordered = tuple(sorted(choices, key=lambda c: c.key))
+        listens = {code: self.listens(code, {c.key: c.words_in(code) for c in ordered}) for code in self.codes}
+        return rt.Menu(
+            name, prompt, short_prompt or prompt, ordered, max_silence, max_invalid, timeout, listens=listens
         )
 
     def language_menu(self, name: str, node: LanguageNode) -> rt.LanguageMenu:
@@ -229,6 +277,8 @@ class _Compiler:
         def first_language(text: Text | None) -> rt.Speech | None:
             return self.texts(text)[self.language] if text is not None else None
 
+        # The language menu listens in the line's first language, for every language's name.
+        options = {lang.key: lang.names for lang in self.langs.values()}
         return rt.LanguageMenu(
             name,
             first_language(node.say),
@@ -237,17 +287,23 @@ class _Compiler:
             retries.silence,
             retries.invalid,
             node.timeout or self.doc.line.timeout,
+            listens={self.language: self.listens(self.language, options)},
         )
 
+    # -- transfers and what follows one that did not connect -------------------------------
     def transfer(
         self, name: str, to: str, prompt: dict[str, rt.Speech] | None, if_no_answer: str | None, ring_seconds: int
     ) -> rt.Transfer:
-        return rt.Transfer(name, prompt, self.target(to), if_no_answer or self.no_answer_menu(name, to), ring_seconds)
+        if if_no_answer:
+            after = {status: if_no_answer for status in NOT_CONNECTED_PREFIXES}
+        else:
+            after = {status: self.not_connected_menu(name, to, status) for status in NOT_CONNECTED_PREFIXES}
+        return rt.Transfer(name, prompt, self.target(to), after, ring_seconds)
 
-    def no_answer_menu(self, transfer_name: str, to: str) -> str:
-        """The line's own menu after a transfer that nobody answered: say the number, offer
-        to try again or another number, and never hang up."""
-        name = NO_ANSWER_PREFIX + transfer_name
+    def not_connected_menu(self, transfer_name: str, to: str, status: str) -> str:
+        """The line's own menu after a transfer that did not connect: say what happened and the
+        number (twice), offer to try again or the other number, and never hang up."""
+        name = NOT_CONNECTED_PREFIXES[status] + transfer_name
         if name in self.nodes:
             return name
         choices = [rt.Choice("1", transfer_name)]
@@ -256,29 +312,34 @@ class _Compiler:
             other_node = TRANSFER_PREFIX + other
             choices.append(rt.Choice("2", other_node))
             if other_node not in self.nodes:
-                self.nodes[other_node] = rt.Transfer(other_node, None, self.target(other), "", 30)
-                # Its own no-answer menu offers the first number back.
-                self.nodes[other_node] = rt.Transfer(
-                    other_node, None, self.target(other), self.no_answer_menu(other_node, other), 30
-                )
-        prompt = self.no_answer_prompt(to, other)
+                messages = self.doc.line.messages
+                other_name = self.texts(self.doc.numbers[other].name)
+                announce = self.texts(messages.connecting, {"name": other_name})
+                placeholder = rt.Transfer(other_node, announce, self.target(other), {}, 30)
+                self.nodes[other_node] = placeholder  # while its own menus are made
+                # Its own menus offer the first number back.
+                self.nodes[other_node] = self.transfer(other_node, other, announce, None, 30)
         line = self.doc.line
-        self.nodes[name] = rt.Menu(
-            name, prompt, prompt, tuple(choices), line.retries.silence, line.retries.invalid, line.timeout
+        prompt, short = self.not_connected_prompts(to, other, status)
+        self.nodes[name] = self.make_menu(
+            name, prompt, short, choices, line.retries.silence, line.retries.invalid, line.timeout
         )
         return name
 
-    def no_answer_prompt(self, to: str, other: str | None) -> dict[str, rt.Speech]:
-        """What the no-answer menu says: the same for every transfer to the same number."""
-        key = (to, other)
+    def not_connected_prompts(
+        self, to: str, other: str | None, status: str
+    ) -> tuple[dict[str, rt.Speech], dict[str, rt.Speech]]:
+        """What happened with the number (first try), then the choices; retries say only these."""
+        key = (to, other, status)
         if key not in self._no_answer_prompts:
             messages = self.doc.line.messages
             number = {code: rt.Speech((self.spoken_number(to, code),)) for code in self.codes}
-            parts = [self.texts(messages.no_answer, {"number": number}), self.texts(messages.try_again)]
+            what = {"busy": messages.busy, "no-answer": messages.no_answer, "failed": messages.failed}[status]
+            offers = [self.texts(messages.try_again)]
             if other is not None:
                 other_name = self.texts(self.doc.numbers[other].name)
-                parts.append(self.texts(messages.other_number, {"other_name": other_name}))
-            self._no_answer_prompts[key] = self.join(*parts)
+                offers.append(self.texts(messages.other_number, {"other_name": other_name}))
+            self._no_answer_prompts[key] = (self.join(self.texts(what, {"number": number}), *offers), self.join(*offers))
         return self._no_answer_prompts[key]
 
     def other_number(self, to: str) -> str | None:

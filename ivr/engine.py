@@ -6,18 +6,23 @@ request into one of these calls and the resulting state into TwiML.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import flow as rt
-from .state import EVENT_INVALID, EVENT_SILENCE, CallState
+from . import understand
+from .state import EVENT_INVALID, EVENT_NOW, EVENT_SILENCE, EVENT_UNCLEAR, CallState
 
 _SPOKEN_KEYS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
-    "eight": "8", "nine": "9", "zero": "0", "star": "*",
+    "eight": "8", "zero": "0", "star": "*",
 }  # fmt: skip
-_NOT_A_WORD = re.compile(r"[^\w\s*]")
-MAX_SPEECH = 500  # characters of SpeechResult considered; the rest is noise
+MAX_SPEECH = understand.MAX_UTTERANCE  # characters of SpeechResult considered; the rest is noise
+
+#: What a caller's words stand for when they are not one of the menu's choices.
+_BUILTIN_KEYS = {understand.HELPLINE: rt.KEY_HELPLINE, understand.REPEAT: rt.KEY_REPEAT, understand.SLOWER: rt.KEY_SLOWER}
+#: Stands for "go to the flow's danger advice": not a key a phone can send.
+DANGER = "danger"
+UNCLEAR = "unclear"
 
 
 @dataclass(frozen=True)
@@ -29,18 +34,10 @@ class Step:
     choice: str = ""
 
 
-def normalise_speech(text: str) -> str:
-    return " ".join(_NOT_A_WORD.sub(" ", text[:MAX_SPEECH].lower()).split())
-
-
-def _contains(utterance: str, phrase: str) -> bool:
-    return f" {phrase} " in f" {utterance} "
-
-
 def _spoken_key(said: str) -> str | None:
     """The key a caller names ("one", "number two", "press 3"). Never the quick exit: a caller
     saying "nine nine nine" wants the police, and must not be hung up on."""
-    tokens = said.split()
+    tokens = understand.fold(said).split()
     if len(tokens) <= 3:
         for token in reversed(tokens):
             key = _SPOKEN_KEYS.get(token, token)
@@ -49,34 +46,33 @@ def _spoken_key(said: str) -> str | None:
     return None
 
 
-def _builtin_key(said: str, language: rt.Language) -> str | None:
-    if any(_contains(said, word) for word in language.helpline_words):
-        return rt.KEY_HELPLINE
-    if any(_contains(said, word) for word in language.slower_words):
-        return rt.KEY_SLOWER
-    if any(_contains(said, word) for word in language.repeat_words):
-        return rt.KEY_REPEAT
-    return None
-
-
 def key_for_speech(flow: rt.Flow, node: rt.Menu | rt.LanguageMenu, speech: str, language: str) -> str | None:
-    """The key a spoken answer stands for, in the call's language, or ``None``."""
-    said = normalise_speech(speech)
-    if not said:
+    """What a spoken answer stands for, in the call's language: a key, :data:`DANGER`,
+    :data:`UNCLEAR` (a tie, or nothing understood), or ``None`` for no speech at all."""
+    if not speech.strip():
         return None
-    lang = flow.language_of(language)
-    if isinstance(node, rt.LanguageMenu):
-        for option in flow.languages.values():
-            if any(_contains(said, name) for name in option.names):
-                return option.key
-    else:
-        for choice in node.choices:  # a choice's own words come first: they are the most specific
-            if said in choice.words_in(lang.code):
-                return choice.key
-        for choice in node.choices:
-            if any(_contains(said, word) for word in choice.words_in(lang.code)):
-                return choice.key
-    return _builtin_key(said, lang) or _spoken_key(said)
+    code = flow.language if isinstance(node, rt.LanguageMenu) else flow.language_of(language).code
+    vocabulary = node.listens.get(code)
+    if vocabulary is None:
+        return _spoken_key(speech) or UNCLEAR
+    result = understand.understand(speech, vocabulary)
+    meaning = result.meaning
+    if meaning is None:
+        return _spoken_key(speech) or UNCLEAR
+    if meaning.kind == understand.DANGER:
+        return DANGER
+    if meaning.kind == understand.CHOICE:
+        return meaning.key
+    return _BUILTIN_KEYS[meaning.kind]
+
+
+def confident(flow: rt.Flow, confidence: str) -> bool:
+    """Whether the recogniser was sure enough to act on; a missing or odd value is not a doubt."""
+    try:
+        value = float(confidence[:10]) if confidence else 1.0
+    except ValueError:
+        return True
+    return not (0.0 <= value < flow.speech_confidence)
 
 
 def start(flow: rt.Flow, language: str = "") -> CallState:
@@ -92,15 +88,25 @@ def to_helpline(state: CallState, outcome: str) -> Step:
     return Step(state.at(rt.HELPLINE_NODE), outcome)
 
 
-def on_input(flow: rt.Flow, state: CallState, digits: str, speech: str) -> Step:
-    """A key or a spoken answer at a menu."""
+def on_input(flow: rt.Flow, state: CallState, digits: str, speech: str, confidence: str = "") -> Step:
+    """A key (or a spoken answer) while the line was speaking or waiting."""
     node = flow.node(state.node)
+    digits = digits.strip()
+    if isinstance(node, (rt.Message, rt.Transfer, rt.End)):
+        return on_key_while_speaking(flow, state, node, digits[:1])
     if not isinstance(node, rt.Waiting):
         return to_helpline(state, "input-outside-menu")
-    digits = digits.strip()
-    key = digits[:1] if digits else key_for_speech(flow, node, speech or "", state.language)
-    if key is None and not digits and not (speech or "").strip():
+    speech = speech or ""
+    if digits:
+        key: str | None = digits[:1]
+    elif speech.strip() and not confident(flow, confidence):
+        key = UNCLEAR
+    else:
+        key = key_for_speech(flow, node, speech, state.language)
+    if key is None:
         return on_silence(flow, state)
+    if key == DANGER and flow.danger_node and flow.node(flow.danger_node) is not None:
+        return Step(state.at(flow.danger_node), "danger-words", "speech")
     if key == rt.KEY_REPEAT:
         return Step(state.at(node.name), "repeat", key)
     if key == rt.KEY_HELPLINE:
@@ -112,19 +118,47 @@ def on_input(flow: rt.Flow, state: CallState, digits: str, speech: str) -> Step:
     if isinstance(node, rt.LanguageMenu):
         chosen = next((lang for lang in flow.languages.values() if lang.key == key), None)
         if chosen is not None:
-            return Step(CallState(node.next, chosen.code, slow=state.slow), "language:" + chosen.code, key or "")
+            return Step(CallState(node.next, chosen.code, slow=state.slow), "language:" + chosen.code, key)
     else:
-        choice = node.choice_for_key(key) if key else None
+        choice = node.choice_for_key(key)
         if choice is not None:
-            return Step(state.at(choice.target), "choice", key or "")
+            return Step(state.at(choice.target), "choice", key)
     invalids = state.invalids + 1
     if invalids >= node.max_invalid:
         return to_helpline(state, "invalid-limit")
+    unclear = key in (UNCLEAR, DANGER) or not digits
     return Step(
-        CallState(node.name, state.language, state.silences, invalids, EVENT_INVALID, state.slow),
-        "invalid",
-        key or "speech",
+        CallState(
+            node.name, state.language, state.silences, invalids, EVENT_UNCLEAR if unclear else EVENT_INVALID, state.slow
+        ),
+        "unclear" if unclear else "invalid",
+        "speech" if unclear else key,
     )
+
+
+def on_key_while_speaking(flow: rt.Flow, state: CallState, node: rt.Message | rt.Transfer | rt.End, key: str) -> Step:
+    """A key pressed during a message, the words before a transfer, or the goodbye.
+
+    9 ends the call, 0 connects to the helpline (during the helpline's own announcement it
+    skips the rest), * says it again from its start, 8 slows the call down and says it
+    again. Any other key skips to what comes next: the rest of the message is not lost to a
+    caller who pressed by mistake, since every menu offers * to hear it again.
+    """
+    if key == rt.KEY_QUICK_EXIT:
+        return Step(state.at(rt.QUICK_EXIT_NODE), "quick-exit", key)
+    if key == rt.KEY_REPEAT:
+        return Step(state.at(node.name), "repeat", key)
+    if key == rt.KEY_SLOWER:
+        return Step(CallState(node.name, state.language, slow=True), "slower", key)
+    if key == rt.KEY_HELPLINE:
+        if isinstance(node, rt.Transfer) and node.target.key == flow.helpline.key:
+            return Step(replace(state.at(node.name), event=EVENT_NOW), "helpline-now", key)
+        return Step(state.at(rt.HELPLINE_NODE), "helpline", key)
+    if isinstance(node, rt.Message):
+        return Step(state.at(node.next), "skip", key or "")
+    if isinstance(node, rt.Transfer):
+        return Step(replace(state.at(node.name), event=EVENT_NOW), "skip", key or "")
+    return Step(state.at(rt.QUICK_EXIT_NODE), "goodbye-skipped", key or "")
 
 
 def on_silence(flow: rt.Flow, state: CallState) -> Step:
@@ -149,4 +183,4 @@ def on_dial_result(flow: rt.Flow, state: CallState, status: str) -> Step:
         return to_helpline(state, "dial-result-outside-transfer")
     if status in CONNECTED:
         return Step(state.at(rt.AFTER_CALL_NODE), "connected:" + transfer.target.key)
-    return Step(state.at(transfer.if_no_answer), f"not-connected:{transfer.target.key}:{status or 'unknown'}")
+    return Step(state.at(transfer.after(status)), f"not-connected:{transfer.target.key}:{status or 'unknown'}")

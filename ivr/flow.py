@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Union
 
+from .understand import Vocabulary
+
 #: Keys every menu understands without the flow saying so.
 KEY_REPEAT = "*"
 KEY_HELPLINE = "0"
@@ -22,9 +24,17 @@ RESERVED_KEYS = {
     "#": "ends typing on a phone",
 }
 #: Words every menu understands in English; other languages declare their own.
-WORDS_REPEAT = ("repeat", "again", "say again", "what")
-WORDS_HELPLINE = ("helpline", "help", "adviser", "advisor", "person", "operator")
-WORDS_SLOWER = ("slower", "slow", "slowly")
+WORDS_REPEAT = ("repeat", "again", "say again", "say that again", "pardon", "what")
+WORDS_HELPLINE = (
+    "helpline", "help line", "help", "adviser", "advisor", "person", "real person", "human", "operator",
+    "talk to someone", "speak to someone", "talk to somebody", "speak to somebody", "someone to talk to",
+)  # fmt: skip
+WORDS_SLOWER = ("slower", "slow", "slowly", "slow down")
+WORDS_DANGER = (
+    "danger", "dangerous", "emergency", "hurt", "hurting", "kill", "killing", "attack", "attacking",
+    "beat me", "beating", "hit me", "hitting", "scared", "afraid", "frightened", "unsafe", "not safe",
+    "ambulance", "bleeding", "threatened", "threatening",
+)  # fmt: skip
 
 #: Names of nodes the line builds by itself start with an underscore.
 HELPLINE_NODE = "_helpline"
@@ -34,9 +44,11 @@ QUICK_EXIT_NODE = "_quick_exit"
 
 @dataclass(frozen=True)
 class SpokenNumber:
-    """A number inside a text: said slowly, group by group, twice."""
+    """A number inside a text: said slowly, group by group; twice, except just before a
+    transfer to it, where once is enough and a second time only keeps the caller waiting."""
 
     groups: tuple[str, ...]  # the words of each group, e.g. ("oh eight hundred", ...)
+    times: int = 2
 
 
 @dataclass(frozen=True)
@@ -88,6 +100,7 @@ class Language:
     repeat_words: tuple[str, ...]
     helpline_words: tuple[str, ...]
     slower_words: tuple[str, ...]
+    danger_words: tuple[str, ...] = ()
 
     @property
     def ssml(self) -> bool:
@@ -101,6 +114,9 @@ class DialTarget:
     e164: str
     name: Texts
     spoken: Texts
+    #: Whether the destination sees the caller's own number. Off unless the flow says so:
+    #: every transfer shows the line's own number (the call's ``To``).
+    shows_caller_number: bool = False
 
 
 @dataclass(frozen=True)
@@ -123,6 +139,8 @@ class Menu:
     max_invalid: int
     timeout: int
     kind: str = "menu"
+    #: What the menu listens for, per language: its choices and the built-in actions.
+    listens: Mapping[str, Vocabulary] = field(default_factory=dict)
 
     def choice_for_key(self, key: str) -> Choice | None:
         return next((c for c in self.choices if c.key == key), None)
@@ -140,6 +158,7 @@ class LanguageMenu:
     max_invalid: int
     timeout: int
     kind: str = "language"
+    listens: Mapping[str, Vocabulary] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -153,12 +172,21 @@ class Message:
 
 @dataclass(frozen=True)
 class Transfer:
+    """Says who the call goes to (keys listened for), then dials.
+
+    ``if_not_connected`` names where each Twilio ``DialCallStatus`` that is not a
+    conversation goes: ``busy``, ``no-answer`` and ``failed`` (``canceled`` counts as failed).
+    """
+
     name: str
     prompt: Texts | None
     target: DialTarget
-    if_no_answer: str
+    if_not_connected: Mapping[str, str]
     ring_seconds: int
     kind: str = "transfer"
+
+    def after(self, status: str) -> str:
+        return self.if_not_connected.get(status) or self.if_not_connected["failed"]
 
 
 @dataclass(frozen=True)
@@ -183,6 +211,9 @@ class Messages:
     keys: Mapping[str, str]  # language -> template with {keys}, filled per menu
     last_try: Texts
     after_call: Texts
+    not_understood: Texts
+    fallback_retry: Texts
+    fallback_end: Texts
 
 
 @dataclass(frozen=True)
@@ -196,6 +227,10 @@ class Flow:
     messages: Messages
     languages: Mapping[str, Language]
     nodes: Mapping[str, Node] = field(default_factory=dict)
+    #: Where words meaning danger (and 999 in any form) go from every menu; None: nowhere.
+    danger_node: str | None = None
+    #: Spoken answers with a lower recogniser ``Confidence`` are asked again, never acted on.
+    speech_confidence: float = 0.0
 
     def node(self, name: str) -> Node | None:
         return self.nodes.get(name)

@@ -76,7 +76,33 @@ class Messages(_Strict):
     )
     no_answer: Text = Field(
         "Sorry, nobody answered. The number is {number}. You can call it yourself at any time.",
-        description="Said when a transfer is busy, not answered or fails; {number} is that transfer's number.",
+        description="Said when a transfer rang and nobody answered; {number} is that transfer's number.",
+    )
+    busy: Text = Field(
+        "Sorry, that line is busy. The number is {number}. You can call it yourself at any time.",
+        description="Said when a transfer found the line busy; {number} is that transfer's number.",
+    )
+    failed: Text = Field(
+        "Sorry, the call did not go through. The number is {number}. You can call it yourself at any time.",
+        description="Said when a transfer could not be made; {number} is that transfer's number.",
+    )
+    connecting: Text = Field(
+        "Connecting you to {name}.",
+        description="Said before the line dials the other number offered after a failed transfer.",
+    )
+    fallback_retry: Text = Field(
+        "If you were not connected, the helpline number is {helpline}. I will try once more now. "
+        "If you have finished your call, you can hang up.",
+        description="TwiML Bin (ivr fallback-twiml) only: said after its first transfer, which it cannot "
+        "tell finished from failed, before it tries once more.",
+    )
+    fallback_end: Text = Field(
+        "If you still need help, the Modern Slavery Helpline is free and open 24 hours a day, on {helpline}.",
+        description="TwiML Bin only: said after its second transfer, before the call ends.",
+    )
+    not_understood: Text = Field(
+        "Sorry, I did not catch that.",
+        description="Said when a spoken answer was unclear or could mean two choices; the keys follow.",
     )
     try_again: Text = "To try again, press 1."
     other_number: Text = Field(
@@ -95,6 +121,10 @@ class BuiltinWords(_Strict):
     repeat: list[str] = Field(description="Words for * (hear it again).")
     helpline: list[str] = Field(description="Words for 0 (the helpline).")
     slower: list[str] = Field(description="Words for 8 (slower speech).")
+    danger: list[str] = Field(
+        default_factory=list,
+        description="Words meaning danger or emergency: from any menu they go to the line's danger node.",
+    )
 
 
 class Language(_Strict):
@@ -133,6 +163,17 @@ class Line(_Strict):
     )
     timeout: int = Field(10, ge=1, le=60, description="Seconds to wait for a key before re-prompting.")
     speech_timeout: int = Field(3, ge=1, le=10, description="Seconds of silence that end a spoken answer.")
+    danger: str | None = Field(
+        None,
+        description="The node with the danger advice: words meaning danger, and 999 said in any form, "
+        "go there from every menu.",
+    )
+    speech_confidence: float = Field(
+        0.4,
+        ge=0.0,
+        le=1.0,
+        description="Spoken answers the recogniser is less sure of (its Confidence, 0 to 1) are asked again.",
+    )
     retries: Retries = Field(default_factory=Retries)
     messages: Messages = Field(default_factory=Messages)
 
@@ -143,6 +184,11 @@ class Number(_Strict):
     number: str = Field(description="Grouped as people say it, e.g. 0800 0121 700.")
     name: Text = Field(description="What callers hear it called, e.g. 'the Modern Slavery Helpline'.")
     say: Text | None = Field(None, description="How to say the number, if not the digits as grouped.")
+    show_caller_number: bool = Field(
+        False,
+        description="Only if this destination needs it: show it the caller's own number. Otherwise every "
+        "transfer shows the line's number. Never for an anonymous line such as Crimestoppers.",
+    )
 
 
 class Choice(_Strict):

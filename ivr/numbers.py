@@ -118,6 +118,11 @@ WELL_KNOWN = {
 }
 
 
+#: Lines whose promise is that they never see who calls: a transfer to one must never show
+#: the caller's number, whatever the flow says.
+ANONYMOUS_LINES = {"0800555111": "Crimestoppers"}
+
+
 def near_miss(number: PhoneNumber) -> str | None:
     """Name the well-known number this one is a slip away from, or ``None``."""
     for digits, name in WELL_KNOWN.items():

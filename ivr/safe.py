@@ -8,7 +8,10 @@ request time.
 
 from __future__ import annotations
 
-from twilio.twiml.voice_response import VoiceResponse
+import re
+from functools import lru_cache
+
+from twilio.twiml.voice_response import Gather, VoiceResponse
 
 #: The Modern Slavery & Exploitation Helpline (../shared/facts.md): free, 24/7, interpreters.
 HELPLINE_E164 = "+448000121700"
@@ -17,9 +20,26 @@ LANGUAGE = "en-GB"
 
 PATH_FALLBACK = "/voice/fallback"
 PATH_FALLBACK_DIALED = "/voice/fallback/dialed"
+PATH_FALLBACK_KEY = "/voice/fallback/key"
+_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 
 
-def _say_helpline_twice(response: VoiceResponse, before: str, after: str) -> None:
+def _listening(response: VoiceResponse) -> Gather:
+    """Keys count during the words too: 9 ends the call, any other connects at once."""
+    return response.gather(
+        action=PATH_FALLBACK_KEY, method="POST", input="dtmf", num_digits=1, timeout=1, finish_on_key=""
+    )
+
+
+def _dial(response: VoiceResponse, caller_id: str) -> None:
+    """Dial the helpline showing the line's own number (never the caller's) when it is known."""
+    options: dict[str, object] = {"timeout": 30, "answer_on_bridge": True}
+    if _E164.fullmatch(caller_id):
+        options["caller_id"] = caller_id
+    response.dial(action=PATH_FALLBACK_DIALED, method="POST", **options).number(HELPLINE_E164)
+
+
+def _say_helpline_twice(response: VoiceResponse | Gather, before: str, after: str) -> None:
     say = response.say(voice=VOICE, language=LANGUAGE)
     say.append(before)
     for time in range(2):
@@ -33,28 +53,43 @@ def _say_helpline_twice(response: VoiceResponse, before: str, after: str) -> Non
     say.append(after)
 
 
-def _safe_twiml() -> str:
+def _safe_twiml(caller_id: str = "") -> str:
     response = VoiceResponse()
     _say_helpline_twice(
-        response,
+        _listening(response),
         "Sorry, this line has a problem. If you are in danger now, hang up and dial 9 9 9. "
         "The Modern Slavery Helpline is free and open 24 hours a day, on ",
         ". I will connect you to it now.",
     )
-    dial = response.dial(action=PATH_FALLBACK_DIALED, method="POST", timeout=30, answer_on_bridge=True)
-    dial.number(HELPLINE_E164)
+    _dial(response, caller_id)
     return str(response)
+
+
+@lru_cache(maxsize=64)
+def safe_twiml(caller_id: str) -> bytes:
+    """The safe TwiML for a call to the line's number ``caller_id`` (the request's ``To``)."""
+    return _safe_twiml(caller_id).encode()
+
+
+@lru_cache(maxsize=64)
+def dial_now(caller_id: str) -> bytes:
+    """Connect to the helpline at once: a key was pressed during the fallback's words."""
+    response = VoiceResponse()
+    _dial(response, caller_id)
+    return str(response).encode()
 
 
 def _after_dial_twiml(connected: bool) -> str:
     response = VoiceResponse()
     if connected:
-        _say_helpline_twice(response, "If you need help again, the Modern Slavery Helpline is on ", ". Goodbye.")
+        _say_helpline_twice(
+            _listening(response), "If you need help again, the Modern Slavery Helpline is on ", ". Goodbye."
+        )
         response.hangup()
         return str(response)
     _say_helpline_twice(
-        response,
-        "Sorry, the helpline did not answer. Please call it yourself at any time, on ",
+        _listening(response),
+        "Sorry, the call to the helpline did not go through. Please call it yourself at any time, on ",
         ". To report something anonymously, you can call Crimestoppers on oh eight hundred, five five five, "
         "one one one. I will try the helpline again now.",
     )
@@ -67,3 +102,12 @@ def _after_dial_twiml(connected: bool) -> str:
 SAFE_TWIML = _safe_twiml()
 AFTER_DIAL_CONNECTED = _after_dial_twiml(connected=True)
 AFTER_DIAL_NOT_CONNECTED = _after_dial_twiml(connected=False)
+
+
+def _quick_exit() -> str:
+    response = VoiceResponse()
+    response.hangup()
+    return str(response)
+
+
+QUICK_EXIT = _quick_exit()

@@ -17,7 +17,11 @@ MAX_COUNT = 50
 EVENT_NONE = ""
 EVENT_SILENCE = "silence"
 EVENT_INVALID = "invalid"
-EVENTS = (EVENT_NONE, EVENT_SILENCE, EVENT_INVALID)
+#: A spoken answer that was unclear, or could mean two things: asked again, with the keys.
+EVENT_UNCLEAR = "unclear"
+#: At a transfer: dial now, without the announcement (the caller pressed to skip it).
+EVENT_NOW = "now"
+EVENTS = (EVENT_NONE, EVENT_SILENCE, EVENT_INVALID, EVENT_UNCLEAR, EVENT_NOW)
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from functools import lru_cache
 
 from twilio.twiml.voice_response import Gather, Say, VoiceResponse
 
 from . import flow as rt
-from .state import EVENT_INVALID, EVENT_SILENCE, CallState
+from .state import EVENT_INVALID, EVENT_NOW, EVENT_SILENCE, EVENT_UNCLEAR, CallState
 
 PATH_NODE = "/voice/node"
 PATH_INPUT = "/voice/input"
@@ -25,6 +26,16 @@ NUMBER_RATE = "slow"
 SLOW_RATE = "80%"
 MAX_INLINE_MESSAGES = 20
 _SENTENCE_END = re.compile(r"(?<=[.!?。؟])\s+")
+#: Seconds a message's <Gather> waits after its words before the call goes on: the shortest
+#: Twilio allows (a positive whole number). It is there only so keys during the words count.
+LISTEN_AFTER_WORDS = 1
+_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+
+
+def line_number(to: str) -> str:
+    """The line's own number as a transfer shows it (the call's ``To``), or "" if ``To`` is
+    not a phone number (a SIP or client call), when Twilio's default applies."""
+    return to if _E164.fullmatch(to) else ""
 
 Parent = VoiceResponse | Gather
 
@@ -93,16 +104,16 @@ class Speaker:
 
     def _number(self, body: Say, number: rt.SpokenNumber) -> None:
         if self.language.ssml:
-            for time in (0, 1):
+            for time in range(number.times):
                 slow = body.prosody(rate=NUMBER_RATE)
                 for i, group in enumerate(number.groups):
                     if i:
                         slow.break_(time="400ms")
                     slow.append(group)
-                body.break_(time="800ms" if time == 0 else "300ms")
+                body.break_(time="800ms" if time < number.times - 1 else "300ms")
         else:
             groups = ". ".join(number.groups)
-            _append_text(body, f" {groups}. ... {groups}. ")
+            _append_text(body, " " + " ... ".join([f"{groups}."] * number.times) + " ")
 
 
 class Renderer:
@@ -110,52 +121,55 @@ class Renderer:
 
     def __init__(self, flow: rt.Flow, cache_size: int = 4096) -> None:
         self.flow = flow
-        self.render: Callable[[CallState], str] = lru_cache(maxsize=cache_size)(self._render)
+        #: TwiML for a state; ``caller_id`` is the number transfers show (the line's own).
+        self.render: Callable[[CallState, str], str] = lru_cache(maxsize=cache_size)(self._render)
         #: The same TwiML as UTF-8 bytes, what the webhooks send (encoded once, not per request).
-        self.body: Callable[[CallState], bytes] = lru_cache(maxsize=cache_size)(self._body)
+        self.body: Callable[[CallState, str], bytes] = lru_cache(maxsize=cache_size)(self._body)
 
     def texts(self, texts: rt.Texts, language: str) -> rt.Speech:
         return texts.get(language) or texts[self.flow.language]
 
-    def _body(self, state: CallState) -> bytes:
-        return self.render(state).encode("utf-8")
+    def _body(self, state: CallState, caller_id: str = "") -> bytes:
+        return self.render(state, caller_id).encode("utf-8")
 
-    def _render(self, state: CallState) -> str:
+    def _render(self, state: CallState, caller_id: str = "") -> str:
         response = VoiceResponse()
-        self.add(response, state, depth=0)
+        self.add(response, state, depth=0, caller_id=caller_id)
         return str(response)
 
-    def add(self, response: VoiceResponse, state: CallState, depth: int) -> None:
+    def add(self, response: VoiceResponse, state: CallState, depth: int, caller_id: str = "") -> None:
         node = self.flow.node(state.node)
         if node is None:
             raise LookupError(f"no node {state.node!r} in flow {self.flow.version}")
         language = self.flow.language_of(state.language)
         speaker = Speaker(language, state.slow)
         if isinstance(node, rt.Message):
-            speaker.say(response, self.texts(node.prompt, language.code))
+            speaker.say(listen_for_keys(response, state), self.texts(node.prompt, language.code))
             if depth >= MAX_INLINE_MESSAGES:
                 response.redirect(_url(PATH_NODE, state.at(node.next)))
             else:
-                self.add(response, state.at(node.next), depth + 1)
+                self.add(response, state.at(node.next), depth + 1, caller_id)
         elif isinstance(node, rt.Menu):
             self.menu(response, node, state, speaker)
         elif isinstance(node, rt.LanguageMenu):
             self.language_menu(response, node, state)
         elif isinstance(node, rt.Transfer):
-            if node.prompt is not None:
-                speaker.say(response, self.texts(node.prompt, language.code))
-            dial = response.dial(
-                action=_url(PATH_DIALED, state), method="POST", timeout=node.ring_seconds, answer_on_bridge=True
-            )
+            if node.prompt is not None and state.event != EVENT_NOW:
+                speaker.say(listen_for_keys(response, state), self.texts(node.prompt, language.code))
+            dial_state = replace(state, event="")
+            options: dict[str, object] = {"timeout": node.ring_seconds, "answer_on_bridge": True}
+            if caller_id and not node.target.shows_caller_number:
+                options["caller_id"] = caller_id
+            dial = response.dial(action=_url(PATH_DIALED, dial_state), method="POST", **options)
             dial.number(node.target.e164)
         elif isinstance(node, rt.End):
             if node.prompt is not None:
-                speaker.say(response, self.texts(node.prompt, language.code))
+                speaker.say(listen_for_keys(response, state), self.texts(node.prompt, language.code))
             response.hangup()
 
     def retry_messages(
         self,
-        response: VoiceResponse,
+        response: Parent,
         node: rt.Menu | rt.LanguageMenu,
         state: CallState,
         speaker: Speaker,
@@ -170,8 +184,11 @@ class Renderer:
             speaker.say(response, self.texts(messages.invalid, code))
             if state.invalids == 1:  # the first mistake says which keys work
                 speaker.say(response, self.keys_message(keys, code))
+        elif state.event == EVENT_UNCLEAR:  # words not understood: the keys always work
+            speaker.say(response, self.texts(messages.not_understood, code))
+            speaker.say(response, self.keys_message(keys, code))
         last_try = (state.event == EVENT_SILENCE and state.silences == node.max_silence - 1) or (
-            state.event == EVENT_INVALID and state.invalids == node.max_invalid - 1
+            state.event in (EVENT_INVALID, EVENT_UNCLEAR) and state.invalids == node.max_invalid - 1
         )
         if last_try:
             speaker.say(response, self.texts(messages.last_try, code))
@@ -202,10 +219,10 @@ class Renderer:
 
     def menu(self, response: VoiceResponse, menu: rt.Menu, state: CallState, speaker: Speaker) -> None:
         language = speaker.language
-        self.retry_messages(response, menu, state, speaker, [c.key for c in menu.choices])
         hints = [w for c in menu.choices for w in c.words_in(language.code)]
         hints += [*language.repeat_words[:1], *language.helpline_words[:1], *language.slower_words[:1]]
         gather = self.gather(response, menu, state, language, hints)
+        self.retry_messages(gather, menu, state, speaker, [c.key for c in menu.choices])
         first_try = not state.event
         speaker.say(gather, self.texts(menu.prompt if first_try else menu.short_prompt, language.code))
         # Twilio goes on here when the caller gives nothing: never let the call run out of verbs.
@@ -215,9 +232,9 @@ class Renderer:
         first = self.flow.languages[self.flow.language]
         speaker = Speaker(first, state.slow)
         options = list(self.flow.languages.values())
-        self.retry_messages(response, menu, state, speaker, [lang.key for lang in options])
         hints = [name for lang in options for name in lang.names] + list(first.helpline_words[:1])
         gather = self.gather(response, menu, state, first, hints)
+        self.retry_messages(gather, menu, state, speaker, [lang.key for lang in options])
         if menu.intro is not None and not state.event:
             speaker.say(gather, menu.intro)
         for lang in options:  # each option in its own language and voice
@@ -237,11 +254,28 @@ class Renderer:
         return rt.Speech((template.replace("{keys}", listed),))
 
 
+def listen_for_keys(response: VoiceResponse, state: CallState) -> Gather:
+    """A <Gather> for keys only around words the line says, so that a key pressed during
+    them is heard (9, 0, *, 8 at any moment); with none, the call goes on after a second.
+    Speech is not listened for here: background voices must not move a call."""
+    return response.gather(
+        action=_url(PATH_INPUT, replace(state, event="")),
+        method="POST",
+        input="dtmf",
+        num_digits=1,
+        timeout=LISTEN_AFTER_WORDS,
+        finish_on_key="",
+    )
+
+
 def standalone_fallback(flow: rt.Flow) -> str:
     """A static TwiML document for a Twilio TwiML Bin: works with every server of the line down.
 
-    It cannot call back into the line, so it names no action URL: it says the helpline
-    number, connects, and if that fails says the number again and tries once more.
+    It cannot call back into the line, and a Bin cannot tell a finished call from a failed
+    one, so it says only what is true after either: it says the helpline number, connects
+    showing the line's own number (the Bin fills in ``{{To}}``), then tells a caller who was
+    not connected the number again and tries once more, and a caller who has finished that
+    they can hang up. It never says goodbye before dialling again.
     """
     renderer = Renderer(flow, cache_size=1)
     language = flow.languages[flow.language]
@@ -251,11 +285,13 @@ def standalone_fallback(flow: rt.Flow) -> str:
     response = VoiceResponse()
     speaker.say(response, renderer.texts(flow.messages.danger, language.code))
     speaker.say(response, renderer.texts(helpline.prompt, language.code))
-    for attempt in range(2):
-        dial = response.dial(timeout=helpline.ring_seconds, answer_on_bridge=True)
-        dial.number(helpline.target.e164)
-        speaker.say(response, renderer.texts(flow.messages.after_call, language.code))
-        if attempt == 0:
-            response.pause(length=2)
+    options: dict[str, object] = {"timeout": helpline.ring_seconds, "answer_on_bridge": True}
+    if not helpline.target.shows_caller_number:
+        options["caller_id"] = "{{To}}"
+    response.dial(**options).number(helpline.target.e164)
+    speaker.say(response, renderer.texts(flow.messages.fallback_retry, language.code))
+    response.pause(length=3)  # time for a caller who has finished to hang up
+    response.dial(**options).number(helpline.target.e164)
+    speaker.say(response, renderer.texts(flow.messages.fallback_end, language.code))
     response.hangup()
     return str(response)

@@ -27,6 +27,7 @@ from .security import FormParams, is_from_twilio, parse_form
 from .state import CallState
 from .stats import Recorder
 from .store import FlowStore
+from .twiml import line_number
 
 log = logging.getLogger("ivr.call")
 
@@ -76,6 +77,10 @@ class Request:
     def param(self, name: str, limit: int = 100) -> str:
         return self.form.first(name)[:limit]
 
+    def line_number(self) -> str:
+        """The number the caller rang (``To``): what every transfer shows, never the caller's."""
+        return line_number(self.form.first("To")[:20])
+
     def language(self) -> str:
         """The ``l`` of the query string (the call's language), without parsing all of it."""
         for pair in self.query.split("&"):
@@ -101,6 +106,7 @@ class VoiceApp:
             "/dialed": VoiceApp.dialed,
             "/fallback": VoiceApp.fallback,
             "/fallback/dialed": VoiceApp.fallback_dialed,
+            "/fallback/key": VoiceApp.fallback_key,
             "/status": VoiceApp.status,
         }
 
@@ -164,7 +170,7 @@ class VoiceApp:
         state = engine.start(live.flow, request.language())
         self.log_step(request, state, None, live.flow.version)
         self.record(request, kind="start", node=state.node, language=state.language)
-        return live.renderer.body(state)
+        return live.renderer.body(state, request.line_number())
 
     def node(self, request: Request) -> bytes:
         return self.serve(request, None)
@@ -172,7 +178,8 @@ class VoiceApp:
     def choose(self, request: Request) -> bytes:
         digits = request.param("Digits", 20)
         speech = request.param("SpeechResult", engine.MAX_SPEECH)
-        return self.serve(request, lambda flow, state: engine.on_input(flow, state, digits, speech))
+        confidence = request.param("Confidence", 20)
+        return self.serve(request, lambda flow, state: engine.on_input(flow, state, digits, speech, confidence))
 
     def silence(self, request: Request) -> bytes:
         return self.serve(request, engine.on_silence)
@@ -198,7 +205,13 @@ class VoiceApp:
         log.warning(
             "fallback requested", extra={"fields": {"event": "fallback", "error_code": request.param("ErrorCode", 10)}}
         )
-        return SAFE_BODY
+        return safe.safe_twiml(request.line_number())
+
+    def fallback_key(self, request: Request) -> bytes:
+        """A key during the fallback's words: 9 ends the call, any other connects at once."""
+        if request.param("Digits", 5).startswith("9"):
+            return safe.QUICK_EXIT.encode()
+        return safe.dial_now(request.line_number())
 
     def fallback_dialed(self, request: Request) -> bytes:
         connected = request.param("DialCallStatus", 20) in engine.CONNECTED
@@ -229,7 +242,7 @@ class VoiceApp:
                 extra={"fields": {"event": "unknown-node", "node": next_state.node[:80]}},
             )
             next_state = next_state.at(rt.HELPLINE_NODE)
-        return live.renderer.body(next_state)
+        return live.renderer.body(next_state, request.line_number())
 
     def record(self, request: Request, **event: object) -> None:
         """Hand an event to the statistics (off the call's path); the console's own test
@@ -261,10 +274,13 @@ class VoiceApp:
             flow = self.line.store.live.flow
             language = request.language()
             state = CallState(rt.HELPLINE_NODE, language if language in flow.languages else flow.language)
-            return self.line.store.live.renderer.body(state)
+            return self.line.store.live.renderer.body(state, request.line_number())
         except Exception:
             log.exception("the helpline TwiML failed too: answering with the built-in safe TwiML")
-            return SAFE_BODY
+            try:
+                return safe.safe_twiml(request.line_number())
+            except Exception:
+                return SAFE_BODY
 
 
 def _label(flow: rt.Flow, name: str) -> str:

@@ -1,0 +1,71 @@
+"""What the line knows about each language's words, by language (the part of a code before
+the dash): number words, negations, and the pronouns and yes/no words that must never be
+a menu choice on their own.
+
+These are facts about the languages, not settings of a flow, so they live here rather than
+in ``call_flows.yaml``. A language the table does not know still works: digits are still
+understood, and its flow's own words still match. Entries other than English were written
+without a native speaker's review, like the flow's texts.
+"""
+
+from __future__ import annotations
+
+#: Number words, as a recogniser may write them out, and the digit each stands for.
+#: Only runs of two or more number words become digits ("nine nine nine" -> "999"), so a
+#: word that is also an ordinary word (Vietnamese "không", "no"; "một", "a") keeps its
+#: meaning when it stands alone.
+NUMBER_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+        "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+    },
+    "pl": {
+        "zero": "0", "jeden": "1", "jedynka": "1", "dwa": "2", "trzy": "3", "cztery": "4", "piec": "5",
+        "szesc": "6", "siedem": "7", "osiem": "8", "dziewiec": "9",
+    },
+    "ro": {
+        "zero": "0", "unu": "1", "una": "1", "doi": "2", "doua": "2", "trei": "3", "patru": "4",
+        "cinci": "5", "sase": "6", "sapte": "7", "opt": "8", "noua": "9",
+    },
+    "vi": {
+        "khong": "0", "mot": "1", "hai": "2", "ba": "3", "bon": "4", "nam": "5", "sau": "6",
+        "bay": "7", "tam": "8", "chin": "9",
+    },
+    "ar": {
+        "صفر": "0", "واحد": "1", "اثنين": "2", "اثنان": "2", "اتنين": "2", "ثلاثه": "3", "تلاته": "3",
+        "اربعه": "4", "خمسه": "5", "سته": "6", "سبعه": "7", "ثمانيه": "8", "تمانيه": "8", "تسعه": "9",
+    },
+}  # fmt: skip
+
+#: "Double" and "triple" before a digit, as English speakers say numbers ("triple nine").
+REPEATERS: dict[str, dict[str, int]] = {"en": {"double": 2, "triple": 3}}
+
+#: Words that turn a following danger word around ("no one is in danger").
+NEGATIONS: dict[str, frozenset[str]] = {
+    "en": frozenset({"not", "no", "nobody", "noone", "isnt", "arent", "never", "nothing", "without"}),
+    "pl": frozenset({"nie", "nikt", "nikomu", "nic", "bez"}),
+    "ro": frozenset({"nu", "nimeni", "nimic", "fara"}),
+    "vi": frozenset({"khong", "chua", "cha"}),
+    "ar": frozenset({"لا", "ليس", "مش", "ما", "مفيش", "بدون", "محدش"}),
+}
+
+#: Words too common to pick a choice by themselves: pronouns, yes and no, "someone".
+#: A flow may still use them inside a longer phrase ("is it me").
+TOO_COMMON: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        "i me my mine you your he him his she her we us our they them their it someone somebody anyone "
+        "anybody something yes yeah yep no nope ok okay".split()
+    ),
+    "pl": frozenset("ja mnie mi moj ty ciebie on ona ono my wy oni one ktos cos tak nie no dobrze".split()),
+    "ro": frozenset("eu mie mi ma tu te el ea noi voi ei ele cineva ceva da nu bine".split()),
+    "vi": frozenset(
+        ["toi", "ban", "anh", "chi", "em", "no", "ho", "chung toi", "ai", "ai do", "co", "khong", "vang", "da",
+         "u", "duoc"]
+    ),
+    "ar": frozenset(["انا", "انت", "انتي", "هو", "هي", "نحن", "احنا", "هم", "حد", "نعم", "ايوه", "اه", "لا", "تمام"]),
+}  # fmt: skip
+
+
+def family(code: str) -> str:
+    """The language part of a code: ``pl-PL`` -> ``pl``."""
+    return code.split("-")[0].lower()

@@ -1,0 +1,217 @@
+"""Understanding what a caller says at a menu.
+
+A phone recogniser returns a sentence ("Help me, I'm in danger."), not a keyword. Trying
+choices in key order and taking the first word that matches sends frightened callers to the
+wrong place, so here every candidate is scored on the whole utterance:
+
+1. Both the utterance and every word list are normalised the same way: case, punctuation,
+   hyphens, accents (so "romana" meets "română"), Arabic alef, hamza and ta marbuta forms,
+   and runs of number words turned into digits ("nine nine nine" and "9 9 9" are "999").
+2. A phrase matches where its words appear together in the utterance; a word matches its
+   close inflections ("infolinii", "infolinią"). A match inside a longer match of another
+   candidate does not count ("not in danger" is not "danger").
+3. Safety comes first: danger words, or 999 and 112 in any form, win over everything.
+   A danger word right after a negation ("no one is in danger") is not one. Then asking for
+   a person or the helpline wins over every information choice. Then the menu's choices, by
+   the longest phrase matched. Repeat and slower count only when nothing else matched.
+4. Two candidates with the same score are a tie: the caller is asked again, never guessed at.
+
+Pure functions of plain data, so the checker, the tests and the webhooks share them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from .language_data import NEGATIONS, NUMBER_WORDS, REPEATERS, family
+
+#: Emergency numbers a caller may say: they mean "I am in danger", never a menu key.
+EMERGENCY_NUMBERS = frozenset({"999", "112", "911"})
+_ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")  # harakat, dagger alef, tatweel
+_ARABIC_FORMS = str.maketrans(
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي", "ء": ""}
+    | {chr(0x0660 + d): str(d) for d in range(10)}  # Arabic-Indic digits
+    | {chr(0x06F0 + d): str(d) for d in range(10)}  # Eastern Arabic-Indic digits
+)
+_SEPARATORS = re.compile(r"[^\w*]+")
+_LETTERS_ONLY = {"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ß": "ss"}  # letters NFKD does not split
+MAX_UTTERANCE = 500
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, Arabic forms unified, every separator a single space."""
+    text = text[:MAX_UTTERANCE].casefold().translate(_ARABIC_FORMS)
+    text = "".join(_LETTERS_ONLY.get(c, c) for c in text)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = _ARABIC_MARKS.sub("", text)
+    text = text.replace("'", "").replace("\u2019", "")  # "I'm" -> "im", "isn't" -> "isnt"
+    return " ".join(_SEPARATORS.sub(" ", text).split())
+
+
+def normalise(text: str, language: str) -> tuple[str, ...]:
+    """The words of a text as the matcher compares them, with number words made digits.
+
+    Two or more number words or digits in a row become one number ("9 9 9", "nine nine
+    nine", "triple nine": "999"); a number word on its own stays a word, because it is
+    often an ordinary one too (Vietnamese "không" is "no", "một" is "a").
+    """
+    numbers = NUMBER_WORDS.get(family(language), {})
+    repeaters = REPEATERS.get(family(language), {})
+    result: list[str] = []
+    digits: list[str] = []  # the run of numbers being read
+    spelt: list[str] = []  # the same run as written
+
+    def end_run() -> None:
+        number = "".join(digits)
+        if len(number) >= 2 or (digits and spelt[0].isdigit()):
+            result.append(number)
+        elif digits:
+            result.append(spelt[0])
+        digits.clear()
+        spelt.clear()
+
+    words = fold(text).split()
+    i = 0
+    while i < len(words):
+        word = words[i]
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if word in repeaters and (following in numbers or (following.isdigit() and following.isascii())):
+            digits.append(numbers.get(following, following) * repeaters[word])
+            spelt.extend((word, following))
+            i += 2
+            continue
+        if word.isdigit() and word.isascii():
+            digits.append(word)
+            spelt.append(word)
+        elif word in numbers:
+            digits.append(numbers[word])
+            spelt.append(word)
+        else:
+            end_run()
+            result.append(word)
+        i += 1
+    end_run()
+    return tuple(result)
+
+
+def phrases(words: Iterable[str], language: str) -> tuple[tuple[str, ...], ...]:
+    """A word list normalised for matching; phrases that normalise to nothing are dropped."""
+    seen: dict[tuple[str, ...], None] = {}
+    for word in words:
+        normalised = normalise(word, language)
+        if normalised:
+            seen.setdefault(normalised, None)
+    return tuple(seen)
+
+
+def same_word(said: str, listed: str) -> bool:
+    """Equal, or a close inflection of a long word ("infolinii" and "infolinia")."""
+    if said == listed:
+        return True
+    shorter = min(len(said), len(listed))
+    if shorter < 5 or abs(len(said) - len(listed)) > 3 or said.isdigit() or listed.isdigit():
+        return False
+    common = 0
+    for a, b in zip(said, listed):
+        if a != b:
+            break
+        common += 1
+    return common >= max(5, shorter - 1)
+
+
+def find(utterance: tuple[str, ...], phrase: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Every (start, end) where ``phrase`` occurs in ``utterance``."""
+    spans = []
+    n = len(phrase)
+    for start in range(len(utterance) - n + 1):
+        if all(same_word(utterance[start + k], phrase[k]) for k in range(n)):
+            spans.append((start, start + n))
+    return spans
+
+
+#: What a candidate is: the danger advice, the helpline, a choice, repeat or slower.
+DANGER = "danger"
+HELPLINE = "helpline"
+CHOICE = "choice"
+REPEAT = "repeat"
+SLOWER = "slower"
+_PRIORITY = {DANGER: 3, HELPLINE: 2, CHOICE: 1, REPEAT: 0, SLOWER: 0}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Something an utterance may mean: a kind, and for a choice, its key."""
+
+    kind: str
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class Understood:
+    """The result: what the caller meant, or ``None`` with why it is not clear."""
+
+    meaning: Candidate | None
+    reason: str  # "matched", "tie", "nothing", "empty"
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Everything a menu listens for, in one language, already normalised."""
+
+    language: str
+    candidates: Mapping[Candidate, tuple[tuple[str, ...], ...]]
+    negations: frozenset[str]
+
+
+def vocabulary(language: str, lists: Mapping[Candidate, Iterable[str]]) -> Vocabulary:
+    return Vocabulary(
+        language,
+        {candidate: phrases(words, language) for candidate, words in lists.items()},
+        NEGATIONS.get(family(language), frozenset()),
+    )
+
+
+def understand(said: str, vocab: Vocabulary) -> Understood:
+    utterance = normalise(said, vocab.language)
+    if not utterance:
+        return Understood(None, "empty")
+    matches: list[tuple[Candidate, int, int]] = []
+    for candidate, listed in vocab.candidates.items():
+        for phrase in listed:
+            for start, end in find(utterance, phrase):
+                if candidate.kind == DANGER and _negated(utterance, start, vocab.negations):
+                    continue
+                matches.append((candidate, start, end))
+    if any(word in EMERGENCY_NUMBERS for word in utterance):
+        matches.append((Candidate(DANGER), 0, 0))
+    # A match inside a longer one of another candidate is part of that one.
+    kept = [
+        m
+        for m in matches
+        if not any(
+            o[0] != m[0] and o[1] <= m[1] and m[2] <= o[2] and (o[2] - o[1]) > (m[2] - m[1]) for o in matches
+        )
+    ]
+    if not kept:
+        return Understood(None, "nothing")
+    scores: dict[Candidate, float] = {}
+    for candidate, start, end in kept:
+        length = end - start
+        best = scores.get(candidate)
+        scores[candidate] = length if best is None else max(best, length) + 0.25
+    top_priority = max(_PRIORITY[c.kind] for c in scores)
+    contenders = {c: s for c, s in scores.items() if _PRIORITY[c.kind] == top_priority}
+    best_score = max(contenders.values())
+    winners = [c for c, s in contenders.items() if s == best_score]
+    if len(winners) > 1:
+        return Understood(None, "tie")
+    return Understood(winners[0], "matched")
+
+
+def _negated(utterance: tuple[str, ...], start: int, negations: frozenset[str]) -> bool:
+    """A negation up to three words before: "no one is in danger", "nie ma zagrożenia"."""
+    return any(word in negations for word in utterance[max(0, start - 3) : start])
