@@ -1,0 +1,186 @@
+"""How long a caller waits before the helpline rings, measured on the TwiML the line returns.
+
+Four callers, in every language of a flow (the figures the line promises):
+
+- ``a`` picks their language as soon as it is offered, then presses 0 as soon as it is offered;
+- ``b`` already knows the line and presses 0 at once;
+- ``c`` stays silent from the start;
+- ``d`` picks their language as soon as it is offered, then stays silent.
+
+The call is played through the real engine and renderer, verb by verb, the way Twilio would
+play it; only the clock is pluggable: :func:`estimated_seconds` (a speaking rate per language,
+for ``ivr check``) or a speech engine (``bench/caller_time.py`` uses espeak-ng).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from . import engine
+from . import flow as rt
+from .state import CallState
+from .twiml import PATH_INPUT, PATH_NODE, PATH_SILENCE, Renderer
+
+#: Seconds to say one <Say> element (SSML included) in a language.
+Clock = Callable[[ET.Element, rt.Language], float]
+
+SCENARIOS = {
+    "a": "presses 0 as soon as it is offered",
+    "b": "already knows, presses 0 at once",
+    "c": "silent from the start",
+    "d": "picks a language, then silent",
+}
+#: What the line promises (seconds until the helpline rings), per scenario: (English, any language).
+TARGETS = {"a": (30.0, 40.0), "c": (60.0, 60.0), "d": (60.0, 60.0)}
+MAX_STEPS = 60
+#: "0" said as a key ("press 0"), not a digit of a number said digit by digit ("0 8 0 0").
+_KEY_ZERO = re.compile(r"(?<!\d )(?<!\d)0(?!\d)(?! \d)")
+_SENTENCE_END = re.compile(r"[.!?。؟]")
+LINE_NUMBER = "+441110000000"  # any E.164 number: the To of a simulated call
+
+#: Characters a second that Twilio's voices (and espeak-ng at 175 words a minute) speak,
+#: by language; measured with espeak-ng on the default flow's texts (bench/caller_time.py).
+CHARACTERS_PER_SECOND = {"en": 14.1, "pl": 11.1, "ro": 11.8, "vi": 14.6, "ar": 8.4}
+DEFAULT_CPS = 13.0
+
+
+def spoken_text(element: ET.Element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def estimated_seconds(say: ET.Element, language: rt.Language) -> float:
+    """Characters over a speaking rate; slow parts take half as long again, breaks add theirs."""
+    cps = CHARACTERS_PER_SECOND.get(language.code.split("-")[0].lower(), DEFAULT_CPS)
+
+    def walk(element: ET.Element, factor: float) -> float:
+        seconds = len(element.text or "") / cps * factor
+        for child in element:
+            if child.tag == "break":
+                seconds += float(child.get("time", "0ms").removesuffix("ms") or 0) / 1000
+            else:
+                rate = child.get("rate", "")
+                slower = 1.5 if rate == "slow" else (1.25 if rate.endswith("%") else 1.0)
+                seconds += walk(child, factor * slower)
+            seconds += len(child.tail or "") / cps * factor
+        return seconds
+
+    return walk(say, 1.0)
+
+
+class _Call:
+    """One simulated caller, timing the call until the helpline's <Dial>."""
+
+    def __init__(self, flow: rt.Flow, renderer: Renderer, clock: Clock, language: str, scenario: str) -> None:
+        self.flow = flow
+        self.renderer = renderer
+        self.clock = clock
+        self.language = flow.languages[language]
+        self.scenario = scenario
+        self.seconds = 0.0
+        self.gathers = 0
+
+    def run(self) -> float:
+        state = engine.start(self.flow)
+        for _ in range(MAX_STEPS):
+            root = ET.fromstring(self.renderer.render(state, LINE_NUMBER))
+            state_or_result = self.play(list(root), state)
+            if isinstance(state_or_result, float):
+                return state_or_result
+            state = state_or_result
+        return math.inf
+
+    def play(self, verbs: list[ET.Element], state: CallState) -> CallState | float:
+        for verb in verbs:
+            if verb.tag in ("Say", "Play", "Pause"):
+                self.seconds += self.duration(verb, state)
+            elif verb.tag == "Gather":
+                pressed = self.gather(verb, state)
+                if pressed is not None:
+                    return pressed
+            elif verb.tag == "Dial":
+                number = verb.find("Number")
+                dialled = (number.text if number is not None else verb.text or "").strip()
+                return self.seconds if dialled == self.flow.helpline.e164 else math.inf
+            elif verb.tag == "Redirect":
+                return self.follow((verb.text or "").strip(), "")
+            elif verb.tag == "Hangup":
+                return math.inf
+        return math.inf
+
+    def duration(self, verb: ET.Element, state: CallState) -> float:
+        if verb.tag == "Pause":
+            return float(verb.get("length", "1"))
+        if verb.tag == "Play":
+            return 5.0  # a recording: its real length is checked by the recordings check
+        return self.clock(verb, self.voice_of(verb))
+
+    def voice_of(self, say: ET.Element) -> rt.Language:
+        """The language a <Say> is spoken in (the language menu says each option in its own)."""
+        for lang in self.flow.languages.values():
+            if say.get("voice") == lang.voice and say.get("language") == lang.say_language:
+                return lang
+        return self.language
+
+    def gather(self, gather: ET.Element, state: CallState) -> CallState | None:
+        """Play a <Gather>'s words; return the next state if the caller pressed a key."""
+        first = self.gathers == 0
+        self.gathers += 1
+        if self.scenario == "b" and first:
+            return self.follow(gather.get("action", ""), "0")
+        for say in gather:
+            seconds = self.duration(say, state) if say.tag in ("Say", "Play", "Pause") else 0.0
+            voice = self.voice_of(say) if say.tag == "Say" else self.language
+            if self.scenario in ("a", "d") and first and voice is self.language:
+                if self.language.key in spoken_text(say).replace(".", " ").split():
+                    self.seconds += seconds  # their own language's option, said in it
+                    return self.follow(gather.get("action", ""), self.language.key)
+            if self.scenario == "a" and not first and say.tag == "Say":
+                text = spoken_text(say)
+                offer = _KEY_ZERO.search(text)
+                if offer:
+                    end = _SENTENCE_END.search(text, offer.end())
+                    upto = end.end() if end else len(text)
+                    self.seconds += seconds * upto / max(len(text), 1)
+                    return self.follow(gather.get("action", ""), "0")
+            self.seconds += seconds
+        self.seconds += float(gather.get("timeout", "5"))
+        return None
+
+    def follow(self, url: str, digits: str) -> CallState:
+        parts = urlsplit(url)
+        state = CallState.from_query_string(parts.query, default_node=self.flow.start)
+        if parts.path == PATH_INPUT:
+            return engine.on_input(self.flow, state, digits, "").state
+        if parts.path == PATH_SILENCE:
+            return engine.on_silence(self.flow, state).state
+        if parts.path == PATH_NODE:
+            return state
+        raise ValueError(f"the line sent the call to {url!r}, which a timed call cannot follow")
+
+
+def seconds_to_helpline(flow: rt.Flow, language: str, scenario: str, clock: Clock = estimated_seconds) -> float:
+    """Seconds until the helpline rings for one caller, or infinity if it never does."""
+    return _Call(flow, Renderer(flow, cache_size=64), clock, language, scenario).run()
+
+
+def table(flow: rt.Flow, clock: Clock = estimated_seconds) -> dict[str, dict[str, float]]:
+    """Every scenario in every language: ``{language: {scenario: seconds}}``."""
+    renderer = Renderer(flow, cache_size=256)
+    return {
+        code: {s: _Call(flow, renderer, clock, code, s).run() for s in SCENARIOS} for code in flow.languages
+    }
+
+
+def missed_targets(flow: rt.Flow, clock: Clock = estimated_seconds) -> list[tuple[str, str, float, float]]:
+    """(language, scenario, seconds, target) for every figure over what the line promises."""
+    missed = []
+    for code, figures in table(flow, clock).items():
+        for scenario, (english, other) in TARGETS.items():
+            target = english if code.startswith("en") else other
+            if figures[scenario] > target:
+                missed.append((code, scenario, figures[scenario], target))
+    return missed
