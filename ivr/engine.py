@@ -184,3 +184,15 @@ def on_dial_result(flow: rt.Flow, state: CallState, status: str) -> Step:
     if status in CONNECTED:
         return Step(state.at(rt.AFTER_CALL_NODE), "connected:" + transfer.target.key)
     return Step(state.at(transfer.after(status)), f"not-connected:{transfer.target.key}:{status or 'unknown'}")
+
+
+def where_speech_goes(flow: rt.Flow, menu: str, language: str, said: str, confidence: str = "0.9") -> str:
+    """Where a spoken answer at a menu sends the call, named as a person would check it: a
+    node name, ``helpline``, ``repeat``, ``slower``, ``reprompt``, or ``language:<code>``.
+    For the speech corpus tests and the held-out benchmark."""
+    step = on_input(flow, CallState(menu, language), "", said, confidence)
+    if step.outcome in ("repeat", "slower") or step.outcome.startswith("language:"):
+        return step.outcome
+    if step.outcome in ("unclear", "invalid"):
+        return "reprompt"
+    return "helpline" if step.state.node == rt.HELPLINE_NODE else step.state.node

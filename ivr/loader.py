@@ -20,6 +20,7 @@ from . import flow as rt
 from .checks import check_document
 from .compile import compile_flow
 from .lints import lint_flow
+from .listening_lints import lint_listening
 from .model import NODE_TYPES, FlowDocument, known_field_names
 from .problems import Problem, did_you_mean, error, has_errors
 from .yaml_source import Path, SourceDocument, parse_yaml
@@ -219,6 +220,7 @@ def _load(text: str, base: FsPath | None) -> LoadResult:
     flow = compile_flow(document, version)
     declared = {code: language.words_per_minute for code, language in document.line.languages.items()}
     problems += lint_flow(flow, source, base, declared)
+    problems += lint_listening(flow, source)
     return LoadResult(flow, sorted(problems), version)
 
 

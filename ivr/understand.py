@@ -41,12 +41,21 @@ _LETTERS_ONLY = {"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ß": "ss"}  # lett
 MAX_UTTERANCE = 500
 
 
-def fold(text: str) -> str:
-    """Lower case, no accents, Arabic forms unified, every separator a single space."""
-    text = text[:MAX_UTTERANCE].casefold().translate(_ARABIC_FORMS)
+#: Languages whose accents are part of the word: Vietnamese tones tell "sợ" (afraid) from
+#: "số" (number). There a word written without any accent still meets its accented form.
+TONAL = frozenset({"vi"})
+
+
+def strip_accents(text: str) -> str:
     text = "".join(_LETTERS_ONLY.get(c, c) for c in text)
     text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def fold(text: str, keep_accents: bool = False) -> str:
+    """Lower case, no accents (unless kept), Arabic forms unified, every separator one space."""
+    text = text[:MAX_UTTERANCE].casefold().translate(_ARABIC_FORMS)
+    text = unicodedata.normalize("NFC", text) if keep_accents else strip_accents(text)
     text = _ARABIC_MARKS.sub("", text)
     text = text.replace("'", "").replace("\u2019", "")  # "I'm" -> "im", "isn't" -> "isnt"
     return " ".join(_SEPARATORS.sub(" ", text).split())
@@ -74,21 +83,23 @@ def normalise(text: str, language: str) -> tuple[str, ...]:
         digits.clear()
         spelt.clear()
 
-    words = fold(text).split()
+    words = fold(text, keep_accents=family(language) in TONAL).split()
+    if family(language) == "ar":
+        words = [word if word in numbers else _without_clitics(word) for word in words]
     i = 0
     while i < len(words):
         word = words[i]
         following = words[i + 1] if i + 1 < len(words) else ""
-        if word in repeaters and (following in numbers or (following.isdigit() and following.isascii())):
-            digits.append(numbers.get(following, following) * repeaters[word])
+        if word in repeaters and (strip_accents(following) in numbers or (following.isdigit() and following.isascii())):
+            digits.append(numbers.get(strip_accents(following), following) * repeaters[word])
             spelt.extend((word, following))
             i += 2
             continue
         if word.isdigit() and word.isascii():
             digits.append(word)
             spelt.append(word)
-        elif word in numbers:
-            digits.append(numbers[word])
+        elif strip_accents(word) in numbers:
+            digits.append(numbers[strip_accents(word)])
             spelt.append(word)
         else:
             end_run()
@@ -96,6 +107,18 @@ def normalise(text: str, language: str) -> tuple[str, ...]:
         i += 1
     end_run()
     return tuple(result)
+
+
+_ARABIC_CLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف")
+
+
+def _without_clitics(word: str) -> str:
+    """An Arabic word without the article and the one-letter prefixes written onto it
+    ("بالشرطه", "للقائمه", "وموظف"), so that it meets the word as a list writes it."""
+    for prefix in _ARABIC_CLITICS:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            return word[len(prefix) :]
+    return word
 
 
 def phrases(words: Iterable[str], language: str) -> tuple[tuple[str, ...], ...]:
@@ -112,6 +135,8 @@ def same_word(said: str, listed: str) -> bool:
     """Equal, or a close inflection of a long word ("infolinii" and "infolinia")."""
     if said == listed:
         return True
+    if said.isascii() and not listed.isascii() and said == strip_accents(listed):
+        return True  # a recogniser that dropped every accent (tonal languages keep them)
     shorter = min(len(said), len(listed))
     if shorter < 5 or abs(len(said) - len(listed)) > 3 or said.isdigit() or listed.isdigit():
         return False
@@ -214,4 +239,4 @@ def understand(said: str, vocab: Vocabulary) -> Understood:
 
 def _negated(utterance: tuple[str, ...], start: int, negations: frozenset[str]) -> bool:
     """A negation up to three words before: "no one is in danger", "nie ma zagrożenia"."""
-    return any(word in negations for word in utterance[max(0, start - 3) : start])
+    return any(strip_accents(word) in negations for word in utterance[max(0, start - 3) : start])

@@ -1,0 +1,53 @@
+"""Things real callers say, in five languages, and where each must take the call.
+
+The corpus (tests/corpus/speech.yaml) is written as a phone recogniser returns speech:
+sentences, digits, missing accents. A misrouted utterance fails the suite; safety phrases
+(danger, 999) must never be misrouted. Asking for the helpline and choosing a transfer to
+it are the same destination.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ivr import flow as rt
+from ivr.engine import where_speech_goes
+from ivr.loader import load_flow_file
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = yaml.safe_load((ROOT / "tests" / "corpus" / "speech.yaml").read_text(encoding="utf-8"))["utterances"]
+FLOW = load_flow_file(ROOT / "call_flows.yaml").flow
+
+
+def _same_place(flow: rt.Flow, got: str, expected: str) -> bool:
+    def place(name: str) -> str:
+        node = flow.node(name)
+        if name == "helpline" or (isinstance(node, rt.Transfer) and node.target.key == flow.helpline.key):
+            return "helpline"
+        return name
+
+    return place(got) == place(expected)
+
+
+@pytest.mark.parametrize(
+    "utterance", CORPUS, ids=[f"{u['language']}:{u['menu']}:{u['say'][:40]}" for u in CORPUS]
+)
+def test_each_utterance_goes_where_a_careful_listener_would_send_it(utterance):
+    got = where_speech_goes(FLOW, utterance["menu"], utterance["language"], utterance["say"])
+    assert _same_place(FLOW, got, utterance["expect"]), f"{utterance['say']!r} went to {got}"
+
+
+def test_the_corpus_has_thirty_utterances_per_language_with_safety_and_digits():
+    for language in FLOW.languages:
+        mine = [u for u in CORPUS if u["language"] == language]
+        assert len(mine) >= 30, language
+        assert any(u["expect"] == "danger" for u in mine), language
+        assert any(any(c.isdigit() for c in u["say"]) for u in mine), language
+
+
+def test_a_doubtful_recognition_is_asked_again_and_never_moves_the_call():
+    assert where_speech_goes(FLOW, "main_menu", "en-GB", "I am in danger", confidence="0.2") == "reprompt"
+    assert where_speech_goes(FLOW, "main_menu", "en-GB", "I am in danger", confidence="0.9") == "danger"
