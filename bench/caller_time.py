@@ -38,7 +38,7 @@ WORDS_PER_MINUTE = 175
 ESPEAK_VOICES = {"en": "en-gb", "pl": "pl", "ro": "ro", "vi": "vi", "ar": "ar"}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _espeak_seconds(ssml: str, voice: str) -> float:
     with tempfile.NamedTemporaryFile(suffix=".wav") as out:
         subprocess.run(

@@ -45,7 +45,9 @@ def main() -> int:
     for language in total:
         print(f"{language}: {right[language]}/{total[language]} understood")
     share = sum(right.values()) / sum(total.values())
-    print(f"all: {sum(right.values())}/{sum(total.values())} = {share:.1%} understood; safety misroutes: {len(misroutes)}")
+    print(
+        f"all: {sum(right.values())}/{sum(total.values())} = {share:.1%} understood; safety misroutes: {len(misroutes)}"
+    )
     for line in misroutes:
         print("  misroute:", line)
     return 0 if share >= 0.9 and not misroutes else 1

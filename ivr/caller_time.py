@@ -134,10 +134,10 @@ class _Call:
         for say in gather:
             seconds = self.duration(say, state) if say.tag in ("Say", "Play", "Pause") else 0.0
             voice = self.voice_of(say) if say.tag == "Say" else self.language
-            if self.scenario in ("a", "d") and first and voice is self.language:
-                if self.language.key in spoken_text(say).replace(".", " ").split():
-                    self.seconds += seconds  # their own language's option, said in it
-                    return self.follow(gather.get("action", ""), self.language.key)
+            own_option = voice is self.language and self.language.key in spoken_text(say).replace(".", " ").split()
+            if self.scenario in ("a", "d") and first and own_option:
+                self.seconds += seconds  # their own language's option, said in it
+                return self.follow(gather.get("action", ""), self.language.key)
             if self.scenario == "a" and not first and say.tag == "Say":
                 text = spoken_text(say)
                 offer = _KEY_ZERO.search(text)
@@ -170,9 +170,7 @@ def seconds_to_helpline(flow: rt.Flow, language: str, scenario: str, clock: Cloc
 def table(flow: rt.Flow, clock: Clock = estimated_seconds) -> dict[str, dict[str, float]]:
     """Every scenario in every language: ``{language: {scenario: seconds}}``."""
     renderer = Renderer(flow, cache_size=256)
-    return {
-        code: {s: _Call(flow, renderer, clock, code, s).run() for s in SCENARIOS} for code in flow.languages
-    }
+    return {code: {s: _Call(flow, renderer, clock, code, s).run() for s in SCENARIOS} for code in flow.languages}
 
 
 def missed_targets(flow: rt.Flow, clock: Clock = estimated_seconds) -> list[tuple[str, str, float, float]]:

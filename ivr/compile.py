@@ -49,7 +49,9 @@ class _Compiler:
         self.codes = tuple(document.line.languages) or (self.language,)
         self.nodes: dict[str, rt.Node] = {}
         self._spoken: dict[tuple[str, str], rt.SpokenNumber] = {}
-        self._no_answer_prompts: dict[tuple[str, str | None, str], tuple[dict[str, rt.Speech], dict[str, rt.Speech]]] = {}
+        self._no_answer_prompts: dict[
+            tuple[str, str | None, str], tuple[dict[str, rt.Speech], dict[str, rt.Speech]]
+        ] = {}
         self._targets: dict[str, rt.DialTarget] = {}
 
     # -- texts -----------------------------------------------------------------------------
@@ -339,7 +341,10 @@ class _Compiler:
             if other is not None:
                 other_name = self.texts(self.doc.numbers[other].name)
                 offers.append(self.texts(messages.other_number, {"other_name": other_name}))
-            self._no_answer_prompts[key] = (self.join(self.texts(what, {"number": number}), *offers), self.join(*offers))
+            self._no_answer_prompts[key] = (
+                self.join(self.texts(what, {"number": number}), *offers),
+                self.join(*offers),
+            )
         return self._no_answer_prompts[key]
 
     def other_number(self, to: str) -> str | None:

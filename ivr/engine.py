@@ -19,7 +19,11 @@ _SPOKEN_KEYS = {
 MAX_SPEECH = understand.MAX_UTTERANCE  # characters of SpeechResult considered; the rest is noise
 
 #: What a caller's words stand for when they are not one of the menu's choices.
-_BUILTIN_KEYS = {understand.HELPLINE: rt.KEY_HELPLINE, understand.REPEAT: rt.KEY_REPEAT, understand.SLOWER: rt.KEY_SLOWER}
+_BUILTIN_KEYS = {
+    understand.HELPLINE: rt.KEY_HELPLINE,
+    understand.REPEAT: rt.KEY_REPEAT,
+    understand.SLOWER: rt.KEY_SLOWER,
+}
 #: Stands for "go to the flow's danger advice": not a key a phone can send.
 DANGER = "danger"
 UNCLEAR = "unclear"

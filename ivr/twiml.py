@@ -37,6 +37,7 @@ def line_number(to: str) -> str:
     not a phone number (a SIP or client call), when Twilio's default applies."""
     return to if _E164.fullmatch(to) else ""
 
+
 Parent = VoiceResponse | Gather
 
 

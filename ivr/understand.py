@@ -141,7 +141,7 @@ def same_word(said: str, listed: str) -> bool:
     if shorter < 5 or abs(len(said) - len(listed)) > 3 or said.isdigit() or listed.isdigit():
         return False
     common = 0
-    for a, b in zip(said, listed):
+    for a, b in zip(said, listed, strict=False):
         if a != b:
             break
         common += 1
@@ -217,9 +217,7 @@ def understand(said: str, vocab: Vocabulary) -> Understood:
     kept = [
         m
         for m in matches
-        if not any(
-            o[0] != m[0] and o[1] <= m[1] and m[2] <= o[2] and (o[2] - o[1]) > (m[2] - m[1]) for o in matches
-        )
+        if not any(o[0] != m[0] and o[1] <= m[1] and m[2] <= o[2] and (o[2] - o[1]) > (m[2] - m[1]) for o in matches)
     ]
     if not kept:
         return Understood(None, "nothing")

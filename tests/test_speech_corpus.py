@@ -32,9 +32,7 @@ def _same_place(flow: rt.Flow, got: str, expected: str) -> bool:
     return place(got) == place(expected)
 
 
-@pytest.mark.parametrize(
-    "utterance", CORPUS, ids=[f"{u['language']}:{u['menu']}:{u['say'][:40]}" for u in CORPUS]
-)
+@pytest.mark.parametrize("utterance", CORPUS, ids=[f"{u['language']}:{u['menu']}:{u['say'][:40]}" for u in CORPUS])
 def test_each_utterance_goes_where_a_careful_listener_would_send_it(utterance):
     got = where_speech_goes(FLOW, utterance["menu"], utterance["language"], utterance["say"])
     assert _same_place(FLOW, got, utterance["expect"]), f"{utterance['say']!r} went to {got}"
