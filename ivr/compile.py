@@ -24,7 +24,6 @@ from .numbers import parse_number, spoken_groups_en
 #: The line's own menus after a transfer that did not connect, one per kind of failure, so
 #: that each says what happened: "_busy:connect_helpline" and so on.
 NOT_CONNECTED_PREFIXES = {"busy": "_busy:", "no-answer": "_no_answer:", "failed": "_failed:"}
-NO_ANSWER_PREFIX = "_no_answer:"
 LINE_MENU_PREFIXES = tuple(NOT_CONNECTED_PREFIXES.values())
 TRANSFER_PREFIX = "_transfer:"
 RECORDINGS_URL = "/recordings/"

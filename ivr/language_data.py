@@ -53,12 +53,21 @@ NEGATIONS: dict[str, frozenset[str]] = {
 #: A flow may still use them inside a longer phrase ("is it me").
 TOO_COMMON: dict[str, frozenset[str]] = {
     "en": frozenset(
-        ["i", "me", "my", "mine", "you", "your", "he", "him", "his", "she", "her", "we", "us", "our", "they", "them", "their", "it", "someone", "somebody", "anyone", "anybody", "something", "yes", "yeah", "yep", "no", "nope", "ok", "okay"]
+        ["i", "me", "my", "mine", "you", "your", "he", "him", "his", "she", "her", "we", "us", "our", "they",
+         "them", "their", "it", "someone", "somebody", "anyone", "anybody", "something", "yes", "yeah", "yep",
+         "no", "nope", "ok", "okay"]
     ),
-    "pl": frozenset(["ja", "mnie", "mi", "moj", "ty", "ciebie", "on", "ona", "ono", "my", "wy", "oni", "one", "ktos", "cos", "tak", "nie", "no", "dobrze"]),
-    "ro": frozenset(["eu", "mie", "mi", "ma", "tu", "te", "el", "ea", "noi", "voi", "ei", "ele", "cineva", "ceva", "da", "nu", "bine"]),
+    "pl": frozenset(
+        ["ja", "mnie", "mi", "moj", "ty", "ciebie", "on", "ona", "ono", "my", "wy", "oni", "one", "ktos", "cos",
+         "tak", "nie", "no", "dobrze"]
+    ),
+    "ro": frozenset(
+        ["eu", "mie", "mi", "ma", "tu", "te", "el", "ea", "noi", "voi", "ei", "ele", "cineva", "ceva", "da", "nu",
+         "bine"]
+    ),
     "vi": frozenset(
-        ["toi", "ban", "anh", "chi", "em", "no", "ho", "chung toi", "ai", "ai do", "co", "khong", "vang", "da", "u", "duoc"]
+        ["toi", "ban", "anh", "chi", "em", "no", "ho", "chung toi", "ai", "ai do", "co", "khong", "vang", "da",
+         "u", "duoc"]
     ),
     "ar": frozenset(["انا", "انت", "انتي", "هو", "هي", "نحن", "احنا", "هم", "حد", "نعم", "ايوه", "اه", "لا", "تمام"]),
 }  # fmt: skip

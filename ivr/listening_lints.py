@@ -73,8 +73,11 @@ class _Lints:
                 for phrase in phrases:
                     owners.setdefault(phrase, []).append(candidate)
             for choice in menu.choices:
-                path: Path = ("nodes", name, "choices", choice.key, "words", code)
-                for word in choice.words_in(code):
+                words_path: Path = ("nodes", name, "choices", choice.key, "words", code)
+                if words_path not in self.source.values:
+                    words_path = words_path[:-1]  # one list for the line's only language
+                for index, word in enumerate(choice.words_in(code)):
+                    path = (*words_path, index)
                     normalised = understand.normalise(word, code)
                     if not normalised:
                         self.warn(path, f"{word!r} ({code}) can never match: nothing is left of it to compare",

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from . import flow as rt
-from .compile import NO_ANSWER_PREFIX, TRANSFER_PREFIX
+from .compile import LINE_MENU_PREFIXES, TRANSFER_PREFIX
 
 PROMPT_WORDS = 9
 EVERY_MENU = "every menu: 0 or 'helpline' → helpline · * repeat · 8 slower · 9 quick exit"
@@ -54,7 +54,7 @@ def layout(flow: rt.Flow) -> tuple[list[Box], list[Arrow]]:
     arrows: list[Arrow] = []
     lang = flow.language
     for name, node in flow.nodes.items():
-        if name.startswith((NO_ANSWER_PREFIX, TRANSFER_PREFIX)) or isinstance(node, rt.End):
+        if name.startswith((*LINE_MENU_PREFIXES, TRANSFER_PREFIX)) or isinstance(node, rt.End):
             continue
         if isinstance(node, rt.Menu):
             boxes.append(Box(_id(name), name, _first_words(node.prompt, lang), "menu"))
@@ -79,12 +79,14 @@ def layout(flow: rt.Flow) -> tuple[list[Box], list[Arrow]]:
                 Box(
                     _id(name),
                     title,
-                    f"connects to {target}; if nobody answers: the number again, try again or the other number",
+                    f"connects to {target}; if busy, not answered or failed: says which, the number again, "
+                    "try again or the other number",
                     kind,
                 )
             )
-            if not node.if_no_answer.startswith(NO_ANSWER_PREFIX):
-                arrows.append(Arrow(_id(name), _id(node.if_no_answer), "busy · no answer", dashed=True))
+            for after in dict.fromkeys(node.if_not_connected.values()):
+                if not after.startswith(LINE_MENU_PREFIXES):
+                    arrows.append(Arrow(_id(name), _id(after), "busy · no answer · failed", dashed=True))
     return boxes, arrows
 
 
