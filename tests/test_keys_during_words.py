@@ -113,3 +113,44 @@ def test_a_busy_transfer_says_busy_and_announces_the_other_number_before_diallin
     again = call.fork()
     again.dial_result("failed")
     assert again.heard[-1].text.startswith("Sorry, the call did not go through.")
+
+
+def test_no_word_of_any_state_is_said_outside_a_gather(app):
+    """Twilio ignores keys pressed during a <Say> or <Play> that no <Gather> holds."""
+    import xml.etree.ElementTree as ET
+
+    from ivr.state import EVENTS, CallState
+
+    live = app.extensions["ivr"].store.live
+    for name in live.flow.nodes:
+        for language in LANGUAGES:
+            for slow in (False, True):
+                for event in EVENTS:
+                    state = CallState(name, language, silences=1, invalids=1, event=event, slow=slow)
+                    root = ET.fromstring(live.renderer.render(state, LINE))
+                    loose = [verb.tag for verb in root if verb.tag in ("Say", "Play")]
+                    assert loose == [], (state, loose)
+
+
+def test_the_fallback_listens_during_its_words_and_shows_the_lines_number(client):
+    import xml.etree.ElementTree as ET
+
+    from ivr import safe
+
+    root = ET.fromstring(safe.safe_twiml(LINE))
+    assert [verb.tag for verb in root] == ["Gather", "Dial"]
+    assert root.find("Gather").get("action") == "/voice/fallback/key"
+    assert root.find("Dial").get("callerId") == LINE
+    assert ET.fromstring(safe.dial_now(LINE)).find("Dial").find("Number").text == HELPLINE
+
+
+def test_a_twiml_bin_shows_the_lines_number_and_never_says_goodbye_before_dialling_again(app):
+    import xml.etree.ElementTree as ET
+
+    from ivr.twiml import standalone_fallback
+
+    root = ET.fromstring(standalone_fallback(app.extensions["ivr"].store.live.flow))
+    assert [verb.tag for verb in root] == ["Say", "Say", "Dial", "Say", "Pause", "Dial", "Say", "Hangup"]
+    assert [dial.get("callerId") for dial in root.iter("Dial")] == ["{{To}}", "{{To}}"]
+    between = "".join(root[3].itertext())
+    assert "Goodbye" not in between and "I will try once more now" in between
