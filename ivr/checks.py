@@ -15,6 +15,7 @@ from .audio import AudioError, audio_seconds
 from .model import Choice, FlowDocument, LanguageNode, MenuNode, MessageNode, Recording, Text, TransferNode
 from .numbers import ANONYMOUS_LINES, NumberError, near_miss, parse_number
 from .problems import Problem, did_you_mean, error, warning
+from .state import MAX_NAME
 from .yaml_source import Path, SourceDocument
 
 NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*")
@@ -93,7 +94,15 @@ class _Checker:
     def check_names(self) -> None:
         for section in ("numbers", "nodes"):
             for name in getattr(self.doc, section):
-                if not NAME_PATTERN.fullmatch(name):
+                if len(name) > MAX_NAME:
+                    self.error(
+                        (section, name),
+                        f"a name of {len(name)} characters is too long: calls carry it in every web address",
+                        f"use at most {MAX_NAME} characters, e.g. {name[:20].rstrip('_-')!r}",
+                        key=True,
+                        code="long-name",
+                    )
+                elif not NAME_PATTERN.fullmatch(name):
                     self.error(
                         (section, name),
                         f"{name!r} cannot be used as a name",

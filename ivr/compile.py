@@ -52,6 +52,7 @@ class _Compiler:
             tuple[str, str | None, str], tuple[dict[str, rt.Speech], dict[str, rt.Speech]]
         ] = {}
         self._targets: dict[str, rt.DialTarget] = {}
+        self.recordings: set[str] = set()
 
     # -- texts -----------------------------------------------------------------------------
     def spoken_number(self, name: str, language: str) -> rt.SpokenNumber:
@@ -77,7 +78,10 @@ class _Compiler:
         self, text: str | Recording, language: str, fill: Mapping[str, rt.Speech] | None = None, once: bool = False
     ) -> rt.Speech:
         if isinstance(text, Recording):
-            return rt.Speech((rt.Recording(recording_url(text.play)),))
+            url = recording_url(text.play)
+            if url.startswith(RECORDINGS_URL):
+                self.recordings.add(url.removeprefix(RECORDINGS_URL))
+            return rt.Speech((rt.Recording(url),))
         segments: list[rt.Segment] = []
         position = 0
         for match in PLACEHOLDER.finditer(text):
@@ -222,6 +226,7 @@ class _Compiler:
             nodes=dict(self.nodes),
             danger_node=line.danger,
             speech_confidence=line.speech_confidence,
+            recordings=frozenset(self.recordings),
         )
 
     # -- what menus listen for -------------------------------------------------------------

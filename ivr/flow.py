@@ -231,6 +231,8 @@ class Flow:
     danger_node: str | None = None
     #: Spoken answers with a lower recogniser ``Confidence`` are asked again, never acted on.
     speech_confidence: float = 0.0
+    #: The recordings the flow plays, as names under recordings/: all the line serves there.
+    recordings: frozenset[str] = frozenset()
 
     def node(self, name: str) -> Node | None:
         return self.nodes.get(name)

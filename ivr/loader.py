@@ -53,8 +53,14 @@ class LoadResult:
 
 
 def flow_version(text: str) -> str:
-    """A short hash of the file's content: the same file is the same version everywhere."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+    """A short hash of the file's content: the same file is the same version everywhere.
+
+    Written in letters only (like the call ids in the logs), so that the number filter on
+    every log line never mistakes a version for a phone number."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10].translate(_HEX_TO_LETTERS)
+
+
+_HEX_TO_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
 
 
 def _data_path(loc: tuple[Any, ...], data: Any) -> Path:

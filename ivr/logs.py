@@ -15,16 +15,86 @@ import re
 import time
 from typing import Any
 
-#: Seven or more digits, possibly split by spaces, dots, dashes, slashes or brackets,
-#: possibly after +, 00 or a URL-encoded + (%2B).
-PHONE_LIKE = re.compile(r"(?:\+|%2[Bb])?(?:\(?\d[\s().\-/]{0,3}){6,}\d")
+#: A phone number in a log line is seven or more digits (in any script: Arabic-Indic,
+#: fullwidth...), possibly split by up to three separators in a row, possibly after "+" or
+#: a URL-encoded "+" (%2B). These separate digits: spaces of every kind, zero-width
+#: characters, . - / ( ) _ , : * and every dash.
+MIN_DIGITS = 7
+MAX_SEPARATORS = 3
+_SEPARATORS = frozenset(
+    " \t\u00a0\u2007\u202f\u200b\u200c\u200d\u2060\ufeff.-/()_,:*\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+)
+#: An IPv4 address with its port ("127.0.0.1:8000") is the server's, not a caller's.
+_IPV4 = re.compile(
+    r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?::\d{1,5})?(?!\.?\d)"
+)
 REDACTED = "[number]"
 
 LOGGER_NAME = "ivr"
 
 
+def _digit(c: str) -> bool:
+    return c.isdigit()
+
+
+def _phone_spans(text: str) -> list[tuple[int, int]]:
+    """Where the number-like runs are, in one pass over the text: linear in its length
+    whatever it holds (a regular expression with nested repetition is not)."""
+    spans = []
+    addresses = {m.start(): m.end() for m in _IPV4.finditer(text)} if "." in text else {}
+    start = -1  # where the current run began (its "+" or "%2B" included)
+    last_digit_end = -1
+    digits = 0
+    separators = 0
+    i = 0
+    n = len(text)
+    while i < n:
+        if i in addresses:
+            if digits >= MIN_DIGITS:
+                spans.append((start, last_digit_end))
+            start, digits, separators = -1, 0, 0
+            i = addresses[i]
+            continue
+        c = text[i]
+        if _digit(c):
+            if start < 0:
+                start = i
+                if i >= 1 and text[i - 1] == "+":
+                    start = i - 1
+                elif i >= 3 and text[i - 3 : i] in ("%2B", "%2b"):
+                    start = i - 3
+            digits += 1
+            separators = 0
+            last_digit_end = i + 1
+        elif start >= 0 and c in _SEPARATORS and separators < MAX_SEPARATORS:
+            separators += 1
+        elif start >= 0:
+            if digits >= MIN_DIGITS:
+                spans.append((start, last_digit_end))
+            start, digits, separators = -1, 0, 0
+            continue  # this character may itself start nothing, but look at it afresh
+        i += 1
+    if start >= 0 and digits >= MIN_DIGITS:
+        spans.append((start, last_digit_end))
+    return spans
+
+
+def has_number(text: str) -> bool:
+    return bool(_phone_spans(text))
+
+
 def redact(text: str) -> str:
-    return PHONE_LIKE.sub(REDACTED, text)
+    spans = _phone_spans(text)
+    if not spans:
+        return text
+    parts = []
+    position = 0
+    for start, end in spans:
+        parts.append(text[position:start])
+        parts.append(REDACTED)
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
 
 
 class RedactNumbers(logging.Filter):
@@ -42,7 +112,7 @@ class RedactNumbers(logging.Filter):
         fields = getattr(record, "fields", None)
         texts = [v for v in fields.values() if isinstance(v, str)] if isinstance(fields, dict) else []
         # One search over the message and every value: nearly always there is nothing to take out.
-        if PHONE_LIKE.search("\x00".join([message, *texts])):
+        if has_number("\x00".join([message, *texts])):
             message = redact(message)
             if texts:
                 record.fields = {k: redact(v) if isinstance(v, str) else v for k, v in fields.items()}

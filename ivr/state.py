@@ -12,6 +12,11 @@ from dataclasses import dataclass, replace
 from urllib.parse import unquote_plus, urlencode
 
 MAX_COUNT = 50
+#: The longest node name a state carries. The checker allows names of at most
+#: :data:`MAX_NAME` characters; the line's own nodes add a prefix of up to two more parts
+#: ("_busy:_transfer:crimestoppers"), well within this.
+MAX_NODE = 200
+MAX_NAME = 64
 
 #: Why a menu is said again: these choose what is said before the prompt.
 EVENT_NONE = ""
@@ -66,11 +71,12 @@ class CallState:
     def from_query(cls, args: Mapping[str, str], *, default_node: str) -> CallState:
         def count(name: str) -> int:
             value = args.get(name, "")
-            return min(int(value), MAX_COUNT) if value.isdigit() and len(value) < 4 else 0
+            # ASCII digits only: "²" is a digit to str.isdigit() but not to int().
+            return min(int(value), MAX_COUNT) if value.isascii() and value.isdigit() and len(value) < 4 else 0
 
         event = args.get("e", "")
         return cls(
-            node=args.get("n", "")[:200] or default_node,
+            node=args.get("n", "")[:MAX_NODE] or default_node,
             language=args.get("l", "")[:20],
             silences=count("s"),
             invalids=count("i"),

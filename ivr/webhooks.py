@@ -130,6 +130,11 @@ class VoiceApp:
                 extra={"fields": {"event": "forbidden", "path": MOUNT + environ.get("PATH_INFO", "")}},
             )
             return _plain(start_response, "403 Forbidden", b"Forbidden\n")
+        if any(len(form.get(name, ())) > 1 for name in SENT_ONCE):
+            # Twilio sends each of these once; its signature sorts the values, so a request
+            # that repeats one could be a signed request replayed with its values reordered.
+            log.warning("refused a request that repeats a parameter", extra={"fields": {"event": "repeated"}})
+            return _plain(start_response, "400 Bad Request", b"A parameter Twilio sends once is repeated\n")
         request = Request(environ, form)
         try:
             twiml = handler(self, request)
@@ -296,6 +301,12 @@ def _label(flow: rt.Flow, name: str) -> str:
 
 
 TEST_CALL_PARAM = "IvrConsoleTest"
+#: Parameters Twilio sends at most once in a request (its documented voice parameters).
+SENT_ONCE = (
+    "CallSid", "AccountSid", "From", "To", "Caller", "Called", "CallStatus", "Direction", "Digits",
+    "SpeechResult", "Confidence", "DialCallStatus", "DialCallSid", "DialCallDuration", "CallDuration",
+    "ErrorCode", TEST_CALL_PARAM,
+)  # fmt: skip
 EMPTY_TWIML = b'<?xml version="1.0" encoding="UTF-8"?><Response />'
 SAFE_BODY = safe.SAFE_TWIML.encode()
 AFTER_DIAL_CONNECTED_BODY = safe.AFTER_DIAL_CONNECTED.encode()
@@ -321,7 +332,11 @@ class MountVoice:
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == MOUNT or path.startswith(MOUNT + "/"):
-            environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + MOUNT
-            environ["PATH_INFO"] = path[len(MOUNT) :]
-            return self.voice(environ, start_response)
+            # A copy: the server's own environ keeps the full path for its access log.
+            mounted = {
+                **environ,
+                "SCRIPT_NAME": environ.get("SCRIPT_NAME", "") + MOUNT,
+                "PATH_INFO": path[len(MOUNT) :],
+            }
+            return self.voice(mounted, start_response)
         return self.flask_wsgi(environ, start_response)
