@@ -455,6 +455,16 @@ class _Checker:
             return
         if self.base is None:
             return
+        folder = (self.base / "recordings").resolve()
+        real = (self.base / play).resolve()
+        if not real.is_relative_to(folder) or (real.exists() and not real.is_file()):
+            self.error(
+                path,
+                f"{play!r} is a link to a file outside the recordings/ folder, which the line does not serve",
+                "copy the audio file itself into recordings/",
+                code="bad-recording",
+            )
+            return
         try:
             audio_seconds(self.base / play)
         except AudioError as exc:
