@@ -7,7 +7,7 @@ Errors keep a flow from going live; warnings are shown to the operator but do no
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path as FsPath
 
 from . import flow as rt
@@ -23,6 +23,10 @@ PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 PHONE_KEYS = set("123456789")
 MAX_CHOICES = 5
 MIN_TIMEOUT = 5
+#: How many names "did you mean" may compare in one check, all suggestions together.
+MAX_SUGGESTIONS = 50_000
+#: Messages said only by the TwiML Bin, in the line's first language.
+LINE_LANGUAGE_MESSAGES = ("fallback_retry", "fallback_end")
 
 #: Placeholders that only the line's own messages may use, filled in by the line.
 MESSAGE_PLACEHOLDERS = {
@@ -54,8 +58,20 @@ class _Checker:
         self.broken_nodes = broken_nodes
         self.broken_numbers = broken_numbers
         self.problems: list[Problem] = []
+        #: "Did you mean" compares a name with every other: worth it for the mistakes an
+        #: operator reads, not for thousands of them in a generated or broken file (a budget
+        #: of comparisons, so the same file always gets the same hints).
+        self.suggestions_left = MAX_SUGGESTIONS
 
     # -- reporting -------------------------------------------------------------------------
+    def did_you_mean(self, word: str, choices: Iterable[str] | Callable[[], Iterable[str]]) -> str:
+        """A close name, while the budget lasts; ``choices`` may be a function, called only then."""
+        if self.suggestions_left <= 0:
+            return ""
+        names = [n for n in (choices() if callable(choices) else choices) if abs(len(n) - len(word)) <= 3]
+        self.suggestions_left -= max(1, len(names))
+        return did_you_mean(word, names)
+
     def error(self, path: Path, message: str, hint: str = "", *, key: bool = False, code: str = "") -> None:
         at = self.source.position(path, key=key)
         self.problems.append(error(at.line, at.column, message, hint, code))
@@ -159,7 +175,7 @@ class _Checker:
             self.error(
                 ("line", "helpline"),
                 f"no number is called {line.helpline!r}",
-                did_you_mean(line.helpline, self.doc.numbers) or "define it under 'numbers:'",
+                self.did_you_mean(line.helpline, self.doc.numbers) or "define it under 'numbers:'",
                 code="unknown-number",
             )
         elif line.helpline not in dialable:
@@ -180,7 +196,7 @@ class _Checker:
             self.error(
                 ("line", "language"),
                 f"{line.language!r} is not one of the line's languages",
-                did_you_mean(line.language, line.languages) or "declare it under 'languages:'",
+                self.did_you_mean(line.language, line.languages) or "declare it under 'languages:'",
                 code="unknown-language",
             )
         keys: dict[str, str] = {}
@@ -249,7 +265,7 @@ class _Checker:
             self.error(
                 path,
                 f"there is no node called {target!r}",
-                did_you_mean(target, set(self.doc.nodes) | self.broken_nodes)
+                self.did_you_mean(target, lambda: set(self.doc.nodes) | self.broken_nodes)
                 or "add it under 'nodes:', or fix the name",
                 code="unknown-node",
             )
@@ -300,7 +316,7 @@ class _Checker:
                         self.error(
                             key_path + ("words", code),
                             f"{code!r} is not one of the line's languages",
-                            did_you_mean(code, self.languages) or "declare it under line: languages:",
+                            self.did_you_mean(code, self.languages) or "declare it under line: languages:",
                             key=True,
                             code="unknown-language",
                         )
@@ -351,7 +367,7 @@ class _Checker:
             self.error(
                 path + ("to",),
                 f"no number is called {transfer.to!r}",
-                did_you_mean(transfer.to, self.doc.numbers) or "define it under 'numbers:'",
+                self.did_you_mean(transfer.to, self.doc.numbers) or "define it under 'numbers:'",
                 code="unknown-number",
             )
         else:
@@ -367,9 +383,12 @@ class _Checker:
             yield ("numbers", name, "name"), number.name, (), True
             if number.say is not None:
                 yield ("numbers", name, "say"), number.say, (), False
-        for field_name in type(self.doc.line.messages).model_fields:
-            value = getattr(self.doc.line.messages, field_name)
-            yield ("line", "messages", field_name), value, MESSAGE_PLACEHOLDERS.get(field_name, ()), True
+        messages = self.doc.line.messages
+        for field_name in type(messages).model_fields:
+            value = getattr(messages, field_name)
+            # The TwiML Bin's texts are said only in the line's first language.
+            every_language = field_name not in LINE_LANGUAGE_MESSAGES
+            yield ("line", "messages", field_name), value, MESSAGE_PLACEHOLDERS.get(field_name, ()), every_language
         for name, node in self.doc.nodes.items():
             every_language = not isinstance(node, LanguageNode)
             for field_name in ("say", "say_short", "say_after"):
@@ -388,7 +407,7 @@ class _Checker:
                         self.error(
                             path + (code,),
                             f"{code!r} is not one of the line's languages",
-                            did_you_mean(code, self.languages) or f"use one of: {', '.join(self.languages)}",
+                            self.did_you_mean(code, self.languages) or f"use one of: {', '.join(self.languages)}",
                             key=True,
                             code="unknown-language",
                         )
@@ -398,7 +417,18 @@ class _Checker:
                 items = [(path, line.language, text)]
                 written = {line.language}
             missing = [code for code in self.languages if code in required and code not in written]
-            if missing:
+            if missing and path[:2] == ("line", "messages") and path[2] not in self.doc.line.messages.model_fields_set:
+                # A message the flow does not write: the line's built-in text. A flow written
+                # before the message existed must not stop serving over it, so this warns.
+                self.warning(
+                    ("line", "messages") if ("line", "messages") in self.source.values else ("line",),
+                    f"the line's message {path[2]!r} is not in this flow: {', '.join(missing)} callers "
+                    "would hear its built-in English text",
+                    f"add '{path[2]}:' under 'messages:', with a text for every language",
+                    key=True,
+                    code="default-message",
+                )
+            elif missing:
                 self.error(
                     path,
                     f"no {', '.join(missing)} version of this text, and no recording",
@@ -434,7 +464,7 @@ class _Checker:
                         match.group(0),
                         value[: match.start()].count(match.group(0)),
                         f"{{{name}}} names no number",
-                        did_you_mean(name, numbers | set(extra))
+                        self.did_you_mean(name, numbers | set(extra))
                         or "a {name} in a text must name one of the flow's numbers",
                     )
         for code, language in line.languages.items():
@@ -507,19 +537,21 @@ class _Checker:
                         code="unreachable",
                     )
         # Messages that only lead to other messages, round in a circle, never let the
-        # caller choose or reach help.
-        reported: set[str] = set()
+        # caller choose or reach help. Each message has one next, so one walk per message
+        # that stops at anything already walked finds every circle: linear in the nodes.
+        state: dict[str, int] = {}  # 1: on the walk under way, 2: walked before
         for name, node in nodes.items():
-            if not isinstance(node, MessageNode) or name in reported:
+            if not isinstance(node, MessageNode) or name in state:
                 continue
-            seen = [name]
-            current = node.next
-            while current in nodes and isinstance(nodes[current], MessageNode) and current not in seen:
-                seen.append(current)
+            walk: dict[str, int] = {}  # name -> its place on this walk
+            current: str | None = name
+            while current in nodes and isinstance(nodes[current], MessageNode) and current not in state:
+                state[current] = 1
+                walk[current] = len(walk)
                 current = nodes[current].next
-            if current in seen:
-                loop = seen[seen.index(current) :]
-                reported.update(loop)
+            if current in walk:
+                order = list(walk)
+                loop = order[walk[current] :]
                 self.error(
                     ("nodes", loop[0]),
                     "these messages lead round in a circle with no way out: " + " -> ".join(loop + [loop[0]]),
@@ -527,6 +559,8 @@ class _Checker:
                     key=True,
                     code="message-loop",
                 )
+            for walked in walk:
+                state[walked] = 2
 
 
 def check_document(

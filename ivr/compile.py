@@ -53,6 +53,7 @@ class _Compiler:
         ] = {}
         self._targets: dict[str, rt.DialTarget] = {}
         self.recordings: set[str] = set()
+        self._vocabularies: dict[tuple[object, ...], understand.Vocabulary] = {}
 
     # -- texts -----------------------------------------------------------------------------
     def spoken_number(self, name: str, language: str) -> rt.SpokenNumber:
@@ -231,7 +232,14 @@ class _Compiler:
 
     # -- what menus listen for -------------------------------------------------------------
     def listens(self, code: str, choices: Mapping[str, Iterable[str]]) -> understand.Vocabulary:
-        """A menu's vocabulary in one language: its choices, then what every menu understands."""
+        """A menu's vocabulary in one language: its choices, then what every menu understands.
+        Menus that listen for the same words share one (the line's own menus all do)."""
+        key = (code, tuple((k, tuple(words)) for k, words in choices.items()))
+        if key not in self._vocabularies:
+            self._vocabularies[key] = self._listens(code, choices)
+        return self._vocabularies[key]
+
+    def _listens(self, code: str, choices: Mapping[str, Iterable[str]]) -> understand.Vocabulary:
         lang = self.langs[code]
         lists: dict[understand.Candidate, Iterable[str]] = {
             understand.Candidate(understand.CHOICE, key): words for key, words in choices.items()

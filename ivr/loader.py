@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -230,11 +232,42 @@ def _load(text: str, base: FsPath | None) -> LoadResult:
     return LoadResult(flow, sorted(problems), version)
 
 
+def read_regular_file(path: FsPath, limit: int) -> bytes | None:
+    """At most ``limit`` bytes of a regular file, or ``None`` for anything else.
+
+    Opened without blocking, so a pipe (a FIFO saved over the flow file) cannot hang the
+    reader, and checked with ``fstat`` on the open file, so what is read is what was checked.
+    A 3 GB file, or /dev/zero, costs ``limit`` bytes of memory, not all of it.
+    """
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        chunks = []
+        left = limit
+        while left > 0:
+            chunk = os.read(descriptor, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
+
+
 def load_flow_file(path: str | FsPath) -> LoadResult:
     """Read and load a flow file; a file that cannot be read is a problem, not an exception."""
     path = FsPath(path)
     try:
-        raw = path.read_bytes()[: MAX_FILE_BYTES + 1]
+        raw = read_regular_file(path, MAX_FILE_BYTES + 1)
+        if raw is None:
+            return LoadResult(
+                None,
+                [error(1, 1, "this is not a regular file (a pipe, a device or a folder)", "save the flow as a "
+                       "plain text file", code="unreadable")],  # fmt: skip
+                readable=False,
+            )
         if len(raw) > MAX_FILE_BYTES:
             return LoadResult(
                 None,

@@ -21,6 +21,7 @@ Pure functions of plain data, so the checker, the tests and the webhooks share t
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -47,6 +48,8 @@ TONAL = frozenset({"vi"})
 
 
 def strip_accents(text: str) -> str:
+    if text.isascii():
+        return text
     text = "".join(_LETTERS_ONLY.get(c, c) for c in text)
     text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c))
@@ -61,6 +64,7 @@ def fold(text: str, keep_accents: bool = False) -> str:
     return " ".join(_SEPARATORS.sub(" ", text).split())
 
 
+@functools.lru_cache(maxsize=16384)
 def normalise(text: str, language: str) -> tuple[str, ...]:
     """The words of a text as the matcher compares them, with number words made digits.
 

@@ -11,6 +11,8 @@ ourselves (instead of ``safe_load``) lets us
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -179,8 +181,72 @@ class _TooBig(Exception):
         self.position = position
 
 
+#: Nesting deeper than this is refused before the parser sees it: libyaml's C parser
+#: recurses once a level and crashes the process at some tens of thousands (a 60 KB file
+#: of "[" did). A real flow nests about eight levels.
+MAX_NESTING = 64
+
+
+_LINE_START = re.compile(r"^( *)((?:[-?](?: +|$))*)", re.MULTILINE)
+_NESTING_MARKS = re.compile(r"[\[\]{}'\"#\n]")
+
+
+def _nesting_problem(text: str) -> Problem | None:
+    """The first place the text nests deeper than :data:`MAX_NESTING`, found in one pass:
+    per line its indentation plus the "- " and "? " that open a block on the same line, and
+    brackets and braces outside quotes and comments. Only the characters that matter are
+    looked at, so this costs a fraction of parsing."""
+    for match in _LINE_START.finditer(text):
+        levels = (len(match.group(1)) + 1) // 2 + match.group(2).count("-") + match.group(2).count("?")
+        if levels > MAX_NESTING:
+            return _too_deep(text.count("\n", 0, match.start()) + 1, 1)
+    depth = 0
+    quote = ""  # the quote we are inside, across lines
+    comment = False
+    line = 1
+    line_start = 0
+    for match in _NESTING_MARKS.finditer(text):
+        c = match.group()
+        at = match.start()
+        previous = text[at - 1] if at > line_start else " "
+        if c == "\n":
+            line += 1
+            line_start = at + 1
+            comment = False
+        elif comment:
+            continue
+        elif quote:
+            if c == quote and not (quote == '"' and previous == "\\"):
+                quote = ""
+        elif c in "'\"":
+            if previous in " \t[{,:-?":
+                quote = c
+        elif c == "#":
+            comment = previous in " \t"
+        elif c in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return _too_deep(line, at - line_start + 1)
+        else:
+            depth = max(0, depth - 1)
+    return None
+
+
+def _too_deep(line: int, column: int) -> Problem:
+    return error(
+        line,
+        column,
+        f"the file nests deeper than {MAX_NESTING} levels here",
+        "a flow needs only a few levels: check for brackets [ { that are never closed",
+        code="too-deep",
+    )
+
+
 def parse_yaml(text: str) -> tuple[SourceDocument | None, list[Problem]]:
     """Parse flow text; return the positioned data, or ``None`` and the problems that stopped it."""
+    too_deep = _nesting_problem(text)
+    if too_deep is not None:
+        return None, [too_deep]
     problems = _tab_problems(text)
     try:
         root = yaml.compose(text, Loader=Loader)
