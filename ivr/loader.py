@@ -264,8 +264,15 @@ def load_flow_file(path: str | FsPath) -> LoadResult:
         if raw is None:
             return LoadResult(
                 None,
-                [error(1, 1, "this is not a regular file (a pipe, a device or a folder)", "save the flow as a "
-                       "plain text file", code="unreadable")],  # fmt: skip
+                [
+                    error(
+                        1,
+                        1,
+                        "this is not a regular file (a pipe, a device or a folder)",
+                        "save the flow as a plain text file",
+                        code="unreadable",
+                    )
+                ],  # fmt: skip
                 readable=False,
             )
         if len(raw) > MAX_FILE_BYTES:

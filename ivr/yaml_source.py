@@ -12,7 +12,6 @@ ourselves (instead of ``safe_load``) lets us
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
