@@ -65,7 +65,7 @@ MISTAKES = [
         "  welcome:\n    type: message\n",
         "  welcome:\n    type: message\n    type: message\n",
         "duplicate key 'type'",
-        "type: message\n    say:\n      en-GB: >-\n        This is a free",
+        "type: message\n    say:\n      en-GB: >-\n        If you are in danger now",
     ),
     Mistake(
         "misspelt field",
@@ -212,9 +212,9 @@ MISTAKES = [
         "{crimestopers}",
         hint="did you mean 'crimestoppers'?",
     ),
-    Mistake("time-out too short", "  timeout: 10", "  timeout: 3", "too short", "  timeout: 3\n", shift=11),
+    Mistake("time-out too short", "  timeout: 8", "  timeout: 3", "too short", "  timeout: 3\n", shift=11),
     Mistake(
-        "time-out not a number", "  timeout: 10", "  timeout: ten", "must be a whole number", "timeout: ten", shift=9
+        "time-out not a number", "  timeout: 8", "  timeout: ten", "must be a whole number", "timeout: ten", shift=9
     ),
     Mistake(
         "start node missing",
@@ -226,17 +226,17 @@ MISTAKES = [
     ),
     Mistake(
         "word for two choices",
-        "en-GB: [report, anonymous, anonymously, crimestoppers]",
-        "en-GB: [report, anonymous, victim]",
+        "en-GB: [report, reporting, anonymous, anonymously,",
+        "en-GB: [report, reporting, victim, anonymously,",
         "'victim' is already a word for choice 1",
-        "victim]",
+        "victim, anonymously",
     ),
     Mistake(
         "built-in word as a choice word",
-        "en-GB: [danger, emergency, nine nine nine, scared]",
-        "en-GB: [danger, repeat, scared]",
+        "en-GB: [what to do in danger, safety advice, stay safe]",
+        "en-GB: [what to do in danger, repeat, stay safe]",
         "'repeat' is built in",
-        "repeat, scared",
+        "repeat, stay safe",
     ),
     Mistake(
         "node name with a space",
@@ -245,7 +245,7 @@ MISTAKES = [
         "'in danger' cannot be used as a name",
         "in danger:",
     ),
-    Mistake("retries of zero", "    silence: 3", "    silence: 0", "greater than or equal to 1", "silence: 0", shift=9),
+    Mistake("retries of zero", "    silence: 2", "    silence: 0", "greater than or equal to 1", "silence: 0", shift=9),
     Mistake(
         "quote not closed",
         "    say: If you are in danger now, hang up and dial 9 9 9.",
@@ -274,7 +274,47 @@ MISTAKES = [
         '    ro-RO:\n      name: Română\n      key: "3"',
         '    ro-RO:\n      name: Română\n      key: "2"',
         "key 2 already picks pl-PL",
-        '"2"\n      choose: Pentru',
+        '"2"\n      choose: Română',
+    ),
+    Mistake(
+        "caller's number shown to an anonymous line",
+        "    number: 0800 555 111\n",
+        "    number: 0800 555 111\n    show_caller_number: true\n",
+        "Crimestoppers promise callers they never see their number",
+        "show_caller_number: true",
+        shift=20,
+        hint="remove 'show_caller_number'",
+    ),
+    Mistake(
+        "danger node that does not exist",
+        "  danger: danger\n",
+        "  danger: dangr\n",
+        "there is no node called 'dangr'",
+        "dangr",
+        hint="did you mean 'danger'?",
+    ),
+    Mistake(
+        "speech confidence above 1",
+        "  speech_confidence: 0.4",
+        "  speech_confidence: 1.4",
+        "input should be less than or equal to 1",
+        "1.4",
+    ),
+    Mistake(
+        "placeholder misspelt in the busy message",
+        "      en-GB: Sorry, that line is busy. The number is {number}.",
+        "      en-GB: Sorry, that line is busy. The number is {numbr}.",
+        "{numbr} names no number",
+        "{numbr}",
+        hint="did you mean 'number'?",
+    ),
+    Mistake(
+        "placeholder misspelt in the connecting message",
+        "      en-GB: Connecting you to {name}.",
+        "      en-GB: Connecting you to {nam}.",
+        "{nam} names no number",
+        "{nam}",
+        hint="did you mean 'name'?",
     ),
     Mistake(
         "unknown language in a menu's words",

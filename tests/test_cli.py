@@ -49,17 +49,25 @@ def test_check_exits_2_when_the_file_cannot_be_read(tmp_path):
 
 
 def test_simulate_transcript_is_what_the_webhooks_return(make_app):
-    result = run("simulate", str(DEFAULT_FLOW), "--script", "1,,*,0")
+    # English, about slavery (a menu that waits twice), silence, star, then the helpline.
+    result = run("simulate", str(DEFAULT_FLOW), "--script", "1,1,,*,0")
     assert result.exit_code == 0, result.output
     transcript = [line.split(": ", 1)[1] for line in result.output.splitlines() if line.strip().startswith("line (")]
     # The same answers given to the webhooks directly.
     call = SimulatedCall(flask_transport(make_app()), PUBLIC, TOKEN)
     call.start()
     call.press("1")
-    call.silence()
+    call.press("1")
+    retry = call.silence()
     call.press("*")
     call.press("0")
     assert transcript == [h.text for h in call.heard if h.kind == "say"]
+    assert [h.text for h in retry] == [
+        "Sorry, I did not hear a choice.",
+        "If I do not hear a choice, I will connect you to the helpline.",
+        "Press 1 for the helpline, 2 to hear what it can do, 3 to hear this again, 4 for the main menu.",
+    ]
+    assert call.dialled_number == HELPLINE
     assert f"[the line connects the call to {HELPLINE}]" in result.output
 
 
@@ -73,11 +81,37 @@ def test_fallback_twiml_is_static_and_reaches_the_helpline():
     result = run("fallback-twiml", str(DEFAULT_FLOW))
     assert result.exit_code == 0
     root = ET.fromstring(result.output)
+    assert [verb.tag for verb in root] == ["Say", "Say", "Dial", "Say", "Pause", "Dial", "Say", "Hangup"]
     dials = root.findall("Dial")
-    assert len(dials) == 2 and all(d.find("Number").text == HELPLINE for d in dials)
-    assert all(d.get("action") is None for d in dials)  # no server to call back
-    assert "9 9 9" in "".join(root.find("Say").itertext())
-    assert "oh eight hundred" in "".join(root.findall("Say")[1].itertext())
+    for dial in dials:  # no server to call back; the Bin shows the line's own number ({{To}})
+        assert dial.attrib == {"answerOnBridge": "true", "callerId": "{{To}}", "timeout": "30"}
+        assert [number.text for number in dial] == [HELPLINE]
+    assert root.find("Pause").attrib == {"length": "3"}
+    # What a caller hears, played as Twilio plays a Bin: it cannot tell a finished transfer
+    # from a failed one, so it says only what is true after either.
+    call = SimulatedCall(lambda url, params, headers: (200, result.output), PUBLIC, TOKEN)
+    call.start()
+    call.dial_result("no-answer")
+    call.dial_result("no-answer")
+    number = "oh eight hundred … oh one two one … seven hundred …"
+    assert [(h.kind, h.text) for h in call.heard] == [
+        ("say", "If you are in danger now, hang up and dial 9 9 9."),
+        ("say", f"Connecting you to the Modern Slavery Helpline. If the call drops, the number is {number}."),
+        ("dial", HELPLINE),
+        (
+            "say",
+            f"If you were not connected, the helpline number is {number} {number}. I will try once more now. "
+            "If you have finished your call, you can hang up.",
+        ),
+        ("pause", "3"),
+        ("dial", HELPLINE),
+        (
+            "say",
+            "If you still need help, the Modern Slavery Helpline is free and open 24 hours a day, on "
+            f"{number} {number}.",
+        ),
+        ("hangup", ""),
+    ]
 
 
 def test_graph_mermaid_shows_every_node_and_the_ways_to_help():
@@ -116,7 +150,17 @@ def test_the_readme_picture_shows_the_live_flow():
 def test_simulate_in_a_language():
     result = run("simulate", str(DEFAULT_FLOW), "--language", "pl-PL", "--script", "")
     assert result.exit_code == 0, result.output
-    assert "line (pl-PL): To jest bezpłatna linia" in result.output
+    assert result.output.splitlines() == [
+        "  line (pl-PL): W niebezpieczeństwie rozłącz się i zadzwoń pod 9 9 9. Infolinia: naciśnij 0, w każdej "
+        "chwili. Aby od razu zakończyć, naciśnij 9.",
+        "  line (pl-PL): Jeśli ty lub ktoś, kogo znasz, może być ofiarą niewolnictwa, naciśnij 1. Zgłoszenie "
+        "anonimowe: 2. Policja, gdy nikomu nic nie grozi: 3. Co robić w niebezpieczeństwie: 4. Infolinia: "
+        "naciśnij 0 albo zostań na linii.",
+        "  (you stay silent)",  # the main menu waits once: silence there means "stay on the line"
+        "  line (pl-PL): Łączę z infolinią. Jeśli połączenie zostanie przerwane, numer to 0 8 0 0 … 0 1 2 1 … 7 0 0 ….",
+        f"  [the line connects the call to {HELPLINE}]",
+        "  (end of script)",
+    ]
 
 
 def test_simulate_refuses_an_unknown_language():

@@ -176,7 +176,7 @@ def test_statistics_match_what_the_calls_did_and_hold_no_phone_number(app):
     call("2", "2", "1", dial="completed")  # Polish, report, Crimestoppers
     call("1", "4")  # English, what to do in danger, then hung up
     call("3", "9")  # Romanian, quick exit
-    call("1", silences=1)  # English, one silence at the main menu, hung up there
+    call("1", "7")  # English, one wrong key at the main menu, hung up there
     call("1", "0", dial="busy")  # transfer failed, then hung up
     SimulatedCall(flask_transport(app), PUBLIC, TOKEN, extra_params={"IvrConsoleTest": "1"}).start()  # not counted
     app.extensions["ivr"].recorder.flush()

@@ -7,6 +7,7 @@ accepts never has a dead end.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from urllib.parse import quote, urlencode
 
@@ -28,6 +29,7 @@ PATHS = [
     "/voice/dialed",
     "/voice/fallback",
     "/voice/fallback/dialed",
+    "/voice/fallback/key",
 ]
 PARAM_NAMES = [
     "CallSid",
@@ -51,7 +53,12 @@ NODE_NAMES = [
     "_after_call",
     "_quick_exit",
     "_no_answer:connect_helpline",
+    "_busy:connect_helpline",
+    "_failed:connect_helpline",
+    "_transfer:crimestoppers",
+    "_busy:_transfer:crimestoppers",
     "connect_helpline",
+    "danger",
     "no_such_node",
     "../../etc",
     "<script>",
@@ -74,6 +81,9 @@ values = st.one_of(
             "completed",
             "busy",
             "+447700900123",
+            "+441234567890",
+            "sip:line@example.org",
+            "0.1",
             "x" * 10_000,
             "\x00\x01\x1f",
             "مساعدة",
@@ -88,29 +98,46 @@ queries = st.fixed_dictionaries(
         "l": st.sampled_from(["en-GB", "pl-PL", "ar-EG", "xx", ""]),
         "s": st.sampled_from(["0", "1", "2", "5", "99", "-1", "x", "9999999"]),
         "i": st.sampled_from(["0", "1", "2", "99", "-3", "1e9"]),
-        "e": st.sampled_from(["", "silence", "invalid", "zzz"]),
+        "e": st.sampled_from(["", "silence", "invalid", "unclear", "now", "zzz"]),
         "slow": st.sampled_from(["1", "0", "yes"]),
     },
 )
 forms = st.dictionaries(st.sampled_from(PARAM_NAMES), values, max_size=8)
 
 
-def leads_to_help(twiml: bytes) -> None:
+E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+
+
+def _while_speaking(gather: ET.Element) -> bool:
+    """A <Gather> that only listens for keys during the line's words (a message, the words
+    before a transfer, a goodbye): the call goes on after it."""
+    return gather.attrib.get("input") == "dtmf" and gather.get("timeout") == "1" and gather.get("finishOnKey") == ""
+
+
+def leads_to_help(twiml: bytes, to: str = "") -> None:
     """Well-formed TwiML that connects to help, waits for the caller with a way on, or ends
-    the call only as the line itself may (after a transfer, or the caller's quick exit)."""
+    the call only as the line itself may (after a transfer, or the caller's quick exit).
+    Every word is said inside a <Gather>, so that keys work during it, and every transfer
+    shows the line's own number (the request's To), never the caller's."""
     root = ET.fromstring(twiml)
     assert root.tag == "Response"
     verbs = [child.tag for child in root]
     assert verbs, "empty TwiML ends the call"
+    assert not [v for v in verbs if v in ("Say", "Play")], f"words outside a <Gather>: {verbs}"
+    assert verbs[-1] in ("Redirect", "Dial", "Hangup"), f"the call would run out of verbs: {verbs}"
     dials = root.findall("Dial")
+    assert len(dials) <= 1 and (not dials or verbs[-1] == "Dial"), verbs
     for dial in dials:
         assert dial.find("Number").text in HELP_NUMBERS
-    if "Gather" in verbs:
-        assert verbs[-1] == "Redirect", "a menu needs a verb after <Gather> for silence"
-    elif "Hangup" in verbs:
-        assert verbs[-1] == "Hangup"
-    else:
-        assert dials or verbs[-1] == "Redirect", verbs
+        assert dial.get("callerId") == (to if E164.fullmatch(to) else None), (dial.attrib, to)
+    gathers = root.findall("Gather")
+    for gather in gathers:
+        assert gather.get("action"), "keys pressed during a <Gather> must go somewhere"
+    menus = [i for i, verb in enumerate(root) if verb.tag == "Gather" and not _while_speaking(verb)]
+    if menus:
+        assert menus == [len(verbs) - 2] and verbs[-1] == "Redirect", "a menu needs a verb after <Gather> for silence"
+    if "Hangup" in verbs:
+        assert verbs[-1] == "Hangup" and all(v == "Gather" for v in verbs[:-1]), verbs
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +175,7 @@ def test_any_signed_request_gets_twiml_that_leads_to_help(hostile_client, path, 
         assert response.status_code == 413  # larger than any request Twilio sends
         return
     assert response.status_code == 200, response.data[:200]
-    leads_to_help(response.data)
+    leads_to_help(response.data, form.get("To", "")[:20])
 
 
 @SETTINGS
@@ -219,7 +246,9 @@ def assert_no_dead_end(flow: rt.Flow) -> None:
         elif isinstance(node, (rt.Message, rt.LanguageMenu)):
             assert node.next in flow.nodes
         elif isinstance(node, rt.Transfer):
-            assert node.if_no_answer in flow.nodes
+            assert set(node.if_not_connected) == {"busy", "no-answer", "failed"}
+            for status in ("busy", "no-answer", "failed", "canceled", ""):
+                assert node.after(status) in flow.nodes
     for name, node in flow.nodes.items():
         seen = {name}
         while isinstance(node, rt.Message):

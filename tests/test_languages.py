@@ -27,14 +27,15 @@ def flow(flow_file):
 
 
 def plain(texts, code):
-    """A text as the simulated caller hears it: numbers slowly, group by group, twice."""
+    """A text as the simulated caller hears it: numbers slowly, group by group, twice (once
+    just before a transfer to them)."""
     parts = []
     for segment in texts[code].segments:
         if isinstance(segment, str):
             parts.append(segment)
         else:
             groups = " … ".join(segment.groups)
-            parts.append(f" {groups} … {groups} … ")
+            parts.append(" " + f"{groups} … " * segment.times)
     text = " ".join("".join(parts).split())
     for mark in (".", ",", "?", "!"):
         text = text.replace(" " + mark, mark)
@@ -64,38 +65,62 @@ def test_the_call_starts_with_danger_then_each_language_in_itself(new_call, flow
     assert "interpreters" in heard[-1].text and "press 0" in heard[-1].text
 
 
+def said_texts(heard):
+    return [h.text for h in said(heard)]
+
+
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_every_prompt_retry_and_fallback_comes_in_the_chosen_language(new_call, flow, code):
     key, _, _, recogniser = LANGUAGES[code]
+    nodes, messages = flow.nodes, flow.messages
+    listed = "1, 2, 3 or 4" if code == "en-GB" else "1, 2, 3, 4"
+    keys = messages.keys[code].replace("{keys}", listed)
     call = new_call()
     call.start()
     heard = call.press(key)
     assert_in_language(heard, code)
-    assert said(heard)[0].text == plain(flow.nodes["welcome"].prompt, code)
+    assert said_texts(heard) == [plain(nodes["welcome"].prompt, code), plain(nodes["main_menu"].prompt, code)]
     assert call.waiting.element.get("language") == recogniser
     assert "l=" + code in call.waiting.element.get("action")
-    heard = call.silence()  # a retry
-    assert_in_language(heard, code)
-    assert said(heard)[0].text == plain(flow.messages.no_input, code)
+    assert "l=" + code in call.passed[0].element.get("action")  # keys during the welcome too
     heard = call.press("7")  # not a choice
     assert_in_language(heard, code)
-    assert said(heard)[0].text == plain(flow.messages.invalid, code)
+    assert said_texts(heard) == [plain(messages.invalid, code), keys, plain(nodes["main_menu"].short_prompt, code)]
     heard = call.press("2")
     assert_in_language(heard, code)
-    assert said(heard)[0].text == plain(flow.nodes["report_anonymously"].prompt, code)
+    assert said_texts(heard) == [
+        plain(nodes["report_anonymously"].prompt, code),
+        plain(nodes["report_menu"].prompt, code),
+    ]
+    heard = call.silence()  # a retry, and the warning before the last try
+    assert_in_language(heard, code)
+    assert said_texts(heard) == [
+        plain(messages.no_input, code),
+        plain(messages.last_try, code),
+        plain(nodes["report_menu"].short_prompt, code),
+    ]
     heard = call.press("1")  # Crimestoppers
     assert_in_language(heard, code)
+    assert said_texts(heard) == [plain(nodes["connect_crimestoppers"].prompt, code)]
     assert call.dialled_number == CRIMESTOPPERS
-    heard = call.dial_result("busy")  # the line's own no-answer menu
+    heard = call.dial_result("busy")  # the line's own menu after a busy transfer
     assert_in_language(heard, code)
-    for _ in range(5):  # silence until the helpline, still in the language
-        if call.waiting_for != "gather":
-            break
-        heard = call.silence()
-        assert_in_language(heard, code)
+    busy = nodes["_busy:connect_crimestoppers"]
+    assert said_texts(heard) == [plain(busy.prompt, code)]
+    heard = call.silence()
+    assert_in_language(heard, code)
+    assert said_texts(heard) == [
+        plain(messages.no_input, code),
+        plain(messages.last_try, code),
+        plain(busy.short_prompt, code),
+    ]
+    heard = call.silence()  # then the helpline, still in the language
+    assert_in_language(heard, code)
+    assert said_texts(heard) == [plain(nodes["_helpline"].prompt, code)]
     assert call.dialled_number == HELPLINE
     heard = call.dial_result("completed")
     assert_in_language(heard, code)
+    assert said_texts(heard) == [plain(messages.after_call, code)]
     assert heard[-1].kind == "hangup"
 
 
@@ -136,12 +161,14 @@ def test_a_number_for_one_language_skips_the_language_menu(new_call, flow):
     assert said(heard)[0].text == plain(flow.nodes["welcome"].prompt, "ro-RO")
 
 
-def test_silence_at_the_language_menu_reaches_the_helpline_with_interpreters(new_call):
+def test_silence_at_the_language_menu_reaches_the_helpline_with_interpreters(new_call, flow):
     call = new_call()
-    call.start()
-    heard = call.silence()
-    assert any("connect you to the helpline" in h.text for h in said(heard))  # warned first
-    call.silence()
+    heard = call.start()
+    assert heard[-1].text == (  # staying on the line is what the menu offers
+        "For any other language, stay on the line, or press 0: the Modern Slavery Helpline has interpreters."
+    )
+    heard = call.silence()  # one wait is enough
+    assert said_texts(heard) == [plain(flow.nodes["_helpline"].prompt, "en-GB")]
     assert call.dialled_number == HELPLINE
 
 
@@ -176,9 +203,14 @@ def test_slow_speech_reaches_every_later_prompt(new_call, code):
         assert "slow=1" in call.waiting.element.get("action")
         for say in [call.waiting.element.find("Say")]:
             assert say.find("prosody").get("rate") == "80%"
+        for message in call.passed:  # and the messages before each menu
+            assert "slow=1" in message.element.get("action")
+            assert message.element.find("Say/prosody").get("rate") == "80%"
     call.press("0")
+    assert call.dialled_number == HELPLINE
     body = ET.fromstring(call.transport(*_signed(call, call.requests[-1][0], {"Digits": "0"}))[1])
-    assert body.find("Say/prosody").get("rate") == "80%"
+    assert [verb.tag for verb in body] == ["Gather", "Dial"]
+    assert body.find("Gather/Say/prosody").get("rate") == "80%"
 
 
 def _signed(call, url, extra):
@@ -294,6 +326,12 @@ line:
     last_try: {en-GB: Last try., sq-AL: {play: recordings/sq/last_try.wav}}
     to_helpline: {en-GB: "Helpline {helpline}.", sq-AL: {play: recordings/sq/to_helpline.wav}}
     no_answer: {en-GB: "No answer {number}.", sq-AL: {play: recordings/sq/no_answer.wav}}
+    busy: {en-GB: "Busy {number}.", sq-AL: {play: recordings/sq/busy.wav}}
+    failed: {en-GB: "Failed {number}.", sq-AL: {play: recordings/sq/failed.wav}}
+    connecting: {en-GB: "Connecting {name}.", sq-AL: {play: recordings/sq/connecting.wav}}
+    not_understood: {en-GB: Pardon?, sq-AL: {play: recordings/sq/not_understood.wav}}
+    fallback_retry: {en-GB: "Retry {helpline}.", sq-AL: {play: recordings/sq/fallback_retry.wav}}
+    fallback_end: {en-GB: "End {helpline}.", sq-AL: {play: recordings/sq/fallback_end.wav}}
     try_again: {en-GB: Again 1., sq-AL: {play: recordings/sq/try_again.wav}}
     other_number: {en-GB: "Other {other_name} 2.", sq-AL: {play: recordings/sq/other.wav}}
     after_call: {en-GB: "Bye {helpline}.", sq-AL: {play: recordings/sq/after_call.wav}}
@@ -332,6 +370,12 @@ def recorded_flow(tmp_path):
         "last_try",
         "to_helpline",
         "no_answer",
+        "busy",
+        "failed",
+        "connecting",
+        "not_understood",
+        "fallback_retry",
+        "fallback_end",
         "try_again",
         "other",
         "after_call",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from conftest import DEFAULT_FLOW
 
 from ivr.loader import load_flow_text
@@ -17,15 +19,26 @@ def warnings_of(text: str) -> list[str]:
 
 def test_a_long_prompt_before_the_first_choice_is_measured_and_reported():
     long_intro = "Please listen carefully to all of the following information before you choose. " * 6
-    text = FLOW.replace(
-        "        If you think you, or someone you know, is a victim",
-        "        " + long_intro + "If you think you, or someone you know, is a victim",
-        1,
+    first_choice = "        If you, or someone you know, may be a victim"
+    assert FLOW.count(first_choice) == 1
+    text = FLOW.replace(first_choice, "        " + long_intro + first_choice.strip())
+    result = load_flow_text(text)
+    assert result.ok, [p.format("f") for p in result.errors]
+    problems = {p.code: p for p in result.warnings if p.code != "unreviewed-translation"}
+    assert set(problems) == {"long-prompt", "slow-to-helpline"}
+    long_prompt = problems["long-prompt"]
+    seconds = re.fullmatch(r"callers listen (\d+) s before the first choice \(en-GB\)", long_prompt.message)
+    assert seconds and 30 <= int(seconds[1]) <= 50  # 72 words at about 160 a minute, plus the start of the prompt
+    assert long_prompt.hint == "say the first choice within 20 s: move the rest to a message before the menu"
+    # The same words keep a caller who waits in silence from the helpline for longer than promised.
+    slow = problems["slow-to-helpline"]
+    waits = re.fullmatch(
+        r"a caller who picks a language, then silent waits about (\d+) s for the helpline in en-GB "
+        r"\(the line promises 60 s\)",
+        slow.message,
     )
-    messages = warnings_of(text)
-    assert any(m.startswith("callers listen") and "before the first choice (en-GB)" in m for m in messages)
-    seconds = int(next(m for m in messages if m.startswith("callers listen")).split()[2])
-    assert 30 <= seconds <= 50  # 72 words at about 160 words a minute, plus the start of the prompt
+    assert waits and int(waits[1]) > 60
+    assert slow.hint == "shorten the texts before the first menu, offer 0 earlier, or lower the time-outs"
 
 
 def test_the_default_menus_are_quick_to_their_first_choice():

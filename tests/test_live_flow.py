@@ -12,6 +12,8 @@ from ivr.caller import SimulatedCall, flask_transport
 from ivr.state import CallState
 from ivr.store import FlowStore
 
+WELCOME_END = "To end this call at once, press 9."  # the end of the English welcome
+
 
 def _settled_write(path, text: str) -> None:
     """Write the file as an editor would, dated a moment ago so the line takes it at once."""
@@ -30,15 +32,19 @@ def test_a_valid_edit_goes_live_and_a_broken_one_is_refused(flow_file):
         assert store.last_result is not None and not store.last_result.ok
     flow_file.unlink()
     assert store.live.flow.version == first
-    _settled_write(flow_file, good.replace("This is a free line", "This is a free, safe line"))
+    assert good.count(WELCOME_END) == 1
+    _settled_write(flow_file, good.replace(WELCOME_END, "To end this call at once, press 9 on your keypad."))
     assert store.live.flow.version != first
-    assert "free, safe line" in store.live.renderer.render(CallState("welcome", "en-GB"))
+    welcome = ET.fromstring(store.live.renderer.render(CallState("welcome", "en-GB")))
+    assert "".join(welcome.find("Gather/Say").itertext()).endswith("press 9 on your keypad.")
 
 
 def test_a_file_being_written_is_not_read_until_it_settles(flow_file):
     store = FlowStore(flow_file, reload_seconds=0)
     first = store.live.flow.version
-    flow_file.write_text(flow_file.read_text().replace("This is a free line", "This is a new line"))
+    good = flow_file.read_text()
+    assert good.count(WELCOME_END) == 1
+    flow_file.write_text(good.replace(WELCOME_END, "To end this call now, press 9."))
     assert store.live.flow.version == first  # just written: wait for the editor to finish
     past = time.time() - 5
     os.utime(flow_file, (past, past))

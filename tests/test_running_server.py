@@ -9,6 +9,12 @@ from conftest import HELPLINE, TOKEN, silence_until_transfer
 
 from ivr.caller import SimulatedCall, http_transport
 
+WELCOME = (
+    "If you are in danger now, hang up and dial 9 9 9. To talk to the Modern Slavery Helpline, press 0, at any "
+    "time. To end this call at once, press 9."
+)
+EDITED = WELCOME.replace("To end this call at once, press 9.", "To end this call now, press 9.")
+
 
 @pytest.fixture
 def server(gunicorn_server):
@@ -28,17 +34,18 @@ def _call_welcome(url: str) -> str:
 def test_edits_under_a_running_server_never_fail_a_request(server, flow_file):
     good = flow_file.read_text()
     original = _call_welcome(server)
-    assert original.startswith("This is a free line")
+    assert original == WELCOME
     for broken in ("line: [\n", good[: len(good) // 2], ""):
         flow_file.write_text(broken)
         end = time.monotonic() + 1.5
         while time.monotonic() < end:
             assert _call_welcome(server) == original
-    flow_file.write_text(good.replace("This is a free line", "This is a free and safe line"))
+    assert good.count("To end this call at once, press 9.") == 1
+    flow_file.write_text(good.replace("To end this call at once, press 9.", "To end this call now, press 9."))
     # Within a few seconds every worker serves the new flow, and no request failed meanwhile.
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        if all(_call_welcome(server).startswith("This is a free and safe line") for _ in range(12)):
+        if all(_call_welcome(server) == EDITED for _ in range(12)):
             break
         time.sleep(0.2)
     else:
