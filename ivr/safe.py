@@ -24,11 +24,12 @@ PATH_FALLBACK_KEY = "/voice/fallback/key"
 _E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 
 
-def _listening(response: VoiceResponse) -> Gather:
-    """Keys count during the words too: 9 ends the call, any other connects at once."""
-    return response.gather(
-        action=PATH_FALLBACK_KEY, method="POST", input="dtmf", num_digits=1, timeout=1, finish_on_key=""
-    )
+def _listening(response: VoiceResponse, after_a_call: bool = False) -> Gather:
+    """Keys count during the words too: 9 ends the call; before a transfer any other key
+    connects at once, after a finished one only 0 does (any other ends the call, as the
+    line's own goodbye does)."""
+    action = PATH_FALLBACK_KEY + ("?done=1" if after_a_call else "")
+    return response.gather(action=action, method="POST", input="dtmf", num_digits=1, timeout=1, finish_on_key="")
 
 
 def _dial(response: VoiceResponse, caller_id: str) -> None:
@@ -83,7 +84,9 @@ def _after_dial_twiml(connected: bool) -> str:
     response = VoiceResponse()
     if connected:
         _say_helpline_twice(
-            _listening(response), "If you need help again, the Modern Slavery Helpline is on ", ". Goodbye."
+            _listening(response, after_a_call=True),
+            "If you need help again, the Modern Slavery Helpline is on ",
+            ". Goodbye.",
         )
         response.hangup()
         return str(response)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from . import flow as rt
 from .loader import LoadResult, load_flow_file, load_flow_text
+from .problems import error
 from .twiml import Renderer
 
 log = logging.getLogger("ivr.flow")
@@ -50,6 +51,17 @@ def builtin_safe_flow() -> rt.Flow:
     return result.flow
 
 
+def _load_or_refuse(path: Path) -> LoadResult:
+    """Load a flow file; a bug that raises while loading refuses the file, never the line."""
+    try:
+        return load_flow_file(path)
+    except Exception as exc:
+        log.exception("loading the flow failed", extra={"fields": {"event": "flow-load-error", "file": str(path)}})
+        return LoadResult(None, [error(1, 1, f"the line could not load this file ({type(exc).__name__})",
+                                       "report it: this is a bug in the line, not in the file", code="load-bug")],
+                          readable=False)  # fmt: skip
+
+
 def last_good_path(flow_file: Path) -> Path:
     return flow_file.with_name(f".{flow_file.name}.last-good")
 
@@ -63,12 +75,12 @@ class FlowStore:
         self._next_check = 0.0
         self._refused_version: str | None = None
         self._seen = self._stat()
-        self.last_result: LoadResult = load_flow_file(self.path)
+        self.last_result: LoadResult = _load_or_refuse(self.path)
         if self.last_result.flow is not None:
             self._live = self._go_live(self.last_result, str(self.path))
             return
         self._refused_version = self.last_result.version
-        saved = load_flow_file(self.last_good) if self.last_good.exists() else None
+        saved = _load_or_refuse(self.last_good) if self.last_good.exists() else None
         if saved is not None and saved.flow is not None:
             self._live = LiveFlow(saved.flow, Renderer(saved.flow), str(self.last_good), time.time())
             self._log_refused(self.last_result, "flow file refused at start: serving its last good copy")
@@ -106,7 +118,7 @@ class FlowStore:
             self._next_check = time.monotonic() + SETTLE_SECONDS  # still being written: look again soon
             return
         self._seen = seen
-        result = load_flow_file(self.path)
+        result = _load_or_refuse(self.path)
         self.last_result = result
         if result.flow is None:
             if result.version != self._refused_version:

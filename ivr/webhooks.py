@@ -213,9 +213,12 @@ class VoiceApp:
         return safe.safe_twiml(request.line_number())
 
     def fallback_key(self, request: Request) -> bytes:
-        """A key during the fallback's words: 9 ends the call, any other connects at once."""
-        if request.param("Digits", 5).startswith("9"):
-            return safe.QUICK_EXIT.encode()
+        """A key during the fallback's words: 9 ends the call; 0 connects at once; any other
+        key connects before a transfer and ends the call after a finished one."""
+        key = request.param("Digits", 5)[:1]
+        after_a_call = "done=1" in request.query.split("&")
+        if key == "9" or (after_a_call and key != "0"):
+            return QUICK_EXIT_BODY
         return safe.dial_now(request.line_number())
 
     def fallback_dialed(self, request: Request) -> bytes:
@@ -309,6 +312,7 @@ SENT_ONCE = (
 )  # fmt: skip
 EMPTY_TWIML = b'<?xml version="1.0" encoding="UTF-8"?><Response />'
 SAFE_BODY = safe.SAFE_TWIML.encode()
+QUICK_EXIT_BODY = safe.QUICK_EXIT.encode()
 AFTER_DIAL_CONNECTED_BODY = safe.AFTER_DIAL_CONNECTED.encode()
 AFTER_DIAL_NOT_CONNECTED_BODY = safe.AFTER_DIAL_NOT_CONNECTED.encode()
 

@@ -154,3 +154,40 @@ def test_a_twiml_bin_shows_the_lines_number_and_never_says_goodbye_before_dialli
     assert [dial.get("callerId") for dial in root.iter("Dial")] == ["{{To}}", "{{To}}"]
     between = "".join(root[3].itertext())
     assert "Goodbye" not in between and "I will try once more now" in between
+
+
+def _fallback_key(client, query: str, digits: str) -> str:
+    from conftest import PUBLIC, TOKEN
+    from twilio.request_validator import RequestValidator
+
+    params = {"CallSid": "CA" + "2" * 32, "From": "+447700900123", "To": LINE, "Digits": digits}
+    url = "/voice/fallback/key" + query
+    signature = RequestValidator(TOKEN).compute_signature(PUBLIC + url, params)
+    return client.post(url, data=params, headers={"X-Twilio-Signature": signature}).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "query,digits,what",
+    [("", "9", "hangup"), ("", "5", "dial"), ("", "0", "dial"), ("?done=1", "9", "hangup"),
+     ("?done=1", "5", "hangup"), ("?done=1", "0", "dial")],
+)  # fmt: skip
+def test_keys_during_the_fallbacks_words_before_and_after_a_finished_call(client, query, digits, what):
+    body = _fallback_key(client, query, digits)
+    if what == "hangup":
+        assert body == '<?xml version="1.0" encoding="UTF-8"?><Response><Hangup /></Response>'
+    else:
+        assert f'<Dial action="/voice/fallback/dialed" answerOnBridge="true" callerId="{LINE}"' in body
+        assert f"<Number>{HELPLINE}</Number>" in body
+
+
+def test_a_bug_while_loading_the_flow_at_start_leaves_the_line_serving(make_app, monkeypatch):
+    from ivr import store
+
+    def broken(path):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(store, "load_flow_file", broken)
+    app = make_app()
+    live = app.extensions["ivr"].store.live
+    assert live.source == store.BUILTIN
+    assert app.extensions["ivr"].store.last_result.problems[0].code == "load-bug"
