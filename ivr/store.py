@@ -1,10 +1,13 @@
 """The flow the line is serving, and the rule that only a checked flow goes live.
 
-Each worker process holds its own :class:`FlowStore`. It looks at the flow file at most
-every ``reload_seconds`` (on the request path: no thread, nothing shared between
-workers) and takes a changed file only when it passes every check. A file that is
-being written (changed in the last moment), empty, deleted, or wrong in any way is
-refused, logged once with its problems, and the last good flow keeps serving.
+Each worker process holds its own :class:`FlowStore`. A background thread of that worker
+looks at the flow file every ``reload_seconds`` and takes a changed file only when it
+passes every check; callers never wait for a check (the request path only reads the live
+flow). A changed file is loaded in a child process with a time and memory limit
+(:mod:`ivr.isolated_load`), so a file that would crash the parser, or take minutes or
+gigabytes to check, is refused like any other bad file. A file that is being written
+(changed in the last moment), empty, deleted, or wrong in any way is refused, logged once
+with its problems, and the last good flow keeps serving.
 
 Every flow that goes live is also saved beside the flow file as its *last good copy*,
 so a worker that starts while the file is broken (a restart, a replaced worker) serves
@@ -24,6 +27,7 @@ from importlib import resources
 from pathlib import Path
 
 from . import flow as rt
+from .isolated_load import load_isolated
 from .loader import LoadResult, load_flow_file, load_flow_text
 from .problems import error
 from .twiml import Renderer
@@ -51,10 +55,10 @@ def builtin_safe_flow() -> rt.Flow:
     return result.flow
 
 
-def _load_or_refuse(path: Path) -> LoadResult:
+def _load_or_refuse(path: Path, isolated: bool = False) -> LoadResult:
     """Load a flow file; a bug that raises while loading refuses the file, never the line."""
     try:
-        return load_flow_file(path)
+        return load_isolated(path) if isolated else load_flow_file(path)
     except Exception as exc:
         log.exception("loading the flow failed", extra={"fields": {"event": "flow-load-error", "file": str(path)}})
         return LoadResult(None, [error(1, 1, f"the line could not load this file ({type(exc).__name__})",
@@ -67,12 +71,17 @@ def last_good_path(flow_file: Path) -> Path:
 
 
 class FlowStore:
-    def __init__(self, path: str | os.PathLike[str], reload_seconds: float = 2.0) -> None:
+    def __init__(self, path: str | os.PathLike[str], reload_seconds: float = 2.0, isolated: bool = True) -> None:
+        """``reload_seconds`` < 0: never reload. ``isolated``: load changed files in a child
+        process (what a serving line does; ``ivr check`` and the tests may load in-process)."""
         self.path = Path(path)
         self.last_good = last_good_path(self.path)
         self.reload_seconds = reload_seconds
+        self.isolated = isolated
         self._lock = threading.Lock()
-        self._next_check = 0.0
+        self._watcher: threading.Thread | None = None
+        self._watcher_pid = 0
+        self._stop = threading.Event()
         self._refused_version: str | None = None
         self._seen = self._stat()
         self.last_result: LoadResult = _load_or_refuse(self.path)
@@ -98,36 +107,57 @@ class FlowStore:
 
     @property
     def live(self) -> LiveFlow:
-        """The flow to serve now; cheap on the request path (a clock read most of the time)."""
-        now = time.monotonic()
-        if self.reload_seconds >= 0 and now >= self._next_check and self._lock.acquire(blocking=False):
-            try:
-                self._next_check = now + self.reload_seconds
-                self._maybe_reload()
-            except Exception:  # reloading must never break a call
-                log.exception("flow reload failed; keeping the live flow")
-            finally:
-                self._lock.release()
+        """The flow to serve now: a plain read. The first use in a process starts its watcher."""
+        if self.reload_seconds >= 0 and self._watcher_pid != os.getpid():
+            self._start_watcher()
         return self._live
 
-    def _maybe_reload(self) -> None:
+    def _start_watcher(self) -> None:
+        with self._lock:
+            if self._watcher_pid == os.getpid():
+                return
+            # After a fork the parent's thread is gone: each worker process starts its own.
+            self._watcher_pid = os.getpid()
+            self._watcher = threading.Thread(target=self._watch, name="ivr-flow-watcher", daemon=True)
+            self._watcher.start()
+
+    def _watch(self) -> None:
+        interval = max(self.reload_seconds, 0.05)
+        while not self._stop.wait(interval):
+            try:
+                self.check_now()
+            except Exception:  # the watcher must outlive any surprise
+                log.exception("flow reload failed; keeping the live flow")
+
+    def stop(self) -> None:
+        """Stop the watcher (tests, and the console's throwaway stores)."""
+        self._stop.set()
+
+    def check_now(self) -> bool:
+        """Look at the file once and take it if it changed, settled and passes every check.
+        Returns whether a new flow went live. Safe to call from any thread."""
+        with self._lock:
+            return self._check()
+
+    def _check(self) -> bool:
         seen = self._stat()
         if seen == self._seen:
-            return
+            return False
         if seen is not None and time.time() - seen[0] / 1e9 < SETTLE_SECONDS:
-            self._next_check = time.monotonic() + SETTLE_SECONDS  # still being written: look again soon
-            return
+            return False  # still being written: look again next time
         self._seen = seen
-        result = _load_or_refuse(self.path)
+        result = _load_or_refuse(self.path, self.isolated)
         self.last_result = result
         if result.flow is None:
             if result.version != self._refused_version:
                 self._refused_version = result.version
                 self._log_refused(result, "flow file refused: the last good flow keeps serving")
-            return
+            return False
         self._refused_version = None
-        if result.flow.version != self._live.flow.version:
-            self._live = self._go_live(result, str(self.path))
+        if result.flow.version == self._live.flow.version:
+            return False
+        self._live = self._go_live(result, str(self.path))
+        return True
 
     def _go_live(self, result: LoadResult, source: str) -> LiveFlow:
         assert result.flow is not None

@@ -23,33 +23,64 @@ def _settled_write(path, text: str) -> None:
 
 
 def test_a_valid_edit_goes_live_and_a_broken_one_is_refused(flow_file):
-    store = FlowStore(flow_file, reload_seconds=0)
+    store = FlowStore(flow_file, reload_seconds=-1)  # checked by hand here, as the watcher would
     first = store.live.flow.version
     good = flow_file.read_text()
     for broken in ["", good[: len(good) // 2], "nodes: [\n", good.replace("next: main_menu", "next: nowhere", 1)]:
         _settled_write(flow_file, broken)
+        assert store.check_now() is False
         assert store.live.flow.version == first
         assert store.last_result is not None and not store.last_result.ok
     flow_file.unlink()
+    assert store.check_now() is False
     assert store.live.flow.version == first
     assert good.count(WELCOME_END) == 1
     _settled_write(flow_file, good.replace(WELCOME_END, "To end this call at once, press 9 on your keypad."))
+    assert store.check_now() is True
     assert store.live.flow.version != first
     welcome = ET.fromstring(store.live.renderer.render(CallState("welcome", "en-GB")))
     assert "".join(welcome.find("Gather/Say").itertext()).endswith("press 9 on your keypad.")
 
 
 def test_a_file_being_written_is_not_read_until_it_settles(flow_file):
-    store = FlowStore(flow_file, reload_seconds=0)
+    store = FlowStore(flow_file, reload_seconds=-1)
     first = store.live.flow.version
     good = flow_file.read_text()
     assert good.count(WELCOME_END) == 1
     flow_file.write_text(good.replace(WELCOME_END, "To end this call now, press 9."))
+    assert store.check_now() is False
     assert store.live.flow.version == first  # just written: wait for the editor to finish
     past = time.time() - 5
     os.utime(flow_file, (past, past))
-    store._next_check = 0
+    assert store.check_now() is True
     assert store.live.flow.version != first
+
+
+def test_the_watcher_takes_an_edit_without_any_request_waiting_for_the_check(flow_file):
+    store = FlowStore(flow_file, reload_seconds=0.05)
+    try:
+        first = store.live.flow.version  # the first use starts this process's watcher
+        good = flow_file.read_text()
+        _settled_write(flow_file, good.replace(WELCOME_END, "To end this call now, press 9."))
+        deadline = time.monotonic() + 30
+        while store.live.flow.version == first and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert store.live.flow.version != first
+        assert store.live.source == str(flow_file)
+    finally:
+        store.stop()
+
+
+def test_a_file_that_crashes_or_exhausts_the_checker_is_refused_in_the_child(flow_file, monkeypatch):
+    from ivr import isolated_load
+
+    store = FlowStore(flow_file, reload_seconds=-1)
+    first = store.live.flow.version
+    monkeypatch.setattr(isolated_load, "MEMORY_LIMIT_BYTES", 40 * 1024**2)  # less than Python needs to start
+    _settled_write(flow_file, flow_file.read_text().replace(WELCOME_END, "Press 9 to leave."))
+    assert store.check_now() is False
+    assert [p.message for p in store.last_result.problems] == ["checking the file ran out of memory"]
+    assert store.live.flow.version == first
 
 
 def test_no_request_fails_while_the_file_changes_under_a_running_line(make_app, flow_file):
@@ -73,6 +104,7 @@ def test_a_call_in_progress_survives_a_node_disappearing(make_app, flow_file):
     call.press("1")  # now at about_slavery_menu
     edited = flow_file.read_text().replace("about_slavery_menu", "more_about_slavery")
     _settled_write(flow_file, edited)
+    assert app.extensions["ivr"].store.check_now() is True  # what the watcher does within 2 s
     call.press("2")
     assert call.dialled_number == HELPLINE  # the old node is gone: safe, to the helpline
 

@@ -1,0 +1,71 @@
+"""Loading a changed flow file in a child process, with a time and a memory limit.
+
+A worker that serves calls must never be the process that chokes on a file: a parser bug
+that crashes, a file that takes minutes or eats gigabytes. The worker's background
+watcher asks a fresh Python process to load the file; that process limits its own
+memory, is killed when it runs out of time, and hands back the checked result (pickled:
+it is the line's own code talking to itself). A crash, a time-out or running out of
+memory is just a refusal, reported like any other problem with the file.
+
+    python -m ivr.isolated_load FILE MEMORY_BYTES   (what the watcher runs)
+"""
+
+from __future__ import annotations
+
+import pickle
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+from .loader import LoadResult, load_flow_file
+from .problems import error
+
+TIME_LIMIT_SECONDS = 30.0
+MEMORY_LIMIT_BYTES = 2 * 1024**3
+
+
+def load_isolated(path: Path, time_limit: float | None = None, memory_limit: int | None = None) -> LoadResult:
+    """The same result as :func:`ivr.loader.load_flow_file`, computed in a child process
+    (limits: :data:`TIME_LIMIT_SECONDS` and :data:`MEMORY_LIMIT_BYTES` unless given)."""
+    time_limit = time_limit or TIME_LIMIT_SECONDS
+    memory_limit = memory_limit or MEMORY_LIMIT_BYTES
+    command = [sys.executable, "-m", "ivr.isolated_load", str(path), str(memory_limit)]
+    try:
+        done = subprocess.run(command, capture_output=True, timeout=time_limit, check=False)
+    except subprocess.TimeoutExpired:
+        return _refusal(f"checking the file took longer than {time_limit:.0f} s")
+    except OSError as exc:
+        return _refusal(f"the checker could not be started ({exc.strerror})")
+    if done.returncode != 0:
+        if done.returncode < 0 or b"MemoryError" in done.stderr:
+            reason = "ran out of memory" if b"MemoryError" in done.stderr else f"crashed (signal {-done.returncode})"
+            return _refusal(f"checking the file {reason}")
+        return _refusal(f"the checker stopped with exit status {done.returncode}")
+    try:
+        result = pickle.loads(done.stdout)  # noqa: S301 (our own child process's answer)
+    except Exception:
+        return _refusal("the checker's answer could not be read")
+    if not isinstance(result, LoadResult):
+        return _refusal("the checker's answer could not be read")
+    return result
+
+
+def _refusal(why: str) -> LoadResult:
+    return LoadResult(
+        None,
+        [error(1, 1, why, "check the file with 'ivr check'; a flow needs a few hundred KB at most", code="too-costly")],
+        readable=False,
+    )
+
+
+def main(argv: list[str]) -> int:
+    path, memory = Path(argv[0]), int(argv[1])
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    result = load_flow_file(path)
+    sys.stdout.buffer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
