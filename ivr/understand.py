@@ -88,8 +88,6 @@ def normalise(text: str, language: str) -> tuple[str, ...]:
         spelt.clear()
 
     words = fold(text, keep_accents=family(language) in TONAL).split()
-    if family(language) == "ar":
-        words = [word if word in numbers else _without_clitics(word) for word in words]
     i = 0
     while i < len(words):
         word = words[i]
@@ -113,16 +111,17 @@ def normalise(text: str, language: str) -> tuple[str, ...]:
     return tuple(result)
 
 
-_ARABIC_CLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل", "ف")
+#: What Arabic writes onto the front of a word: the article and one-letter prepositions and
+#: conjunctions ("البوليس", "لخط", "للقائمه", "وموظف"). A listed word meets a said word
+#: that is the same word with one of these in front.
+_ARABIC_PREFIXES = frozenset(
+    ["ال", "بال", "لل", "وال", "فال", "كال", "و", "ب", "ل", "ف", "ك", "وب", "ول", "وبال", "ولل"]
+)
 
 
-def _without_clitics(word: str) -> str:
-    """An Arabic word without the article and the one-letter prefixes written onto it
-    ("بالشرطه", "للقائمه", "وموظف"), so that it meets the word as a list writes it."""
-    for prefix in _ARABIC_CLITICS:
-        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
-            return word[len(prefix) :]
-    return word
+def _with_arabic_prefix(said: str, listed: str) -> bool:
+    core = listed[2:] if listed.startswith("ال") and len(listed) > 4 else listed
+    return len(core) >= 2 and said.endswith(core) and said[: len(said) - len(core)] in _ARABIC_PREFIXES
 
 
 def phrases(words: Iterable[str], language: str) -> tuple[tuple[str, ...], ...]:
@@ -141,6 +140,8 @@ def same_word(said: str, listed: str) -> bool:
         return True
     if said.isascii() and not listed.isascii() and said == strip_accents(listed):
         return True  # a recogniser that dropped every accent (tonal languages keep them)
+    if "\u0600" <= said[:1] <= "\u06ff" and _with_arabic_prefix(said, listed):
+        return True
     shorter = min(len(said), len(listed))
     if shorter < 5 or abs(len(said) - len(listed)) > 3 or said.isdigit() or listed.isdigit():
         return False
@@ -152,13 +153,14 @@ def same_word(said: str, listed: str) -> bool:
     return common >= max(5, shorter - 1)
 
 
-def find(utterance: tuple[str, ...], phrase: tuple[str, ...]) -> list[tuple[int, int]]:
-    """Every (start, end) where ``phrase`` occurs in ``utterance``."""
+def find(utterance: tuple[str, ...], phrase: tuple[str, ...]) -> list[tuple[int, int, bool]]:
+    """Every (start, end, exactly) where ``phrase`` occurs in ``utterance``; ``exactly``:
+    word for word, not through a close inflection."""
     spans = []
     n = len(phrase)
     for start in range(len(utterance) - n + 1):
         if all(same_word(utterance[start + k], phrase[k]) for k in range(n)):
-            spans.append((start, start + n))
+            spans.append((start, start + n, utterance[start : start + n] == phrase))
     return spans
 
 
@@ -169,6 +171,10 @@ CHOICE = "choice"
 REPEAT = "repeat"
 SLOWER = "slower"
 _PRIORITY = {DANGER: 3, HELPLINE: 2, CHOICE: 1, REPEAT: 0, SLOWER: 0}
+#: Built-in requests whose single words are common in other sentences: they count on their
+#: own only in a short answer ("What?", "Slower please"), not inside a longer one.
+_GENERIC = frozenset({REPEAT, SLOWER})
+SHORT_UTTERANCE = 5
 
 
 @dataclass(frozen=True)
@@ -208,25 +214,22 @@ def understand(said: str, vocab: Vocabulary) -> Understood:
     utterance = normalise(said, vocab.language)
     if not utterance:
         return Understood(None, "empty")
-    matches: list[tuple[Candidate, int, int]] = []
+    matches: list[tuple[Candidate, int, int, bool]] = []
     for candidate, listed in vocab.candidates.items():
         for phrase in listed:
-            for start, end in find(utterance, phrase):
+            if candidate.kind in _GENERIC and len(phrase) == 1 and len(utterance) > SHORT_UTTERANCE:
+                continue  # "what" or "slow" inside a long sentence is not a request
+            for start, end, exactly in find(utterance, phrase):
                 if candidate.kind == DANGER and _negated(utterance, start, vocab.negations):
                     continue
-                matches.append((candidate, start, end))
+                matches.append((candidate, start, end, exactly))
     if any(word in EMERGENCY_NUMBERS for word in utterance):
-        matches.append((Candidate(DANGER), 0, 0))
-    # A match inside a longer one of another candidate is part of that one.
-    kept = [
-        m
-        for m in matches
-        if not any(o[0] != m[0] and o[1] <= m[1] and m[2] <= o[2] and (o[2] - o[1]) > (m[2] - m[1]) for o in matches)
-    ]
+        matches.append((Candidate(DANGER), 0, 0, True))
+    kept = [m for m in matches if not any(_outweighs(o, m) for o in matches)]
     if not kept:
         return Understood(None, "nothing")
     scores: dict[Candidate, float] = {}
-    for candidate, start, end in kept:
+    for candidate, start, end, _ in kept:
         length = end - start
         best = scores.get(candidate)
         scores[candidate] = length if best is None else max(best, length) + 0.25
@@ -237,6 +240,17 @@ def understand(said: str, vocab: Vocabulary) -> Understood:
     if len(winners) > 1:
         return Understood(None, "tie")
     return Understood(winners[0], "matched")
+
+
+def _outweighs(other: tuple[Candidate, int, int, bool], match: tuple[Candidate, int, int, bool]) -> bool:
+    """Whether ``other`` makes ``match`` not count: it is another candidate's longer match
+    around it ("not in danger" around "danger"), or its exact match of the very same words
+    where ``match`` only matched an inflection ("advisers" listed, "adviser" built in)."""
+    if other[0] == match[0] or not (other[1] <= match[1] and match[2] <= other[2]):
+        return False
+    longer = (other[2] - other[1]) > (match[2] - match[1])
+    same_words_more_exactly = (other[1], other[2]) == (match[1], match[2]) and other[3] and not match[3]
+    return longer or same_words_more_exactly
 
 
 def _negated(utterance: tuple[str, ...], start: int, negations: frozenset[str]) -> bool:
