@@ -25,7 +25,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .language_data import NEGATIONS, NUMBER_WORDS, REPEATERS, family
 
@@ -195,18 +195,47 @@ class Understood:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """Everything a menu listens for, in one language, already normalised."""
+    """Everything a menu listens for, in one language, already normalised, with an index
+    from the forms a said word may take to the phrases that may start with it: a spoken
+    answer is compared with the few phrases it could match, not with every one."""
 
     language: str
     candidates: Mapping[Candidate, tuple[tuple[str, ...], ...]]
     negations: frozenset[str]
+    starts: Mapping[str, tuple[tuple[Candidate, tuple[str, ...]], ...]] = field(default_factory=dict)
+
+
+def _index_keys(word: str) -> set[str]:
+    """The keys a listed word is found under: itself, without accents, its long prefixes
+    (inflections share them), and for Arabic its core without the article."""
+    keys = {word, strip_accents(word)}
+    keys.update(word[:k] for k in range(5, len(word)))
+    if word.startswith("ال") and len(word) > 4:
+        keys.add(word[2:])
+    return keys
+
+
+def _probe_keys(word: str) -> set[str]:
+    """The keys to look a said word up under (see :func:`_index_keys`)."""
+    keys = {word, strip_accents(word)}
+    keys.update(word[:k] for k in range(5, len(word) + 1))
+    if "\u0600" <= word[:1] <= "\u06ff":
+        keys.update(word[len(prefix) :] for prefix in _ARABIC_PREFIXES if word.startswith(prefix))
+    return keys
 
 
 def vocabulary(language: str, lists: Mapping[Candidate, Iterable[str]]) -> Vocabulary:
+    candidates = {candidate: phrases(words, language) for candidate, words in lists.items()}
+    starts: dict[str, list[tuple[Candidate, tuple[str, ...]]]] = {}
+    for candidate, listed in candidates.items():
+        for phrase in listed:
+            for key in _index_keys(phrase[0]):
+                starts.setdefault(key, []).append((candidate, phrase))
     return Vocabulary(
         language,
-        {candidate: phrases(words, language) for candidate, words in lists.items()},
+        candidates,
         NEGATIONS.get(family(language), frozenset()),
+        {key: tuple(dict.fromkeys(entries)) for key, entries in starts.items()},
     )
 
 
@@ -215,14 +244,24 @@ def understand(said: str, vocab: Vocabulary) -> Understood:
     if not utterance:
         return Understood(None, "empty")
     matches: list[tuple[Candidate, int, int, bool]] = []
-    for candidate, listed in vocab.candidates.items():
-        for phrase in listed:
-            if candidate.kind in _GENERIC and len(phrase) == 1 and len(utterance) > SHORT_UTTERANCE:
-                continue  # "what" or "slow" inside a long sentence is not a request
-            for start, end, exactly in find(utterance, phrase):
+    long_answer = len(utterance) > SHORT_UTTERANCE
+    for start, word in enumerate(utterance):
+        tried: set[tuple[Candidate, tuple[str, ...]]] = set()
+        for key in _probe_keys(word):
+            for candidate, phrase in vocab.starts.get(key, ()):
+                if (candidate, phrase) in tried:
+                    continue
+                tried.add((candidate, phrase))
+                if candidate.kind in _GENERIC and len(phrase) == 1 and long_answer:
+                    continue  # "what" or "slow" inside a long sentence is not a request
+                end = start + len(phrase)
+                if end > len(utterance) or not all(
+                    same_word(utterance[start + k], phrase[k]) for k in range(len(phrase))
+                ):
+                    continue
                 if candidate.kind == DANGER and _negated(utterance, start, vocab.negations):
                     continue
-                matches.append((candidate, start, end, exactly))
+                matches.append((candidate, start, end, utterance[start:end] == phrase))
     if any(word in EMERGENCY_NUMBERS for word in utterance):
         matches.append((Candidate(DANGER), 0, 0, True))
     kept = [m for m in matches if not any(_outweighs(o, m) for o in matches)]
