@@ -1,0 +1,70 @@
+"""How long callers wait for the helpline: the four callers are played through the real
+engine and TwiML, so what is measured is what a phone would do. A constant clock makes the
+figures exact; bench/caller_time.py puts a speech engine behind the same code."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from conftest import DEFAULT_FLOW
+
+from ivr import caller_time
+from ivr.loader import load_flow_file
+
+FLOW = load_flow_file(DEFAULT_FLOW).flow
+
+
+def one_second_a_say(say, language) -> float:
+    return 1.0
+
+
+ANNOUNCEMENT = 1 + 1  # the helpline's announcement, then its second of listening for keys
+
+
+def test_a_caller_who_knows_hears_only_the_helpline_announcement():
+    assert caller_time.seconds_to_helpline(FLOW, "en-GB", "b", one_second_a_say) == ANNOUNCEMENT
+
+
+def test_a_silent_caller_hears_the_language_menu_once_then_the_helpline():
+    # 7 sayings (danger, five options, "any other language"), 8 s of waiting, the announcement
+    assert caller_time.seconds_to_helpline(FLOW, "en-GB", "c", one_second_a_say) == 7 + 8 + ANNOUNCEMENT
+
+
+@pytest.mark.parametrize("language,options", [("en-GB", 1), ("ar-EG", 5)])
+def test_a_caller_who_picks_a_language_then_says_nothing(language, options):
+    # danger + options up to theirs; the welcome and its one second of listening; the main
+    # menu and its 5 s; the announcement
+    expected = (1 + options) + (1 + 1) + (1 + 5) + ANNOUNCEMENT
+    assert caller_time.seconds_to_helpline(FLOW, language, "d", one_second_a_say) == expected
+
+
+def test_pressing_zero_when_it_is_offered_is_quicker_than_waiting_in_every_language():
+    table = caller_time.table(FLOW, one_second_a_say)
+    for language, figures in table.items():
+        assert figures["b"] < figures["a"] < figures["d"], language
+
+
+def test_the_estimate_counts_slow_numbers_and_pauses():
+    fast = ET.fromstring('<Say language="en-GB">Call us on oh eight hundred.</Say>')
+    slow = ET.fromstring('<Say language="en-GB">Call us on <prosody rate="slow">oh eight hundred</prosody>.</Say>')
+    paused = ET.fromstring('<Say language="en-GB">Call us on oh eight hundred.<break time="800ms"/></Say>')
+    english = FLOW.languages["en-GB"]
+    assert caller_time.estimated_seconds(slow, english) > caller_time.estimated_seconds(fast, english)
+    assert caller_time.estimated_seconds(paused, english) == pytest.approx(
+        caller_time.estimated_seconds(fast, english) + 0.8
+    )
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed (scripts/test installs it)")
+def test_the_benchmark_clock_speaks_each_say_with_espeak():
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import caller_time as bench
+
+    short = ET.fromstring('<Say language="en-GB">Press 0.</Say>')
+    long = ET.fromstring('<Say language="en-GB">To talk to the Modern Slavery Helpline, press 0, at any time.</Say>')
+    english = FLOW.languages["en-GB"]
+    assert 0.3 < bench.espeak_clock(short, english) < bench.espeak_clock(long, english) < 15
