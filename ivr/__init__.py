@@ -47,7 +47,8 @@ def create_app(config: Mapping[str, Any] | None = None, environ: Mapping[str, st
     log_secret = hashlib.sha256(b"ivr call id\0" + settings.auth_token.encode()).digest()
     database = Database(settings.database_url)
     app.extensions["ivr.database"] = database
-    recorder = Recorder(database, settings.retention_days) if settings.stats else None
+    # The recorder checks every value against the live flow's names (a plain read).
+    recorder = Recorder(database, settings.retention_days, lambda: store.live.flow) if settings.stats else None
     line = webhooks.LineServices(
         store,
         RequestValidator(settings.auth_token),

@@ -1,10 +1,13 @@
-"""Anonymous call statistics: recorded off the call's path, read by the console.
+"""Anonymous call statistics: what an event may hold, and what the console makes of them.
 
-The webhooks hand each event to a :class:`Recorder`, which only puts it on a bounded
-queue (a dict append, about a microsecond); a background thread writes them in batches.
-A slow or broken database never delays or breaks a call: events wait, and when the
-queue is full the newest are dropped and counted in the log. Old events are deleted
-after the retention period.
+The webhooks hand every event to the :class:`Recorder`, which writes it off the call's
+path (:mod:`ivr.stats_writer`: batches, retries, a replaced database file). Before it is
+written, each value is checked against a closed set (:class:`Allowed`): the names of the
+live flow's nodes, numbers, languages and labels; the outcomes :mod:`ivr.engine` names;
+Twilio's call and dial statuses; a phone's keys. Anything else (a forged node name
+carrying a phone number, digits of another script) is stored as :data:`UNKNOWN`, so the
+table can never hold what a caller or an attacker typed. The check runs on the writer's
+thread, not in the webhook: the call's path costs what it did.
 """
 
 from __future__ import annotations
@@ -12,117 +15,189 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import threading
+import re
 import time
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, String, select
 
-from .db import Database, call_events
+from . import flow as rt
+from .db import call_events
+from .stats_writer import EMPTY_EVENT as EMPTY_EVENT
+from .stats_writer import EventWriter, HasEngine, Row, WriterSettings
+from .stats_writer import _insert as _insert
+from .stats_writer import delete_old_events as delete_old_events
 
 log = logging.getLogger("ivr.stats")
 
-BATCH = 500
-EVENT_COLUMNS = ("call", "at", "kind", "node", "outcome", "choice", "language", "label", "duration")
-EMPTY_EVENT: dict[str, Any] = {
-    "kind": "",
-    "node": "",
-    "outcome": "",
-    "choice": "",
-    "language": "",
-    "label": "",
-    "duration": None,
-}
-QUEUE_SIZE = 50_000
-CLEANUP_SECONDS = 3600
-WRITE_EVERY = 0.5  # seconds between batches when there is nothing to write
+# -- what an event may hold ------------------------------------------------------------------
+#: What a value outside the closed set is stored as. No flow name can be this (they start
+#: with a letter), nor any Twilio status; and the console counts no drop-off at a node whose
+#: name starts with "_". Eight characters: it fits every column, ``choice`` included.
+UNKNOWN = "_unknown"
+KINDS = frozenset({"start", "step", "end"})
+#: Twilio's CallStatus values: the ``outcome`` of an "end" event.
+CALL_STATUSES = frozenset(
+    {"queued", "initiated", "ringing", "in-progress", "completed", "busy", "failed", "no-answer", "canceled"}
+)
+#: Twilio's DialCallStatus values, and the engine's word for a missing one.
+DIAL_STATUSES = frozenset({"completed", "answered", "busy", "no-answer", "failed", "canceled", "unknown"})
+#: The outcomes :mod:`ivr.engine` names in full; the rest end in a name of the flow:
+#: ``language:<code>``, ``connected:<number>``, ``not-connected:<number>:<DialCallStatus>``.
+OUTCOMES = frozenset(
+    {
+        "choice", "repeat", "helpline", "helpline-now", "skip", "goodbye-skipped", "quick-exit", "slower",
+        "invalid", "unclear", "danger-words", "silence", "silence-limit", "invalid-limit",
+        "input-outside-menu", "silence-outside-menu", "dial-result-outside-transfer",
+    }
+)  # fmt: skip
+CHOICES = frozenset([*"0123456789*#", "speech"])
+LONGEST_CALL = 24 * 3600  # seconds: Twilio ends every call by then
+#: Columns that may be empty (the event did not say); ``call`` and ``kind`` never are.
+OPTIONAL = frozenset({"node", "outcome", "choice", "language", "label"})
+#: What each text column holds at most (PostgreSQL refuses longer; SQLite would keep them).
+LENGTHS = {c.name: c.type.length or 200 for c in call_events.columns if isinstance(c.type, String)}
+#: With no flow to compare against: names shaped as the checker allows (the line's own
+#: prefixed, "_busy:_transfer:crimestoppers"), and language codes, in ASCII only...
+_NAME = re.compile(r"(?:_[a-z_]+:)*_?[A-Za-z][A-Za-z0-9_\-]*")
+_LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,3}")
+#: ... and with too few digits to be a phone number.
+_FEW_DIGITS = 4
 
 
-class Recorder:
-    def __init__(self, database: Database, retention_days: int) -> None:
-        self.database = database
-        self.retention_seconds = retention_days * 86400
-        # A deque's append is atomic and takes no lock: the cheapest hand-over there is.
-        self._events: deque[dict[str, Any]] = deque()
-        self._thread: threading.Thread | None = None
-        self._start_lock = threading.Lock()
-        self._writing = False
-        self._dropped = 0
-        self._last_cleanup = 0.0
-
-    def record(self, **event: Any) -> None:
-        """Queue one event; never blocks, never raises."""
-        if len(self._events) >= QUEUE_SIZE:
-            self._dropped += 1
-            return
-        self._events.append({**EMPTY_EVENT, "at": time.time(), **event})  # same columns: one batch insert
-        if self._thread is None:
-            self._start()
-
-    def _start(self) -> None:
-        with self._start_lock:
-            if self._thread is None:  # started on first use: creating the app starts nothing
-                self._thread = threading.Thread(target=self._run, name="ivr-stats-writer", daemon=True)
-                self._thread.start()
-
-    def flush(self, timeout: float = 10.0) -> None:
-        """Wait until every queued event is written (for tests and the CLI)."""
-        deadline = time.monotonic() + timeout
-        while (self._events or self._writing) and time.monotonic() < deadline:
-            time.sleep(0.01)
-
-    def _run(self) -> None:
-        while True:
-            if not self._events:
-                time.sleep(WRITE_EVERY)
-                continue
-            self._writing = True
-            batch = []
-            while self._events and len(batch) < BATCH:
-                batch.append(self._events.popleft())
-            try:
-                self._write(batch)
-            except Exception:
-                log.warning("could not write %d call events; calls are not affected", len(batch), exc_info=True)
-            finally:
-                self._writing = bool(self._events)
-
-    def _write(self, batch: list[dict[str, Any]]) -> None:
-        engine = self.database.engine
-        with engine.begin() as connection:
-            # Straight to the driver's executemany: a third of the cost of a compiled insert,
-            # and these rows are the one write the line makes per webhook request.
-            sql, rows = _insert(engine.dialect.paramstyle, batch)
-            connection.exec_driver_sql(sql, rows)
-            if self._dropped:
-                log.warning("dropped %d call events: the database could not keep up", self._dropped)
-                self._dropped = 0
-            now = time.time()
-            if now - self._last_cleanup > CLEANUP_SECONDS:
-                self._last_cleanup = now
-                connection.execute(delete(call_events).where(call_events.c.at < now - self.retention_seconds))
+def _few_digits(value: str) -> bool:
+    return sum(c.isdigit() for c in value) <= _FEW_DIGITS
 
 
-def _insert(paramstyle: str, batch: list[dict[str, Any]]) -> tuple[str, list[Any]]:
-    """The batch insert in the placeholders of the database's driver, and its rows."""
-    columns = ", ".join(EVENT_COLUMNS)
-    if paramstyle in ("named", "pyformat"):
-        marks = ", ".join((f":{c}" if paramstyle == "named" else f"%({c})s") for c in EVENT_COLUMNS)
-        return f"INSERT INTO call_events ({columns}) VALUES ({marks})", batch
-    mark = {"qmark": "?", "format": "%s"}.get(paramstyle)
-    marks = ", ".join(mark or f":{i + 1}" for i in range(len(EVENT_COLUMNS)))  # numeric: :1, :2 ...
-    return f"INSERT INTO call_events ({columns}) VALUES ({marks})", [
-        tuple(event[c] for c in EVENT_COLUMNS) for event in batch
-    ]
+def _shaped(value: str, pattern: re.Pattern[str]) -> bool:
+    return pattern.fullmatch(value) is not None and _few_digits(value)
 
 
-def delete_old_events(engine: Engine, retention_days: int) -> int:
-    with engine.begin() as connection:
-        result = connection.execute(delete(call_events).where(call_events.c.at < time.time() - retention_days * 86400))
-        return result.rowcount or 0
+def _is_call_id(value: str) -> bool:
+    """The keyed hash of :func:`ivr.logs.call_id`: ASCII letters only."""
+    return value.isascii() and value.isalpha() and len(value) <= LENGTHS["call"]
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """The closed set of values a statistic may hold: the names of the live flow, or,
+    before a flow is known (``None``), names shaped like a flow's with at most four digits."""
+
+    nodes: frozenset[str] | None = None
+    numbers: frozenset[str] | None = None
+    languages: frozenset[str] | None = None
+    labels: frozenset[str] | None = None
+
+    @classmethod
+    def of(cls, flow: rt.Flow) -> Allowed:
+        nodes = flow.nodes.values()
+        return cls(
+            nodes=frozenset(flow.nodes),
+            numbers=frozenset({flow.helpline.key, *(n.target.key for n in nodes if isinstance(n, rt.Transfer))}),
+            languages=frozenset(flow.languages),
+            labels=frozenset(n.label for n in nodes if isinstance(n, rt.Message) and n.label),
+        )
+
+    def clean(self, event: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
+        """The row to store for ``event``, and how many of its values were replaced."""
+        end = event.get("kind") == "end"
+        known: dict[str, Callable[[str], bool]] = {
+            "call": _is_call_id,
+            "kind": KINDS.__contains__,
+            "node": self.is_node,
+            "outcome": CALL_STATUSES.__contains__ if end else self.is_outcome,
+            "choice": CHOICES.__contains__,
+            "language": self.is_language,
+            "label": self.is_label,
+        }
+        at = event.get("at")
+        duration = event.get("duration")
+        row: dict[str, Any] = {
+            "at": at if isinstance(at, float) else time.time(),
+            "duration": duration if type(duration) is int and 0 <= duration <= LONGEST_CALL else None,
+        }
+        replaced = int(duration is not None and row["duration"] is None)
+        for column, is_known in known.items():
+            value = event.get(column, "")
+            if isinstance(value, str) and ((value == "" and column in OPTIONAL) or (value and is_known(value))):
+                row[column] = value[: LENGTHS[column]]
+            else:
+                row[column] = UNKNOWN
+                replaced += 1
+        return row, replaced
+
+    def is_node(self, value: str) -> bool:
+        return value in self.nodes if self.nodes is not None else _shaped(value, _NAME)
+
+    def is_number(self, value: str) -> bool:
+        return value in self.numbers if self.numbers is not None else _shaped(value, _NAME)
+
+    def is_language(self, value: str) -> bool:
+        return value in self.languages if self.languages is not None else _shaped(value, _LANGUAGE)
+
+    def is_label(self, value: str) -> bool:
+        """Labels are the flow's own words; without the flow, any without a phone number."""
+        return value in self.labels if self.labels is not None else _few_digits(value)
+
+    def is_outcome(self, value: str) -> bool:
+        if value in OUTCOMES:
+            return True
+        what, _, name = value.partition(":")
+        if what == "language":
+            return self.is_language(name)
+        if what == "connected":
+            return self.is_number(name)
+        number, _, status = name.partition(":")
+        return what == "not-connected" and self.is_number(number) and status in DIAL_STATUSES
+
+
+class Recorder(EventWriter):
+    """Writes the call events, each value checked against the closed set of the live flow.
+
+    ``live_flow`` gives the flow being served (the app passes its store's). Without it,
+    only the shape of names is checked: ASCII, as the checker allows, at most four digits.
+    """
+
+    def __init__(
+        self,
+        database: HasEngine,
+        retention_days: int,
+        live_flow: Callable[[], rt.Flow] | None = None,
+        settings: WriterSettings | None = None,
+    ) -> None:
+        super().__init__(database, retention_days, settings)
+        self.live_flow = live_flow
+        self._allowed: tuple[rt.Flow | None, Allowed] = (None, Allowed())  # the writer thread's
+        self._flow_failed = False
+
+    def clean(self, events: list[dict[str, Any]]) -> tuple[list[Row], int]:
+        allowed = self._allowed_now()
+        rows, replaced = [], 0
+        for event in events:
+            row, n = allowed.clean(event)
+            rows.append(row)
+            replaced += n
+        return rows, replaced
+
+    def _allowed_now(self) -> Allowed:
+        """The closed set of the live flow, made again only when the flow changes."""
+        if self.live_flow is None:
+            return self._allowed[1]
+        try:
+            flow = self.live_flow()
+        except Exception:  # no flow now: the last one's names still hold
+            if not self._flow_failed:  # once, not on every batch
+                log.exception("the statistics could not read the live flow; checking with the last one")
+            self._flow_failed = True
+            return self._allowed[1]
+        self._flow_failed = False
+        if flow is not self._allowed[0]:
+            self._allowed = (flow, Allowed.of(flow))
+        return self._allowed[1]
 
 
 # -- what the console shows ------------------------------------------------------------------
@@ -193,7 +268,7 @@ def summarise(
                 call.language = row.language
             if row.outcome:
                 call.outcomes.append(row.outcome)
-            if row.outcome in ("silence", "invalid"):
+            if row.outcome in ("silence", "invalid", "unclear"):
                 call.retries += 1
             if row.label:
                 call.labels.append(row.label)

@@ -201,7 +201,7 @@ class VoiceApp:
                 request,
                 kind="end",
                 outcome=request.param("CallStatus", 20),
-                duration=int(duration) if duration.isdigit() else None,
+                duration=int(duration) if duration.isascii() and duration.isdigit() else None,
             )
         return EMPTY_TWIML
 
