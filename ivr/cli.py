@@ -288,18 +288,22 @@ def operator() -> None:
     pass
 
 
+def _new_password() -> str:
+    """Asked twice on a terminal; else two lines of stdin, the same both times."""
+    if sys.stdin.isatty():
+        return click.prompt("Password (12 characters or more)", hide_input=True, confirmation_prompt=True)
+    lines = sys.stdin.read().splitlines()
+    if len(lines) < 2 or lines[0] != lines[1]:
+        raise click.ClickException("give the password twice, on two lines, and the same both times")
+    return lines[0]
+
+
 @operator.command("add", help="Add an operator; asks for the password twice (or reads two lines from stdin).")
 @click.argument("name")
 def operator_add(name: str) -> None:
-    from .console import AccountError, add_operator
+    from .console_access import AccountError, add_operator
 
-    if sys.stdin.isatty():
-        password = click.prompt("Password (12 characters or more)", hide_input=True, confirmation_prompt=True)
-    else:
-        lines = sys.stdin.read().splitlines()
-        if len(lines) < 2 or lines[0] != lines[1]:
-            raise click.ClickException("give the password twice, on two lines, and the same both times")
-        password = lines[0]
+    password = _new_password()
     try:
         add_operator(_database().engine, name, password)
     except AccountError as exc:
@@ -307,16 +311,29 @@ def operator_add(name: str) -> None:
     click.echo(f"operator {name!r} added")
 
 
-@operator.command("remove", help="Remove an operator.")
+@operator.command("password", help="Give an operator a new password (asked twice); it logs them out in every browser.")
+@click.argument("name")
+def operator_password(name: str) -> None:
+    from .console_access import AccountError, set_password
+
+    password = _new_password()
+    try:
+        set_password(_database().engine, name, password)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"operator {name!r} has a new password; their console sessions have ended")
+
+
+@operator.command("remove", help="Remove an operator; it logs them out in every browser at once.")
 @click.argument("name")
 def operator_remove(name: str) -> None:
-    from .console import AccountError, remove_operator
+    from .console_access import AccountError, remove_operator
 
     try:
         remove_operator(_database().engine, name)
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"operator {name!r} removed")
+    click.echo(f"operator {name!r} removed; their console sessions have ended")
 
 
 @main.group(help="Anonymous call statistics.")

@@ -6,8 +6,6 @@ caller of :func:`ivr.create_app` may override with a mapping of the same names.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 import secrets
 from collections.abc import Mapping
@@ -94,12 +92,15 @@ class Settings:
         if public_url and not public_url.startswith(("https://", "http://")):
             raise ConfigError(f"IVR_PUBLIC_URL={public_url!r} must start with https:// (the URL Twilio calls)")
         proxies = _number("IVR_TRUSTED_PROXIES", values["IVR_TRUSTED_PROXIES"], int)
-        # The console's session key: its own setting, or derived from the auth token (so every
-        # server of the line agrees without one more secret to share).
-        secret_key = (
-            str(values["IVR_SECRET_KEY"] or "")
-            or hmac.new(token.encode(), b"ivr console session key", hashlib.sha256).hexdigest()
-        )
+        # The console's session key: its own setting, else ("") a random key kept in the
+        # database. Never derived from the auth token: the token alone must open nothing.
+        secret_key = str(values["IVR_SECRET_KEY"] or "")
+        if secret_key and (len(secret_key) < 32 or secret_key == token):
+            raise ConfigError(
+                "IVR_SECRET_KEY must be at least 32 random characters and not the Twilio auth token, "
+                "e.g. the output of: python3 -c 'import secrets; print(secrets.token_hex(32))'. "
+                "Or leave it unset: the line then keeps a random key in its database."
+            )
         database_url = database_url_of(values)
         retention = _number("IVR_RETENTION_DAYS", values["IVR_RETENTION_DAYS"], int)
         if retention < 1:

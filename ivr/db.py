@@ -1,4 +1,5 @@
-"""The line's database: operators' accounts, failed logins, and anonymous call events.
+"""The line's database: operators' accounts and sessions, failed logins, the console's key,
+and anonymous call events.
 
 SQLAlchemy Core, so the same code runs on SQLite (the default, one file) and on
 PostgreSQL when several servers share one (``DATABASE_URL``). Nothing here ever holds a
@@ -7,9 +8,11 @@ phone number: a call is known only by a keyed hash of its CallSid.
 
 from __future__ import annotations
 
+import secrets
 import threading
 
-from sqlalchemy import Column, Engine, Float, Integer, MetaData, String, Table, create_engine, event
+from sqlalchemy import Column, Engine, Float, Integer, MetaData, String, Table, create_engine, event, insert, select
+from sqlalchemy.exc import IntegrityError
 
 metadata = MetaData()
 
@@ -27,6 +30,35 @@ login_failures = Table(
     Column("id", Integer, primary_key=True),
     Column("key", String(200), nullable=False, index=True),  # "name:<name>" or "address:<ip>"
     Column("at", Float, nullable=False, index=True),
+)
+
+#: One row per logged-in browser: the session ends when its row goes (logout, removal,
+#: a new password) or at ``expires``, fixed at login and never pushed back.
+console_sessions = Table(
+    "console_sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),  # SHA-256 of the cookie's session id, never the id itself
+    Column("operator", String(80), nullable=False, index=True),
+    Column("created", Float, nullable=False),
+    Column("expires", Float, nullable=False, index=True),
+)
+
+#: Where each operator has logged in from: a name locked by others' wrong passwords still
+#: lets its own operator in from these addresses.
+known_addresses = Table(
+    "known_addresses",
+    metadata,
+    Column("operator", String(80), primary_key=True),
+    Column("address", String(64), primary_key=True),
+    Column("last", Float, nullable=False),
+)
+
+#: Random keys made once and shared by every server on the same database.
+line_secrets = Table(
+    "line_secrets",
+    metadata,
+    Column("name", String(80), primary_key=True),
+    Column("value", String(200), nullable=False),
 )
 
 call_events = Table(
@@ -82,3 +114,19 @@ def make_engine(url: str) -> Engine:
 
     metadata.create_all(engine)
     return engine
+
+
+def shared_secret(engine: Engine, name: str) -> str:
+    """The random key called ``name``, made on first use and then the same for every server
+    using this database (so any of them accepts the console cookies another one signed)."""
+    with engine.connect() as connection:
+        found = connection.execute(select(line_secrets.c.value).where(line_secrets.c.name == name)).scalar()
+    if found:
+        return found
+    try:
+        with engine.begin() as connection:
+            connection.execute(insert(line_secrets).values(name=name, value=secrets.token_hex(32)))
+    except IntegrityError:
+        pass  # another server made it first: use theirs
+    with engine.connect() as connection:
+        return connection.execute(select(line_secrets.c.value).where(line_secrets.c.name == name)).scalar_one()

@@ -76,7 +76,7 @@ def test_log_in_call_through_to_the_helpline_and_see_the_statistics(gunicorn_ser
     transcript = page.locator("#transcript")
     transcript.get_by_text("If you are in danger now").wait_for()
     page.get_by_role("button", name="Press 1").click()  # English, with the mouse
-    transcript.get_by_text("This is a free line").wait_for()
+    transcript.get_by_text("To talk to the Modern Slavery Helpline, press 0, at any time.").wait_for()
     page.locator("body").focus()
     page.keyboard.press("0")  # the helpline, with the keyboard alone
     transcript.get_by_text("connects the call to +448000121700").wait_for()

@@ -45,8 +45,12 @@
       body: JSON.stringify({ action: action, value: value || "", position: position }),
       credentials: "same-origin"
     }).then(function (response) {
-      if (!response.ok) throw new Error("The console answered " + response.status);
-      return response.json();
+      if (response.redirected) throw new Error("Your session has ended. Reload the page to log in again.");
+      if (response.ok) return response.json();
+      // A refused step says why (e.g. a key while the transfer rings); anything else, its status.
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        throw new Error(data.error || "The console answered " + response.status + ". Reload the page and try again.");
+      });
     }).then(function (data) {
       if (window.speechSynthesis) window.speechSynthesis.cancel();
       data.heard.forEach(function (h) {

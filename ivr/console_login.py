@@ -1,0 +1,240 @@
+"""The console's door: who is logged in, forms that came from the console, and headers.
+
+The cookie (Flask's, signed with the console's own key) holds only a session id and the
+CSRF token; who is logged in, until when, is in the database (:mod:`ivr.console_access`)
+and is checked on every request, so a logout, a removed account or a new password shuts
+the door at once on every server.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import time
+from collections.abc import Callable
+from typing import Any
+
+from flask import (
+    Flask,
+    Request,
+    Response,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy.exc import SQLAlchemyError
+
+from .console_access import (
+    address_of,
+    complete_login,
+    end_sessions,
+    operator_of,
+    password_matches,
+    reserve_login,
+)
+from .db import Database, shared_secret
+
+log = logging.getLogger("ivr.console")
+
+#: Scripts, styles and requests from the console itself only, and no inline script: markup
+#: that got into a page could not run. No page may be framed (clickjacking).
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ]
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+#: Where ``next`` may send a browser after login: a page of the console and nowhere else
+#: (no other site, no ``..``, no line breaks that would split the Location header).
+CONSOLE_PAGE = re.compile(r"/console(?:/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*/?", re.ASCII)
+SESSION_KEY = "console session key"  # its name in the database's line_secrets
+
+DATABASE_DOWN = (
+    "The console cannot reach its database just now, so it cannot check who you are or show the figures. "
+    "Try again in a minute; if it goes on, whoever runs the server should check the database "
+    "(DATABASE_URL or IVR_DATABASE_FILE)."
+)
+LOGINS_UNCHECKABLE = (
+    "The console cannot check logins now: its database does not accept changes, and a login it cannot "
+    "record could be one of endless guesses. Try again in a few minutes; if it goes on, whoever runs the "
+    "server must make the database writable again (DATABASE_URL or IVR_DATABASE_FILE)."
+)
+
+
+class ConsoleServices:
+    """What the console's requests share: the database, the token that signs its test calls
+    as Twilio would, the session key, and the clock (tests move it to a session's end)."""
+
+    def __init__(
+        self,
+        database: Database,
+        token: str,
+        development: bool,
+        configured_key: str = "",
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.database = database
+        self.token = token
+        self.development = development
+        self.clock = clock
+        self._key = configured_key
+
+    def secret_key(self) -> str:
+        """IVR_SECRET_KEY, else the random key kept in the database: never derived from the
+        Twilio token, and the same for every server on the database (read once per process)."""
+        if not self._key:
+            self._key = shared_secret(self.database.engine, SESSION_KEY)
+        return self._key
+
+
+def services() -> ConsoleServices:
+    return current_app.extensions["ivr.console"]
+
+
+class ConsoleSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed cookie, signed with the console's own key, and opened only on the
+    console's paths: a recording served to Twilio never waits for the database. The cookie
+    holds a session id and the CSRF token; who is logged in is only in the database."""
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer:
+        return URLSafeTimedSerializer(
+            app.extensions["ivr.console"].secret_key(),
+            salt=self.salt,
+            serializer=self.serializer,
+            signer_kwargs={"key_derivation": self.key_derivation, "digest_method": self.digest_method},
+        )
+
+    def get_cookie_path(self, app: Flask) -> str:
+        """Sent to the console's pages only, wherever a proxy mounts the line."""
+        return request.script_root + "/console"
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if not request.path.startswith("/console") or not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        try:
+            return super().open_session(app, request)
+        except SQLAlchemyError:
+            return self.session_class()  # protect() then answers 503
+
+
+# -- sessions and CSRF ------------------------------------------------------------------------
+def csrf_token() -> str:
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return session["csrf"]
+
+
+def _check_csrf() -> None:
+    sent = request.form.get("csrf") or request.headers.get("X-CSRF-Token", "")
+    expected = session.get("csrf", "")
+    if not expected or not secrets.compare_digest(sent.encode(), expected.encode()):
+        abort(400, "This form has expired or did not come from the console. Reload the page and try again.")
+
+
+def protect() -> Response | None:
+    """Every request but the static files: the database must answer (else 503), a form must
+    carry its CSRF token, and the session must be live and its operator still exist."""
+    if request.endpoint == "console.static":
+        return None
+    services().secret_key()  # when the database cannot give it, SQLAlchemyError: 503
+    if request.method == "POST":
+        _check_csrf()
+    if request.endpoint == "console.login":
+        return None
+    operator = operator_of(services().database.engine, session.get("sid"), services().clock())
+    if operator is None:
+        session.pop("sid", None)
+        return redirect(url_for("console.login", next=request.path))
+    g.operator = operator
+    return None
+
+
+def database_down(error: SQLAlchemyError) -> tuple[str, int]:
+    log.error("console database error", extra={"fields": {"event": "console-database-error", "cause": _cause(error)}})
+    return render_template("console/message.html", title="The console is unavailable", message=DATABASE_DOWN), 503
+
+
+def _cause(error: SQLAlchemyError) -> str:
+    """The driver's own words (e.g. "attempt to write a readonly database"), without the SQL
+    statement and its parameters."""
+    return str(getattr(error, "orig", None) or type(error).__name__)
+
+
+def _login_page(error: str = "", status: int = 200) -> tuple[str, int]:
+    return render_template("console/login.html", error=error), status
+
+
+def login() -> Any:
+    """Each try is counted as a failure before its password is checked (see
+    :func:`reserve_login`); a try the database cannot count is refused with 503."""
+    if request.method == "GET":
+        return _login_page()
+    name = request.form.get("name", "").strip()[:80]
+    password = request.form.get("password", "")[:200]
+    engine, now, address = services().database.engine, services().clock(), address_of(request.remote_addr)
+    try:
+        attempt = reserve_login(engine, name, address, now)
+    except SQLAlchemyError as exc:
+        return _logins_refused(exc)
+    if attempt.wait:
+        page, status = _login_page(f"Too many failed logins. Wait {attempt.wait} seconds, then try again.", 429)
+        return page, status, {"Retry-After": str(attempt.wait)}
+    if not password_matches(engine, name, password):
+        return _login_page("That name and password do not match an operator.", 401)
+    try:
+        session_id = complete_login(engine, name, address, attempt, now)
+    except SQLAlchemyError as exc:
+        return _logins_refused(exc)
+    session.clear()  # a new session, with a new CSRF token, for the new operator
+    session["sid"] = session_id
+    session.permanent = True
+    csrf_token()
+    return redirect(_inside_console(request.args.get("next", "")))
+
+
+def _logins_refused(error: SQLAlchemyError) -> tuple[str, int]:
+    """Fail closed: a login the database cannot record is refused, right password or not."""
+    log.error("console login refused", extra={"fields": {"event": "console-logins-refused", "cause": _cause(error)}})
+    return _login_page(LOGINS_UNCHECKABLE, 503)
+
+
+def _inside_console(target: str) -> str:
+    """``target`` if it is a page of the console, else the console's first page."""
+    if CONSOLE_PAGE.fullmatch(target):
+        return request.script_root + target
+    return url_for("console.line")
+
+
+def logout() -> Response:
+    """Ends every session of this operator: every browser, every server."""
+    end_sessions(services().database.engine, g.operator)
+    session.clear()
+    return redirect(url_for("console.login"))
+
+
+def security_headers(response: Response) -> Response:
+    if request.path == "/" or request.path.startswith("/console"):
+        response.headers.update(SECURITY_HEADERS)
+        if request.endpoint != "console.static":
+            response.headers["Cache-Control"] = "no-store"  # statistics stay out of every cache
+    return response
