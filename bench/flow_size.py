@@ -136,6 +136,7 @@ def serving_microseconds(flow_file: Path, menus: int, warm: bool) -> float:
             "IVR_FLOW_FILE": str(flow_file),
             "IVR_LOG_LEVEL": "WARNING",
             "IVR_RELOAD_SECONDS": -1,
+            "IVR_ALLOWED_HOSTS": "127.0.0.1",
         },
         environ={},
     )

@@ -61,6 +61,7 @@ def record_calls(calls: int, base_url: str, seed: int = 7) -> list[Recorded]:
             "IVR_FLOW_FILE": str(ROOT / "call_flows.yaml"),
             "IVR_LOG_LEVEL": "WARNING",
             "IVR_RELOAD_SECONDS": -1,
+            "IVR_ALLOWED_HOSTS": urlsplit(base_url).netloc,
         },
         environ={},
     )
@@ -193,7 +194,10 @@ def main() -> None:
     requests_file.write_text("".join(f"{r.path}\t{r.signature}\t{r.body}\n" for r in recorded))
     # The baseline answers with the TwiML of the line's busiest state: the main menu.
     twiml_file = work / "twiml.xml"
-    app = create_app({"TWILIO_AUTH_TOKEN": TOKEN, "IVR_LOG_LEVEL": "WARNING", "IVR_STATS": False}, environ={})
+    app = create_app(
+        {"TWILIO_AUTH_TOKEN": TOKEN, "IVR_LOG_LEVEL": "WARNING", "IVR_STATS": False, "IVR_ALLOWED_HOSTS": "127.0.0.1"},
+        environ={},
+    )
     from ivr.state import CallState
 
     twiml_file.write_text(app.extensions["ivr"].store.live.renderer.render(CallState("main_menu", "en-GB")))
@@ -208,6 +212,7 @@ def main() -> None:
         "TWILIO_AUTH_TOKEN": TOKEN,
         "IVR_FLOW_FILE": str(ROOT / "call_flows.yaml"),
         "IVR_PUBLIC_URL": "",
+        "IVR_ALLOWED_HOSTS": f"127.0.0.1:{port_line}",
     }
     base_env = {**common, "BENCH_TWIML_FILE": str(twiml_file)}
     print(

@@ -56,6 +56,7 @@ def create_app(config: Mapping[str, Any] | None = None, environ: Mapping[str, st
         log_secret,
         settings.max_request_bytes,
         recorder,
+        settings.allowed_hosts,
     )
     app.extensions["ivr"] = line
     media.init_app(app, settings.flow_file)
@@ -66,5 +67,14 @@ def create_app(config: Mapping[str, Any] | None = None, environ: Mapping[str, st
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)  # type: ignore
     protect_all_handlers()
-    logging.getLogger("ivr").debug("app created")
+    checked = (
+        f"the public URL {settings.public_url}"
+        if settings.public_url
+        else f"the hosts {', '.join(settings.allowed_hosts)}"
+        if settings.allowed_hosts
+        else "any host (local development mode)"
+    )
+    logging.getLogger("ivr").info(
+        f"webhook signatures are checked against {checked}", extra={"fields": {"event": "signature-url"}}
+    )
     return app

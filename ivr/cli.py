@@ -269,6 +269,7 @@ def simulate(file: str, script: str | None, language: str, speak: bool) -> None:
             "IVR_LOG_LEVEL": "WARNING",
             "IVR_RELOAD_SECONDS": -1,
             "IVR_STATS": False,
+            "IVR_ALLOWED_HOSTS": "simulated.invalid",
         },
         environ={},
     )

@@ -16,6 +16,7 @@ DEFAULTS: dict[str, Any] = {
     "TWILIO_AUTH_TOKEN": "",
     "IVR_FLOW_FILE": "call_flows.yaml",
     "IVR_PUBLIC_URL": "",
+    "IVR_ALLOWED_HOSTS": "",
     "IVR_TRUSTED_PROXIES": 0,
     "IVR_DEV": False,
     "IVR_RELOAD_SECONDS": 2.0,
@@ -70,6 +71,8 @@ class Settings:
     stats: bool = True
     #: True when the token was made up at start (development mode without a token).
     generated_token: bool = False
+    #: Without a public URL: the only Host values whose URL a signature is checked against.
+    allowed_hosts: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, environ: Mapping[str, str], overrides: Mapping[str, Any] | None = None) -> Settings:
@@ -92,6 +95,13 @@ class Settings:
         if public_url and not public_url.startswith(("https://", "http://")):
             raise ConfigError(f"IVR_PUBLIC_URL={public_url!r} must start with https:// (the URL Twilio calls)")
         proxies = _number("IVR_TRUSTED_PROXIES", values["IVR_TRUSTED_PROXIES"], int)
+        allowed_hosts = tuple(h.strip().lower() for h in str(values["IVR_ALLOWED_HOSTS"] or "").split(",") if h.strip())
+        if not public_url and not allowed_hosts and not development:
+            raise ConfigError(
+                "Set IVR_PUBLIC_URL to the URL Twilio calls (e.g. https://line.example.org), or IVR_ALLOWED_HOSTS "
+                "to the host names it calls (e.g. line.example.org): otherwise the Host header a client sends "
+                "would choose the URL that signatures are checked against."
+            )
         # The console's session key: its own setting, else ("") a random key kept in the
         # database. Never derived from the auth token: the token alone must open nothing.
         secret_key = str(values["IVR_SECRET_KEY"] or "")
@@ -121,4 +131,5 @@ class Settings:
             retention_days=retention,
             stats=_flag(values["IVR_STATS"]),
             generated_token=generated,
+            allowed_hosts=allowed_hosts,
         )

@@ -56,7 +56,9 @@ def step() -> Response:
 
 def _new_call(transport: Transport) -> SimulatedCall:
     # Signed for the URL the webhooks check: the public one when the line has one.
-    base = current_app.config["IVR_SETTINGS"].public_url or "http://console.invalid"
+    settings = current_app.config["IVR_SETTINGS"]
+    hosts = settings.allowed_hosts
+    base = settings.public_url or (f"http://{hosts[0]}" if hosts else "http://console.invalid")
     return SimulatedCall(
         transport, base, current_app.extensions["ivr.console"].token, extra_params={TEST_CALL_PARAM: "1"}
     )

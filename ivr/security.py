@@ -52,26 +52,35 @@ def parse_form(body: bytes) -> FormParams:
     return params
 
 
-def signed_url(environ: dict[str, Any], public_url: str | None) -> str:
-    """The URL Twilio requested, as it signed it: scheme, host, path and the raw query."""
+def signed_url(environ: dict[str, Any], public_url: str | None, allowed_hosts: tuple[str, ...] = ()) -> str | None:
+    """The URL Twilio requested, as it signed it: scheme, host, path and the raw query; or
+    ``None`` when, with no public URL, the request names a host the line does not answer to."""
     path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
     if public_url:
         base = public_url.rstrip("/") + path
     else:
         host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', '')}:{environ.get('SERVER_PORT', '')}"
+        if allowed_hosts and host.lower() not in allowed_hosts:
+            return None
         base = f"{environ.get('wsgi.url_scheme', 'http')}://{host}{path}"
     query = environ.get("QUERY_STRING", "")
     return f"{base}?{query}" if query else base
 
 
 def is_from_twilio(
-    environ: dict[str, Any], params: FormParams, validator: RequestValidator, public_url: str | None
+    environ: dict[str, Any],
+    params: FormParams,
+    validator: RequestValidator,
+    public_url: str | None,
+    allowed_hosts: tuple[str, ...] = (),
 ) -> bool:
     signature = environ.get("HTTP_X_TWILIO_SIGNATURE", "")
     if not signature or len(signature) > MAX_SIGNATURE_LENGTH:
         return False
     algorithm = get_signature_algorithm(environ.get("HTTP_X_TWILIO_WEBHOOKS_SIGNATURE_SETTINGS", ""))
-    url = signed_url(environ, public_url)
+    url = signed_url(environ, public_url, allowed_hosts)
+    if url is None:
+        return False
     try:
         expected = validator.compute_signature(url, params, algorithm)
     except ValueError:  # an algorithm the library does not know

@@ -48,6 +48,7 @@ class LineServices:
         log_secret: bytes,
         max_request_bytes: int,
         recorder: Recorder | None = None,
+        allowed_hosts: tuple[str, ...] = (),
     ) -> None:
         self.store = store
         self.validator = validator
@@ -55,6 +56,7 @@ class LineServices:
         self.log_secret = log_secret
         self.max_request_bytes = max_request_bytes
         self.recorder = recorder
+        self.allowed_hosts = allowed_hosts
 
 
 class Request:
@@ -150,7 +152,7 @@ class VoiceApp:
 
     def _signed(self, environ: Environ, form: FormParams) -> bool:
         try:
-            return is_from_twilio(environ, form, self.line.validator, self.line.public_url)
+            return is_from_twilio(environ, form, self.line.validator, self.line.public_url, self.line.allowed_hosts)
         except Exception:  # whatever breaks the check, an unchecked request is not served
             log.exception("the signature check failed", extra={"fields": {"event": "signature-check-error"}})
             return False

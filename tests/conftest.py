@@ -126,6 +126,7 @@ class GunicornServer:
             TWILIO_AUTH_TOKEN=TOKEN,
             IVR_FLOW_FILE=str(flow_file),
             IVR_PUBLIC_URL="",
+            IVR_ALLOWED_HOSTS=f"127.0.0.1:{port}",
             GUNICORN_BIND=f"127.0.0.1:{port}",
             WEB_CONCURRENCY="2",
             IVR_DATABASE_FILE=str(log_file.parent / "server.sqlite3"),

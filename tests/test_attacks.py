@@ -227,3 +227,17 @@ def test_a_message_chain_and_missing_references_are_checked_in_one_pass():
         result = load_flow_text(text)
     assert [p.code for p in result.errors] == ["message-loop"]
     assert result.errors[0].message.endswith("part_2998 -> part_2999 -> part_0")
+
+
+def test_without_a_public_url_the_line_answers_only_to_its_own_host_names(make_app):
+    import pytest as _pytest
+
+    from ivr.config import ConfigError
+
+    with _pytest.raises(ConfigError, match="Set IVR_PUBLIC_URL to the URL Twilio calls"):
+        make_app(IVR_PUBLIC_URL="")
+    client = make_app(IVR_PUBLIC_URL="", IVR_ALLOWED_HOSTS="line.example.org").test_client()
+    for host in ("evil.example", "line.example.org"):
+        signature = RequestValidator(TOKEN).compute_signature(f"http://{host}/voice", CALL)
+        response = client.post("/voice", data=CALL, headers={"X-Twilio-Signature": signature, "Host": host})
+        assert response.status_code == (200 if host == "line.example.org" else 403), host

@@ -409,9 +409,10 @@ def test_trusted_proxy_headers_are_used_only_when_configured(make_app):
     public = "https://public.example.net/voice"
     signature = RequestValidator(TOKEN).compute_signature(public, params)
     headers = {"X-Twilio-Signature": signature, "X-Forwarded-Proto": "https", "X-Forwarded-Host": "public.example.net"}
-    trusting = make_app(IVR_PUBLIC_URL="", IVR_TRUSTED_PROXIES=1).test_client()
+    hosts = "public.example.net"
+    trusting = make_app(IVR_PUBLIC_URL="", IVR_ALLOWED_HOSTS=hosts, IVR_TRUSTED_PROXIES=1).test_client()
     assert trusting.post("/voice", data=params, headers=headers).status_code == 200
-    untrusting = make_app(IVR_PUBLIC_URL="").test_client()
+    untrusting = make_app(IVR_PUBLIC_URL="", IVR_ALLOWED_HOSTS=hosts).test_client()
     assert untrusting.post("/voice", data=params, headers=headers).status_code == 403
 
 
