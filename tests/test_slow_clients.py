@@ -1,0 +1,158 @@
+"""Slow clients (issue 11, point 7) against the deployment of deploy/nginx.conf.
+
+gunicorn alone gives each connection a thread while it reads the request: a few
+connections that send one byte every second or two hold every thread, and Twilio's
+webhooks wait (bench/slow_clients.py measures it). Here the line runs as in production —
+gunicorn as the Procfile starts it, on loopback, with nginx in front running
+deploy/nginx.conf (only its addresses, certificate and upstream port replaced), over TLS,
+IVR_PUBLIC_URL and IVR_TRUSTED_PROXIES=1 set — and the tests hold more slow connections
+than gunicorn has threads. Every wait is bounded; no test asserts a speed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+from conftest import DEFAULT_FLOW, HELPLINE, PUBLIC, ROOT, TOKEN, GunicornServer, silence_until_transfer
+
+from ivr.caller import SimulatedCall
+
+
+def _load_bench():
+    """bench/slow_clients.py (not an installed package): the slow clients and the throwaway nginx."""
+    spec = importlib.util.spec_from_file_location("bench_slow_clients", ROOT / "bench" / "slow_clients.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+bench = _load_bench()
+if bench.missing_tools():
+    pytest.skip(
+        f"nginx in front of gunicorn not tested: {' and '.join(bench.missing_tools())} not installed "
+        "(scripts/test installs Debian's packages)",
+        allow_module_level=True,
+    )
+
+#: More than the threads of the gunicorn below (2 workers x 4 threads).
+SLOW = 50
+#: Generous: under the slow load, gunicorn alone leaves a request unanswered until Twilio's 15 s.
+ANSWER_WITHIN = 10.0
+
+
+@pytest.fixture(scope="module")
+def deployed(tmp_path_factory):
+    """gunicorn (two workers) on loopback, and nginx with deploy/nginx.conf in front of it."""
+    work = tmp_path_factory.mktemp("deployed")
+    flow_file = work / "call_flows.yaml"
+    flow_file.write_bytes(DEFAULT_FLOW.read_bytes())
+    server = GunicornServer(flow_file, work / "server.log", IVR_PUBLIC_URL=PUBLIC, IVR_TRUSTED_PROXIES="1")
+    try:
+        nginx = bench.Nginx(work / "nginx", int(server.url.rsplit(":", 1)[1]))
+    except BaseException:
+        server.stop()
+        raise
+    yield server, nginx
+    nginx.stop()
+    server.stop()
+
+
+def _via_nginx(nginx):
+    """A transport for SimulatedCall: Twilio's request for https://line.example.org/… sent to nginx."""
+
+    def post(url: str, params: dict[str, str], headers: dict[str, str]) -> tuple[int, str]:
+        parts = urlsplit(url)
+        assert f"{parts.scheme}://{parts.netloc}" == PUBLIC
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        status, body = bench.post(nginx.target, path, urlencode(params).encode(), headers, ANSWER_WITHIN)
+        return status, body.decode("utf-8")
+
+    return post
+
+
+def _answered(target) -> tuple[int, bytes]:
+    try:
+        return bench.signed_post(target, TOKEN, timeout=ANSWER_WITHIN)
+    except TimeoutError:
+        pytest.fail(f"a signed webhook request got no answer within {ANSWER_WITHIN:g} s")
+
+
+def test_signed_webhooks_are_answered_through_nginx_while_slow_clients_hold_on(deployed):
+    _, nginx = deployed
+    slow = bench.SlowClients(nginx.target, SLOW, kind="body", interval=1.0).start()
+    try:
+        slow.wait_rounds(2, timeout=20)  # every slow client has sent its headers and body bytes
+        assert slow.open == SLOW
+        for _ in range(10):
+            status, body = _answered(nginx.target)
+            assert status == 200
+            assert b"<Response>" in body
+        # A whole call, every action URL (state in its query string) signed and checked.
+        call = SimulatedCall(_via_nginx(nginx), PUBLIC, TOKEN)
+        call.start()
+        call.press("1")
+        silence_until_transfer(call)
+        assert not any(h.kind == "error" for h in call.heard), call.heard
+        assert call.dialled_number == HELPLINE
+        # The slow load was real all along: nginx held every slow connection open.
+        assert slow.open == SLOW
+        assert slow.answered == 0
+    finally:
+        slow.stop()
+
+
+def test_slow_headers_do_not_hold_the_line_either(deployed):
+    _, nginx = deployed
+    slow = bench.SlowClients(nginx.target, SLOW, kind="headers", interval=1.0).start()
+    try:
+        slow.wait_rounds(2, timeout=20)
+        for _ in range(5):
+            status, _body = _answered(nginx.target)
+            assert status == 200
+    finally:
+        slow.stop()
+
+
+def test_forwarded_headers_sent_by_a_client_are_replaced_by_nginx(deployed):
+    """With IVR_TRUSTED_PROXIES=1 the line believes X-Forwarded-*: only nginx may set them."""
+    server, nginx = deployed
+    forged = {
+        "X-Forwarded-Prefix": "/elsewhere",
+        "X-Forwarded-Host": "attacker.example",
+        "X-Forwarded-Proto": "http",
+        "X-Forwarded-For": "192.0.2.1",
+    }
+    # Straight to gunicorn, the forged prefix changes the URL the signature is checked
+    # against (this is why gunicorn listens on loopback only)...
+    direct = bench.Target(int(server.url.rsplit(":", 1)[1]), "127.0.0.1")
+    assert bench.signed_post(direct, TOKEN, headers=forged, timeout=ANSWER_WITHIN)[0] == 403
+    # ...through nginx it never arrives.
+    assert bench.signed_post(nginx.target, TOKEN, headers=forged, timeout=ANSWER_WITHIN)[0] == 200
+
+
+def test_a_request_larger_than_the_line_accepts_is_refused_by_nginx_before_its_body(deployed):
+    _, nginx = deployed
+    with nginx.target.connect(timeout=ANSWER_WITHIN) as sock:
+        sock.sendall(
+            f"POST /voice HTTP/1.1\r\nHost: {bench.PUBLIC_HOST}\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 70000\r\n\r\n".encode()
+        )
+        assert sock.recv(200).startswith(b"HTTP/1.1 413 ")
+
+
+def test_one_address_cannot_take_every_connection(deployed):
+    """Past 64 requests in progress from one address, nginx answers 503 at once; others go on."""
+    _, nginx = deployed
+    slow = bench.SlowClients(nginx.target, 70, kind="body", interval=1.0, addresses=1).start()
+    try:
+        slow.wait_rounds(2, timeout=20)
+        assert slow.answered >= 70 - 64
+        status, _body = _answered(nginx.target)
+        assert status == 200
+    finally:
+        slow.stop()
