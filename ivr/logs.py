@@ -37,9 +37,17 @@ def _digit(c: str) -> bool:
     return c.isdigit()
 
 
+#: A quick look first, in C: seven digits with at most three other characters between
+#: each. Digits and non-digits cannot overlap, so this never backtracks more than a few
+#: characters; a line without such a run (nearly every line) needs nothing more.
+_MAYBE_NUMBER = re.compile(r"\d(?:\D{0,3}\d){6}")
+
+
 def _phone_spans(text: str) -> list[tuple[int, int]]:
     """Where the number-like runs are, in one pass over the text: linear in its length
     whatever it holds (a regular expression with nested repetition is not)."""
+    if not _MAYBE_NUMBER.search(text):
+        return []
     spans = []
     addresses = {m.start(): m.end() for m in _IPV4.finditer(text)} if "." in text else {}
     start = -1  # where the current run began (its "+" or "%2B" included)
