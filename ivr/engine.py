@@ -111,14 +111,9 @@ def on_input(flow: rt.Flow, state: CallState, digits: str, speech: str, confiden
         return on_silence(flow, state)
     if key == DANGER and flow.danger_node and flow.node(flow.danger_node) is not None:
         return Step(state.at(flow.danger_node), "danger-words", "speech")
-    if key == rt.KEY_REPEAT:
-        return Step(state.at(node.name), "repeat", key)
-    if key == rt.KEY_HELPLINE:
-        return Step(state.at(rt.HELPLINE_NODE), "helpline", key)
-    if key == rt.KEY_SLOWER:
-        return Step(CallState(node.name, state.language, slow=True), "slower", key)
-    if key == rt.KEY_QUICK_EXIT:
-        return Step(state.at(rt.QUICK_EXIT_NODE), "quick-exit", key)
+    builtin = _builtin_step(state, node.name, key)
+    if builtin is not None:
+        return builtin
     if isinstance(node, rt.LanguageMenu):
         chosen = next((lang for lang in flow.languages.values() if lang.key == key), None)
         if chosen is not None:
@@ -140,6 +135,19 @@ def on_input(flow: rt.Flow, state: CallState, digits: str, speech: str, confiden
     )
 
 
+def _builtin_step(state: CallState, here: str, key: str) -> Step | None:
+    """What the keys every moment of a call understands do: 9, *, 8 and 0."""
+    if key == rt.KEY_QUICK_EXIT:
+        return Step(state.at(rt.QUICK_EXIT_NODE), "quick-exit", key)
+    if key == rt.KEY_REPEAT:
+        return Step(state.at(here), "repeat", key)
+    if key == rt.KEY_SLOWER:
+        return Step(CallState(here, state.language, slow=True), "slower", key)
+    if key == rt.KEY_HELPLINE:
+        return Step(state.at(rt.HELPLINE_NODE), "helpline", key)
+    return None
+
+
 def on_key_while_speaking(flow: rt.Flow, state: CallState, node: rt.Message | rt.Transfer | rt.End, key: str) -> Step:
     """A key pressed during a message, the words before a transfer, or the goodbye.
 
@@ -148,16 +156,11 @@ def on_key_while_speaking(flow: rt.Flow, state: CallState, node: rt.Message | rt
     again. Any other key skips to what comes next: the rest of the message is not lost to a
     caller who pressed by mistake, since every menu offers * to hear it again.
     """
-    if key == rt.KEY_QUICK_EXIT:
-        return Step(state.at(rt.QUICK_EXIT_NODE), "quick-exit", key)
-    if key == rt.KEY_REPEAT:
-        return Step(state.at(node.name), "repeat", key)
-    if key == rt.KEY_SLOWER:
-        return Step(CallState(node.name, state.language, slow=True), "slower", key)
-    if key == rt.KEY_HELPLINE:
-        if isinstance(node, rt.Transfer) and node.target.key == flow.helpline.key:
-            return Step(replace(state.at(node.name), event=EVENT_NOW), "helpline-now", key)
-        return Step(state.at(rt.HELPLINE_NODE), "helpline", key)
+    if key == rt.KEY_HELPLINE and isinstance(node, rt.Transfer) and node.target.key == flow.helpline.key:
+        return Step(replace(state.at(node.name), event=EVENT_NOW), "helpline-now", key)
+    builtin = _builtin_step(state, node.name, key)
+    if builtin is not None:
+        return builtin
     if isinstance(node, rt.Message):
         return Step(state.at(node.next), "skip", key or "")
     if isinstance(node, rt.Transfer):
