@@ -54,6 +54,7 @@ class _Compiler:
         self._targets: dict[str, rt.DialTarget] = {}
         self.recordings: set[str] = set()
         self._vocabularies: dict[tuple[object, ...], understand.Vocabulary] = {}
+        self._builtin_vocabularies: dict[str, understand.Vocabulary] = {}
 
     # -- texts -----------------------------------------------------------------------------
     def spoken_number(self, name: str, language: str) -> rt.SpokenNumber:
@@ -240,16 +241,24 @@ class _Compiler:
         return self._vocabularies[key]
 
     def _listens(self, code: str, choices: Mapping[str, Iterable[str]]) -> understand.Vocabulary:
-        lang = self.langs[code]
         lists: dict[understand.Candidate, Iterable[str]] = {
             understand.Candidate(understand.CHOICE, key): words for key, words in choices.items()
         }
-        lists[understand.Candidate(understand.HELPLINE)] = lang.helpline_words
-        lists[understand.Candidate(understand.REPEAT)] = lang.repeat_words
-        lists[understand.Candidate(understand.SLOWER)] = lang.slower_words
-        if self.doc.line.danger:
-            lists[understand.Candidate(understand.DANGER)] = lang.danger_words
-        return understand.vocabulary(code, lists)
+        return understand.vocabulary(code, lists, self.builtin_listening(code))
+
+    def builtin_listening(self, code: str) -> understand.Vocabulary:
+        """What every menu understands in a language, built once and shared by its menus."""
+        if code not in self._builtin_vocabularies:
+            lang = self.langs[code]
+            lists: dict[understand.Candidate, Iterable[str]] = {
+                understand.Candidate(understand.HELPLINE): lang.helpline_words,
+                understand.Candidate(understand.REPEAT): lang.repeat_words,
+                understand.Candidate(understand.SLOWER): lang.slower_words,
+            }
+            if self.doc.line.danger:
+                lists[understand.Candidate(understand.DANGER)] = lang.danger_words
+            self._builtin_vocabularies[code] = understand.vocabulary(code, lists)
+        return self._builtin_vocabularies[code]
 
     def menu(self, name: str, node: MenuNode) -> rt.Menu:
         retries = node.retries or self.doc.line.retries

@@ -17,6 +17,7 @@ or settings to change.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 
 from . import caller_time, understand
 from . import flow as rt
@@ -42,6 +43,7 @@ class _Lints:
         self.flow = flow
         self.source = source
         self.problems: list[Problem] = []
+        self._shared: dict[int, dict[tuple[str, ...], list[understand.Candidate]]] = {}
 
     def warn(self, path: Path, message: str, hint: str, code: str) -> None:
         while path and path not in self.source.values and len(path) > 1:
@@ -65,13 +67,21 @@ class _Lints:
             return self.flow.danger_node or ""
         return {understand.HELPLINE: rt.HELPLINE_NODE}.get(candidate.kind, candidate.kind)
 
+    def shared_owners(
+        self, vocabulary: understand.Vocabulary | None
+    ) -> dict[tuple[str, ...], list[understand.Candidate]]:
+        """The built-in words' owners, worked out once per shared vocabulary."""
+        if vocabulary is None:
+            return {}
+        if id(vocabulary) not in self._shared:
+            self._shared[id(vocabulary)] = _owners(vocabulary.candidates)
+        return self._shared[id(vocabulary)]
+
     def menu_words(self, name: str, menu: rt.Menu) -> None:
         for code, vocabulary in menu.listens.items():
             common = TOO_COMMON.get(family(code), frozenset())
-            owners: dict[tuple[str, ...], list[understand.Candidate]] = {}
-            for candidate, phrases in vocabulary.candidates.items():
-                for phrase in phrases:
-                    owners.setdefault(phrase, []).append(candidate)
+            owners = _owners(vocabulary.candidates)
+            shared = self.shared_owners(vocabulary.shared)
             for choice in menu.choices:
                 words_path: Path = ("nodes", name, "choices", choice.key, "words", code)
                 if words_path not in self.source.values:
@@ -87,7 +97,8 @@ class _Lints:
                         self.warn(path, f"{word!r} ({code}) is said in almost every sentence, so it picks "
                                   f"choice {choice.key} by mistake", "use a word that names the choice",
                                   "too-common-word")  # fmt: skip
-                    others = [c for c in owners.get(normalised, []) if c != understand.Candidate("choice", choice.key)]
+                    here = understand.Candidate(understand.CHOICE, choice.key)
+                    others = [c for c in owners.get(normalised, []) + shared.get(normalised, []) if c != here]
                     for other in others:
                         if self.target_of(menu, other) == choice.target:
                             continue  # the same destination: no harm
@@ -128,6 +139,16 @@ class _Lints:
                       f"{seconds:.0f} s for the helpline in {code} (the line promises {target:.0f} s)",
                       "shorten the texts before the first menu, offer 0 earlier, or lower the time-outs",
                       "slow-to-helpline")  # fmt: skip
+
+
+def _owners(
+    candidates: Mapping[understand.Candidate, tuple[tuple[str, ...], ...]],
+) -> dict[tuple[str, ...], list[understand.Candidate]]:
+    owners: dict[tuple[str, ...], list[understand.Candidate]] = {}
+    for candidate, phrases in candidates.items():
+        for phrase in phrases:
+            owners.setdefault(phrase, []).append(candidate)
+    return owners
 
 
 def lint_listening(flow: rt.Flow, source: SourceDocument) -> list[Problem]:

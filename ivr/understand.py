@@ -203,6 +203,13 @@ class Vocabulary:
     candidates: Mapping[Candidate, tuple[tuple[str, ...], ...]]
     negations: frozenset[str]
     starts: Mapping[str, tuple[tuple[Candidate, tuple[str, ...]], ...]] = field(default_factory=dict)
+    #: What every menu of the language also listens for (helpline, repeat, slower, danger):
+    #: built once per language and shared, not copied into each menu's vocabulary.
+    shared: Vocabulary | None = None
+
+    def everything(self) -> dict[Candidate, tuple[tuple[str, ...], ...]]:
+        """Every candidate with its phrases, the shared ones included."""
+        return {**(self.shared.everything() if self.shared else {}), **self.candidates}
 
 
 def _index_keys(word: str) -> set[str]:
@@ -224,7 +231,7 @@ def _probe_keys(word: str) -> set[str]:
     return keys
 
 
-def vocabulary(language: str, lists: Mapping[Candidate, Iterable[str]]) -> Vocabulary:
+def vocabulary(language: str, lists: Mapping[Candidate, Iterable[str]], shared: Vocabulary | None = None) -> Vocabulary:
     candidates = {candidate: phrases(words, language) for candidate, words in lists.items()}
     starts: dict[str, list[tuple[Candidate, tuple[str, ...]]]] = {}
     for candidate, listed in candidates.items():
@@ -236,6 +243,7 @@ def vocabulary(language: str, lists: Mapping[Candidate, Iterable[str]]) -> Vocab
         candidates,
         NEGATIONS.get(family(language), frozenset()),
         {key: tuple(dict.fromkeys(entries)) for key, entries in starts.items()},
+        shared,
     )
 
 
@@ -248,7 +256,7 @@ def understand(said: str, vocab: Vocabulary) -> Understood:
     for start, word in enumerate(utterance):
         tried: set[tuple[Candidate, tuple[str, ...]]] = set()
         for key in _probe_keys(word):
-            for candidate, phrase in vocab.starts.get(key, ()):
+            for candidate, phrase in _starting_with(vocab, key):
                 if (candidate, phrase) in tried:
                     continue
                 tried.add((candidate, phrase))
@@ -279,6 +287,11 @@ def understand(said: str, vocab: Vocabulary) -> Understood:
     if len(winners) > 1:
         return Understood(None, "tie")
     return Understood(winners[0], "matched")
+
+
+def _starting_with(vocab: Vocabulary, key: str) -> tuple[tuple[Candidate, tuple[str, ...]], ...]:
+    own = vocab.starts.get(key, ())
+    return own + vocab.shared.starts.get(key, ()) if vocab.shared is not None else own
 
 
 def _outweighs(other: tuple[Candidate, int, int, bool], match: tuple[Candidate, int, int, bool]) -> bool:

@@ -186,49 +186,62 @@ class _TooBig(Exception):
 MAX_NESTING = 64
 
 
-_LINE_START = re.compile(r"^( *)((?:[-?](?: +|$))*)", re.MULTILINE)
-_NESTING_MARKS = re.compile(r"[\[\]{}'\"#\n]")
+_DEEP_INDENT = re.compile(f"^ {{{2 * MAX_NESTING + 1},}}", re.MULTILINE)
+#: Lines that open a block inside a block on the same line ("- - x", "? - x"): only those
+#: need their levels counted. No two parts of the pattern can take the same characters,
+#: so it never backtracks.
+_STACKED_BLOCKS = re.compile(r"^ *[-?] +[-?](?: |$)", re.MULTILINE)
+_NESTING_MARKS = re.compile(r"[\[\]{}'\"#]")
 
 
 def _nesting_problem(text: str) -> Problem | None:
     """The first place the text nests deeper than :data:`MAX_NESTING`, found in one pass:
     per line its indentation plus the "- " and "? " that open a block on the same line, and
-    brackets and braces outside quotes and comments. Only the characters that matter are
-    looked at, so this costs a fraction of parsing."""
-    for match in _LINE_START.finditer(text):
-        levels = (len(match.group(1)) + 1) // 2 + match.group(2).count("-") + match.group(2).count("?")
+    brackets and braces outside quotes and comments. Regular expressions find the few
+    places that matter, so this costs a fraction of parsing."""
+    deep = _DEEP_INDENT.search(text)
+    if deep:
+        return _too_deep(text.count("\n", 0, deep.start()) + 1, 1)
+    for match in _STACKED_BLOCKS.finditer(text):
+        end = text.find("\n", match.start())
+        line = text[match.start() : end if end >= 0 else len(text)]
+        body = line.lstrip(" ")
+        levels = (len(line) - len(body) + 1) // 2
+        while body[:2] in ("- ", "? ") or body in ("-", "?"):
+            levels += 1
+            body = body[2:].lstrip(" ")
         if levels > MAX_NESTING:
             return _too_deep(text.count("\n", 0, match.start()) + 1, 1)
     depth = 0
     quote = ""  # the quote we are inside, across lines
-    comment = False
-    line = 1
-    line_start = 0
-    for match in _NESTING_MARKS.finditer(text):
+    position = 0
+    while True:
+        match = _NESTING_MARKS.search(text, position)
+        if match is None:
+            return None
         c = match.group()
         at = match.start()
-        previous = text[at - 1] if at > line_start else " "
-        if c == "\n":
-            line += 1
-            line_start = at + 1
-            comment = False
-        elif comment:
-            continue
-        elif quote:
+        position = at + 1
+        previous = text[at - 1] if at > 0 else "\n"
+        if quote:
             if c == quote and not (quote == '"' and previous == "\\"):
                 quote = ""
         elif c in "'\"":
-            if previous in " \t[{,:-?":
+            if previous in " \t\n[{,:-?":
                 quote = c
         elif c == "#":
-            comment = previous in " \t"
+            if previous in " \t\n":
+                newline = text.find("\n", at)
+                if newline < 0:
+                    return None
+                position = newline + 1  # a comment: nothing on the rest of the line counts
         elif c in "[{":
             depth += 1
             if depth > MAX_NESTING:
-                return _too_deep(line, at - line_start + 1)
+                line_start = text.rfind("\n", 0, at) + 1
+                return _too_deep(text.count("\n", 0, at) + 1, at - line_start + 1)
         else:
             depth = max(0, depth - 1)
-    return None
 
 
 def _too_deep(line: int, column: int) -> Problem:
