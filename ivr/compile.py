@@ -26,6 +26,8 @@ from .numbers import parse_number, spoken_groups_en
 NOT_CONNECTED_PREFIXES = {"busy": "_busy:", "no-answer": "_no_answer:", "failed": "_failed:"}
 LINE_MENU_PREFIXES = tuple(NOT_CONNECTED_PREFIXES.values())
 TRANSFER_PREFIX = "_transfer:"
+#: Where the keys of a menu go in the line's "keys" message, filled when a menu is rendered.
+KEYS_MARK = rt.KEYS_MARK
 RECORDINGS_URL = "/recordings/"
 
 
@@ -205,7 +207,6 @@ class _Compiler:
         )
         self.nodes[rt.AFTER_CALL_NODE] = rt.End(rt.AFTER_CALL_NODE, self.texts(messages.after_call))
         self.nodes[rt.QUICK_EXIT_NODE] = rt.End(rt.QUICK_EXIT_NODE, None)
-        keys = as_languages(messages.keys, self.language)
         return rt.Flow(
             name=line.name,
             version=self.version,
@@ -217,7 +218,8 @@ class _Compiler:
                 danger=self.texts(messages.danger),
                 no_input=self.texts(messages.no_input),
                 invalid=self.texts(messages.invalid),
-                keys={code: _template(keys.get(code, keys.get(self.language))) for code in self.codes},
+                # Numbers in it are spoken like in every text; {keys} stays, for each menu to fill.
+                keys=self.texts(messages.keys, {"keys": {code: rt.Speech((KEYS_MARK,)) for code in self.codes}}),
                 last_try=self.texts(messages.last_try),
                 after_call=self.texts(messages.after_call),
                 not_understood=self.texts(messages.not_understood),
@@ -378,10 +380,6 @@ class _Compiler:
             if name != to and parse_number(number.number).dialable:
                 return name
         return None
-
-
-def _template(value: str | Recording | None) -> str:
-    return value if isinstance(value, str) else ""
 
 
 def normalise_words(words: list[str]) -> list[str]:

@@ -36,6 +36,9 @@ WORDS_DANGER = (
     "ambulance", "bleeding", "threatened", "threatening",
 )  # fmt: skip
 
+#: Stands in the "keys" message for the keys of the menu being said, filled at render time.
+KEYS_MARK = "{keys}"
+
 #: Names of nodes the line builds by itself start with an underscore.
 HELPLINE_NODE = "_helpline"
 AFTER_CALL_NODE = "_after_call"
@@ -208,7 +211,7 @@ class Messages:
     danger: Texts
     no_input: Texts
     invalid: Texts
-    keys: Mapping[str, str]  # language -> template with {keys}, filled per menu
+    keys: Texts  # with KEYS_MARK where each menu's keys are said
     last_try: Texts
     after_call: Texts
     not_understood: Texts

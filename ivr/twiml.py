@@ -245,14 +245,15 @@ class Renderer:
         response.redirect(_url(PATH_SILENCE, state), method="POST")
 
     def keys_message(self, keys: list[str], language: str) -> rt.Speech:
-        template = self.flow.messages.keys.get(language) or self.flow.messages.keys[self.flow.language]
+        """The line's "keys" message with this menu's keys in it (a recording plays as it is)."""
+        template = self.texts(self.flow.messages.keys, language)
         if len(keys) == 1:
             listed = keys[0]
         elif language.startswith("en"):
             listed = ", ".join(keys[:-1]) + " or " + keys[-1]
         else:
             listed = ", ".join(keys)
-        return rt.Speech((template.replace("{keys}", listed),))
+        return rt.Speech(tuple(s.replace(rt.KEYS_MARK, listed) if isinstance(s, str) else s for s in template.segments))
 
 
 def listen_for_keys(response: VoiceResponse, state: CallState) -> Gather:

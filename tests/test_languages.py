@@ -74,7 +74,7 @@ def test_every_prompt_retry_and_fallback_comes_in_the_chosen_language(new_call, 
     key, _, _, recogniser = LANGUAGES[code]
     nodes, messages = flow.nodes, flow.messages
     listed = "1, 2, 3 or 4" if code == "en-GB" else "1, 2, 3, 4"
-    keys = messages.keys[code].replace("{keys}", listed)
+    keys = messages.keys[code].plain.replace("{keys}", listed)
     call = new_call()
     call.start()
     heard = call.press(key)
@@ -424,3 +424,30 @@ def test_unreviewed_languages_are_reported_not_hidden(flow_file):
     for name in ("Polski", "Română", "Tiếng Việt", "العربية"):
         assert any(name in w and "not been reviewed" in w for w in warnings)
     assert not any("English" in w and "reviewed" in w for w in warnings)
+
+
+def test_a_recorded_keys_message_is_played_after_the_first_mistake(recorded_flow, make_app):
+    app = make_app(IVR_FLOW_FILE=str(recorded_flow))
+    call = SimulatedCall(flask_transport(app), PUBLIC, TOKEN)
+    call.start()
+    call.press("2")  # Shqip, recordings only
+    heard = call.press("7")  # not a choice
+    assert [h.text for h in heard] == [
+        "/recordings/sq/invalid.wav",
+        "/recordings/sq/keys.wav",  # required by the checker, and now played (it was dropped)
+        "/recordings/sq/menu.wav",
+    ]
+
+
+def test_a_number_in_the_keys_message_is_said_as_a_number(recorded_flow, make_app):
+    text = recorded_flow.read_text().replace('"You can press {keys}."', '"You can press {keys}, or call {helpline}."')
+    recorded_flow.write_text(text)
+    app = make_app(IVR_FLOW_FILE=str(recorded_flow))
+    call = SimulatedCall(flask_transport(app), PUBLIC, TOKEN)
+    call.start()
+    call.press("1")
+    heard = call.press("7")
+    assert heard[1].text == (
+        "You can press 1, or call oh eight hundred … oh one two one … seven hundred … "
+        "oh eight hundred … oh one two one … seven hundred …."
+    )  # it was read out as "{helpline}"
