@@ -186,7 +186,16 @@ def load_flow_text(text: str, base: FsPath | None = None) -> LoadResult:
     """Load flow text; ``base`` is the folder whose recordings/ its recordings are in."""
     with _no_cyclic_gc():
         result = _load(text, base)
-    return LoadResult(result.flow, result.problems, result.version, result.readable, text)
+    return LoadResult(result.flow, _once_each(result.problems), result.version, result.readable, text)
+
+
+def _once_each(problems: list[Problem]) -> list[Problem]:
+    """Each thing wrong once: two checks that notice the same mistake (an empty value is
+    both a shape error and an empty field) must not show an operator the same line twice."""
+    seen: dict[tuple[int, int, str, str], Problem] = {}
+    for problem in problems:
+        seen.setdefault((problem.line, problem.column, problem.severity.value, problem.message), problem)
+    return sorted(seen.values())
 
 
 @contextmanager

@@ -383,3 +383,15 @@ def test_files_that_are_not_flows(text: str, message: str):
     assert any(message in p.message for p in problems), [p.message for p in problems]
     for p in problems:
         assert p.line >= 1 and p.column >= 1
+
+
+def test_an_empty_translation_is_reported_once():
+    from conftest import DEFAULT_FLOW
+
+    text = DEFAULT_FLOW.read_text().replace("      en-GB: Sorry, I did not catch that.", "      en-GB:", 1)
+    line = text[: text.index("      en-GB:\n")].count("\n") + 1
+    result = load_flow_text(text)
+    assert [p.format("f") for p in result.errors] == [
+        f"f:{line}:7: error: line.messages.not_understood.en-GB is empty"
+        "\n    hint: write a value after the colon, or remove the line"
+    ]
