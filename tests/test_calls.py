@@ -312,8 +312,8 @@ def test_a_transfer_nobody_answers_still_ends_in_help(english_call, status):
 
 
 GOODBYE = (
-    "Thank you for calling. To keep this call private, delete it from your phone's call list. If you need help "
-    f"again, the Modern Slavery Helpline number is {HELPLINE_TWICE}. Goodbye."
+    "Thank you for calling. To keep this call private, delete it from your phone's call list, then call another "
+    f"number. If you need help again, the Modern Slavery Helpline number is {HELPLINE_TWICE}. Goodbye."
 )
 
 
