@@ -40,6 +40,9 @@ NUMBER_WORDS: dict[str, dict[str, str]] = {
 #: "Double" and "triple" before a digit, as English speakers say numbers ("triple nine").
 REPEATERS: dict[str, dict[str, int]] = {"en": {"double": 2, "triple": 3}}
 
+#: The word before the last item of a list, as each language says it ("1, 2 or 3").
+LIST_OR: dict[str, str] = {"en": "or", "pl": "lub", "ro": "sau", "vi": "hoặc", "ar": "أو"}
+
 #: Words that turn a following danger word around ("no one is in danger").
 NEGATIONS: dict[str, frozenset[str]] = {
     "en": frozenset({"not", "no", "nobody", "noone", "isnt", "arent", "never", "nothing", "without"}),

@@ -15,6 +15,7 @@ from functools import lru_cache
 from twilio.twiml.voice_response import Gather, Say, VoiceResponse
 
 from . import flow as rt
+from .language_data import LIST_OR, family
 from .state import EVENT_INVALID, EVENT_NOW, EVENT_SILENCE, EVENT_UNCLEAR, CallState
 
 PATH_NODE = "/voice/node"
@@ -247,10 +248,11 @@ class Renderer:
     def keys_message(self, keys: list[str], language: str) -> rt.Speech:
         """The line's "keys" message with this menu's keys in it (a recording plays as it is)."""
         template = self.texts(self.flow.messages.keys, language)
+        conjunction = LIST_OR.get(family(language))
         if len(keys) == 1:
             listed = keys[0]
-        elif language.startswith("en"):
-            listed = ", ".join(keys[:-1]) + " or " + keys[-1]
+        elif conjunction:
+            listed = ", ".join(keys[:-1]) + f" {conjunction} " + keys[-1]
         else:
             listed = ", ".join(keys)
         return rt.Speech(tuple(s.replace(rt.KEYS_MARK, listed) if isinstance(s, str) else s for s in template.segments))

@@ -157,7 +157,8 @@ def test_simulate_in_a_language():
         "anonimowe: 2. Policja, gdy nikomu nic nie grozi: 3. Co robić w niebezpieczeństwie: 4. Infolinia: "
         "naciśnij 0 albo zostań na linii.",
         "  (you stay silent)",  # the main menu waits once: silence there means "stay on the line"
-        "  line (pl-PL): Łączę z infolinią. Jeśli połączenie zostanie przerwane, numer to 0 8 0 0 … 0 1 2 1 … 7 0 0 ….",
+        "  line (pl-PL): Łączymy z infolinią. Jeśli połączenie zostanie przerwane, numer to "
+        "0 8 0 0 … 0 1 2 1 … 7 0 0 ….",
         f"  [the line connects the call to {HELPLINE}]",
         "  (end of script)",
     ]

@@ -73,7 +73,8 @@ def said_texts(heard):
 def test_every_prompt_retry_and_fallback_comes_in_the_chosen_language(new_call, flow, code):
     key, _, _, recogniser = LANGUAGES[code]
     nodes, messages = flow.nodes, flow.messages
-    listed = "1, 2, 3 or 4" if code == "en-GB" else "1, 2, 3, 4"
+    listed = {"en-GB": "1, 2, 3 or 4", "pl-PL": "1, 2, 3 lub 4", "ro-RO": "1, 2, 3 sau 4", "vi-VN": "1, 2, 3 hoặc 4",
+              "ar-EG": "1, 2, 3 أو 4"}[code]  # fmt: skip
     keys = messages.keys[code].plain.replace("{keys}", listed)
     call = new_call()
     call.start()
