@@ -34,9 +34,12 @@ HELPLINE_TWICE = f"{HELPLINE_ONCE} {HELPLINE_ONCE}"
 CRIMESTOPPERS_ONCE = "oh eight hundred … five five five … one one one …"
 CRIMESTOPPERS_TWICE = f"{CRIMESTOPPERS_ONCE} {CRIMESTOPPERS_ONCE}"
 TO_HELPLINE = f"Connecting you to the Modern Slavery Helpline. If the call drops, the number is {HELPLINE_ONCE}."
+KEYS_1_TO_4 = (
+    "You can press 1, 2, 3 or 4. Press star to hear the choices again, 8 for slower speech, or 0 for the helpline."
+)
 NOT_CAUGHT = [
     "Sorry, I did not catch that.",
-    "You can press 1, 2, 3 or 4. Press star to hear the choices again, or press 0 for the helpline.",
+    KEYS_1_TO_4,
     MAIN_MENU_SHORT,
 ]
 LISTENING_DURING_WORDS = {"method": "POST", "input": "dtmf", "numDigits": "1", "timeout": "1", "finishOnKey": ""}
@@ -241,7 +244,7 @@ def test_first_wrong_key_says_which_keys_work(english_call):
     heard = call.press("7")
     assert texts(heard) == [
         "Sorry, that is not one of the choices.",
-        "You can press 1, 2, 3 or 4. Press star to hear the choices again, or press 0 for the helpline.",
+        KEYS_1_TO_4,
         MAIN_MENU_SHORT,
     ]
     assert call.waiting.heard == tuple(heard)  # all inside the menu's <Gather>: keys work during them
@@ -554,6 +557,6 @@ def test_saying_nine_never_hangs_up_only_the_key_does(english_call, words, menu)
     if menu == "about_slavery_menu":
         assert texts(heard) == [
             "Sorry, I did not catch that.",
-            "You can press 1, 2, 3 or 4. Press star to hear the choices again, or press 0 for the helpline.",
+            KEYS_1_TO_4,
             ABOUT_SLAVERY_MENU_SHORT,
         ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
 import threading
@@ -71,7 +72,7 @@ def test_a_worker_killed_mid_load_leaves_no_call_without_twiml(gunicorn_server):
                 call.press("1")
                 silence_until_transfer(call)
                 results.append(call.dialled_number)
-            except (urllib.error.URLError, ConnectionError, OSError):
+            except (urllib.error.URLError, ConnectionError, OSError, http.client.HTTPException):
                 # The worker died under this request. Twilio then requests the number's
                 # fallback URL: it must answer with TwiML that reaches the helpline.
                 fallback = SimulatedCall(transport, url, TOKEN)
