@@ -8,10 +8,11 @@ request time.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
+
+from .twiml import line_number
 
 #: The Modern Slavery & Exploitation Helpline (../shared/facts.md): free, 24/7, interpreters.
 HELPLINE_E164 = "+448000121700"
@@ -21,7 +22,6 @@ LANGUAGE = "en-GB"
 PATH_FALLBACK = "/voice/fallback"
 PATH_FALLBACK_DIALED = "/voice/fallback/dialed"
 PATH_FALLBACK_KEY = "/voice/fallback/key"
-_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 
 
 def _listening(response: VoiceResponse, after_a_call: bool = False) -> Gather:
@@ -35,7 +35,7 @@ def _listening(response: VoiceResponse, after_a_call: bool = False) -> Gather:
 def _dial(response: VoiceResponse, caller_id: str) -> None:
     """Dial the helpline showing the line's own number (never the caller's) when it is known."""
     options: dict[str, object] = {"timeout": 30, "answer_on_bridge": True}
-    if _E164.fullmatch(caller_id):
+    if line_number(caller_id):
         options["caller_id"] = caller_id
     response.dial(action=PATH_FALLBACK_DIALED, method="POST", **options).number(HELPLINE_E164)
 
