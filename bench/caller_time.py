@@ -4,7 +4,7 @@
 
 Each <Say> the line returns is spoken by espeak-ng (Debian's package) at a fixed 175 words a
 minute, with its SSML (slow numbers, pauses), and timed from the audio it writes; <Pause>
-and the time-outs of <Gather> count as written. The callers (see ivr/caller_time.py):
+and the time-outs of <Gather> count as written. The callers (see ivr/runtime/caller_time.py):
 
   a  picks their language as soon as it is offered, then presses 0 as soon as it is offered
   b  already knows the line: presses 0 at once
@@ -30,9 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ivr import caller_time  # noqa: E402
-from ivr import flow as rt  # noqa: E402
-from ivr.loader import load_flow_file  # noqa: E402
+from ivr.load import load_flow_file  # noqa: E402
+from ivr.runtime import caller_time  # noqa: E402
+from ivr.runtime import flow as rt  # noqa: E402
 
 WORDS_PER_MINUTE = 175
 ESPEAK_VOICES = {"en": "en-gb", "pl": "pl", "ro": "ro", "vi": "vi", "ar": "ar"}

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ivr import create_app  # noqa: E402
-from ivr.caller import SimulatedCall, flask_transport  # noqa: E402
+from ivr.tools.simulator import SimulatedCall, flask_transport  # noqa: E402
 
 TOKEN = "bench-token-not-a-secret"
 SECONDS_BETWEEN_REQUESTS_OF_A_CALL = 15
@@ -198,7 +198,7 @@ def main() -> None:
         {"TWILIO_AUTH_TOKEN": TOKEN, "IVR_LOG_LEVEL": "WARNING", "IVR_STATS": False, "IVR_ALLOWED_HOSTS": "127.0.0.1"},
         environ={},
     )
-    from ivr.state import CallState
+    from ivr.runtime.state import CallState
 
     twiml_file.write_text(app.extensions["ivr"].store.live.renderer.render(CallState("main_menu", "en-GB")))
     # The baseline's requests are signed for its own port; it does not check them anyway.

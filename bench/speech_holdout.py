@@ -19,9 +19,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ivr import flow as rt  # noqa: E402
-from ivr.engine import where_speech_goes  # noqa: E402
-from ivr.loader import load_flow_file  # noqa: E402
+from ivr.load import load_flow_file  # noqa: E402
+from ivr.runtime import flow as rt  # noqa: E402
+from ivr.runtime.engine import where_speech_goes  # noqa: E402
 
 
 def place(flow: rt.Flow, name: str) -> str:

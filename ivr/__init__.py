@@ -23,12 +23,13 @@ def create_app(config: Mapping[str, Any] | None = None, environ: Mapping[str, st
     from twilio.request_validator import RequestValidator
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from . import console, media, webhooks
-    from .config import Settings
-    from .db import Database
-    from .logs import configure_logging, protect_all_handlers
-    from .stats import Recorder
-    from .store import FlowStore
+    from ivr.config import Settings
+    from ivr.console import views as console
+    from ivr.db import Database
+    from ivr.logs import configure_logging, protect_all_handlers
+    from ivr.serve import media, webhooks
+    from ivr.serve.store import FlowStore
+    from ivr.stats.recorder import Recorder
 
     settings = Settings.load(os.environ if environ is None else environ, config)
     configure_logging(settings.log_level)

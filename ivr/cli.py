@@ -12,9 +12,9 @@ from pathlib import Path
 
 import click
 
-from .caller import CallEnded, Heard, SimulatedCall, flask_transport, http_transport
-from .config import ConfigError
-from .loader import load_flow_file
+from ivr.config import ConfigError
+from ivr.load import load_flow_file
+from ivr.tools.simulator import CallEnded, Heard, SimulatedCall, flask_transport, http_transport
 
 DEFAULT_FLOW = "call_flows.yaml"
 
@@ -74,7 +74,7 @@ GRAPH_FORMATS = ("svg", "png", "dot", "mermaid")
 )
 @click.option("--format", "fmt", type=click.Choice(GRAPH_FORMATS), default=None, help="Overrides the extension.")
 def graph(file: str, output: str | None, fmt: str | None) -> None:
-    from .picture import to_graphviz, to_mermaid
+    from ivr.tools.picture import to_graphviz, to_mermaid
 
     result = load_flow_file(file)
     if result.flow is None:
@@ -115,7 +115,7 @@ def graph(file: str, output: str | None, fmt: str | None) -> None:
 )
 @click.argument("file", default=lambda: os.environ.get("IVR_FLOW_FILE", DEFAULT_FLOW), type=click.Path())
 def fallback_twiml(file: str) -> None:
-    from .twiml import standalone_fallback
+    from ivr.runtime.twiml import standalone_fallback
 
     result = load_flow_file(file)
     if result.flow is None:
@@ -127,7 +127,7 @@ def fallback_twiml(file: str) -> None:
 @main.command(help="Write the JSON Schema of the flow format (for editors), generated from the model.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="File to write (default: stdout).")
 def schema(output: str | None) -> None:
-    from .schema import flow_schema_text
+    from ivr.definition.schema import flow_schema_text
 
     text = flow_schema_text()
     if output is None:
@@ -249,7 +249,7 @@ def call(url: str, token: str, script: str | None) -> None:
 def simulate(file: str, script: str | None, language: str, speak: bool) -> None:
     import shutil
 
-    from . import create_app
+    from ivr import create_app
 
     result = load_flow_file(file)
     if not result.ok:
@@ -278,8 +278,8 @@ def simulate(file: str, script: str | None, language: str, speak: bool) -> None:
 
 # -- operators and statistics --------------------------------------------------------------
 def _database():  # type: ignore[no-untyped-def]
-    from .config import database_url_of
-    from .db import Database
+    from ivr.config import database_url_of
+    from ivr.db import Database
 
     return Database(database_url_of(os.environ))
 
@@ -302,7 +302,7 @@ def _new_password() -> str:
 @operator.command("add", help="Add an operator; asks for the password twice (or reads two lines from stdin).")
 @click.argument("name")
 def operator_add(name: str) -> None:
-    from .console_access import AccountError, add_operator
+    from ivr.console.accounts import AccountError, add_operator
 
     password = _new_password()
     try:
@@ -315,7 +315,7 @@ def operator_add(name: str) -> None:
 @operator.command("password", help="Give an operator a new password (asked twice); it logs them out in every browser.")
 @click.argument("name")
 def operator_password(name: str) -> None:
-    from .console_access import AccountError, set_password
+    from ivr.console.accounts import AccountError, set_password
 
     password = _new_password()
     try:
@@ -328,7 +328,7 @@ def operator_password(name: str) -> None:
 @operator.command("remove", help="Remove an operator; it logs them out in every browser at once.")
 @click.argument("name")
 def operator_remove(name: str) -> None:
-    from .console_access import AccountError, remove_operator
+    from ivr.console.accounts import AccountError, remove_operator
 
     try:
         remove_operator(_database().engine, name)
@@ -346,7 +346,7 @@ def stats() -> None:
 @click.option("--days", default=30, show_default=True, type=click.IntRange(1, 3650))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="File (default: stdout).")
 def stats_export(days: int, output: str | None) -> None:
-    from .stats import report_csv, summarise
+    from ivr.stats.recorder import report_csv, summarise
 
     text = report_csv(summarise(_database().engine, days))
     if output is None:
@@ -359,7 +359,7 @@ def stats_export(days: int, output: str | None) -> None:
 @stats.command("clean", help="Delete call events older than the retention period now.")
 @click.option("--days", default=lambda: int(os.environ.get("IVR_RETENTION_DAYS", "90")), type=click.IntRange(1))
 def stats_clean(days: int) -> None:
-    from .stats import delete_old_events
+    from ivr.stats.recorder import delete_old_events
 
     click.echo(f"deleted {delete_old_events(_database().engine, days)} events older than {days} days")
 
@@ -370,7 +370,7 @@ def stats_clean(days: int) -> None:
 @click.option("--port", default=5000, show_default=True)
 @click.option("--dev", is_flag=True, help="Local development mode: a made-up auth token if none is set.")
 def serve(host: str, port: int, dev: bool) -> None:
-    from . import create_app
+    from ivr import create_app
 
     if dev:
         os.environ["IVR_DEV"] = "1"
@@ -396,7 +396,7 @@ def _protect_access_log() -> None:
     """Give Werkzeug's access log its handler now, with the number filter on it."""
     import logging
 
-    from .logs import protect_handler
+    from ivr.logs import protect_handler
 
     access = logging.getLogger("werkzeug")
     if not access.handlers:

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from ivr import create_app
-from ivr.caller import SimulatedCall, flask_transport
+from ivr.tools.simulator import SimulatedCall, flask_transport
 
 # In CI the random examples are the same on every run: a red CI is a bug, never bad luck.
 hypothesis_settings.register_profile("ci", derandomize=True, database=None)

@@ -14,9 +14,9 @@ import pytest
 from conftest import DEFAULT_FLOW, PUBLIC, TOKEN
 from twilio.request_validator import RequestValidator
 
-from ivr.loader import load_flow_file, load_flow_text
+from ivr.load import load_flow_file, load_flow_text
 from ivr.logs import REDACTED, redact
-from ivr.state import MAX_NAME, CallState
+from ivr.runtime.state import MAX_NAME, CallState
 
 CALL = {"CallSid": "CA" + "1" * 32, "AccountSid": "AC" + "0" * 32, "From": "+447700900123", "To": "+441234567890"}
 
@@ -163,7 +163,7 @@ _WAV = (
 
 
 def test_the_servers_access_log_sees_the_full_webhook_path(app):
-    from ivr.webhooks import MountVoice
+    from ivr.serve.webhooks import MountVoice
 
     seen = {}
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import DEFAULT_FLOW
 
-from ivr import caller_time
-from ivr.loader import load_flow_file
+from ivr.load import load_flow_file
+from ivr.runtime import caller_time
 
 FLOW = load_flow_file(DEFAULT_FLOW).flow
 

@@ -9,8 +9,8 @@ import pytest
 from conftest import CRIMESTOPPERS, HELPLINE, PUBLIC, TOKEN
 from twilio.request_validator import RequestValidator
 
-from ivr import twiml
-from ivr.caller import SimulatedCall
+from ivr.runtime import twiml
+from ivr.tools.simulator import SimulatedCall
 
 LINE = "+441234567890"  # the line's own number: the To of every simulated call
 WELCOME = (

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pytest
 from conftest import DEFAULT_FLOW
 
-from ivr.loader import load_flow_text
+from ivr.load import load_flow_text
 
 FLOW = DEFAULT_FLOW.read_text()
 

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import DEFAULT_FLOW, HELPLINE, PUBLIC, TOKEN
 
-from ivr.caller import SimulatedCall, flask_transport
 from ivr.cli import main
-from ivr.loader import load_flow_file
+from ivr.load import load_flow_file
+from ivr.tools.simulator import SimulatedCall, flask_transport
 
 
 def run(*args: str, input: str | None = None):

@@ -9,8 +9,8 @@ import pytest
 from conftest import CRIMESTOPPERS, HELPLINE, PUBLIC, TOKEN
 from twilio.request_validator import RequestValidator
 
-from ivr.caller import SimulatedCall, flask_transport
-from ivr.console import add_operator
+from ivr.console.views import add_operator
+from ivr.tools.simulator import SimulatedCall, flask_transport
 
 SITE = "https://line.example.org"
 PASSWORD = "a long enough password"
@@ -243,7 +243,7 @@ def test_old_events_are_deleted_after_the_retention_period(app):
     from sqlalchemy import func, insert, select
 
     from ivr.db import call_events
-    from ivr.stats import delete_old_events
+    from ivr.stats.recorder import delete_old_events
 
     engine = app.extensions["ivr.database"].engine
     with engine.begin() as connection:
@@ -264,7 +264,7 @@ def test_old_events_are_deleted_after_the_retention_period(app):
     [("qmark", "?"), ("format", "%s"), ("pyformat", "%(call)s"), ("named", ":call"), ("numeric", ":1")],
 )
 def test_the_statistics_insert_speaks_every_drivers_placeholders(paramstyle, mark):
-    from ivr.stats import EMPTY_EVENT, _insert
+    from ivr.stats.recorder import EMPTY_EVENT, _insert
 
     sql, rows = _insert(paramstyle, [dict(EMPTY_EVENT, call="abc", at=1.0)])
     assert f"VALUES ({mark}" in sql and sql.count(",") == 2 * 8 and len(rows) == 1

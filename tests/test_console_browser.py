@@ -10,7 +10,7 @@ import shutil
 import pytest
 from conftest import TOKEN, silence_until_transfer
 
-from ivr.caller import SimulatedCall, http_transport
+from ivr.tools.simulator import SimulatedCall, http_transport
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(
@@ -44,7 +44,7 @@ def browser_page():
 def test_log_in_call_through_to_the_helpline_and_see_the_statistics(gunicorn_server, tmp_path, browser_page):
     from sqlalchemy import create_engine
 
-    from ivr.console import add_operator
+    from ivr.console.views import add_operator
     from ivr.db import metadata
 
     database = tmp_path / "console.sqlite3"

@@ -18,8 +18,8 @@ from conftest import HELPLINE, TOKEN
 from flask.sessions import SecureCookieSessionInterface
 
 from ivr.config import ConfigError
-from ivr.console import add_operator
-from ivr.console_access import LOCK_FAILURES, SESSION_SECONDS, address_of
+from ivr.console.accounts import LOCK_FAILURES, SESSION_SECONDS, address_of
+from ivr.console.views import add_operator
 from ivr.db import Database
 
 SITE = "https://line.example.org"
@@ -215,7 +215,7 @@ def test_logins_are_refused_with_503_while_the_database_cannot_record_them(app):
 
 # -- 11: guessing is counted atomically, and cannot lock an operator out ----------------------
 def test_forty_simultaneous_wrong_logins_get_three_password_checks(app, monkeypatch):
-    import ivr.console_access as access
+    import ivr.console.accounts as access
 
     checks: list[str] = []
     real_check = access.check_password_hash

@@ -13,7 +13,7 @@ from collections import deque
 
 from conftest import CRIMESTOPPERS, HELPLINE
 
-from ivr.caller import SimulatedCall
+from ivr.tools.simulator import SimulatedCall
 
 KEYS = list("0123456789*#")
 SPEECH = [

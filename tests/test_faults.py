@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import HELPLINE, PUBLIC, TOKEN, silence_until_transfer
 
-from ivr.caller import SimulatedCall, flask_transport, http_transport
+from ivr.tools.simulator import SimulatedCall, flask_transport, http_transport
 
 
 def _settled(path: Path) -> None:

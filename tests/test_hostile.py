@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from twilio.request_validator import RequestValidator
 
-from ivr import flow as rt
-from ivr.loader import load_flow_text
+from ivr.load import load_flow_text
+from ivr.runtime import flow as rt
 
 HELP_NUMBERS = {HELPLINE, CRIMESTOPPERS}
 PATHS = [

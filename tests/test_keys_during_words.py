@@ -9,7 +9,7 @@ from collections import deque
 import pytest
 from conftest import HELPLINE
 
-from ivr.caller import SimulatedCall
+from ivr.tools.simulator import SimulatedCall
 
 LANGUAGES = ["en-GB", "pl-PL", "ro-RO", "vi-VN", "ar-EG"]
 LINE = "+441234567890"  # the number SimulatedCall rings (its To)
@@ -119,7 +119,7 @@ def test_no_word_of_any_state_is_said_outside_a_gather(app):
     """Twilio ignores keys pressed during a <Say> or <Play> that no <Gather> holds."""
     import xml.etree.ElementTree as ET
 
-    from ivr.state import EVENTS, CallState
+    from ivr.runtime.state import EVENTS, CallState
 
     live = app.extensions["ivr"].store.live
     for name in live.flow.nodes:
@@ -135,7 +135,7 @@ def test_no_word_of_any_state_is_said_outside_a_gather(app):
 def test_the_fallback_listens_during_its_words_and_shows_the_lines_number(client):
     import xml.etree.ElementTree as ET
 
-    from ivr import safe
+    from ivr.serve import fallback as safe
 
     root = ET.fromstring(safe.safe_twiml(LINE))
     assert [verb.tag for verb in root] == ["Gather", "Dial"]
@@ -147,7 +147,7 @@ def test_the_fallback_listens_during_its_words_and_shows_the_lines_number(client
 def test_a_twiml_bin_shows_the_lines_number_and_never_says_goodbye_before_dialling_again(app):
     import xml.etree.ElementTree as ET
 
-    from ivr.twiml import standalone_fallback
+    from ivr.runtime.twiml import standalone_fallback
 
     root = ET.fromstring(standalone_fallback(app.extensions["ivr"].store.live.flow))
     assert [verb.tag for verb in root] == ["Say", "Say", "Dial", "Say", "Pause", "Dial", "Say", "Hangup"]
@@ -181,7 +181,7 @@ def test_keys_during_the_fallbacks_words_before_and_after_a_finished_call(client
 
 
 def test_a_bug_while_loading_the_flow_at_start_leaves_the_line_serving(make_app, monkeypatch):
-    from ivr import store
+    from ivr.serve import store
 
     def broken(path):
         raise RuntimeError("a bug")

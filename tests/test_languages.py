@@ -9,8 +9,8 @@ from collections import deque
 import pytest
 from conftest import CRIMESTOPPERS, HELPLINE, PUBLIC, TOKEN
 
-from ivr.caller import SimulatedCall, flask_transport
-from ivr.loader import load_flow_file
+from ivr.load import load_flow_file
+from ivr.tools.simulator import SimulatedCall, flask_transport
 
 LANGUAGES = {  # code: (key, voice, <Say language>, speech recognition language)
     "en-GB": ("1", "Polly.Amy", "en-GB", "en-GB"),
@@ -174,7 +174,7 @@ def test_silence_at_the_language_menu_reaches_the_helpline_with_interpreters(new
 
 
 def test_an_error_mid_call_still_speaks_the_callers_language(new_call, monkeypatch, flow):
-    from ivr import twiml
+    from ivr.runtime import twiml
 
     call = new_call()
     call.start()

@@ -6,7 +6,7 @@ import re
 
 from conftest import DEFAULT_FLOW
 
-from ivr.loader import load_flow_text
+from ivr.load import load_flow_text
 
 FLOW = DEFAULT_FLOW.read_text()
 

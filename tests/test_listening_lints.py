@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from conftest import DEFAULT_FLOW
 
-from ivr.loader import load_flow_text
+from ivr.load import load_flow_text
 
 FLOW = DEFAULT_FLOW.read_text()
 

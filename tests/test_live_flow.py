@@ -8,9 +8,9 @@ import xml.etree.ElementTree as ET
 
 from conftest import HELPLINE, PUBLIC, TOKEN, silence_until_transfer
 
-from ivr.caller import SimulatedCall, flask_transport
-from ivr.state import CallState
-from ivr.store import FlowStore
+from ivr.runtime.state import CallState
+from ivr.serve.store import FlowStore
+from ivr.tools.simulator import SimulatedCall, flask_transport
 
 WELCOME_END = "To end this call at once, press 9."  # the end of the English welcome
 
@@ -72,7 +72,7 @@ def test_the_watcher_takes_an_edit_without_any_request_waiting_for_the_check(flo
 
 
 def test_a_file_that_crashes_or_exhausts_the_checker_is_refused_in_the_child(flow_file, monkeypatch):
-    from ivr import isolated_load
+    from ivr.serve import isolated_load
 
     store = FlowStore(flow_file, reload_seconds=-1)
     first = store.live.flow.version

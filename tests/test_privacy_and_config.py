@@ -8,10 +8,11 @@ import logging
 import pytest
 from conftest import PUBLIC, TOKEN
 
-from ivr import create_app, twiml
-from ivr.caller import SimulatedCall, flask_transport
+from ivr import create_app
 from ivr.config import ConfigError
 from ivr.logs import JsonFormatter, redact
+from ivr.runtime import twiml
+from ivr.tools.simulator import SimulatedCall, flask_transport
 
 CALLER_FORMATS = [
     "+44 7700 900123",

@@ -7,7 +7,7 @@ import time
 import pytest
 from conftest import HELPLINE, TOKEN, silence_until_transfer
 
-from ivr.caller import SimulatedCall, http_transport
+from ivr.tools.simulator import SimulatedCall, http_transport
 
 WELCOME = (
     "If you are in danger now, hang up and dial 9 9 9. To talk to the Modern Slavery Helpline, press 0, at any "

@@ -7,7 +7,7 @@ import json
 from conftest import DEFAULT_FLOW, ROOT
 
 from ivr.cli import main
-from ivr.schema import SCHEMA_FILE, flow_schema_text
+from ivr.definition.schema import SCHEMA_FILE, flow_schema_text
 
 
 def test_committed_schema_is_generated_from_the_model():

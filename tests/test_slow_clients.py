@@ -18,7 +18,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from conftest import DEFAULT_FLOW, HELPLINE, PUBLIC, ROOT, TOKEN, GunicornServer, silence_until_transfer
 
-from ivr.caller import SimulatedCall
+from ivr.tools.simulator import SimulatedCall
 
 
 def _load_bench():

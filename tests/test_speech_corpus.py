@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ivr import flow as rt
-from ivr.engine import where_speech_goes
-from ivr.loader import load_flow_file
+from ivr.load import load_flow_file
+from ivr.runtime import flow as rt
+from ivr.runtime.engine import where_speech_goes
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = yaml.safe_load((ROOT / "tests" / "corpus" / "speech.yaml").read_text(encoding="utf-8"))["utterances"]

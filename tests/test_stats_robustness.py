@@ -22,8 +22,8 @@ from sqlalchemy import create_engine
 from twilio.request_validator import RequestValidator
 
 from ivr.db import Database, metadata
-from ivr.stats import OUTCOMES, UNKNOWN, Allowed, Recorder
-from ivr.stats_writer import EventWriter, WriterSettings, WriterStatus
+from ivr.stats.recorder import OUTCOMES, UNKNOWN, Allowed, Recorder
+from ivr.stats.writer import EventWriter, WriterSettings, WriterStatus
 
 #: Short times, so that every test here ends within seconds.
 QUICK = WriterSettings(idle=0.02, retry_first=0.05, retry_longest=0.2, report_every=0.0, exit_wait=1.0)
@@ -122,7 +122,7 @@ def test_without_the_flow_only_ascii_names_with_at_most_four_digits_are_kept():
 
 
 def test_every_outcome_the_engine_names_is_in_the_closed_set():
-    source = ast.parse((ROOT / "ivr" / "engine.py").read_text("utf-8"))
+    source = ast.parse((ROOT / "ivr" / "runtime" / "engine.py").read_text("utf-8"))
     named = {
         argument.value
         for call in ast.walk(source)
@@ -245,7 +245,7 @@ def test_events_go_to_the_database_file_now_at_its_path(tmp_path, how):
 def test_a_worker_that_exits_normally_writes_what_it_recorded_first(tmp_path):
     path = tmp_path / "exit.sqlite3"
     script = (
-        "from ivr.db import Database\nfrom ivr.stats import Recorder\n"
+        "from ivr.db import Database\nfrom ivr.stats.recorder import Recorder\n"
         f"recorder = Recorder(Database('sqlite:///{path}'), 90)\n"
         "for i in range(2000):\n    recorder.record(call='x' * (i % 16 + 1), kind='start', node='welcome')\n"
         "raise SystemExit(0)\n"
@@ -259,7 +259,7 @@ def test_an_event_is_on_disk_soon_so_a_killed_worker_loses_only_its_last_moments
     """What a SIGKILL can lose is what waits in memory: the writer looks at its queue every
     0.2 s (it was 0.5). The bound here is loose on purpose — shared machines are noisy; the
     interval itself is what the line promises, and it is asserted exactly."""
-    from ivr.stats_writer import WriterSettings
+    from ivr.stats.writer import WriterSettings
 
     assert WriterSettings().idle == 0.2
     path = tmp_path / "soon.sqlite3"

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Union
 
-from .understand import Vocabulary
+from ivr.runtime.understand import Vocabulary
 
 #: Keys every menu understands without the flow saying so.
 KEY_REPEAT = "*"

@@ -14,8 +14,8 @@ from typing import NoReturn
 from flask import Response, abort, current_app, jsonify, make_response, request
 from itsdangerous import BadData, URLSafeSerializer
 
-from .caller import CallEnded, Heard, SimulatedCall, Transport, flask_transport
-from .webhooks import TEST_CALL_PARAM
+from ivr.serve.webhooks import TEST_CALL_PARAM
+from ivr.tools.simulator import CallEnded, Heard, SimulatedCall, Transport, flask_transport
 
 DIAL_RESULTS = ("completed", "busy", "no-answer", "failed")
 

@@ -37,7 +37,7 @@ from typing import Any, Protocol
 from sqlalchemy import Engine, delete
 from sqlalchemy import exc as db_errors
 
-from .db import call_events, metadata
+from ivr.db import call_events, metadata
 
 log = logging.getLogger("ivr.stats")
 

@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from . import flow as rt
-from .isolated_load import load_isolated
-from .loader import LoadResult, load_flow_file, load_flow_text
-from .problems import error
-from .twiml import Renderer
+from ivr.definition.problems import error
+from ivr.load import LoadResult, load_flow_file, load_flow_text
+from ivr.runtime import flow as rt
+from ivr.runtime.twiml import Renderer
+from ivr.serve.isolated_load import load_isolated
 
 log = logging.getLogger("ivr.flow")
 
@@ -49,9 +49,9 @@ class LiveFlow:
 
 def builtin_safe_flow() -> rt.Flow:
     """The flow served when no flow file has ever passed its checks."""
-    text = resources.files("ivr").joinpath("safe_flow.yaml").read_text("utf-8")
+    text = resources.files("ivr.serve").joinpath("last_resort_flow.yaml").read_text("utf-8")
     result = load_flow_text(text)
-    assert result.flow is not None, [p.format("safe_flow.yaml") for p in result.problems]
+    assert result.flow is not None, [p.format("last_resort_flow.yaml") for p in result.problems]
     return result.flow
 
 

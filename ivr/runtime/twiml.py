@@ -14,9 +14,9 @@ from functools import lru_cache
 
 from twilio.twiml.voice_response import Gather, Say, VoiceResponse
 
-from . import flow as rt
-from .language_data import LIST_OR, family
-from .state import EVENT_INVALID, EVENT_NOW, EVENT_SILENCE, EVENT_UNCLEAR, CallState
+from ivr.definition.languages import LIST_OR, family
+from ivr.runtime import flow as rt
+from ivr.runtime.state import EVENT_INVALID, EVENT_NOW, EVENT_SILENCE, EVENT_UNCLEAR, CallState
 
 PATH_NODE = "/voice/node"
 PATH_INPUT = "/voice/input"

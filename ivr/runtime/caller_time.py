@@ -20,10 +20,10 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from . import engine
-from . import flow as rt
-from .state import CallState
-from .twiml import PATH_INPUT, PATH_NODE, PATH_SILENCE, Renderer
+from ivr.runtime import engine
+from ivr.runtime import flow as rt
+from ivr.runtime.state import CallState
+from ivr.runtime.twiml import PATH_INPUT, PATH_NODE, PATH_SILENCE, Renderer
 
 #: Seconds to say one <Say> element (SSML included) in a language.
 Clock = Callable[[ET.Element, rt.Language], float]

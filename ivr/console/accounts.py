@@ -24,7 +24,7 @@ from functools import cache
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .db import console_sessions, known_addresses, login_failures, operators
+from ivr.db import console_sessions, known_addresses, login_failures, operators
 
 #: A session ends this long after its login, however much it is used.
 SESSION_SECONDS = 8 * 3600

@@ -19,11 +19,11 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 
-from . import caller_time, understand
-from . import flow as rt
-from .language_data import TOO_COMMON, family
-from .problems import Problem, warning
-from .yaml_source import Path, SourceDocument
+from ivr.definition.languages import TOO_COMMON, family
+from ivr.definition.problems import Problem, warning
+from ivr.definition.source import Path, SourceDocument
+from ivr.runtime import caller_time, understand
+from ivr.runtime import flow as rt
 
 _KIND_NAMES = {
     understand.HELPLINE: "the helpline (0)",

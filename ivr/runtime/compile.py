@@ -15,11 +15,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from . import flow as rt
-from . import understand
-from .checks import PLACEHOLDER
-from .model import Choice, FlowDocument, LanguageNode, MenuNode, MessageNode, Number, Recording, Text, TransferNode
-from .numbers import parse_number, spoken_groups_en
+from ivr.definition.model import (
+    Choice,
+    FlowDocument,
+    LanguageNode,
+    MenuNode,
+    MessageNode,
+    Number,
+    Recording,
+    Text,
+    TransferNode,
+)
+from ivr.definition.phone import parse_number, spoken_groups_en
+from ivr.inspect.checks import PLACEHOLDER
+from ivr.runtime import flow as rt
+from ivr.runtime import understand
 
 #: The line's own menus after a transfer that did not connect, one per kind of failure, so
 #: that each says what happened: "_busy:connect_helpline" and so on.

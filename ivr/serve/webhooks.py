@@ -20,14 +20,15 @@ from typing import Any
 
 from twilio.request_validator import RequestValidator
 
-from . import engine, safe
-from . import flow as rt
-from .logs import call_id
-from .security import FormParams, is_from_twilio, parse_form
-from .state import CallState
-from .stats import Recorder
-from .store import FlowStore
-from .twiml import line_number
+from ivr.logs import call_id
+from ivr.runtime import engine
+from ivr.runtime import flow as rt
+from ivr.runtime.state import CallState
+from ivr.runtime.twiml import line_number
+from ivr.serve import fallback as safe
+from ivr.serve.signature import FormParams, is_from_twilio, parse_form
+from ivr.serve.store import FlowStore
+from ivr.stats.recorder import Recorder
 
 log = logging.getLogger("ivr.call")
 

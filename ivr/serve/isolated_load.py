@@ -18,8 +18,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .loader import LoadResult, load_flow_file
-from .problems import error
+from ivr.definition.problems import error
+from ivr.load import LoadResult, load_flow_file
 
 TIME_LIMIT_SECONDS = 30.0
 MEMORY_LIMIT_BYTES = 2 * 1024**3
@@ -30,7 +30,7 @@ def load_isolated(path: Path, time_limit: float | None = None, memory_limit: int
     (limits: :data:`TIME_LIMIT_SECONDS` and :data:`MEMORY_LIMIT_BYTES` unless given)."""
     time_limit = time_limit or TIME_LIMIT_SECONDS
     memory_limit = memory_limit or MEMORY_LIMIT_BYTES
-    command = [sys.executable, "-m", "ivr.isolated_load", str(path), str(memory_limit)]
+    command = [sys.executable, "-m", "ivr.serve.isolated_load", str(path), str(memory_limit)]
     try:
         done = subprocess.run(command, capture_output=True, timeout=time_limit, check=False)
     except subprocess.TimeoutExpired:

@@ -18,14 +18,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import flow as rt
-from .checks import check_document
-from .compile import compile_flow
-from .lints import lint_flow
-from .listening_lints import lint_listening
-from .model import NODE_TYPES, FlowDocument, known_field_names
-from .problems import Problem, did_you_mean, error, has_errors
-from .yaml_source import Path, SourceDocument, parse_yaml
+from ivr.definition.model import NODE_TYPES, FlowDocument, known_field_names
+from ivr.definition.problems import Problem, did_you_mean, error, has_errors
+from ivr.definition.source import Path, SourceDocument, parse_yaml
+from ivr.inspect.checks import check_document
+from ivr.inspect.lints import lint_flow
+from ivr.inspect.listening import lint_listening
+from ivr.runtime import flow as rt
+from ivr.runtime.compile import compile_flow
 
 #: Flow files larger than this are refused before parsing.
 MAX_FILE_BYTES = 5 * 1024 * 1024

@@ -32,7 +32,7 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy.exc import SQLAlchemyError
 
-from .console_access import (
+from ivr.console.accounts import (
     address_of,
     complete_login,
     end_sessions,
@@ -40,7 +40,7 @@ from .console_access import (
     password_matches,
     reserve_login,
 )
-from .db import Database, shared_secret
+from ivr.db import Database, shared_secret
 
 log = logging.getLogger("ivr.console")
 

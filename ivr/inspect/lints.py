@@ -12,10 +12,10 @@ import contextlib
 import re
 from pathlib import Path as FsPath
 
-from . import flow as rt
-from .audio import AudioError, audio_seconds
-from .problems import Problem, warning
-from .yaml_source import Path, SourceDocument
+from ivr.definition.audio import AudioError, audio_seconds
+from ivr.definition.problems import Problem, warning
+from ivr.definition.source import Path, SourceDocument
+from ivr.runtime import flow as rt
 
 #: Speaking rates of Twilio's voices, words per minute, by language (estimates; a flow may
 #: set its own with ``words_per_minute``). Vietnamese words are single syllables.

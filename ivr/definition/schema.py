@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from .model import FlowDocument
+from ivr.definition.model import FlowDocument
 
 SCHEMA_FILE = "call_flows.schema.json"
 SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"

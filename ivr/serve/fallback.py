@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
-from .twiml import line_number
+from ivr.runtime.twiml import line_number
 
 #: The Modern Slavery & Exploitation Helpline (../shared/facts.md): free, 24/7, interpreters.
 HELPLINE_E164 = "+448000121700"

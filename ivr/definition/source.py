@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from .problems import Problem, error
+from ivr.definition.problems import Problem, error
 
 PathKey = str | int
 Path = tuple[PathKey, ...]

@@ -10,13 +10,22 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path as FsPath
 
-from . import flow as rt
-from .audio import AudioError, audio_seconds
-from .model import Choice, FlowDocument, LanguageNode, MenuNode, MessageNode, Recording, Text, TransferNode
-from .numbers import ANONYMOUS_LINES, NumberError, near_miss, parse_number
-from .problems import Problem, did_you_mean, error, warning
-from .state import MAX_NAME
-from .yaml_source import Path, SourceDocument
+from ivr.definition.audio import AudioError, audio_seconds
+from ivr.definition.model import (
+    Choice,
+    FlowDocument,
+    LanguageNode,
+    MenuNode,
+    MessageNode,
+    Recording,
+    Text,
+    TransferNode,
+)
+from ivr.definition.phone import ANONYMOUS_LINES, NumberError, near_miss, parse_number
+from ivr.definition.problems import Problem, did_you_mean, error, warning
+from ivr.definition.source import Path, SourceDocument
+from ivr.runtime import flow as rt
+from ivr.runtime.state import MAX_NAME
 
 NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")

@@ -25,12 +25,12 @@ from typing import Any
 
 from sqlalchemy import Engine, String, select
 
-from . import flow as rt
-from .db import call_events
-from .stats_writer import EMPTY_EVENT as EMPTY_EVENT
-from .stats_writer import EventWriter, HasEngine, Row, WriterSettings
-from .stats_writer import _insert as _insert
-from .stats_writer import delete_old_events as delete_old_events
+from ivr.db import call_events
+from ivr.runtime import flow as rt
+from ivr.stats.writer import EMPTY_EVENT as EMPTY_EVENT
+from ivr.stats.writer import EventWriter, HasEngine, Row, WriterSettings
+from ivr.stats.writer import _insert as _insert
+from ivr.stats.writer import delete_old_events as delete_old_events
 
 log = logging.getLogger("ivr.stats")
 

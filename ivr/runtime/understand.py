@@ -27,7 +27,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from .language_data import NEGATIONS, NUMBER_WORDS, REPEATERS, family
+from ivr.definition.languages import NEGATIONS, NUMBER_WORDS, REPEATERS, family
 
 #: Emergency numbers a caller may say: they mean "I am in danger", never a menu key.
 EMERGENCY_NUMBERS = frozenset({"999", "112", "911"})

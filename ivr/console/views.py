@@ -15,12 +15,14 @@ from flask import Blueprint, Flask, Response, current_app, redirect, render_temp
 from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import charts, console_login, console_try
-from .console_access import SESSION_SECONDS, AccountError, add_operator, remove_operator, set_password
-from .db import Database
-from .loader import load_flow_file
-from .stats import report_csv, summarise
-from .webhooks import TEST_CALL_PARAM
+from ivr.console import charts
+from ivr.console import login as console_login
+from ivr.console import try_call as console_try
+from ivr.console.accounts import SESSION_SECONDS, AccountError, add_operator, remove_operator, set_password
+from ivr.db import Database
+from ivr.load import load_flow_file
+from ivr.serve.webhooks import TEST_CALL_PARAM
+from ivr.stats.recorder import report_csv, summarise
 
 __all__ = ["AccountError", "add_operator", "init_app", "remove_operator", "set_password"]
 
@@ -61,7 +63,7 @@ def line() -> str:
 
 def _picture(flow) -> Markup:  # type: ignore[no-untyped-def]
     """The flow's picture as inline SVG, or its Mermaid text when Graphviz is not installed."""
-    from .picture import to_graphviz, to_mermaid
+    from ivr.tools.picture import to_graphviz, to_mermaid
 
     try:
         svg = to_graphviz(flow).pipe(format="svg").decode()
