@@ -7,7 +7,7 @@ Errors keep a flow from going live; warnings are shown to the operator but do no
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path as FsPath
 
 from ivr.definition.audio import AudioError, audio_seconds
@@ -18,34 +18,21 @@ from ivr.definition.model import (
     MenuNode,
     MessageNode,
     Recording,
-    Text,
     TransferNode,
 )
 from ivr.definition.phone import ANONYMOUS_LINES, NumberError, near_miss, parse_number
 from ivr.definition.problems import Problem, did_you_mean, error, warning
 from ivr.definition.source import Path, SourceDocument
+from ivr.definition.texts import PLACEHOLDER, iter_texts
 from ivr.runtime import flow as rt
 from ivr.runtime.state import MAX_NAME
 
 NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*")
-PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 PHONE_KEYS = set("123456789")
 MAX_CHOICES = 5
 MIN_TIMEOUT = 5
 #: How many names "did you mean" may compare in one check, all suggestions together.
 MAX_SUGGESTIONS = 50_000
-#: Messages said only by the TwiML Bin, in the line's first language.
-LINE_LANGUAGE_MESSAGES = ("fallback_retry", "fallback_end")
-
-#: Placeholders that only the line's own messages may use, filled in by the line.
-MESSAGE_PLACEHOLDERS = {
-    "keys": ("keys",),
-    "no_answer": ("number",),
-    "busy": ("number",),
-    "failed": ("number",),
-    "other_number": ("other_name",),
-    "connecting": ("name",),
-}
 
 
 class _Checker:
@@ -384,31 +371,11 @@ class _Checker:
         self.check_node_ref(path + ("if_no_answer",), transfer.if_no_answer)
 
     # -- texts -----------------------------------------------------------------------------
-    def texts(self) -> Iterator[tuple[Path, Text, tuple[str, ...], bool]]:
-        """Every text of the flow, with the placeholders it may use besides number names,
-        and whether it must be in every language (the language menu's own texts are said
-        before a language is chosen, in the line's language)."""
-        for name, number in self.doc.numbers.items():
-            yield ("numbers", name, "name"), number.name, (), True
-            if number.say is not None:
-                yield ("numbers", name, "say"), number.say, (), False
-        messages = self.doc.line.messages
-        for field_name in type(messages).model_fields:
-            value = getattr(messages, field_name)
-            # The TwiML Bin's texts are said only in the line's first language.
-            every_language = field_name not in LINE_LANGUAGE_MESSAGES
-            yield ("line", "messages", field_name), value, MESSAGE_PLACEHOLDERS.get(field_name, ()), every_language
-        for name, node in self.doc.nodes.items():
-            every_language = not isinstance(node, LanguageNode)
-            for field_name in ("say", "say_short", "say_after"):
-                value = getattr(node, field_name, None)
-                if value is not None:
-                    yield ("nodes", name, field_name), value, (), every_language
-
     def check_texts(self) -> None:
         line = self.doc.line
         numbers = set(self.doc.numbers) | self.broken_numbers | {"helpline"}
-        for path, text, extra, every_language in self.texts():
+        for field in iter_texts(self.doc):
+            path, text, extra, every_language = field.path, field.text, field.placeholders, field.every_language
             required = set(self.languages) if every_language else {line.language}
             if isinstance(text, Mapping):
                 for code in text:

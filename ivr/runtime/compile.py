@@ -15,6 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
+from ivr.definition.builtins import (
+    KEYS_MARK,
+    NOT_CONNECTED_PREFIXES,
+    TRANSFER_PREFIX,
+    normalise_words,
+)
 from ivr.definition.model import (
     Choice,
     FlowDocument,
@@ -27,17 +33,10 @@ from ivr.definition.model import (
     TransferNode,
 )
 from ivr.definition.phone import parse_number, spoken_groups_en
-from ivr.inspect.checks import PLACEHOLDER
+from ivr.definition.texts import PLACEHOLDER
 from ivr.runtime import flow as rt
 from ivr.runtime import understand
 
-#: The line's own menus after a transfer that did not connect, one per kind of failure, so
-#: that each says what happened: "_busy:connect_helpline" and so on.
-NOT_CONNECTED_PREFIXES = {"busy": "_busy:", "no-answer": "_no_answer:", "failed": "_failed:"}
-LINE_MENU_PREFIXES = tuple(NOT_CONNECTED_PREFIXES.values())
-TRANSFER_PREFIX = "_transfer:"
-#: Where the keys of a menu go in the line's "keys" message, filled when a menu is rendered.
-KEYS_MARK = rt.KEYS_MARK
 RECORDINGS_URL = "/recordings/"
 
 
@@ -390,10 +389,6 @@ class _Compiler:
             if name != to and parse_number(number.number).dialable:
                 return name
         return None
-
-
-def normalise_words(words: list[str]) -> list[str]:
-    return [" ".join(w.lower().split()) for w in words if w.strip()]
 
 
 def compile_flow(document: FlowDocument, version: str) -> rt.Flow:

@@ -9,40 +9,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Union
 
+from ivr.definition.builtins import (  # noqa: F401 (the runtime model's names for them)
+    AFTER_CALL_NODE,
+    HELPLINE_NODE,
+    KEY_HELPLINE,
+    KEY_QUICK_EXIT,
+    KEY_REPEAT,
+    KEY_SLOWER,
+    KEYS_MARK,
+    QUICK_EXIT_NODE,
+    RESERVED_KEYS,
+    WORDS_DANGER,
+    WORDS_HELPLINE,
+    WORDS_REPEAT,
+    WORDS_SLOWER,
+)
 from ivr.runtime.understand import Vocabulary
-
-#: Keys every menu understands without the flow saying so.
-KEY_REPEAT = "*"
-KEY_HELPLINE = "0"
-KEY_SLOWER = "8"
-KEY_QUICK_EXIT = "9"
-RESERVED_KEYS = {
-    KEY_REPEAT: "repeats the menu",
-    KEY_HELPLINE: "connects to the helpline",
-    KEY_SLOWER: "switches to slower speech",
-    KEY_QUICK_EXIT: "ends the call at once (quick exit)",
-    "#": "ends typing on a phone",
-}
-#: Words every menu understands in English; other languages declare their own.
-WORDS_REPEAT = ("repeat", "again", "say again", "say that again", "pardon", "what")
-WORDS_HELPLINE = (
-    "helpline", "help line", "help", "adviser", "advisor", "person", "real person", "human", "operator",
-    "talk to someone", "speak to someone", "talk to somebody", "speak to somebody", "someone to talk to",
-)  # fmt: skip
-WORDS_SLOWER = ("slower", "slow", "slowly", "slow down")
-WORDS_DANGER = (
-    "danger", "dangerous", "emergency", "hurt", "hurting", "kill", "killing", "attack", "attacking",
-    "beat me", "beating", "hit me", "hitting", "scared", "afraid", "frightened", "unsafe", "not safe",
-    "ambulance", "bleeding", "threatened", "threatening",
-)  # fmt: skip
-
-#: Stands in the "keys" message for the keys of the menu being said, filled at render time.
-KEYS_MARK = "{keys}"
-
-#: Names of nodes the line builds by itself start with an underscore.
-HELPLINE_NODE = "_helpline"
-AFTER_CALL_NODE = "_after_call"
-QUICK_EXIT_NODE = "_quick_exit"
 
 
 @dataclass(frozen=True)

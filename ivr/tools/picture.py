@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ivr.definition.builtins import LINE_MENU_PREFIXES, TRANSFER_PREFIX
 from ivr.runtime import flow as rt
-from ivr.runtime.compile import LINE_MENU_PREFIXES, TRANSFER_PREFIX
 
 PROMPT_WORDS = 9
 EVERY_MENU = "every menu: 0 or 'helpline' → helpline · * repeat · 8 slower · 9 quick exit"

@@ -1,0 +1,27 @@
+"""The line's limits, each written once: what the model accepts, what the checks demand,
+and what the runtime assumes all read them from here.
+
+Why each number is what it is matters more than the number, so every limit says why.
+"""
+
+from __future__ import annotations
+
+#: Seconds a menu waits for a key at least. Twilio accepts 1, but callers who are
+#: frightened, reading a keypad in the dark or using a relay service need longer.
+MIN_TIMEOUT = 5
+#: Seconds a menu waits when the flow does not say.
+DEFAULT_TIMEOUT = 8
+#: Choices a menu may have besides the built-in keys (0, *, 8, 9): more cannot be
+#: remembered from one hearing.
+MAX_CHOICES = 5
+#: Above this many choices, the checker warns that a menu is hard to remember.
+COMFORTABLE_CHOICES = 4
+#: Seconds a transfer rings before the line offers something else.
+RING_SECONDS = 30
+#: Messages followed one after another in one answer to Twilio, and the bound on a chain
+#: of messages the line will follow at all: a loop the checker missed ends here.
+MAX_MESSAGE_CHAIN = 20
+#: Characters in a node's name: names travel in every action URL.
+MAX_NAME = 64
+#: One day in seconds; Twilio ends every call within 24 hours.
+DAY_SECONDS = 24 * 3600
