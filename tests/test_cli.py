@@ -96,7 +96,11 @@ def test_fallback_twiml_is_static_and_reaches_the_helpline():
     number = "oh eight hundred … oh one two one … seven hundred …"
     assert [(h.kind, h.text) for h in call.heard] == [
         ("say", "If you are in danger now, hang up and dial 9 9 9."),
-        ("say", f"Connecting you to the Modern Slavery Helpline. If the call drops, the number is {number}."),
+        (
+            "say",
+            f"Connecting you to the Modern Slavery Helpline, open 24 hours a day. If the call drops, the number is "
+            f"{number}.",
+        ),
         ("dial", HELPLINE),
         (
             "say",
@@ -157,7 +161,7 @@ def test_simulate_in_a_language():
         "anonimowe: 2. Policja, gdy nikomu nic nie grozi: 3. Co robić w niebezpieczeństwie: 4. Infolinia: "
         "naciśnij 0 albo zostań na linii.",
         "  (you stay silent)",  # the main menu waits once: silence there means "stay on the line"
-        "  line (pl-PL): Łączymy z infolinią. Jeśli połączenie zostanie przerwane, numer to "
+        "  line (pl-PL): Łączymy z infolinią, czynną całą dobę. Jeśli połączenie zostanie przerwane, numer to "
         "0 8 0 0 … 0 1 2 1 … 7 0 0 ….",
         f"  [the line connects the call to {HELPLINE}]",
         "  (end of script)",
