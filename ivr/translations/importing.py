@@ -1,0 +1,283 @@
+"""Bringing a translators' PO file back into the flow file: texts, and reviewers' sign-offs.
+
+Only the texts that changed are rewritten, each at its own place and in its own style, so
+the file's comments and layout stay as they were. Nothing is written unless every entry
+can be taken: a placeholder that differs from the source, a text the flow does not have,
+or a result that would not pass ``ivr check`` refuses the whole file, with one message per
+thing to fix.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any
+
+import polib
+import yaml
+
+from ivr.definition.languages import family
+from ivr.definition.model import FlowDocument
+from ivr.definition.reviews import ReviewState, Translatable, sign_off, state_of, translatables
+from ivr.definition.source import Path, SourceDocument, parse_yaml
+from ivr.definition.texts import placeholders_in
+from ivr.load import load_flow_text
+from ivr.translations.flow_text import BOM, parse_document, written_at
+from ivr.translations.po import FUZZY, flow_language
+from ivr.translations.yaml_edit import (
+    CannotEdit,
+    Edit,
+    append_section,
+    apply_edits,
+    block_mapping,
+    flow_scalar,
+    insert_entry,
+    newline_of,
+    node_end,
+    render_scalar,
+    replace_scalar,
+)
+
+REVIEWS_COMMENT = (
+    "# Reviewers' sign-offs, by language and text, written by 'ivr translations import --reviewer'.",
+    "# Each holds short hashes of the source text and of the translation it vouches for: an edit",
+    "# to either voids it by itself. 'ivr translations status' shows what is left to review.",
+)
+
+
+class ImportRefused(ValueError):
+    """The file cannot be taken; nothing was written. One reason per thing to fix."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__("\n".join(reasons))
+        self.reasons = reasons
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    #: The flow file's new text (the same text when nothing changed).
+    text: str
+    language: str
+    #: The texts whose translation changed, and the texts newly signed off.
+    changed: tuple[str, ...] = ()
+    signed: tuple[str, ...] = ()
+    #: What the operator should know although the import went through.
+    notes: tuple[str, ...] = field(default=())
+
+
+@dataclass
+class _Plan:
+    source: SourceDocument
+    document: FlowDocument
+    code: str
+    edits: list[Edit] = field(default_factory=list)
+    expected: Any = None
+    changed: list[str] = field(default_factory=list)
+    signed: dict[str, dict[str, str]] = field(default_factory=dict)
+    refusals: list[str] = field(default_factory=list)
+
+
+def import_po(
+    flow_text: str,
+    po: polib.POFile,
+    *,
+    today: str,
+    reviewer: str | None = None,
+    language: str | None = None,
+    base: FsPath | None = None,
+    flow_name: str = "the flow file",
+) -> ImportResult:
+    """The flow text with the PO file's texts and sign-offs in it; :class:`ImportRefused`
+    with every reason when it cannot be taken. ``today`` is the sign-offs' date."""
+    bom = BOM if flow_text.startswith(BOM) else ""
+    body = flow_text.removeprefix(BOM)
+    source, document = parse_document(body, flow_name)
+    code = _language(document, po, language)
+    plan = _Plan(source, document, code, expected=copy.deepcopy(source.data))
+    items = {item.key: item for item in translatables(document, code)}
+    seen: set[str] = set()
+    for entry in (e for e in po if not e.obsolete):
+        reason = _take(plan, entry, items, seen, reviewer, today)
+        if reason:
+            plan.refusals.append(f"{entry.msgctxt or '(no msgctxt)'} (line {entry.linenum}): {reason}")
+    if not plan.refusals and plan.signed:
+        _sign(plan)
+    if plan.refusals:
+        raise ImportRefused(plan.refusals)
+    if not plan.edits:
+        return ImportResult(flow_text, code)
+    new_body = apply_edits(body, plan.edits)
+    _same_data(new_body, plan.expected)
+    notes = _checked(body, new_body, base, flow_name)
+    return ImportResult(bom + new_body, code, tuple(plan.changed), tuple(plan.signed), notes)
+
+
+def _language(document: FlowDocument, po: polib.POFile, given: str | None) -> str:
+    line = document.line
+    header = flow_language(po.metadata.get("Language", ""))
+    wanted = given or header
+    if not wanted:
+        raise ImportRefused(["the file does not say its language (no Language header): give --language"])
+    if given and header and given.lower() != header.lower():
+        raise ImportRefused([f"the file says it is in {header}, not {given}: check which file this is"])
+    codes = {code.lower(): code for code in line.languages}
+    code = codes.get(wanted.lower())
+    same_family = [c for c in line.languages if family(c) == family(wanted) and c != line.language]
+    if code is None and len(same_family) == 1:
+        code = same_family[0]  # a tool that writes only the language ("pl") for pl-PL
+    if code is None:
+        offered = ", ".join(c for c in line.languages if c != line.language) or "none"
+        raise ImportRefused([f"the flow does not offer {wanted}; it offers {offered}: add the language first"])
+    if code == line.language:
+        raise ImportRefused([f"{code} is the line's first language, the source of every translation"])
+    return code
+
+
+def _take(
+    plan: _Plan,
+    entry: polib.POEntry,
+    items: dict[str, Translatable],
+    seen: set[str],
+    reviewer: str | None,
+    today: str,
+) -> str:
+    """Plan one entry's edits; the reason it cannot be taken, or an empty string."""
+    key = entry.msgctxt or ""
+    item = items.get(key)
+    if item is None:
+        return f"not a text of this flow in {plan.code}: export the file again"
+    if key in seen:
+        return "this text is in the file twice: keep one"
+    seen.add(key)
+    if entry.msgid != item.source:
+        return (
+            f"the source text has changed since the file was exported; it now says {item.source!r}: "
+            "export again and merge your translations into it (msgmerge, or your tool's 'update from POT')"
+        )
+    text = entry.msgstr
+    if not text.strip():
+        return ""  # not translated yet: the flow keeps what it has
+    wanted, written = Counter(placeholders_in(item.source)), Counter(placeholders_in(text))
+    if wanted != written:
+        return (
+            f"its placeholders differ from the source's: the source has {_names(wanted)}, the translation "
+            f"{_names(written)}; write each {{...}} exactly as the source does"
+        )
+    if text != item.translation:
+        try:
+            plan.edits.append(_text_edit(plan, item, text))
+        except CannotEdit as exc:
+            return str(exc)
+        _set(plan.expected, item.path, text)
+        plan.changed.append(key)
+    if reviewer and FUZZY not in entry.flags:
+        signed = plan.document.reviews.get(plan.code, {}).get(key)
+        now = Translatable(item.key, item.path, item.source, text, item.field)
+        if state_of(now, signed) is not ReviewState.REVIEWED:
+            plan.signed[key] = sign_off(item.source, text, reviewer, today).model_dump()
+    return ""
+
+
+def _names(placeholders: Counter[str]) -> str:
+    if not placeholders:
+        return "none"
+    return ", ".join(f"{{{name}}}" + (f" {n} times" if n > 1 else "") for name, n in sorted(placeholders.items()))
+
+
+def _text_edit(plan: _Plan, item: Translatable, text: str) -> Edit:
+    if item.translation is not None:
+        return replace_scalar(plan.source, item.path, text)
+    container = item.path[:-1]
+    written = plan.source.values.get(container)
+    name = ".".join(map(str, container))
+    if written is None:
+        raise CannotEdit(
+            f"{name} is not written in the flow (callers hear the line's built-in text): "
+            f"add it with its {plan.document.line.language} text, then import again"
+        )
+    if not isinstance(written, yaml.MappingNode):
+        raise CannotEdit(
+            f"{name} is written as one text, not one per language: write it as "
+            f"'{plan.document.line.language}: ...' under it, then import again"
+        )
+    mapping = block_mapping(plan.source, container)
+    indent = mapping.value[0][0].start_mark.column
+    sibling = next((v for _, v in mapping.value if isinstance(v, yaml.ScalarNode)), None)
+    style = sibling.style if sibling is not None else None
+    rendered = render_scalar(
+        text,
+        style=style,
+        column=indent + len(plan.code) + 2,
+        indent=indent + 2,
+        newline=newline_of(plan.source.text),
+    )
+    return insert_entry(plan.source, container, plan.code, " " + rendered, list(plan.document.line.languages))
+
+
+def _set(data: Any, path: Path, value: Any) -> None:
+    for part in path[:-1]:
+        data = data.setdefault(part, {})
+    data[path[-1]] = value
+
+
+def _flow_mapping(signed: dict[str, str]) -> str:
+    return "{" + ", ".join(f"{name}: {flow_scalar(value)}" for name, value in signed.items()) + "}"
+
+
+def _sign(plan: _Plan) -> None:
+    """Write the new sign-offs under ``reviews:``, in the order of the flow's texts."""
+    source, code, newline = plan.source, plan.code, newline_of(plan.source.text)
+    items = sorted(translatables(plan.document, code), key=lambda item: written_at(source, item))
+    order = [item.key for item in items]
+    plan.signed = dict(sorted(plan.signed.items(), key=lambda pair: order.index(pair[0])))
+    for key, signed in plan.signed.items():
+        _set(plan.expected, ("reviews", code, key), signed)
+    try:
+        if ("reviews",) not in source.values:
+            lines = [*REVIEWS_COMMENT, "reviews:", f"  {code}:"]
+            lines += [f"    {key}: {_flow_mapping(signed)}" for key, signed in plan.signed.items()]
+            plan.edits.append(append_section(source, lines))
+        elif ("reviews", code) not in source.values:
+            indent = block_mapping(source, ("reviews",)).value[0][0].start_mark.column + 2
+            body = "".join(f"{newline}{' ' * indent}{key}: {_flow_mapping(s)}" for key, s in plan.signed.items())
+            plan.edits.append(insert_entry(source, ("reviews",), code, body, list(plan.document.line.languages)))
+        else:
+            for key, signed in plan.signed.items():
+                path = ("reviews", code, key)
+                if path in source.values:
+                    node = source.values[path]
+                    plan.edits.append(Edit(node.start_mark.index, node_end(source.text, node), _flow_mapping(signed)))
+                else:
+                    plan.edits.append(insert_entry(source, ("reviews", code), key, " " + _flow_mapping(signed), order))
+    except CannotEdit as exc:
+        plan.refusals.append(f"reviews: {exc}")
+
+
+def _same_data(new_text: str, expected: Any) -> None:
+    """The edited file reads as exactly the data intended: nothing else moved."""
+    source, _ = parse_yaml(new_text)
+    if source is None or source.data != expected:
+        raise AssertionError("the edited flow does not read back as intended: a bug in ivr translations")
+
+
+def _checked(old_text: str, new_text: str, base: FsPath | None, flow_name: str) -> tuple[str, ...]:
+    """Refuse a result with errors the flow did not have before; note the ones it had."""
+    before = Counter((p.code, p.message) for p in load_flow_text(old_text, base).errors)
+    after = load_flow_text(new_text, base).errors
+    new = [p for p in after if not _seen(before, (p.code, p.message))]
+    if new:
+        raise ImportRefused(
+            ["with these texts the flow would not pass 'ivr check':"] + [p.format(flow_name) for p in new]
+        )
+    if after:
+        return (f"the flow still has {len(after)} error(s) from before this import: run 'ivr check {flow_name}'",)
+    return ()
+
+
+def _seen(before: Counter[tuple[str, str]], key: tuple[str, str]) -> bool:
+    if before[key] > 0:
+        before[key] -= 1
+        return True
+    return False
