@@ -1,5 +1,5 @@
 """gunicorn settings for the line (see Procfile). Every log handler gets the filter that
-takes phone numbers out, the access log included (safety rule 2)."""
+takes phone numbers out, the access log included (docs/safety.md rule 2)."""
 
 import logging
 import multiprocessing
@@ -22,8 +22,9 @@ graceful_timeout = 10
 keepalive = 5
 accesslog = "-"
 errorlog = "-"
-# The access log never needs the query string's raw digits or the caller's address.
-access_log_format = '"%(m)s %(U)s" status=%(s)s bytes=%(B)s ms=%(M)s'
+# The access log never needs the query string's raw digits or the caller's address. The
+# path is SCRIPT_NAME + PATH_INFO: the webhooks' mount moves /voice into SCRIPT_NAME.
+access_log_format = '"%(m)s %({script_name}e)s%(U)s" status=%(s)s bytes=%(B)s ms=%(M)s'
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,

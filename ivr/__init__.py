@@ -28,6 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None, environ: Mapping[str, st
     from ivr.db import Database
     from ivr.logs import configure_logging, protect_all_handlers
     from ivr.serve import media, webhooks
+    from ivr.serve.answers import LineServices
     from ivr.serve.store import FlowStore
     from ivr.stats.recorder import Recorder
 
@@ -50,7 +51,7 @@ def create_app(config: Mapping[str, Any] | None = None, environ: Mapping[str, st
     app.extensions["ivr.database"] = database
     # The recorder checks every value against the live flow's names (a plain read).
     recorder = Recorder(database, settings.retention_days, lambda: store.live.flow) if settings.stats else None
-    line = webhooks.LineServices(
+    line = LineServices(
         store,
         RequestValidator(settings.auth_token),
         settings.public_url,
@@ -63,7 +64,7 @@ def create_app(config: Mapping[str, Any] | None = None, environ: Mapping[str, st
     media.init_app(app, settings.flow_file)
     console.init_app(app, database, settings.auth_token, settings.secret_key, settings.development)
     # The webhooks are the hot path: a WSGI app of their own in front of Flask (see webhooks.py).
-    app.wsgi_app = webhooks.MountVoice(app.wsgi_app, webhooks.VoiceApp(line))  # type: ignore[method-assign]
+    app.wsgi_app = webhooks.mount(app.wsgi_app, webhooks.VoiceApp(line))  # type: ignore[method-assign]
     if settings.trusted_proxies:
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)  # type: ignore

@@ -14,16 +14,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
-from typing import Any
 
 from pydantic import ValidationError
 
-from ivr.definition.model import NODE_TYPES, FlowDocument, known_field_names
-from ivr.definition.problems import Problem, did_you_mean, error, has_errors
-from ivr.definition.source import Path, SourceDocument, parse_yaml
-from ivr.inspect.checks import check_document
-from ivr.inspect.lints import lint_flow
-from ivr.inspect.listening import lint_listening
+from ivr.definition.model import FlowDocument
+from ivr.definition.problems import Problem, error, has_errors
+from ivr.definition.shape import shape_problems
+from ivr.definition.source import SourceDocument, parse_yaml
+from ivr.inspect.context import Context
+from ivr.inspect.rules import check_document, check_flow
 from ivr.runtime import flow as rt
 from ivr.runtime.compile import compile_flow
 
@@ -65,83 +64,6 @@ def flow_version(text: str) -> str:
 _HEX_TO_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
 
 
-def _data_path(loc: tuple[Any, ...], data: Any) -> Path:
-    """Map a pydantic error location onto the document's data, dropping union/tag names."""
-    path: list[str | int] = []
-    current = data
-    for part in loc:
-        in_mapping = isinstance(current, dict) and part in current
-        in_list = isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
-        if in_mapping or in_list:
-            path.append(part)
-            current = current[part]
-    return tuple(path)
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return repr(value)
-
-
-_FIELDS = known_field_names()
-
-
-def _shape_problems(exc: ValidationError, source: SourceDocument) -> list[Problem]:
-    problems: dict[tuple[Path, str], Problem] = {}
-    for err in exc.errors():
-        kind = err["type"]
-        value = err.get("input")
-        # For "text or one text per language" and "name or {go: ...}" unions, keep the
-        # complaint about the branch whose shape the operator actually wrote.
-        if kind == "string_type" and isinstance(value, (dict, list)):
-            continue
-        if kind in ("dict_type", "model_type", "model_attributes_type") and isinstance(value, str):
-            continue
-        path = _data_path(err["loc"], source.data)
-        where = ".".join(str(p) for p in path) or "the file"
-        name = str(err["loc"][-1]) if err["loc"] else ""
-        key = False
-        hint = ""
-        if kind == "extra_forbidden":
-            message = f"unknown field {name!r}"
-            hint = did_you_mean(name, _FIELDS) or "remove it, or check the spelling"
-            key = True
-        elif kind == "missing":
-            message = f"{where} needs a {name!r} field"
-            key = True
-        elif value is None and kind.endswith("_type"):
-            message = f"{where} is empty"
-            hint = "write a value after the colon, or remove the line"
-            key = True
-        elif kind == "union_tag_not_found":
-            message = f"node {path[-1]!r} needs a 'type:' ({', '.join(NODE_TYPES)})"
-            key = True
-        elif kind == "union_tag_invalid":
-            tag = str(err.get("ctx", {}).get("tag", ""))
-            message = f"{tag!r} is not a kind of node"
-            hint = did_you_mean(tag, NODE_TYPES) or f"use one of: {', '.join(NODE_TYPES)}"
-            path = path + ("type",)
-        elif kind in ("int_parsing", "int_type", "int_from_float"):
-            message = f"{where} must be a whole number, not {_describe(value)}"
-        elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-            message = f"{where} is {value}: {err['msg'].lower()}"
-        elif kind in ("string_type", "dict_type", "model_type", "model_attributes_type", "list_type"):
-            wanted = {"string_type": "a text", "list_type": "a list", "dict_type": "a mapping of names to texts"}.get(
-                kind, "a mapping of fields"
-            )
-            message = f"{where} must be {wanted}, not {_describe(value)}"
-        elif kind == "literal_error":
-            message = f"{where}: {err['msg']}"
-        else:
-            message = f"{where}: {err['msg']}"
-        at = source.position(path, key=key)
-        problems.setdefault((path, message), error(at.line, at.column, message, hint, code=kind))
-    return sorted(problems.values())
-
-
 def _check_the_rest(exc: ValidationError | None, source: SourceDocument, base: FsPath | None) -> list[Problem]:
     """With some nodes or numbers wrong in shape, check all the others too, so that an
     operator sees every mistake in one run. Mistakes outside nodes and numbers (in
@@ -161,41 +83,15 @@ def _check_the_rest(exc: ValidationError | None, source: SourceDocument, base: F
         document = FlowDocument.model_validate(data)
     except ValidationError:
         return []
-    return check_document(document, source, broken["nodes"], broken["numbers"], base)
-
-
-def _empty_problems(source: SourceDocument) -> list[Problem]:
-    """A field written with nothing after it is a mistake even where it may be left out."""
-    problems = []
-    for path in source.empty:
-        at = source.position(path, key=True)
-        name = ".".join(str(p) for p in path)
-        problems.append(
-            error(
-                at.line,
-                at.column,
-                f"{name} is empty",
-                "write a value after the colon, or remove the line",
-                code="empty-value",
-            )
-        )
-    return problems
+    context = Context(document, source, base, frozenset(broken["nodes"]), frozenset(broken["numbers"]))
+    return check_document(context)
 
 
 def load_flow_text(text: str, base: FsPath | None = None) -> LoadResult:
     """Load flow text; ``base`` is the folder whose recordings/ its recordings are in."""
     with _no_cyclic_gc():
         result = _load(text, base)
-    return LoadResult(result.flow, _once_each(result.problems), result.version, result.readable, text)
-
-
-def _once_each(problems: list[Problem]) -> list[Problem]:
-    """Each thing wrong once: two checks that notice the same mistake (an empty value is
-    both a shape error and an empty field) must not show an operator the same line twice."""
-    seen: dict[tuple[int, int, str, str], Problem] = {}
-    for problem in problems:
-        seen.setdefault((problem.line, problem.column, problem.severity.value, problem.message), problem)
-    return sorted(seen.values())
+    return LoadResult(result.flow, result.problems, result.version, result.readable, text)
 
 
 @contextmanager
@@ -223,22 +119,22 @@ def _load(text: str, base: FsPath | None) -> LoadResult:
             [error(1, 1, "a flow file is a mapping with 'line:', 'numbers:' and 'nodes:'", code="not-a-mapping")],
             version,
         )
-    empty = _empty_problems(source)
+    empty = source.empty_problems()
     try:
         document = FlowDocument.model_validate(source.data)
     except ValidationError as exc:
-        shape = set(empty + _shape_problems(exc, source))
-        return LoadResult(None, sorted(shape | set(_check_the_rest(exc, source, base))), version)
+        return LoadResult(
+            None, sorted(empty + shape_problems(exc, source) + _check_the_rest(exc, source, base)), version
+        )
     if empty:
-        return LoadResult(None, sorted(set(empty) | set(_check_the_rest(None, source, base))), version)
-    problems = check_document(document, source, base=base)
+        return LoadResult(None, sorted(empty + _check_the_rest(None, source, base)), version)
+    context = Context(document, source, base)
+    problems = check_document(context)
     if has_errors(problems):
         return LoadResult(None, sorted(problems), version)
-    flow = compile_flow(document, version)
-    declared = {code: language.words_per_minute for code, language in document.line.languages.items()}
-    problems += lint_flow(flow, source, base, declared)
-    problems += lint_listening(flow, source)
-    return LoadResult(flow, sorted(problems), version)
+    context.flow = compile_flow(document, version, base)
+    problems += check_flow(context)
+    return LoadResult(context.flow, sorted(problems), version)
 
 
 def read_regular_file(path: FsPath, limit: int) -> bytes | None:
@@ -281,7 +177,7 @@ def load_flow_file(path: str | FsPath) -> LoadResult:
                         "save the flow as a plain text file",
                         code="unreadable",
                     )
-                ],  # fmt: skip
+                ],
                 readable=False,
             )
         if len(raw) > MAX_FILE_BYTES:

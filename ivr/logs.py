@@ -1,6 +1,6 @@
 """Structured logs of the call's path, with every phone number taken out.
 
-Safety rule 2: a caller's number never reaches a log in clear text. The line never
+docs/safety.md rule 2: a caller's number never reaches a log in clear text. The line never
 logs ``From`` or ``Caller`` itself, and a :class:`RedactNumbers` filter on *every*
 handler (the app's, Werkzeug's and gunicorn's access and error logs) replaces any
 run of digits that could be a phone number, whatever logged it.

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import DEFAULT_FLOW
+from support import DEFAULT_FLOW
 
 from ivr.load import load_flow_file
 from ivr.runtime import caller_time

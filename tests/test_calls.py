@@ -6,11 +6,11 @@ import random
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import CRIMESTOPPERS, HELPLINE, PUBLIC, TOKEN
+from support import CRIMESTOPPERS, HELPLINE, PUBLIC, TOKEN
 from twilio.request_validator import RequestValidator
 
 from ivr.runtime import twiml
-from ivr.tools.simulator import SimulatedCall
+from ivr.tools.simulator import SimulatedCall, flask_transport
 
 LINE = "+441234567890"  # the line's own number: the To of every simulated call
 WELCOME = (
@@ -362,6 +362,21 @@ def test_keys_during_a_message(english_call):
     assert twin.passed[0].element.find("Say/prosody").get("rate") == "80%"
 
 
+def test_a_call_saved_and_resumed_elsewhere_goes_on_as_it_would_have(app, english_call):
+    call = english_call()
+    call.press("1")  # about slavery, its words let play, then its menu
+    saved = call.position()
+    resumed = SimulatedCall.resume(flask_transport(app), PUBLIC, TOKEN, call.call_sid, saved)
+    assert (resumed.waiting_for, resumed.position(), resumed.heard) == ("gather", saved, [])
+    assert resumed.fork().press_during("*") == call.fork().press_during("*")  # its words still listen
+    assert resumed.press("2") == call.press("2")
+    assert resumed.requests[-1][0] == call.requests[-1][0]
+    call.press("9")
+    assert call.position() == ""
+    with pytest.raises(ValueError, match="not a saved position of a call"):
+        SimulatedCall.resume(flask_transport(app), PUBLIC, TOKEN, call.call_sid, "<Response>")
+
+
 def test_a_key_during_a_transfers_words_dials_at_once(english_call):
     call = english_call()
     call.press("2")  # report anonymously
@@ -464,6 +479,14 @@ def test_a_node_that_no_longer_exists_leads_to_the_helpline(client):
     response = _post(client, "/voice/input?n=a_node_removed_by_an_edit&l=en-GB", dict(CALL, Digits="1"))
     assert response.status_code == 200
     assert ET.fromstring(response.data).find("Dial/Number").text == HELPLINE
+
+
+def test_twilios_fallback_request_in_the_middle_of_a_call_reaches_the_helpline(english_call):
+    call = english_call()
+    call.press("2")  # report anonymously: a menu
+    call.fallback("11205")
+    assert call.requests[-1] == (PUBLIC + "/voice/fallback", {"ErrorCode": "11205"}, 200)
+    assert call.dialled_number == HELPLINE
 
 
 def test_fallback_needs_no_flow_and_reaches_the_helpline(make_app, tmp_path):

@@ -1,402 +1,168 @@
-"""Operators' mistakes in the flow file, each reported at the exact line and column to edit.
+"""Operators' mistakes in the flow file: every problem reported, each once, where it is.
 
-Each case edits the default flow as an operator might, then asserts the problem's
-message and its position: the position of ``at`` in the edited text (plus ``shift``
-columns), so a case stays exact when the default flow changes elsewhere.
+Each case is a data file under tests/checker/ with the whole result it must give:
+
+- ``NAME.yaml`` edits the live flow (call_flows.yaml): a list of
+  ``{replace: TEXT, with: TEXT}``, each replacing the first place TEXT is written (or every
+  place, with ``all: true``); a comment at the top says what the case shows.
+- ``NAME.flow.yaml`` is a whole flow file, loaded as ``ivr check`` loads it.
+- ``NAME.expected`` is every problem the case gives, in order, as
+  ``line:col: severity: code: message``, then its hint, then the line it points at with a
+  caret under the column, so a reviewer sees that the place is right.
+
+Recordings are looked for in tests/checker/recordings/. The whole list is compared, so a
+problem reported twice, or one nobody expected, fails as surely as a missing one.
+
+After a change that is meant to change what the checker says (or to the live flow, which
+moves lines), regenerate every expected file and review the diff:
+
+    IVR_REGENERATE=1 .venv/bin/pytest tests/test_checker.py
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from pathlib import Path
 
 import pytest
-from conftest import DEFAULT_FLOW
+import yaml
 
-from ivr.load import load_flow_text
+from ivr.definition.problems import CODES
+from ivr.load import LoadResult, load_flow_file, load_flow_text
 
-FLOW = DEFAULT_FLOW.read_text()
+ROOT = Path(__file__).resolve().parent.parent
+CASES = Path(__file__).resolve().parent / "checker"
+LIVE_FLOW = ROOT / "call_flows.yaml"
+REGENERATE = bool(os.environ.get("IVR_REGENERATE"))
 
-
-@dataclass
-class Mistake:
-    name: str
-    old: str
-    new: str
-    message: str  # a part of the problem's message
-    at: str  # text whose position the problem must point at (must be unique in the edited file)
-    shift: int = 0
-    severity: str = "error"
-    hint: str = ""
-    count: int = 1  # replace the first `count` occurrences of old
-
-
-def position(text: str, needle: str, shift: int = 0) -> tuple[int, int]:
-    assert text.count(needle) == 1, f"{needle!r} appears {text.count(needle)} times in the edited flow"
-    offset = text.index(needle) + shift
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, column
+#: Codes that no flow text can give, and the tests that show each.
+CODES_TESTED_ELSEWHERE = {
+    "unreadable": "tests/test_attacks.py, tests/test_cli.py: a folder, a pipe or a missing file",
+    "too-big": "tests/test_attacks.py: a file over 5 MB",
+    "too-costly": "tests/test_live_flow.py: the checker runs out of memory",
+    "load-bug": "tests/test_keys_during_words.py: loading raises",
+    "invalid-value": "tests/test_problem_codes.py: a complaint the mapping does not name",
+    "wait-unmeasured": "tests/test_problem_codes.py: the measurement raises",
+    "latin-in-non-latin-text": "tests/test_text_lints.py: Crimestoppers in an Arabic text",
+    "digits-next-to-words": "tests/test_text_lints.py: w 100 procentach",
+    "translation-too-long": "tests/test_text_lints.py: a Polish text 2.5 times the English",
+}
 
 
-FIVE_LANGUAGES = "{en-GB: Hello., pl-PL: Cześć., ro-RO: Salut., vi-VN: Xin chào., ar-EG: مرحبا}"
-SHORT_EN = "      en-GB: Press 1 for the helpline, 2 to hear what it can do, 3 to hear this again, 4 for the main menu."
-CHOICE_1 = '      "1":\n        go: about_slavery\n'
-CHOICE_2 = '      "2":\n        go: report_anonymously'
-
-MISTAKES = [
-    Mistake(
-        "tab indentation",
-        "  welcome:\n    type: message",
-        "  welcome:\n\ttype: message",
-        "tab used for indentation",
-        "\ttype: message",
-        hint="spaces",
-    ),
-    Mistake(
-        "missing colon",
-        "    next: main_menu\n\n  main_menu:",
-        "    next main_menu\n\n  main_menu:",
-        "could not find expected ':'",
-        "next main_menu",
-        hint="':' missing",
-    ),
-    Mistake(
-        "duplicate key",
-        "  welcome:\n    type: message\n",
-        "  welcome:\n    type: message\n    type: message\n",
-        "duplicate key 'type'",
-        "type: message\n    say:\n      en-GB: >-\n        If you are in danger now",
-    ),
-    Mistake(
-        "misspelt field",
-        "    say_short:\n      en-GB: >-\n        Press 1 if you",
-        "    say_shrot:\n      en-GB: >-\n        Press 1 if you",
-        "unknown field 'say_shrot'",
-        "say_shrot",
-        hint="did you mean 'say_short'?",
-    ),
-    Mistake(
-        "node that does not exist",
-        "    next: about_slavery_menu",
-        "    next: about_slavery_menus",
-        "there is no node called 'about_slavery_menus'",
-        "about_slavery_menus",
-        hint="did you mean 'about_slavery_menu'?",
-    ),
-    Mistake(
-        "number with a digit missing",
-        "number: 0800 555 111",
-        "number: 0800 555 11",
-        "not a valid UK phone number",
-        "0800 555 11",
-    ),
-    Mistake(
-        "helpline number mistyped",
-        "number: 0800 0121 700",
-        "number: 0800 0121 70",
-        "looks like the Modern Slavery Helpline",
-        "0800 0121 70",
-    ),
-    Mistake("not a number at all", "number: 0800 555 111", "number: 0800 CRIME", "is not a phone number", "0800 CRIME"),
-    Mistake(
-        "dialling 999",
-        "    to: crimestoppers",
-        "    to: emergency",
-        "is an emergency number: the line must never connect callers to it",
-        "to: emergency",
-        shift=4,
-        hint="hang up and dial 999",
-    ),
-    Mistake(
-        "dialling 101",
-        "    to: crimestoppers",
-        "    to: police_non_emergency",
-        "is a short number",
-        "to: police_non_emergency",
-        shift=4,
-    ),
-    Mistake(
-        "helpline set to an emergency number",
-        "  helpline: helpline\n  language",
-        "  helpline: emergency\n  language",
-        "is an emergency number",
-        "helpline: emergency",
-        shift=10,
-    ),
-    Mistake(
-        "menu key used twice",
-        CHOICE_1,
-        '      "1":\n        go: danger\n' + CHOICE_1,
-        "duplicate key '1'",
-        '"1":\n        go: about_slavery\n',
-    ),
-    Mistake(
-        "key that is not a phone key",
-        CHOICE_2,
-        CHOICE_2.replace('"2"', '"a"'),
-        "'a' is not a key on a phone's keypad",
-        '"a":',
-    ),
-    Mistake(
-        "two-digit key", CHOICE_2, CHOICE_2.replace('"2"', '"12"'), "'12' is not a key on a phone's keypad", '"12":'
-    ),
-    Mistake("reserved key 0", CHOICE_2, CHOICE_2.replace('"2"', '"0"'), "key 0 is built in", '"0":'),
-    Mistake(
-        "unquoted star key",
-        CHOICE_2,
-        CHOICE_2.replace('"2"', "*"),
-        "YAML syntax",
-        "*:\n        go: report",
-        shift=1,
-        hint="in quotes",
-    ),
-    Mistake(
-        "six choices in one menu",
-        CHOICE_1,
-        '      "5": danger\n      "6": danger\n      "7": welcome\n' + CHOICE_1,
-        "7 choices is too many",
-        'choices:\n      "5": danger',
-    ),
-    Mistake("prompt left empty", SHORT_EN, '      en-GB: ""', "this text is empty", 'en-GB: ""', shift=7),
-    Mistake(
-        "prompt with no value",
-        SHORT_EN,
-        "      en-GB:",
-        "is empty",
-        "en-GB:\n      pl-PL: >-\n        Naciśnij 1, aby połączyć się z infolinią, 2, aby usłyszeć",
-    ),
-    Mistake(
-        "unreachable node",
-        "  connect_crimestoppers:",
-        f"  forgotten:\n    type: message\n    say: {FIVE_LANGUAGES}\n    next: main_menu\n\n  connect_crimestoppers:",
-        "no caller can reach 'forgotten'",
-        "forgotten:",
-        severity="warning",
-    ),
-    Mistake("dead end", "    next: report_menu\n", "\n", "dead end", "report_anonymously:\n"),
-    Mistake(
-        "messages in a circle",
-        "    next: about_slavery_menu",
-        "    next: about_slavery",
-        "lead round in a circle",
-        "about_slavery:\n    type: message",
-    ),
-    Mistake(
-        "unknown kind of node",
-        "  danger:\n    type: message",
-        "  danger:\n    type: mesage",
-        "'mesage' is not a kind of node",
-        "mesage",
-        hint="did you mean 'message'?",
-    ),
-    Mistake(
-        "node without a type",
-        "  danger:\n    type: message\n",
-        "  danger:\n",
-        "needs a 'type:'",
-        "danger:\n    stats_label",
-    ),
-    Mistake(
-        "transfer to an unknown number",
-        "    to: crimestoppers",
-        "    to: crimestopers",
-        "no number is called 'crimestopers'",
-        "crimestopers\n",
-        hint="did you mean 'crimestoppers'?",
-    ),
-    Mistake(
-        "unknown number in a text",
-        "The Crimestoppers number is {crimestoppers}.",
-        "The Crimestoppers number is {crimestopers}.",
-        "{crimestopers} names no number",
-        "{crimestopers}",
-        hint="did you mean 'crimestoppers'?",
-    ),
-    Mistake("time-out too short", "  timeout: 8", "  timeout: 3", "too short", "  timeout: 3\n", shift=11),
-    Mistake(
-        "time-out not a number", "  timeout: 8", "  timeout: ten", "must be a whole number", "timeout: ten", shift=9
-    ),
-    Mistake(
-        "start node missing",
-        "  start: choose_language",
-        "  start: choose_languag",
-        "no node called",
-        "choose_languag\n",
-        hint="did you mean 'choose_language'?",
-    ),
-    Mistake(
-        "word for two choices",
-        "en-GB: [report, reporting, anonymous, anonymously,",
-        "en-GB: [report, reporting, victim, anonymously,",
-        "'victim' is already a word for choice 1",
-        "victim, anonymously",
-    ),
-    Mistake(
-        "built-in word as a choice word",
-        "en-GB: [what to do in danger, safety advice, stay safe]",
-        "en-GB: [what to do in danger, repeat, stay safe]",
-        "'repeat' is built in",
-        "repeat, stay safe",
-    ),
-    Mistake(
-        "node name with a space",
-        "  danger:\n    type: message",
-        "  in danger:\n    type: message",
-        "'in danger' cannot be used as a name",
-        "in danger:",
-    ),
-    Mistake("retries of zero", "    silence: 2", "    silence: 0", "greater than or equal to 1", "silence: 0", shift=9),
-    Mistake(
-        "quote not closed",
-        "    say: If you are in danger now, hang up and dial 9 9 9.",
-        '    say: "If you are in danger now, hang up and dial 9 9 9.',
-        "YAML syntax",
-        "",
-    ),
-    Mistake(
-        "translation missing",
-        "      ro-RO: Apăsați 1 pentru Crimestoppers, 2 pentru linia de ajutor, 3 pentru meniul principal.\n",
-        "",
-        "no ro-RO version of this text",
-        "say_short:\n      en-GB: Press 1 for Crimes",
-        hint="add 'ro-RO: ...'",
-    ),
-    Mistake(
-        "language code misspelt",
-        "      ro-RO: Apăsați 1 pentru Crimestoppers",
-        "      ro-ro: Apăsați 1 pentru Crimestoppers",
-        "'ro-ro' is not one of the line's languages",
-        "ro-ro:",
-        hint="did you mean 'ro-RO'?",
-    ),
-    Mistake(
-        "a language's key used twice",
-        '    ro-RO:\n      name: Română\n      key: "3"',
-        '    ro-RO:\n      name: Română\n      key: "2"',
-        "key 2 already picks pl-PL",
-        '"2"\n      choose: Română',
-    ),
-    Mistake(
-        "caller's number shown to an anonymous line",
-        "    number: 0800 555 111\n",
-        "    number: 0800 555 111\n    show_caller_number: true\n",
-        "Crimestoppers promise callers they never see their number",
-        "show_caller_number: true",
-        shift=20,
-        hint="remove 'show_caller_number'",
-    ),
-    Mistake(
-        "danger node that does not exist",
-        "  danger: danger\n",
-        "  danger: dangr\n",
-        "there is no node called 'dangr'",
-        "dangr",
-        hint="did you mean 'danger'?",
-    ),
-    Mistake(
-        "speech confidence above 1",
-        "  speech_confidence: 0.4",
-        "  speech_confidence: 1.4",
-        "input should be less than or equal to 1",
-        "1.4",
-    ),
-    Mistake(
-        "placeholder misspelt in the busy message",
-        "      en-GB: Sorry, that line is busy. The number is {number}.",
-        "      en-GB: Sorry, that line is busy. The number is {numbr}.",
-        "{numbr} names no number",
-        "{numbr}",
-        hint="did you mean 'number'?",
-    ),
-    Mistake(
-        "placeholder misspelt in the connecting message",
-        "      en-GB: Connecting you to {name}.",
-        "      en-GB: Connecting you to {nam}.",
-        "{nam} names no number",
-        "{nam}",
-        hint="did you mean 'name'?",
-    ),
-    Mistake(
-        "unknown language in a menu's words",
-        "          vi-VN: [nạn nhân",
-        "          vn-VN: [nạn nhân",
-        "'vn-VN' is not one of the line's languages",
-        "vn-VN",
-        hint="did you mean 'vi-VN'?",
-    ),
-]
+def case_names() -> list[str]:
+    names = {p.name.removesuffix(".flow.yaml").removesuffix(".yaml") for p in CASES.glob("*.yaml")}
+    return sorted(names)
 
 
-def _problems(text: str):
-    return load_flow_text(text).problems
+def edited_live_flow(case: Path) -> str:
+    text = LIVE_FLOW.read_text(encoding="utf-8")
+    for edit in yaml.safe_load(case.read_text(encoding="utf-8")):
+        old, new = edit["replace"], edit["with"]
+        assert old in text, f"{case.name}: the live flow no longer has {old!r}; update the case"
+        text = text.replace(old, new) if edit.get("all") else text.replace(old, new, 1)
+    return text
 
 
-@pytest.mark.parametrize("mistake", MISTAKES, ids=[m.name for m in MISTAKES])
-def test_each_mistake_is_reported_where_it_is(mistake: Mistake):
-    assert FLOW.count(mistake.old) >= 1, f"the default flow no longer has {mistake.old!r}"
-    text = FLOW.replace(mistake.old, mistake.new, mistake.count)
-    result = load_flow_text(text)
-    matching = [p for p in result.problems if mistake.message in p.message]
-    assert matching, f"no problem says {mistake.message!r}: {[p.format('f') for p in result.problems]}"
-    problem = matching[0]
-    assert problem.severity.value == mistake.severity
-    if mistake.at:
-        assert (problem.line, problem.column) == position(text, mistake.at, mistake.shift)
-    if mistake.hint:
-        assert mistake.hint in problem.hint
-    if mistake.severity == "error":
-        assert result.flow is None, "a flow with an error must not be served"
-    else:
-        assert result.flow is not None
+def load_case(name: str) -> LoadResult:
+    whole = CASES / f"{name}.flow.yaml"
+    if whole.exists():
+        return load_flow_file(whole)
+    return load_flow_text(edited_live_flow(CASES / f"{name}.yaml"), CASES)
 
 
-def test_there_are_at_least_25_distinct_mistakes():
-    assert len({m.name for m in MISTAKES}) >= 25
+def rendered(result: LoadResult) -> str:
+    """The whole result as the expected files write it."""
+    lines = result.text.split("\n")
+    out = []
+    for p in result.problems:
+        out.append(f"{p.line}:{p.column}: {p.severity.value}: {p.code}: {p.message}")
+        if p.hint:
+            out.append(f"    hint: {p.hint}")
+        if p.line <= len(lines) and lines[p.line - 1].strip():
+            out.append(f"    | {lines[p.line - 1]}".rstrip())
+            out.append("    | " + " " * (p.column - 1) + "^")
+    return "\n".join(out).replace(str(CASES), "tests/checker") + "\n"
 
 
-def test_the_default_flow_has_no_errors_and_says_which_translations_are_unreviewed():
-    problems = _problems(FLOW)
-    assert {p.code for p in problems} == {"unreviewed-translation"}
-    assert len(problems) == 4
+@pytest.mark.parametrize("name", case_names())
+def test_each_case_gives_exactly_its_expected_problems(name: str):
+    result = load_case(name)
+    expected_file = CASES / f"{name}.expected"
+    if REGENERATE:
+        expected_file.write_text(rendered(result), encoding="utf-8")
+    assert expected_file.exists(), f"no {expected_file.name}: run IVR_REGENERATE=1 pytest {__file__}"
+    assert rendered(result) == expected_file.read_text(encoding="utf-8")
+    # Only a flow without errors is served; a flow with none is (docs/safety.md, last principle).
+    assert result.ok == (result.readable and not result.errors)
 
 
-def test_many_errors_are_reported_in_one_run():
-    text = FLOW.replace("    next: about_slavery_menu", "    next: nowhere").replace(
-        "    to: crimestoppers", "    to: emergency"
-    )
-    text = text.replace("{crimestoppers}.\n    next", "{crimestopers}.\n    next")
-    errors = [(p.code, p.message) for p in load_flow_text(text).errors]
-    assert errors == [
-        ("unknown-node", "there is no node called 'nowhere'"),  # about_slavery
-        ("unknown-node", "there is no node called 'nowhere'"),  # about_helpline
-        ("unknown-placeholder", "{crimestopers} names no number"),
-        ("dial-short-number", "'emergency' (999) is an emergency number: the line must never connect callers to it"),
-    ]
+@pytest.mark.parametrize("name", case_names())
+def test_no_case_reports_the_same_problem_twice(name: str):
+    problems = load_case(name).problems
+    assert len(set(problems)) == len(problems)
 
 
-@pytest.mark.parametrize(
-    "text, message",
-    [
-        ("", "the flow file is empty"),
-        ("just words\n", "a flow file is a mapping"),
-        ("line:\n  name: x\n", "needs a 'numbers' field"),
-        ("a: &x [*x, *x]\n", "too deeply nested"),
-    ],
-)
-def test_files_that_are_not_flows(text: str, message: str):
-    problems = _problems(text)
-    assert any(message in p.message for p in problems), [p.message for p in problems]
-    for p in problems:
-        assert p.line >= 1 and p.column >= 1
+def test_every_expected_file_has_its_case():
+    assert {p.name.removesuffix(".expected") for p in CASES.glob("*.expected")} == set(case_names())
+
+
+def test_every_problem_code_has_a_case_or_a_test_elsewhere():
+    in_cases = set()
+    for expected in CASES.glob("*.expected"):
+        for line in expected.read_text(encoding="utf-8").splitlines():
+            if not line.startswith(" "):
+                in_cases.add(line.split(": ")[2])
+    assert in_cases.isdisjoint(CODES_TESTED_ELSEWHERE), "a code has a case: drop it from CODES_TESTED_ELSEWHERE"
+    assert in_cases | set(CODES_TESTED_ELSEWHERE) == set(CODES)
 
 
 def test_an_empty_translation_is_reported_once():
-    from conftest import DEFAULT_FLOW
-
-    text = DEFAULT_FLOW.read_text().replace("      en-GB: Sorry, I did not catch that.", "      en-GB:", 1)
+    """Regression: ``en-GB:`` with nothing after it was reported twice, as an empty value
+    and as a value of the wrong type, and only a deduplication hid it."""
+    text = LIVE_FLOW.read_text(encoding="utf-8").replace("      en-GB: Sorry, I did not catch that.", "      en-GB:", 1)
     line = text[: text.index("      en-GB:\n")].count("\n") + 1
     result = load_flow_text(text)
-    assert [p.format("f") for p in result.errors] == [
-        f"f:{line}:7: error: line.messages.not_understood.en-GB is empty"
+    assert [p.format("f", with_code=True) for p in result.problems] == [
+        f"f:{line}:7: error: line.messages.not_understood.en-GB is empty [empty-value]"
         "\n    hint: write a value after the colon, or remove the line"
+    ]
+
+
+def test_a_recording_played_by_many_texts_is_measured_once_by_the_checks(monkeypatch):
+    import ivr.inspect.context
+    from ivr.definition.audio import audio_seconds
+
+    measured = []
+
+    def measuring(path: Path) -> float:
+        measured.append(path.name)
+        return audio_seconds(path)
+
+    monkeypatch.setattr(ivr.inspect.context, "audio_seconds", measuring)
+    load_case("recordings-the-line-cannot-play")
+    assert sorted(measured) == ["half-second.wav", "missing.wav", "not-audio.wav"]
+
+
+def test_a_recorded_message_counts_for_the_length_of_its_recording(tmp_path):
+    import wave
+
+    (tmp_path / "recordings").mkdir()
+    with wave.open(str(tmp_path / "recordings" / "long.wav"), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(1)
+        out.setframerate(8000)
+        out.writeframes(b"\x80" * 8000 * 70)
+    flow = tmp_path / "call_flows.yaml"
+    flow.write_text(
+        "line: {name: Test line, start: welcome, helpline: helpline}\n"
+        "numbers:\n  helpline: {number: 0800 0121 700, name: the helpline}\n"
+        "nodes:\n"
+        "  welcome: {type: message, say: {en-GB: {play: recordings/long.wav}}, next: connect}\n"
+        "  connect: {type: transfer, to: helpline}\n",
+        encoding="utf-8",
+    )
+    result = load_flow_file(flow)
+    assert [p.format("f", with_code=True) for p in result.problems] == [
+        "f:5:41: warning: this message takes about 70 s to say (en-GB) [long-message]"
+        "\n    hint: split it, with a menu between, so callers can repeat one part",
     ]

@@ -7,9 +7,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from click.testing import CliRunner
-from conftest import DEFAULT_FLOW, HELPLINE, PUBLIC, TOKEN
+from support import DEFAULT_FLOW, HELPLINE, PUBLIC, TOKEN
 
 from ivr.cli import main
+from ivr.definition.builtins import is_builtin_node
 from ivr.load import load_flow_file
 from ivr.tools.simulator import SimulatedCall, flask_transport
 
@@ -127,7 +128,7 @@ def test_graph_mermaid_shows_every_node_and_the_ways_to_help():
     menus = [
         n
         for n in load_flow_file(DEFAULT_FLOW).flow.nodes.values()
-        if n.kind in ("menu", "language") and not n.name.startswith("_")
+        if n.kind in ("menu", "language") and not is_builtin_node(n.name)
     ]
     assert result.output.count("0 · silence · wrong keys") == len(menus) == 6  # one per menu
     assert "class " in result.output and " help" in result.output
@@ -143,7 +144,7 @@ def test_graph_draws_svg_and_png(tmp_path, suffix, magic):
 
 
 def test_the_readme_picture_shows_the_live_flow():
-    from conftest import ROOT
+    from support import ROOT
 
     picture = (ROOT / "docs" / "flow.svg").read_text()
     for node in ("main_menu", "about_slavery_menu", "report_menu", "police_menu", "connect_helpline"):
@@ -171,3 +172,65 @@ def test_simulate_in_a_language():
 def test_simulate_refuses_an_unknown_language():
     result = run("simulate", str(DEFAULT_FLOW), "--language", "xx-XX", "--script", "")
     assert result.exit_code == 1 and "not one of the line's languages" in result.output
+
+
+def test_check_marks_each_problem_with_its_code_and_explains_a_code():
+    checked = run("check", str(DEFAULT_FLOW))
+    assert [line.rsplit(" ", 1)[-1] for line in checked.output.splitlines() if ": warning: " in line] == [
+        "[unreviewed-translation]"
+    ] * 4
+    explained = run("check", "--explain", "dial-short-number")
+    assert explained.exit_code == 0
+    assert explained.output.splitlines() == [
+        "dial-short-number (error): the line would dial an emergency or short number (docs/safety.md rule 1)",
+        "",
+        "For example:",
+        "    to: emergency   # 999",
+        "Fix:",
+        "    a message: 'If you are in danger now, hang up and dial 9 9 9.'",
+        "",
+        "An error: the flow does not go live until it is fixed; the line keeps serving the last good flow.",
+    ]
+
+
+def test_explaining_an_unknown_code_names_the_closest_and_exits_2():
+    result = run("check", "--explain", "unknown-nod")
+    assert result.exit_code == 2
+    assert "'unknown-nod' is not a problem code: did you mean 'unknown-node'?" in result.output
+
+
+def test_every_flow_command_reads_the_file_named_by_ivr_flow_file(tmp_path):
+    missing = str(tmp_path / "missing.yaml")
+    runner = CliRunner(env={"IVR_FLOW_FILE": missing})
+    checked = runner.invoke(main, ["check"])
+    assert (checked.exit_code, checked.output) == (
+        2,
+        f"{missing}:1:1: error: the file does not exist [unreadable]\n{missing}: cannot be read\n",
+    )
+    for command in ("graph", "fallback-twiml", "simulate"):
+        result = runner.invoke(main, [command])
+        assert result.exit_code == 1 and missing in result.output, command
+    assert runner.invoke(main, ["check", str(DEFAULT_FLOW)]).exit_code == 0  # the argument wins
+
+
+def test_serve_dev_passes_development_mode_to_the_app_and_leaves_the_environment(monkeypatch, tmp_path):
+    import logging
+    import os
+
+    from flask import Flask
+
+    served = []
+    monkeypatch.setattr(Flask, "run", lambda app, **options: served.append(options))
+    monkeypatch.setattr(logging.getLogger("werkzeug"), "handlers", [])
+    for name in ("TWILIO_AUTH_TOKEN", "IVR_DEV", "IVR_PUBLIC_URL", "IVR_ALLOWED_HOSTS", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("IVR_FLOW_FILE", str(DEFAULT_FLOW))
+    monkeypatch.setenv("IVR_DATABASE_FILE", str(tmp_path / "ivr.sqlite3"))
+    monkeypatch.setenv("IVR_RELOAD_SECONDS", "-1")
+    refused = run("serve")
+    assert refused.exit_code == 1 and "Error: TWILIO_AUTH_TOKEN is not set" in refused.output
+    result = run("serve", "--dev", "--port", "5099")
+    assert result.exit_code == 0, result.output
+    assert "To call it without a phone" in result.output
+    assert served == [{"host": "127.0.0.1", "port": 5099, "debug": False, "use_reloader": False}]
+    assert "IVR_DEV" not in os.environ

@@ -6,7 +6,7 @@ import re
 import time
 
 import pytest
-from conftest import CRIMESTOPPERS, HELPLINE, PUBLIC, TOKEN
+from support import CRIMESTOPPERS, HELPLINE, PUBLIC, TOKEN
 from twilio.request_validator import RequestValidator
 
 from ivr.console.views import add_operator
@@ -93,7 +93,9 @@ def test_login_then_every_page(app):
         assert response.status_code == 200, page
     line = browser.get("/console").get_data(as_text=True)
     version = app.extensions["ivr"].store.live.flow.version
-    assert version in line and "<svg" in line and "not reviewed" in line
+    assert version in line and "<svg" in line
+    assert "English (en-GB, the source language)" in line
+    assert "Polski (pl-PL, <strong>0 of 38 texts reviewed</strong>)" in line
 
 
 def test_the_session_cookie_is_httponly_samesite_and_secure(app):
@@ -151,13 +153,6 @@ def test_a_call_in_the_browser_through_the_real_webhooks(app):
 
 
 # -- statistics ---------------------------------------------------------------------------
-def _status(app, call: SimulatedCall, status: str = "completed", duration: str = "42") -> None:
-    params = call._params({"CallStatus": status, "CallDuration": duration})
-    url = PUBLIC + "/voice/status"
-    signature = call.validator.compute_signature(url, params)
-    assert app.test_client().post(url, data=params, headers={"X-Twilio-Signature": signature}).status_code == 200
-
-
 def test_statistics_match_what_the_calls_did_and_hold_no_phone_number(app):
     def call(*keys: str, dial: str = "", silences: int = 0, end: bool = True):
         c = SimulatedCall(flask_transport(app), PUBLIC, TOKEN, caller="+447700900123")
@@ -169,7 +164,7 @@ def test_statistics_match_what_the_calls_did_and_hold_no_phone_number(app):
         if dial:
             c.dial_result(dial)
         if end:
-            _status(app, c)
+            assert c.status_callback("completed", "42") == 200
         return c
 
     call("1", "0", dial="completed")  # English, helpline, talked
@@ -243,15 +238,16 @@ def test_old_events_are_deleted_after_the_retention_period(app):
     from sqlalchemy import func, insert, select
 
     from ivr.db import call_events
-    from ivr.stats.recorder import delete_old_events
+    from ivr.definition.limits import DAY_SECONDS
+    from ivr.stats.events import delete_old_events
 
     engine = app.extensions["ivr.database"].engine
     with engine.begin() as connection:
         connection.execute(
             insert(call_events),
             [
-                {"call": "old", "at": time.time() - 91 * 86400, "kind": "start"},
-                {"call": "new", "at": time.time() - 89 * 86400, "kind": "start"},
+                {"call": "old", "at": time.time() - 91 * DAY_SECONDS, "kind": "start"},
+                {"call": "new", "at": time.time() - 89 * DAY_SECONDS, "kind": "start"},
             ],
         )
     assert delete_old_events(engine, 90) == 1
@@ -264,7 +260,7 @@ def test_old_events_are_deleted_after_the_retention_period(app):
     [("qmark", "?"), ("format", "%s"), ("pyformat", "%(call)s"), ("named", ":call"), ("numeric", ":1")],
 )
 def test_the_statistics_insert_speaks_every_drivers_placeholders(paramstyle, mark):
-    from ivr.stats.recorder import EMPTY_EVENT, _insert
+    from ivr.stats.events import EMPTY_EVENT, insert_statement
 
-    sql, rows = _insert(paramstyle, [dict(EMPTY_EVENT, call="abc", at=1.0)])
+    sql, rows = insert_statement(paramstyle, [dict(EMPTY_EVENT, call="abc", at=1.0)])
     assert f"VALUES ({mark}" in sql and sql.count(",") == 2 * 8 and len(rows) == 1

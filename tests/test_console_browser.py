@@ -8,7 +8,7 @@ import os
 import shutil
 
 import pytest
-from conftest import TOKEN, silence_until_transfer
+from support import TOKEN, silence_until_transfer
 
 from ivr.tools.simulator import SimulatedCall, http_transport
 

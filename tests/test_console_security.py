@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import HELPLINE, TOKEN
 from flask.sessions import SecureCookieSessionInterface
+from support import HELPLINE, TOKEN
 
 from ivr.config import ConfigError
 from ivr.console.accounts import LOCK_FAILURES, SESSION_SECONDS, address_of

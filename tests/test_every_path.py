@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from conftest import CRIMESTOPPERS, HELPLINE
+from support import CRIMESTOPPERS, HELPLINE
 
 from ivr.tools.simulator import SimulatedCall
 

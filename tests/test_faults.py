@@ -11,7 +11,7 @@ import urllib.error
 from pathlib import Path
 
 import pytest
-from conftest import HELPLINE, PUBLIC, TOKEN, silence_until_transfer
+from support import HELPLINE, PUBLIC, TOKEN, silence_until_transfer
 
 from ivr.tools.simulator import SimulatedCall, flask_transport, http_transport
 
@@ -75,9 +75,8 @@ def test_a_worker_killed_mid_load_leaves_no_call_without_twiml(gunicorn_server):
             except (urllib.error.URLError, ConnectionError, OSError, http.client.HTTPException):
                 # The worker died under this request. Twilio then requests the number's
                 # fallback URL: it must answer with TwiML that reaches the helpline.
-                fallback = SimulatedCall(transport, url, TOKEN)
-                fallback._request(url + "/voice/fallback", {"ErrorCode": "11200"})
-                results.append(fallback.dialled_number or "no TwiML")
+                call.fallback("11200")
+                results.append(call.dialled_number or "no TwiML")
 
     threads = [threading.Thread(target=caller) for _ in range(4)]
     for thread in threads:

@@ -12,9 +12,9 @@ import xml.etree.ElementTree as ET
 from urllib.parse import quote, urlencode
 
 import pytest
-from conftest import CRIMESTOPPERS, DEFAULT_FLOW, HELPLINE, PUBLIC, TOKEN
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import CRIMESTOPPERS, DEFAULT_FLOW, HELPLINE, PUBLIC, TOKEN
 from twilio.request_validator import RequestValidator
 
 from ivr.load import load_flow_text

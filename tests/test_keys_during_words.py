@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import deque
 
 import pytest
-from conftest import HELPLINE
+from support import HELPLINE
 
 from ivr.tools.simulator import SimulatedCall
 
@@ -157,7 +157,7 @@ def test_a_twiml_bin_shows_the_lines_number_and_never_says_goodbye_before_dialli
 
 
 def _fallback_key(client, query: str, digits: str) -> str:
-    from conftest import PUBLIC, TOKEN
+    from support import PUBLIC, TOKEN
     from twilio.request_validator import RequestValidator
 
     params = {"CallSid": "CA" + "2" * 32, "From": "+447700900123", "To": LINE, "Digits": digits}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import DEFAULT_FLOW
+from support import DEFAULT_FLOW
 
 from ivr.load import load_flow_text
 

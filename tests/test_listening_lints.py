@@ -3,7 +3,7 @@ at the line to edit, before a caller is misunderstood or kept waiting."""
 
 from __future__ import annotations
 
-from conftest import DEFAULT_FLOW
+from support import DEFAULT_FLOW
 
 from ivr.load import load_flow_text
 

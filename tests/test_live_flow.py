@@ -6,7 +6,7 @@ import os
 import time
 import xml.etree.ElementTree as ET
 
-from conftest import HELPLINE, PUBLIC, TOKEN, silence_until_transfer
+from support import HELPLINE, PUBLIC, TOKEN, silence_until_transfer
 
 from ivr.runtime.state import CallState
 from ivr.serve.store import FlowStore

@@ -6,7 +6,7 @@ import io
 import logging
 
 import pytest
-from conftest import PUBLIC, TOKEN
+from support import PUBLIC, TOKEN
 
 from ivr import create_app
 from ivr.config import ConfigError

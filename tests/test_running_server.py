@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import HELPLINE, TOKEN, silence_until_transfer
+from support import HELPLINE, TOKEN, silence_until_transfer
 
 from ivr.tools.simulator import SimulatedCall, http_transport
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import DEFAULT_FLOW, ROOT
+from support import DEFAULT_FLOW, ROOT
 
 from ivr.cli import main
 from ivr.definition.schema import SCHEMA_FILE, flow_schema_text

@@ -16,7 +16,7 @@ import sys
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from conftest import DEFAULT_FLOW, HELPLINE, PUBLIC, ROOT, TOKEN, GunicornServer, silence_until_transfer
+from support import DEFAULT_FLOW, HELPLINE, PUBLIC, ROOT, TOKEN, GunicornServer, silence_until_transfer
 
 from ivr.tools.simulator import SimulatedCall
 

@@ -3,7 +3,6 @@ events survive a locked, deleted or replaced database and a worker's normal exit
 
 from __future__ import annotations
 
-import ast
 import logging
 import os
 import sqlite3
@@ -17,17 +16,21 @@ from types import SimpleNamespace
 from urllib.parse import quote
 
 import pytest
-from conftest import PUBLIC, ROOT, TOKEN
 from sqlalchemy import create_engine
+from support import DEFAULT_FLOW, PUBLIC, ROOT, TOKEN
 from twilio.request_validator import RequestValidator
 
 from ivr.db import Database, metadata
-from ivr.stats.recorder import OUTCOMES, UNKNOWN, Allowed, Recorder
+from ivr.load import load_flow_file
+from ivr.runtime.outcomes import Kind, Outcome
+from ivr.stats.recorder import UNKNOWN, Allowed, Recorder
 from ivr.stats.writer import EventWriter, WriterSettings, WriterStatus
 
 #: Short times, so that every test here ends within seconds.
 QUICK = WriterSettings(idle=0.02, retry_first=0.05, retry_longest=0.2, report_every=0.0, exit_wait=1.0)
 COLUMNS = "kind, node, outcome, choice, language, label, duration"
+#: What the closed set stores for an event that says nothing but its call and kind.
+EMPTY_ROW = {"kind": "step", "node": "", "outcome": "", "choice": "", "language": "", "label": "", "duration": None}
 
 
 def _rows(path: Path) -> list[tuple[object, ...]]:
@@ -121,17 +124,57 @@ def test_without_the_flow_only_ascii_names_with_at_most_four_digits_are_kept():
     assert allowed.clean(forged) == ({**dict.fromkeys(forged, UNKNOWN), "at": 1.0, "duration": None}, 8)
 
 
-def test_every_outcome_the_engine_names_is_in_the_closed_set():
-    source = ast.parse((ROOT / "ivr" / "runtime" / "engine.py").read_text("utf-8"))
-    named = {
-        argument.value
-        for call in ast.walk(source)
-        if isinstance(call, ast.Call) and getattr(call.func, "id", "") in ("Step", "to_helpline")
-        for argument in call.args[1:2]
-        if isinstance(argument, ast.Constant)
-    }
-    named |= {"unclear", "invalid"}  # chosen by an if-expression
-    assert named - OUTCOMES == set() and len(named) >= 15
+#: One outcome of every kind, and the text the statistics store for it: what existing
+#: databases hold, so these texts must never change.
+STORED = [
+    (Outcome(Kind.CHOICE), "choice"),
+    (Outcome(Kind.REPEAT), "repeat"),
+    (Outcome(Kind.SLOWER), "slower"),
+    (Outcome(Kind.HELPLINE), "helpline"),
+    (Outcome(Kind.HELPLINE_NOW), "helpline-now"),
+    (Outcome(Kind.QUICK_EXIT), "quick-exit"),
+    (Outcome(Kind.SKIP), "skip"),
+    (Outcome(Kind.GOODBYE_SKIPPED), "goodbye-skipped"),
+    (Outcome(Kind.DANGER_WORDS), "danger-words"),
+    (Outcome(Kind.INVALID), "invalid"),
+    (Outcome(Kind.UNCLEAR), "unclear"),
+    (Outcome(Kind.SILENCE), "silence"),
+    (Outcome(Kind.INVALID_LIMIT), "invalid-limit"),
+    (Outcome(Kind.SILENCE_LIMIT), "silence-limit"),
+    (Outcome(Kind.INPUT_OUTSIDE_MENU), "input-outside-menu"),
+    (Outcome(Kind.SILENCE_OUTSIDE_MENU), "silence-outside-menu"),
+    (Outcome(Kind.DIAL_RESULT_OUTSIDE_TRANSFER), "dial-result-outside-transfer"),
+    (Outcome.chose_language("pl-PL"), "language:pl-PL"),
+    (Outcome.connected("helpline"), "connected:helpline"),
+    (Outcome.not_connected("helpline", "busy"), "not-connected:helpline:busy"),
+    (Outcome.not_connected("crimestoppers", ""), "not-connected:crimestoppers:unknown"),
+]
+
+
+def test_every_outcome_is_stored_as_the_text_existing_databases_hold():
+    assert {outcome.kind for outcome, _ in STORED} == set(Kind)
+    assert [str(outcome) for outcome, _ in STORED] == [text for _, text in STORED]
+    assert [Outcome.parse(text) for _, text in STORED] == [outcome for outcome, _ in STORED]
+
+
+def test_every_outcome_the_engine_gives_naming_the_live_flow_is_kept():
+    allowed = Allowed.of(load_flow_file(DEFAULT_FLOW).flow)
+    for outcome, text in STORED:
+        event = {"call": "abc", "at": 1.0, "kind": "step", "outcome": outcome}
+        assert allowed.clean(event) == ({**EMPTY_ROW, "call": "abc", "at": 1.0, "outcome": text}, 0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "choice:1", "language:xx-XX", "connected:+447700900123", "not-connected:helpline:+447700900123",
+        "not-connected:helpline", "not-connected:nobody:busy", "connected", "language", "Choice",
+    ],
+)  # fmt: skip
+def test_an_outcome_text_naming_what_the_flow_does_not_have_is_stored_as_unknown(text):
+    allowed = Allowed.of(load_flow_file(DEFAULT_FLOW).flow)
+    event = {"call": "abc", "at": 1.0, "kind": "step", "outcome": text}
+    assert allowed.clean(event) == ({**EMPTY_ROW, "call": "abc", "at": 1.0, "outcome": UNKNOWN}, 1)
 
 
 def test_the_closed_set_is_checked_on_the_writers_thread_not_the_webhooks(tmp_path):

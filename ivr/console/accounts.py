@@ -25,6 +25,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, text, u
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ivr.db import console_sessions, known_addresses, login_failures, operators
+from ivr.definition.limits import DAY_SECONDS
 
 #: A session ends this long after its login, however much it is used.
 SESSION_SECONDS = 8 * 3600
@@ -35,7 +36,7 @@ FREE_FAILURES = 3
 DELAY_STEP = 5
 LOCK_FAILURES = 10
 #: An address an operator logged in from passes that operator's name lock for this long.
-KNOWN_ADDRESS_SECONDS = 90 * 86400
+KNOWN_ADDRESS_SECONDS = 90 * DAY_SECONDS
 MAX_PASSWORD = 200  # the login form reads no more than this
 
 

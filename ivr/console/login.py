@@ -1,7 +1,7 @@
 """The console's door: who is logged in, forms that came from the console, and headers.
 
 The cookie (Flask's, signed with the console's own key) holds only a session id and the
-CSRF token; who is logged in, until when, is in the database (:mod:`ivr.console_access`)
+CSRF token; who is logged in, until when, is in the database (:mod:`ivr.console.accounts`)
 and is checked on every request, so a logout, a removed account or a new password shuts
 the door at once on every server.
 """
@@ -89,13 +89,11 @@ class ConsoleServices:
         self,
         database: Database,
         token: str,
-        development: bool,
         configured_key: str = "",
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.database = database
         self.token = token
-        self.development = development
         self.clock = clock
         self._key = configured_key
 

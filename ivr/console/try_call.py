@@ -1,6 +1,6 @@
 """Try a call from the console: a phone in the browser, through the line's real webhooks.
 
-Each step is one request from the page. The console plays Twilio's part (:mod:`ivr.caller`),
+Each step is one request from the page. The console plays Twilio's part (:mod:`ivr.tools.simulator`),
 signing as Twilio signs, and the call is marked so the statistics leave it out. The line
 keeps no state, and neither does the console: where the call waits travels to the browser
 and back, signed with the console's key.
@@ -8,16 +8,16 @@ and back, signed with the console's key.
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from typing import NoReturn
 
 from flask import Response, abort, current_app, jsonify, make_response, request
 from itsdangerous import BadData, URLSafeSerializer
 
-from ivr.serve.webhooks import TEST_CALL_PARAM
+from ivr.runtime.twilio import DIAL_BUSY, DIAL_COMPLETED, DIAL_FAILED, DIAL_NO_ANSWER, TEST_CALL_PARAM
 from ivr.tools.simulator import CallEnded, Heard, SimulatedCall, Transport, flask_transport
 
-DIAL_RESULTS = ("completed", "busy", "no-answer", "failed")
+#: How a transfer may end in a call from the browser (the page offers each as a button).
+DIAL_RESULTS = (DIAL_COMPLETED, DIAL_BUSY, DIAL_NO_ANSWER, DIAL_FAILED)
 
 
 def _serializer() -> URLSafeSerializer:
@@ -54,14 +54,21 @@ def step() -> Response:
     )
 
 
-def _new_call(transport: Transport) -> SimulatedCall:
-    # Signed for the URL the webhooks check: the public one when the line has one.
+def _base_url() -> str:
+    """The URL the webhooks check signatures against: the public one when the line has one."""
     settings = current_app.config["IVR_SETTINGS"]
     hosts = settings.allowed_hosts
-    base = settings.public_url or (f"http://{hosts[0]}" if hosts else "http://console.invalid")
-    return SimulatedCall(
-        transport, base, current_app.extensions["ivr.console"].token, extra_params={TEST_CALL_PARAM: "1"}
-    )
+    return settings.public_url or (f"http://{hosts[0]}" if hosts else "http://console.invalid")
+
+
+def _new_call(transport: Transport) -> SimulatedCall:
+    token = current_app.extensions["ivr.console"].token
+    return SimulatedCall(transport, _base_url(), token, extra_params=_marked())
+
+
+def _marked() -> dict[str, str]:
+    """Sent with every request of a call from the console: the statistics leave it out."""
+    return {TEST_CALL_PARAM: "1"}
 
 
 def _act(call: SimulatedCall, action: str, value: str) -> list[Heard]:
@@ -95,36 +102,18 @@ def _not_now(call: SimulatedCall) -> str:
 
 
 def _position(call: SimulatedCall) -> str:
-    """Where the call waits, for the browser to send back: the words the line let play since
-    the caller's last answer, then what it waits on and everything after it, as one TwiML
-    document, signed so that the browser cannot change it ("" when the call is over)."""
-    waiting = call.waiting
-    if waiting is None or call.ended:
-        return ""
-    document = ET.Element("Response")
-    document.extend([passed.element for passed in call.passed])
-    document.append(waiting.element)
-    document.extend(waiting.rest)
-    return _serializer().dumps({"sid": call.call_sid, "twiml": ET.tostring(document, encoding="unicode")})
+    """Where the call waits (:meth:`SimulatedCall.position`), for the browser to send back,
+    signed so that the browser cannot change it ("" when the call is over)."""
+    position = call.position()
+    return _serializer().dumps({"sid": call.call_sid, "twiml": position}) if position else ""
 
 
 def _resume(transport: Transport, position: str) -> SimulatedCall:
-    """The call again where it waited: its saved document is the answer to a first request
-    that goes nowhere, so it stops where it stopped; later requests go to the line."""
+    """The call again where it waited; later requests go to the line."""
     try:
         saved = _serializer().loads(position)
         call_sid, document = str(saved["sid"]), str(saved["twiml"])
-    except (BadData, KeyError, TypeError):
+        token = current_app.extensions["ivr.console"].token
+        return SimulatedCall.resume(transport, _base_url(), token, call_sid, document, extra_params=_marked())
+    except (BadData, KeyError, TypeError, ValueError):
         _refuse_step("This call's position was not issued by the console. Call the line again.")
-    replayed: list[bool] = []
-
-    def replay_then_line(url: str, params: dict[str, str], headers: dict[str, str]) -> tuple[int, str]:
-        if not replayed:
-            replayed.append(True)
-            return 200, document
-        return transport(url, params, headers)
-
-    call = _new_call(replay_then_line)
-    call.call_sid = call_sid
-    call.start()
-    return call

@@ -2,7 +2,7 @@
 
 Its own blueprint under ``/console``, apart from the webhooks. Every request needs a live
 session of an operator who still exists, checked in the database each time
-(:mod:`ivr.console_login`); a Twilio signature opens nothing here, and a console session
+(:mod:`ivr.console.login`); a Twilio signature opens nothing here, and a console session
 opens no webhook. Every form that changes something carries a CSRF token, and every answer
 carries headers that keep it out of frames, caches and other sites' scripts.
 """
@@ -21,8 +21,7 @@ from ivr.console import try_call as console_try
 from ivr.console.accounts import SESSION_SECONDS, AccountError, add_operator, remove_operator, set_password
 from ivr.db import Database
 from ivr.load import load_flow_file
-from ivr.serve.webhooks import TEST_CALL_PARAM
-from ivr.stats.recorder import report_csv, summarise
+from ivr.stats.report import report_csv, summarise
 
 __all__ = ["AccountError", "add_operator", "init_app", "remove_operator", "set_password"]
 
@@ -76,13 +75,13 @@ def _picture(flow) -> Markup:  # type: ignore[no-untyped-def]
 @bp.get("/try")
 def try_call() -> str:
     live = current_app.extensions["ivr"].store.live
-    return render_template("console/try.html", flow=live.flow)
+    return render_template("console/try.html", flow=live.flow, dial_results=console_try.DIAL_RESULTS)
 
 
 # -- statistics -------------------------------------------------------------------------------
 @bp.get("/stats")
 def stats() -> str:
-    days = min(max(request.args.get("days", 30, type=int) or 30, 1), 365)
+    days = _days()
     report = summarise(current_app.extensions["ivr.console"].database.engine, days, _number_names())
     return render_template(
         "console/stats.html",
@@ -96,11 +95,16 @@ def stats() -> str:
 
 @bp.get("/stats.csv")
 def stats_csv() -> Response:
-    days = min(max(request.args.get("days", 30, type=int) or 30, 1), 365)
+    days = _days()
     body = report_csv(summarise(current_app.extensions["ivr.console"].database.engine, days, _number_names()))
     return Response(
         body, mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename=ivr-stats-{days}-days.csv"}
     )
+
+
+def _days() -> int:
+    """The days the statistics cover: ``?days=`` (1 to 365), 30 by default."""
+    return min(max(request.args.get("days", 30, type=int) or 30, 1), 365)
 
 
 def _number_names() -> dict[str, str]:
@@ -124,9 +128,8 @@ def init_app(app: Flask, database: Database, token: str, secret_key: str, develo
         SESSION_REFRESH_EACH_REQUEST=False,  # a session ends 8 hours after login, used or not
     )
     app.session_interface = console_login.ConsoleSessionInterface()
-    app.extensions["ivr.console"] = console_login.ConsoleServices(database, token, development, secret_key)
+    app.extensions["ivr.console"] = console_login.ConsoleServices(database, token, secret_key)
     app.jinja_env.globals["csrf_token"] = console_login.csrf_token
-    app.jinja_env.globals["test_call_param"] = TEST_CALL_PARAM
     app.register_blueprint(bp)
     app.add_url_rule("/", "index", lambda: redirect(url_for("console.line")))
     app.after_request(console_login.security_headers)

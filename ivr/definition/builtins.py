@@ -1,5 +1,5 @@
-"""What every flow has without writing it: the built-in keys and words of every menu, the
-mark where a menu's keys are said, and the names of the nodes the line builds itself.
+"""What every flow has without writing it: the built-in keys and words of every menu, and
+the names of the nodes the line builds itself.
 
 The checker refuses a flow that uses these for its own choices; the compiler adds the
 nodes; the engine, the statistics and the picture recognise them by :func:`is_builtin_node`.
@@ -32,9 +32,6 @@ WORDS_DANGER = (
     "ambulance", "bleeding", "threatened", "threatening",
 )  # fmt: skip
 
-#: Stands in the "keys" message for the keys of the menu being said, filled at render time.
-KEYS_MARK = "{keys}"
-
 #: Names of nodes the line builds by itself start with an underscore, which a flow's own
 #: names cannot (they must start with a letter).
 BUILTIN_PREFIX = "_"
@@ -56,5 +53,5 @@ def is_builtin_node(name: str) -> bool:
 
 def normalise_words(words: list[str]) -> list[str]:
     """A word list as written, lower-cased with single spaces; blank entries dropped.
-    The matcher's own, deeper normalisation is :func:`ivr.runtime.understand.normalise`."""
+    The matcher's own, deeper normalisation is :func:`ivr.runtime.normalise.normalise`."""
     return [" ".join(w.lower().split()) for w in words if w.strip()]

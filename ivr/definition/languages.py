@@ -42,6 +42,12 @@ REPEATERS: dict[str, dict[str, int]] = {"en": {"double": 2, "triple": 3}}
 
 #: The word before the last item of a list, as each language says it ("1, 2 or 3").
 LIST_OR: dict[str, str] = {"en": "or", "pl": "lub", "ro": "sau", "vi": "hoặc", "ar": "أو"}
+#: Languages whose numbers keep one form whatever words surround them. In the others a
+#: number agrees in case or gender with its noun ("w stu procentach", not "w sto"), which a
+#: voice reading digits cannot know.
+NUMBERS_KEEP_THEIR_FORM = frozenset({"en", "id", "ms", "th", "tr", "vi"})
+#: What separates the items of a list where it is not ", " (Arabic writes its own comma).
+LIST_SEPARATOR: dict[str, str] = {"ar": "، "}
 
 #: Words that turn a following danger word around ("no one is in danger").
 NEGATIONS: dict[str, frozenset[str]] = {

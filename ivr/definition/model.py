@@ -2,45 +2,25 @@
 
 This is the *document* model: what an operator may write in ``call_flows.yaml``
 and what each field means (the descriptions become the JSON Schema an editor
-shows). It is checked further by :mod:`ivr.checks` and turned into the runtime
-model of :mod:`ivr.flow`, which is all the webhooks ever read.
+shows). It is checked further by :mod:`ivr.inspect.rules` and turned into the runtime
+model of :mod:`ivr.runtime.flow`, which is all the webhooks ever read. Its bounds and
+defaults come from :mod:`ivr.definition.limits`.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from ivr.definition import limits
+from ivr.definition.messages import Messages
+from ivr.definition.values import Recording, Strict, Text, Words
+
+__all__ = ["Messages", "Recording", "Text", "Words"]  # the values a flow's fields hold
 
 
-class Recording(BaseModel):
-    """A recorded prompt, for a language Twilio's voices cannot speak."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    play: str = Field(description="An audio file (WAV or MP3) under the flow's recordings/ folder, or an https URL.")
-
-
-#: A text for callers: plain text in the line's language, or one text (or recording) per
-#: language (``{en-GB: ..., pl-PL: ..., sq-AL: {play: recordings/sq/welcome.mp3}}``).
-#: ``{name}`` inside a text says the phone number called ``name`` slowly, grouped and
-#: twice; ``{helpline}`` is always the line's helpline.
-Text = Annotated[
-    Union[str, dict[str, Union[str, Recording]]],
-    Field(description="Text for callers, or one text or {play: file} per language. {number_name} speaks a number."),
-]
-
-#: Words a caller may say: a list in the line's language, or one list per language.
-Words = Union[list[str], dict[str, list[str]]]
-
-
-class _Strict(BaseModel):
-    """Unknown fields are errors: a misspelt field must never be silently ignored."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Retries(_Strict):
+class Retries(Strict):
     silence: int = Field(
         3,
         ge=1,
@@ -55,67 +35,7 @@ class Retries(_Strict):
     )
 
 
-class Messages(_Strict):
-    """What the line says by itself at every menu. Each can be one text per language."""
-
-    danger: Text = Field(
-        "If you are in danger now, hang up and dial 9 9 9.",
-        description="Said first by the TwiML for a Twilio TwiML Bin (ivr fallback-twiml).",
-    )
-    no_input: Text = "Sorry, I did not hear a choice."
-    invalid: Text = "Sorry, that is not one of the choices."
-    keys: Text = Field(
-        "You can press {keys}. Press star to hear the choices again, or press 0 for the helpline.",
-        description="Said after the first mistake at a menu; {keys} lists the menu's keys.",
-    )
-    last_try: Text = "If I do not hear a choice, I will connect you to the helpline."
-    to_helpline: Text = Field(
-        "I will connect you to the Modern Slavery Helpline now. It is free and confidential. "
-        "If the call drops, the number is {helpline}.",
-        description="Said before every transfer to the helpline that the line makes by itself.",
-    )
-    no_answer: Text = Field(
-        "Sorry, nobody answered. The number is {number}. You can call it yourself at any time.",
-        description="Said when a transfer rang and nobody answered; {number} is that transfer's number.",
-    )
-    busy: Text = Field(
-        "Sorry, that line is busy. The number is {number}. You can call it yourself at any time.",
-        description="Said when a transfer found the line busy; {number} is that transfer's number.",
-    )
-    failed: Text = Field(
-        "Sorry, the call did not go through. The number is {number}. You can call it yourself at any time.",
-        description="Said when a transfer could not be made; {number} is that transfer's number.",
-    )
-    connecting: Text = Field(
-        "Connecting you to {name}.",
-        description="Said before the line dials the other number offered after a failed transfer.",
-    )
-    fallback_retry: Text = Field(
-        "If you were not connected, the helpline number is {helpline}. I will try once more now. "
-        "If you have finished your call, you can hang up.",
-        description="TwiML Bin (ivr fallback-twiml) only: said after its first transfer, which it cannot "
-        "tell finished from failed, before it tries once more.",
-    )
-    fallback_end: Text = Field(
-        "If you still need help, the Modern Slavery Helpline is free and open 24 hours a day, on {helpline}.",
-        description="TwiML Bin only: said after its second transfer, before the call ends.",
-    )
-    not_understood: Text = Field(
-        "Sorry, I did not catch that.",
-        description="Said when a spoken answer was unclear or could mean two choices; the keys follow.",
-    )
-    try_again: Text = "To try again, press 1."
-    other_number: Text = Field(
-        "To call {other_name} instead, press 2.",
-        description="{other_name} is the other number offered after a failed transfer.",
-    )
-    after_call: Text = Field(
-        "Thank you for calling. If you need help again, the Modern Slavery Helpline number is {helpline}. Goodbye.",
-        description="Said if the caller is still on the line after a transfer ends.",
-    )
-
-
-class BuiltinWords(_Strict):
+class BuiltinWords(Strict):
     """What callers may say, in one language, for what every menu understands."""
 
     repeat: list[str] = Field(description="Words for * (hear it again).")
@@ -127,7 +47,7 @@ class BuiltinWords(_Strict):
     )
 
 
-class Language(_Strict):
+class Language(Strict):
     """A language the line offers, declared once."""
 
     name: str = Field(description="The language's name in itself, e.g. Polski.")
@@ -138,7 +58,10 @@ class Language(_Strict):
     voice: str | None = Field(None, description="Twilio voice, e.g. Polly.Ewa. None: recordings only.")
     say_language: str | None = Field(None, description="<Say language>, if not the language code (Polly.Zeina: arb).")
     speech: str | None = Field(None, description="Speech recognition language, if not the language code.")
-    reviewed: bool = Field(False, description="True only once a native speaker has reviewed every text in it.")
+    reviewed: bool = Field(
+        False,
+        description="No longer read: reviews are kept per text under 'reviews:' (ivr translations status).",
+    )
     words: list[str] = Field(
         default_factory=list, description="What a caller may say to pick it, e.g. [polski, polish]."
     )
@@ -146,7 +69,7 @@ class Language(_Strict):
     words_per_minute: int | None = Field(None, ge=60, le=400, description="Speaking rate, for the length checks.")
 
 
-class Line(_Strict):
+class Line(Strict):
     """Settings for the whole line."""
 
     name: str = Field(description="The line's name, for operators.")
@@ -161,7 +84,12 @@ class Line(_Strict):
         default_factory=dict,
         description="The languages the line offers, by code (en-GB, pl-PL...). Leave out for a line in one language.",
     )
-    timeout: int = Field(10, ge=1, le=60, description="Seconds to wait for a key before re-prompting.")
+    timeout: int = Field(
+        limits.DEFAULT_TIMEOUT,
+        ge=limits.LOWEST_TIMEOUT,
+        le=limits.LONGEST_TIMEOUT,
+        description="Seconds to wait for a key before re-prompting.",
+    )
     speech_timeout: int = Field(3, ge=1, le=10, description="Seconds of silence that end a spoken answer.")
     danger: str | None = Field(
         None,
@@ -178,7 +106,7 @@ class Line(_Strict):
     messages: Messages = Field(default_factory=Messages)
 
 
-class Number(_Strict):
+class Number(Strict):
     """A phone number, defined once and referred to by its name."""
 
     number: str = Field(description="Grouped as people say it, e.g. 0800 0121 700.")
@@ -191,14 +119,14 @@ class Number(_Strict):
     )
 
 
-class Choice(_Strict):
+class Choice(Strict):
     go: str = Field(description="The node this choice leads to.")
     words: Words = Field(
         default_factory=list, description="Words a caller may say for this choice, as a list or one list per language."
     )
 
 
-class MenuNode(_Strict):
+class MenuNode(Strict):
     """Says a prompt and waits for a key or a spoken word."""
 
     type: Literal["menu"]
@@ -208,10 +136,10 @@ class MenuNode(_Strict):
         description="'key: node', or 'key: {go: node, words: [...]}'. 0 (helpline) and * (repeat) are built in."
     )
     retries: Retries | None = None
-    timeout: int | None = Field(None, ge=1, le=60)
+    timeout: int | None = Field(None, ge=limits.LOWEST_TIMEOUT, le=limits.LONGEST_TIMEOUT)
 
 
-class MessageNode(_Strict):
+class MessageNode(Strict):
     """Says something, then goes on to the next node."""
 
     type: Literal["message"]
@@ -222,7 +150,7 @@ class MessageNode(_Strict):
     )
 
 
-class TransferNode(_Strict):
+class TransferNode(Strict):
     """Connects the caller to a number."""
 
     type: Literal["transfer"]
@@ -233,10 +161,12 @@ class TransferNode(_Strict):
         description="Node for busy, no answer or failure. Default: say the number, offer to try again "
         "or another number.",
     )
-    ring_seconds: int = Field(30, ge=5, le=120, description="How long to let it ring.")
+    ring_seconds: int = Field(
+        limits.RING_SECONDS, ge=limits.SHORTEST_RING, le=limits.LONGEST_RING, description="How long to let it ring."
+    )
 
 
-class LanguageNode(_Strict):
+class LanguageNode(Strict):
     """The language menu: each language's option said in that language, then on to 'next'."""
 
     type: Literal["language"]
@@ -244,13 +174,25 @@ class LanguageNode(_Strict):
     say_after: Text | None = Field(None, description="Said after the options, in the line's language.")
     next: str = Field(description="Where the call goes once a language is chosen.")
     retries: Retries | None = None
-    timeout: int | None = Field(None, ge=1, le=60)
+    timeout: int | None = Field(None, ge=limits.LOWEST_TIMEOUT, le=limits.LONGEST_TIMEOUT)
 
 
 Node = Annotated[Union[MenuNode, MessageNode, TransferNode, LanguageNode], Field(discriminator="type")]
 
 
-class FlowDocument(_Strict):
+class SignOff(Strict):
+    """A reviewer's sign-off of one text in one language (see :mod:`ivr.definition.reviews`).
+
+    It holds short hashes of the two texts it vouches for, so an edit to either voids it
+    without anyone having to remember to remove it."""
+
+    by: str = Field(min_length=1, description="Who reviewed the text, e.g. Anna Nowak.")
+    date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="When, e.g. 2026-11-20.")
+    source: str = Field(min_length=1, description="Hash of the first-language text that was reviewed.")
+    text: str = Field(min_length=1, description="Hash of the translation that was reviewed.")
+
+
+class FlowDocument(Strict):
     """A whole ``call_flows.yaml``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="Call flow")
@@ -258,6 +200,11 @@ class FlowDocument(_Strict):
     line: Line
     numbers: dict[str, Number]
     nodes: dict[str, Node]
+    reviews: dict[str, dict[str, SignOff]] = Field(
+        default_factory=dict,
+        description="Sign-offs by language, then by text (e.g. nodes.welcome.say), written by "
+        "'ivr translations import --reviewer'. An edit to the text or to its source voids one.",
+    )
 
 
 NODE_TYPES = ("menu", "message", "transfer", "language")
@@ -280,6 +227,7 @@ def known_field_names() -> set[str]:
         Language,
         BuiltinWords,
         Recording,
+        SignOff,
     )
     for model in models:
         names.update(model.model_fields)

@@ -16,8 +16,8 @@ from phonenumbers import shortnumberinfo
 
 REGION = "GB"
 
-#: Numbers the line must never dial: the caller dials them from their own phone, so that
-#: their location and the police Silent Solution come with the call.
+#: Numbers the line must never dial (docs/safety.md rule 1): the caller dials them from their
+#: own phone, so that their location and the police Silent Solution come with the call.
 NEVER_DIAL = frozenset({"999", "112", "101", "111", "55", "18000", "105", "119"})
 
 _DIGIT_WORDS_EN = {
@@ -110,8 +110,8 @@ def parse_number(written: str) -> PhoneNumber:
     return PhoneNumber(text, national, e164, False, is_emergency)
 
 
-#: Numbers the line relies on (see ../shared/facts.md). A number one digit away from one of
-#: these is almost certainly a typing mistake, and a wrong helpline number strands callers.
+#: Numbers the line relies on (their sources: docs/sources.md). A number one digit away from
+#: one of these is almost certainly a typing mistake, and a wrong helpline number strands callers.
 WELL_KNOWN = {
     "08000121700": "the Modern Slavery Helpline (0800 0121 700)",
     "0800555111": "Crimestoppers (0800 555 111)",
@@ -119,7 +119,7 @@ WELL_KNOWN = {
 
 
 #: Lines whose promise is that they never see who calls: a transfer to one must never show
-#: the caller's number, whatever the flow says.
+#: the caller's number, whatever the flow says (docs/safety.md rule 7).
 ANONYMOUS_LINES = {"0800555111": "Crimestoppers"}
 
 

@@ -11,12 +11,12 @@ ourselves (instead of ``safe_load``) lets us
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import yaml
 
+from ivr.definition.nesting import nesting_problem
 from ivr.definition.problems import Problem, error
 
 PathKey = str | int
@@ -46,8 +46,30 @@ class SourceDocument:
     values: dict[Path, yaml.Node] = field(default_factory=dict)
     keys: dict[Path, yaml.Node] = field(default_factory=dict)
     text: str = ""
-    #: Paths whose value was written but left empty (``say:`` with nothing after it).
+    #: Paths whose value was written but left empty (``say:`` with nothing after it), or
+    #: written as ``null`` or ``~``: each is one ``empty-value`` problem, see :meth:`empty_problems`.
     empty: list[Path] = field(default_factory=list)
+
+    def empty_problems(self) -> list[Problem]:
+        """One problem for each value left empty: the only place they are reported.
+
+        A field written with nothing after it is a mistake even where the field may be left
+        out, so this reports every one; the format's own complaint about the same value
+        (not a text, not a number) is left out by the loader as the same mistake."""
+        problems = []
+        for path in self.empty:
+            at = self.position(path, key=True)
+            name = ".".join(str(p) for p in path)
+            problems.append(
+                error(
+                    at.line,
+                    at.column,
+                    f"{name} is empty",
+                    "write a value after the colon, or remove the line",
+                    code="empty-value",
+                )
+            )
+        return problems
 
     def find_in_value(self, path: Path, needle: str, occurrence: int = 0) -> Position | None:
         """Where ``needle`` was written inside the scalar at ``path`` (any quoting or folding)."""
@@ -152,7 +174,9 @@ class _Walker:
             if not isinstance(key_node, yaml.ScalarNode):
                 at = _position(key_node.start_mark)
                 self.problems.append(
-                    error(at.line, at.column, "a key must be a plain name, not a list or mapping", code="bad-key")
+                    error(
+                        at.line, at.column, "a key must be a plain name, not a list or mapping", code="key-not-a-name"
+                    )
                 )
                 continue
             key = key_node.value
@@ -180,83 +204,9 @@ class _TooBig(Exception):
         self.position = position
 
 
-#: Nesting deeper than this is refused before the parser sees it: libyaml's C parser
-#: recurses once a level and crashes the process at some tens of thousands (a 60 KB file
-#: of "[" did). A real flow nests about eight levels.
-MAX_NESTING = 64
-
-
-_DEEP_INDENT = re.compile(f"^ {{{2 * MAX_NESTING + 1},}}", re.MULTILINE)
-#: Lines that open a block inside a block on the same line ("- - x", "? - x"): only those
-#: need their levels counted. No two parts of the pattern can take the same characters,
-#: so it never backtracks.
-_STACKED_BLOCKS = re.compile(r"^ *[-?] +[-?](?: |$)", re.MULTILINE)
-_NESTING_MARKS = re.compile(r"[\[\]{}'\"#]")
-
-
-def _nesting_problem(text: str) -> Problem | None:
-    """The first place the text nests deeper than :data:`MAX_NESTING`, found in one pass:
-    per line its indentation plus the "- " and "? " that open a block on the same line, and
-    brackets and braces outside quotes and comments. Regular expressions find the few
-    places that matter, so this costs a fraction of parsing."""
-    deep = _DEEP_INDENT.search(text)
-    if deep:
-        return _too_deep(text.count("\n", 0, deep.start()) + 1, 1)
-    for match in _STACKED_BLOCKS.finditer(text):
-        end = text.find("\n", match.start())
-        line = text[match.start() : end if end >= 0 else len(text)]
-        body = line.lstrip(" ")
-        levels = (len(line) - len(body) + 1) // 2
-        while body[:2] in ("- ", "? ") or body in ("-", "?"):
-            levels += 1
-            body = body[2:].lstrip(" ")
-        if levels > MAX_NESTING:
-            return _too_deep(text.count("\n", 0, match.start()) + 1, 1)
-    depth = 0
-    quote = ""  # the quote we are inside, across lines
-    position = 0
-    while True:
-        match = _NESTING_MARKS.search(text, position)
-        if match is None:
-            return None
-        c = match.group()
-        at = match.start()
-        position = at + 1
-        previous = text[at - 1] if at > 0 else "\n"
-        if quote:
-            if c == quote and not (quote == '"' and previous == "\\"):
-                quote = ""
-        elif c in "'\"":
-            if previous in " \t\n[{,:-?":
-                quote = c
-        elif c == "#":
-            if previous in " \t\n":
-                newline = text.find("\n", at)
-                if newline < 0:
-                    return None
-                position = newline + 1  # a comment: nothing on the rest of the line counts
-        elif c in "[{":
-            depth += 1
-            if depth > MAX_NESTING:
-                line_start = text.rfind("\n", 0, at) + 1
-                return _too_deep(text.count("\n", 0, at) + 1, at - line_start + 1)
-        else:
-            depth = max(0, depth - 1)
-
-
-def _too_deep(line: int, column: int) -> Problem:
-    return error(
-        line,
-        column,
-        f"the file nests deeper than {MAX_NESTING} levels here",
-        "a flow needs only a few levels: check for brackets [ { that are never closed",
-        code="too-deep",
-    )
-
-
 def parse_yaml(text: str) -> tuple[SourceDocument | None, list[Problem]]:
     """Parse flow text; return the positioned data, or ``None`` and the problems that stopped it."""
-    too_deep = _nesting_problem(text)
+    too_deep = nesting_problem(text)
     if too_deep is not None:
         return None, [too_deep]
     problems = _tab_problems(text)
@@ -274,7 +224,11 @@ def parse_yaml(text: str) -> tuple[SourceDocument | None, list[Problem]]:
     if root is None:
         return None, [
             error(
-                1, 1, "the flow file is empty", "a flow needs 'line:', 'numbers:' and 'nodes:' sections", code="empty"
+                1,
+                1,
+                "the flow file is empty",
+                "a flow needs 'line:', 'numbers:' and 'nodes:' sections",
+                code="empty-file",
             )
         ]
     document = SourceDocument(data=None, text=text)
@@ -288,7 +242,7 @@ def parse_yaml(text: str) -> tuple[SourceDocument | None, list[Problem]]:
                 too_big.position.column,
                 "the file is too deeply nested or expands to too many values",
                 "do not use YAML anchors and aliases (& and *) in a flow",
-                code="too-big",
+                code="too-many-values",
             )
         ]
     if walker.problems:

@@ -18,9 +18,11 @@ PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 #: Messages said only by the TwiML Bin, in the line's first language.
 LINE_LANGUAGE_MESSAGES = ("fallback_retry", "fallback_end")
 
+#: In the "keys" message: where the keys of the menu being said go, filled as it is said.
+KEYS_PLACEHOLDER = "keys"
 #: Placeholders that only the line's own messages may use, filled in by the line.
 MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
-    "keys": ("keys",),
+    "keys": (KEYS_PLACEHOLDER,),
     "no_answer": ("number",),
     "busy": ("number",),
     "failed": ("number",),

@@ -23,7 +23,8 @@ from urllib.parse import urlsplit
 from ivr.runtime import engine
 from ivr.runtime import flow as rt
 from ivr.runtime.state import CallState
-from ivr.runtime.twiml import PATH_INPUT, PATH_NODE, PATH_SILENCE, Renderer
+from ivr.runtime.twilio import PATH_INPUT, PATH_NODE, PATH_SILENCE
+from ivr.runtime.twiml import Renderer
 
 #: Seconds to say one <Say> element (SSML included) in a language.
 Clock = Callable[[ET.Element, rt.Language], float]

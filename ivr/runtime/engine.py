@@ -10,7 +10,9 @@ from dataclasses import dataclass, replace
 
 from ivr.runtime import flow as rt
 from ivr.runtime import understand
+from ivr.runtime.outcomes import Kind, Outcome
 from ivr.runtime.state import EVENT_INVALID, EVENT_NOW, EVENT_SILENCE, EVENT_UNCLEAR, CallState
+from ivr.runtime.twilio import DIAL_CONNECTED
 
 _SPOKEN_KEYS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
@@ -31,10 +33,10 @@ UNCLEAR = "unclear"
 
 @dataclass(frozen=True)
 class Step:
-    """The result of one event: the state to render next, and what happened, for the logs."""
+    """The result of one event: the state to render next, and what happened (for the logs and the statistics)."""
 
     state: CallState
-    outcome: str
+    outcome: Outcome
     choice: str = ""
 
 
@@ -88,8 +90,9 @@ def start(flow: rt.Flow, language: str = "") -> CallState:
     return CallState(node=flow.start, language=flow.language)
 
 
-def to_helpline(state: CallState, outcome: str) -> Step:
-    return Step(state.at(rt.HELPLINE_NODE), outcome)
+def to_helpline(state: CallState, kind: Kind) -> Step:
+    """To the helpline, after a request that does not fit where the call is or too many tries."""
+    return Step(state.at(rt.HELPLINE_NODE), Outcome(kind))
 
 
 def on_input(flow: rt.Flow, state: CallState, digits: str, speech: str, confidence: str = "") -> Step:
@@ -99,7 +102,7 @@ def on_input(flow: rt.Flow, state: CallState, digits: str, speech: str, confiden
     if isinstance(node, (rt.Message, rt.Transfer, rt.End)):
         return on_key_while_speaking(flow, state, node, digits[:1])
     if not isinstance(node, rt.Waiting):
-        return to_helpline(state, "input-outside-menu")
+        return to_helpline(state, Kind.INPUT_OUTSIDE_MENU)
     speech = speech or ""
     if digits:
         key: str | None = digits[:1]
@@ -110,27 +113,27 @@ def on_input(flow: rt.Flow, state: CallState, digits: str, speech: str, confiden
     if key is None:
         return on_silence(flow, state)
     if key == DANGER and flow.danger_node and flow.node(flow.danger_node) is not None:
-        return Step(state.at(flow.danger_node), "danger-words", "speech")
+        return Step(state.at(flow.danger_node), Outcome(Kind.DANGER_WORDS), "speech")
     builtin = _builtin_step(state, node.name, key)
     if builtin is not None:
         return builtin
     if isinstance(node, rt.LanguageMenu):
         chosen = next((lang for lang in flow.languages.values() if lang.key == key), None)
         if chosen is not None:
-            return Step(CallState(node.next, chosen.code, slow=state.slow), "language:" + chosen.code, key)
+            return Step(CallState(node.next, chosen.code, slow=state.slow), Outcome.chose_language(chosen.code), key)
     else:
         choice = node.choice_for_key(key)
         if choice is not None:
-            return Step(state.at(choice.target), "choice", key)
+            return Step(state.at(choice.target), Outcome(Kind.CHOICE), key)
     invalids = state.invalids + 1
     if invalids >= node.max_invalid:
-        return to_helpline(state, "invalid-limit")
+        return to_helpline(state, Kind.INVALID_LIMIT)
     unclear = key in (UNCLEAR, DANGER) or not digits
     return Step(
         CallState(
             node.name, state.language, state.silences, invalids, EVENT_UNCLEAR if unclear else EVENT_INVALID, state.slow
         ),
-        "unclear" if unclear else "invalid",
+        Outcome(Kind.UNCLEAR if unclear else Kind.INVALID),
         "speech" if unclear else key,
     )
 
@@ -138,13 +141,13 @@ def on_input(flow: rt.Flow, state: CallState, digits: str, speech: str, confiden
 def _builtin_step(state: CallState, here: str, key: str) -> Step | None:
     """What the keys every moment of a call understands do: 9, *, 8 and 0."""
     if key == rt.KEY_QUICK_EXIT:
-        return Step(state.at(rt.QUICK_EXIT_NODE), "quick-exit", key)
+        return Step(state.at(rt.QUICK_EXIT_NODE), Outcome(Kind.QUICK_EXIT), key)
     if key == rt.KEY_REPEAT:
-        return Step(state.at(here), "repeat", key)
+        return Step(state.at(here), Outcome(Kind.REPEAT), key)
     if key == rt.KEY_SLOWER:
-        return Step(CallState(here, state.language, slow=True), "slower", key)
+        return Step(CallState(here, state.language, slow=True), Outcome(Kind.SLOWER), key)
     if key == rt.KEY_HELPLINE:
-        return Step(state.at(rt.HELPLINE_NODE), "helpline", key)
+        return Step(state.at(rt.HELPLINE_NODE), Outcome(Kind.HELPLINE), key)
     return None
 
 
@@ -157,40 +160,38 @@ def on_key_while_speaking(flow: rt.Flow, state: CallState, node: rt.Message | rt
     caller who pressed by mistake, since every menu offers * to hear it again.
     """
     if key == rt.KEY_HELPLINE and isinstance(node, rt.Transfer) and node.target.key == flow.helpline.key:
-        return Step(replace(state.at(node.name), event=EVENT_NOW), "helpline-now", key)
+        return Step(replace(state.at(node.name), event=EVENT_NOW), Outcome(Kind.HELPLINE_NOW), key)
     builtin = _builtin_step(state, node.name, key)
     if builtin is not None:
         return builtin
     if isinstance(node, rt.Message):
-        return Step(state.at(node.next), "skip", key or "")
+        return Step(state.at(node.next), Outcome(Kind.SKIP), key or "")
     if isinstance(node, rt.Transfer):
-        return Step(replace(state.at(node.name), event=EVENT_NOW), "skip", key or "")
-    return Step(state.at(rt.QUICK_EXIT_NODE), "goodbye-skipped", key or "")
+        return Step(replace(state.at(node.name), event=EVENT_NOW), Outcome(Kind.SKIP), key or "")
+    return Step(state.at(rt.QUICK_EXIT_NODE), Outcome(Kind.GOODBYE_SKIPPED), key or "")
 
 
 def on_silence(flow: rt.Flow, state: CallState) -> Step:
     """A menu's time-out ran out with no key and no speech."""
     node = flow.node(state.node)
     if not isinstance(node, rt.Waiting):
-        return to_helpline(state, "silence-outside-menu")
+        return to_helpline(state, Kind.SILENCE_OUTSIDE_MENU)
     silences = state.silences + 1
     if silences >= node.max_silence:
-        return to_helpline(state, "silence-limit")
-    return Step(CallState(node.name, state.language, silences, state.invalids, EVENT_SILENCE, state.slow), "silence")
-
-
-#: DialCallStatus values that mean the caller talked to someone.
-CONNECTED = {"completed", "answered"}
+        return to_helpline(state, Kind.SILENCE_LIMIT)
+    return Step(
+        CallState(node.name, state.language, silences, state.invalids, EVENT_SILENCE, state.slow), Outcome(Kind.SILENCE)
+    )
 
 
 def on_dial_result(flow: rt.Flow, state: CallState, status: str) -> Step:
     """A transfer ended: finished after a conversation, or busy / not answered / failed."""
     transfer = flow.node(state.node)
     if not isinstance(transfer, rt.Transfer):
-        return to_helpline(state, "dial-result-outside-transfer")
-    if status in CONNECTED:
-        return Step(state.at(rt.AFTER_CALL_NODE), "connected:" + transfer.target.key)
-    return Step(state.at(transfer.after(status)), f"not-connected:{transfer.target.key}:{status or 'unknown'}")
+        return to_helpline(state, Kind.DIAL_RESULT_OUTSIDE_TRANSFER)
+    if status in DIAL_CONNECTED:
+        return Step(state.at(rt.AFTER_CALL_NODE), Outcome.connected(transfer.target.key))
+    return Step(state.at(transfer.after(status)), Outcome.not_connected(transfer.target.key, status))
 
 
 def where_speech_goes(flow: rt.Flow, menu: str, language: str, said: str, confidence: str = "0.9") -> str:
@@ -198,8 +199,8 @@ def where_speech_goes(flow: rt.Flow, menu: str, language: str, said: str, confid
     node name, ``helpline``, ``repeat``, ``slower``, ``reprompt``, or ``language:<code>``.
     For the speech corpus tests and the held-out benchmark."""
     step = on_input(flow, CallState(menu, language), "", said, confidence)
-    if step.outcome in ("repeat", "slower") or step.outcome.startswith("language:"):
-        return step.outcome
-    if step.outcome in ("unclear", "invalid"):
+    if step.outcome.kind in (Kind.REPEAT, Kind.SLOWER, Kind.LANGUAGE):
+        return str(step.outcome)
+    if step.outcome.kind in (Kind.UNCLEAR, Kind.INVALID):
         return "reprompt"
     return "helpline" if step.state.node == rt.HELPLINE_NODE else step.state.node

@@ -1,13 +1,13 @@
 """The runtime model of a checked flow: the only thing the webhooks, the simulator and the
-picture read. Built by :func:`ivr.compile.compile_flow` from a document that passed every
-check; immutable, so one flow version can be shared by every request and cached against.
+picture read. Built by :func:`ivr.runtime.compile.compile_flow` from a document that passed
+every check; immutable, so one flow version can be shared by every request and cached against.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Union
+from typing import TypeVar, Union
 
 from ivr.definition.builtins import (  # noqa: F401 (the runtime model's names for them)
     AFTER_CALL_NODE,
@@ -16,7 +16,6 @@ from ivr.definition.builtins import (  # noqa: F401 (the runtime model's names f
     KEY_QUICK_EXIT,
     KEY_REPEAT,
     KEY_SLOWER,
-    KEYS_MARK,
     QUICK_EXIT_NODE,
     RESERVED_KEYS,
     WORDS_DANGER,
@@ -24,7 +23,22 @@ from ivr.definition.builtins import (  # noqa: F401 (the runtime model's names f
     WORDS_REPEAT,
     WORDS_SLOWER,
 )
+from ivr.definition.languages import LIST_OR, LIST_SEPARATOR, family
 from ivr.runtime.understand import Vocabulary
+
+T = TypeVar("T")
+
+
+def in_language(versions: Mapping[str, T], code: str, first: str) -> T:
+    """The version of a text (or of anything kept per language) for a call in ``code``, or
+    the line's ``first`` language's where there is none in ``code``.
+
+    This is the line's one language fallback. The checker makes every text exist in every
+    language the line offers, so it is taken only for what is written in the first language
+    alone (the language menu's texts, a number's ``say``) and for a call in a language the
+    flow no longer offers (one that began before a reload removed it)."""
+    found = versions.get(code)
+    return versions[first] if found is None else found
 
 
 @dataclass(frozen=True)
@@ -72,6 +86,42 @@ Texts = Mapping[str, Speech]
 
 
 @dataclass(frozen=True)
+class KeysMessage:
+    """The line's "keys" message in one language, compiled like every text (numbers ready
+    to say, a recording kept) and cut where ``{keys}`` stands: each menu says it with its
+    own keys, so :meth:`said_with` fills them in when the menu is said."""
+
+    #: The message's words between the places of ``{keys}``: one more than there are places.
+    parts: tuple[Speech, ...]
+
+    def said_with(self, keys: Sequence[str], language: str) -> Speech:
+        """The message for a menu with these keys, listed the way ``language`` lists them."""
+        listed = list_keys(keys, language)
+        segments: list[Segment] = list(self.parts[0].segments)
+        for part in self.parts[1:]:
+            segments.append(listed)
+            segments.extend(part.segments)
+        return Speech(tuple(segments))
+
+    @property
+    def plain(self) -> str:
+        """The message as written, with ``{keys}`` where each menu's keys are said."""
+        return "{keys}".join(part.plain for part in self.parts)
+
+
+def list_keys(keys: Sequence[str], language: str) -> str:
+    """Keys as a sentence lists them: "1, 2, 3 or 4", "1، 2 أو 3" (commas only where the
+    language's "or" is not known)."""
+    conjunction = LIST_OR.get(family(language))
+    separator = LIST_SEPARATOR.get(family(language), ", ")
+    if len(keys) == 1:
+        return keys[0]
+    if conjunction:
+        return separator.join(keys[:-1]) + f" {conjunction} " + keys[-1]
+    return separator.join(keys)
+
+
+@dataclass(frozen=True)
 class Language:
     code: str
     name: str
@@ -80,12 +130,19 @@ class Language:
     voice: str | None  # None: recordings only
     say_language: str
     speech: str | None  # speech recognition language; None: keys only
-    reviewed: bool
+    #: (texts a native speaker has signed off, texts to sign off); (0, 0) for the line's
+    #: first language, whose texts are the source (see :mod:`ivr.definition.reviews`).
+    review: tuple[int, int]
     names: tuple[str, ...]  # what a caller may say to pick it
     repeat_words: tuple[str, ...]
     helpline_words: tuple[str, ...]
     slower_words: tuple[str, ...]
     danger_words: tuple[str, ...] = ()
+
+    @property
+    def reviewed(self) -> bool:
+        """Whether every text in it is signed off (the source language always is)."""
+        return self.review[0] == self.review[1]
 
     @property
     def ssml(self) -> bool:
@@ -98,7 +155,6 @@ class DialTarget:
     key: str  # its name in the flow's numbers
     e164: str
     name: Texts
-    spoken: Texts
     #: Whether the destination sees the caller's own number. Off unless the flow says so:
     #: every transfer shows the line's own number (the call's ``To``).
     shows_caller_number: bool = False
@@ -193,7 +249,7 @@ class Messages:
     danger: Texts
     no_input: Texts
     invalid: Texts
-    keys: Texts  # with KEYS_MARK where each menu's keys are said
+    keys: Mapping[str, KeysMessage]  # per language, like every text
     last_try: Texts
     after_call: Texts
     not_understood: Texts
@@ -208,7 +264,6 @@ class Flow:
     language: str  # the line's first language
     speech_timeout: int
     start: str
-    helpline: DialTarget
     messages: Messages
     languages: Mapping[str, Language]
     nodes: Mapping[str, Node] = field(default_factory=dict)
@@ -222,6 +277,21 @@ class Flow:
     def node(self, name: str) -> Node | None:
         return self.nodes.get(name)
 
+    @property
+    def helpline(self) -> DialTarget:
+        """The helpline, as the line's own transfer to it dials it."""
+        node = self.nodes[HELPLINE_NODE]
+        assert isinstance(node, Transfer), "the compiler makes the helpline node a transfer"
+        return node.target
+
+    def in_language(self, versions: Mapping[str, T], code: str) -> T:
+        """A text (or anything kept per language) for a call in ``code``: :func:`in_language`."""
+        return in_language(versions, code, self.language)
+
     def language_of(self, code: str) -> Language:
         """The call's language, or the line's own for a code the flow does not offer."""
-        return self.languages.get(code) or self.languages[self.language]
+        return in_language(self.languages, code, self.language)
+
+    def keys_message(self, keys: Sequence[str], code: str) -> Speech:
+        """The "keys" message for a menu with these keys, in the call's language."""
+        return self.in_language(self.messages.keys, code).said_with(keys, code)

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from urllib.parse import unquote_plus, urlencode
+from urllib.parse import urlencode
+
+from ivr.runtime.twilio import parse_pairs
 
 MAX_COUNT = 50
 #: The longest node name a state carries. The checker allows names of at most
-#: :data:`MAX_NAME` characters; the line's own nodes add a prefix of up to two more parts
+#: :data:`ivr.definition.limits.MAX_NAME` characters; the line's own nodes add a prefix of up to two more parts
 #: ("_busy:_transfer:crimestoppers"), well within this.
 MAX_NODE = 200
-MAX_NAME = 64
+#: The query parameter that carries the call's language (also on the number's ``/voice``
+#: URL, to start in a language), and the longest code a state carries.
+LANGUAGE_PARAM = "l"
+MAX_LANGUAGE = 20
 
 #: Why a menu is said again: these choose what is said before the prompt.
 EVENT_NONE = ""
@@ -46,7 +51,7 @@ class CallState:
         """The state as a query string, short and in a fixed order (the same state is the same URL)."""
         fields: dict[str, str] = {"n": self.node}
         if self.language:
-            fields["l"] = self.language
+            fields[LANGUAGE_PARAM] = self.language
         if self.silences:
             fields["s"] = str(self.silences)
         if self.invalids:
@@ -61,10 +66,8 @@ class CallState:
     def from_query_string(cls, query: str, *, default_node: str) -> CallState:
         """Parse the raw query string of an action URL (the first value of each name counts)."""
         args: dict[str, str] = {}
-        for pair in query.split("&"):
-            name, _, value = pair.partition("=")
-            if name and name not in args:
-                args[name] = unquote_plus(value) if ("%" in value or "+" in value) else value
+        for name, value in parse_pairs(query):
+            args.setdefault(name, value)
         return cls.from_query(args, default_node=default_node)
 
     @classmethod
@@ -77,7 +80,7 @@ class CallState:
         event = args.get("e", "")
         return cls(
             node=args.get("n", "")[:MAX_NODE] or default_node,
-            language=args.get("l", "")[:20],
+            language=args.get(LANGUAGE_PARAM, "")[:MAX_LANGUAGE],
             silences=count("s"),
             invalids=count("i"),
             event=event if event in EVENTS else EVENT_NONE,

@@ -14,18 +14,13 @@ from functools import lru_cache
 
 from twilio.twiml.voice_response import Gather, Say, VoiceResponse
 
-from ivr.definition.languages import LIST_OR, family
+from ivr.definition.limits import MAX_MESSAGE_CHAIN
 from ivr.runtime import flow as rt
 from ivr.runtime.state import EVENT_INVALID, EVENT_NOW, EVENT_SILENCE, EVENT_UNCLEAR, CallState
-
-PATH_NODE = "/voice/node"
-PATH_INPUT = "/voice/input"
-PATH_SILENCE = "/voice/silence"
-PATH_DIALED = "/voice/dialed"
+from ivr.runtime.twilio import PATH_DIALED, PATH_INPUT, PATH_NODE, PATH_SILENCE
 
 NUMBER_RATE = "slow"
 SLOW_RATE = "80%"
-MAX_INLINE_MESSAGES = 20
 _SENTENCE_END = re.compile(r"(?<=[.!?。؟])\s+")
 #: Seconds a message's <Gather> waits after its words before the call goes on: the shortest
 #: Twilio allows (a positive whole number). It is there only so keys during the words count.
@@ -55,7 +50,7 @@ def _url(path: str, state: CallState) -> str:
 
 
 class Speaker:
-    """Writes :class:`~ivr.flow.Speech` as ``<Say>`` and ``<Play>`` verbs for one language and pace.
+    """Writes :class:`~ivr.runtime.flow.Speech` as ``<Say>`` and ``<Play>`` verbs for one language and pace.
 
     Numbers are said slowly, group by group, twice. Slow speech adds a pause after each
     sentence: SSML ``prosody`` and ``break`` where the voice understands them, separate
@@ -128,9 +123,6 @@ class Renderer:
         #: The same TwiML as UTF-8 bytes, what the webhooks send (encoded once, not per request).
         self.body: Callable[[CallState, str], bytes] = lru_cache(maxsize=cache_size)(self._body)
 
-    def texts(self, texts: rt.Texts, language: str) -> rt.Speech:
-        return texts.get(language) or texts[self.flow.language]
-
     def _body(self, state: CallState, caller_id: str = "") -> bytes:
         return self.render(state, caller_id).encode("utf-8")
 
@@ -146,8 +138,9 @@ class Renderer:
         language = self.flow.language_of(state.language)
         speaker = Speaker(language, state.slow)
         if isinstance(node, rt.Message):
-            speaker.say(listen_for_keys(response, state), self.texts(node.prompt, language.code))
-            if depth >= MAX_INLINE_MESSAGES:
+            speaker.say(listen_for_keys(response, state), self.flow.in_language(node.prompt, language.code))
+            # A longer chain of messages goes on in the next request: no answer grows unbounded.
+            if depth >= MAX_MESSAGE_CHAIN:
                 response.redirect(_url(PATH_NODE, state.at(node.next)))
             else:
                 self.add(response, state.at(node.next), depth + 1, caller_id)
@@ -157,16 +150,16 @@ class Renderer:
             self.language_menu(response, node, state)
         elif isinstance(node, rt.Transfer):
             if node.prompt is not None and state.event != EVENT_NOW:
-                speaker.say(listen_for_keys(response, state), self.texts(node.prompt, language.code))
+                speaker.say(listen_for_keys(response, state), self.flow.in_language(node.prompt, language.code))
             dial_state = replace(state, event="")
             options: dict[str, object] = {"timeout": node.ring_seconds, "answer_on_bridge": True}
-            if caller_id and not node.target.shows_caller_number:
+            if caller_id and not node.target.shows_caller_number:  # docs/safety.md rule 7
                 options["caller_id"] = caller_id
             dial = response.dial(action=_url(PATH_DIALED, dial_state), method="POST", **options)
             dial.number(node.target.e164)
         elif isinstance(node, rt.End):
             if node.prompt is not None:
-                speaker.say(listen_for_keys(response, state), self.texts(node.prompt, language.code))
+                speaker.say(listen_for_keys(response, state), self.flow.in_language(node.prompt, language.code))
             response.hangup()
 
     def retry_messages(
@@ -178,22 +171,22 @@ class Renderer:
         keys: list[str],
     ) -> None:
         """What is said before a menu is offered again: gentler and shorter each time."""
-        messages = self.flow.messages
+        flow, messages = self.flow, self.flow.messages
         code = speaker.language.code
         if state.event == EVENT_SILENCE:
-            speaker.say(response, self.texts(messages.no_input, code))
+            speaker.say(response, flow.in_language(messages.no_input, code))
         elif state.event == EVENT_INVALID:
-            speaker.say(response, self.texts(messages.invalid, code))
+            speaker.say(response, flow.in_language(messages.invalid, code))
             if state.invalids == 1:  # the first mistake says which keys work
-                speaker.say(response, self.keys_message(keys, code))
+                speaker.say(response, flow.keys_message(keys, code))
         elif state.event == EVENT_UNCLEAR:  # words not understood: the keys always work
-            speaker.say(response, self.texts(messages.not_understood, code))
-            speaker.say(response, self.keys_message(keys, code))
+            speaker.say(response, flow.in_language(messages.not_understood, code))
+            speaker.say(response, flow.keys_message(keys, code))
         last_try = (state.event == EVENT_SILENCE and state.silences == node.max_silence - 1) or (
             state.event in (EVENT_INVALID, EVENT_UNCLEAR) and state.invalids == node.max_invalid - 1
         )
         if last_try:
-            speaker.say(response, self.texts(messages.last_try, code))
+            speaker.say(response, flow.in_language(messages.last_try, code))
 
     def gather(
         self,
@@ -226,7 +219,7 @@ class Renderer:
         gather = self.gather(response, menu, state, language, hints)
         self.retry_messages(gather, menu, state, speaker, [c.key for c in menu.choices])
         first_try = not state.event
-        speaker.say(gather, self.texts(menu.prompt if first_try else menu.short_prompt, language.code))
+        speaker.say(gather, self.flow.in_language(menu.prompt if first_try else menu.short_prompt, language.code))
         # Twilio goes on here when the caller gives nothing: never let the call run out of verbs.
         response.redirect(_url(PATH_SILENCE, state), method="POST")
 
@@ -245,23 +238,11 @@ class Renderer:
             speaker.say(gather, menu.outro)
         response.redirect(_url(PATH_SILENCE, state), method="POST")
 
-    def keys_message(self, keys: list[str], language: str) -> rt.Speech:
-        """The line's "keys" message with this menu's keys in it (a recording plays as it is)."""
-        template = self.texts(self.flow.messages.keys, language)
-        conjunction = LIST_OR.get(family(language))
-        if len(keys) == 1:
-            listed = keys[0]
-        elif conjunction:
-            listed = ", ".join(keys[:-1]) + f" {conjunction} " + keys[-1]
-        else:
-            listed = ", ".join(keys)
-        return rt.Speech(tuple(s.replace(rt.KEYS_MARK, listed) if isinstance(s, str) else s for s in template.segments))
-
 
 def listen_for_keys(response: VoiceResponse, state: CallState) -> Gather:
     """A <Gather> for keys only around words the line says, so that a key pressed during
-    them is heard (9, 0, *, 8 at any moment); with none, the call goes on after a second.
-    Speech is not listened for here: background voices must not move a call."""
+    them is heard (9, 0, *, 8 at any moment: docs/safety.md rule 6); with none, the call goes
+    on after a second. Speech is not listened for here: background voices must not move a call."""
     return response.gather(
         action=_url(PATH_INPUT, replace(state, event="")),
         method="POST",
@@ -281,21 +262,20 @@ def standalone_fallback(flow: rt.Flow) -> str:
     not connected the number again and tries once more, and a caller who has finished that
     they can hang up. It never says goodbye before dialling again.
     """
-    renderer = Renderer(flow, cache_size=1)
     language = flow.languages[flow.language]
     speaker = Speaker(language, slow=False)
     helpline = flow.node(rt.HELPLINE_NODE)
     assert isinstance(helpline, rt.Transfer) and helpline.prompt is not None
     response = VoiceResponse()
-    speaker.say(response, renderer.texts(flow.messages.danger, language.code))
-    speaker.say(response, renderer.texts(helpline.prompt, language.code))
+    speaker.say(response, flow.messages.danger[language.code])
+    speaker.say(response, helpline.prompt[language.code])
     options: dict[str, object] = {"timeout": helpline.ring_seconds, "answer_on_bridge": True}
     if not helpline.target.shows_caller_number:
         options["caller_id"] = "{{To}}"
     response.dial(**options).number(helpline.target.e164)
-    speaker.say(response, renderer.texts(flow.messages.fallback_retry, language.code))
+    speaker.say(response, flow.messages.fallback_retry[language.code])
     response.pause(length=3)  # time for a caller who has finished to hang up
     response.dial(**options).number(helpline.target.e164)
-    speaker.say(response, renderer.texts(flow.messages.fallback_end, language.code))
+    speaker.say(response, flow.messages.fallback_end[language.code])
     response.hangup()
     return str(response)

@@ -1,4 +1,4 @@
-"""The line's last resort: TwiML that needs no flow file, no cache and no state.
+"""The line's last resort (docs/safety.md rule 4): TwiML that needs no flow file, no cache and no state.
 
 Used when anything goes wrong (an exception, a node that no longer exists, no valid
 flow at all) and behind ``/voice/fallback``, Twilio's "primary handler fails" URL.
@@ -12,29 +12,31 @@ from functools import lru_cache
 
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
+from ivr.definition.limits import RING_SECONDS
+from ivr.runtime.twilio import PATH_FALLBACK, PATH_FALLBACK_DIALED, PATH_FALLBACK_KEY
 from ivr.runtime.twiml import line_number
 
-#: The Modern Slavery & Exploitation Helpline (../shared/facts.md): free, 24/7, interpreters.
+#: The Modern Slavery & Exploitation Helpline (its number and hours: docs/sources.md):
+#: free, 24/7, interpreters.
 HELPLINE_E164 = "+448000121700"
 VOICE = "Polly.Amy"
 LANGUAGE = "en-GB"
-
-PATH_FALLBACK = "/voice/fallback"
-PATH_FALLBACK_DIALED = "/voice/fallback/dialed"
-PATH_FALLBACK_KEY = "/voice/fallback/key"
+#: The query parameter that marks a key pressed after a finished transfer (``?done=1``).
+AFTER_A_CALL_PARAM = "done"
 
 
 def _listening(response: VoiceResponse, after_a_call: bool = False) -> Gather:
     """Keys count during the words too: 9 ends the call; before a transfer any other key
     connects at once, after a finished one only 0 does (any other ends the call, as the
     line's own goodbye does)."""
-    action = PATH_FALLBACK_KEY + ("?done=1" if after_a_call else "")
+    action = PATH_FALLBACK_KEY + (f"?{AFTER_A_CALL_PARAM}=1" if after_a_call else "")
     return response.gather(action=action, method="POST", input="dtmf", num_digits=1, timeout=1, finish_on_key="")
 
 
 def _dial(response: VoiceResponse, caller_id: str) -> None:
-    """Dial the helpline showing the line's own number (never the caller's) when it is known."""
-    options: dict[str, object] = {"timeout": 30, "answer_on_bridge": True}
+    """Dial the helpline showing the line's own number (never the caller's: docs/safety.md
+    rule 7) when it is known."""
+    options: dict[str, object] = {"timeout": RING_SECONDS, "answer_on_bridge": True}
     if line_number(caller_id):
         options["caller_id"] = caller_id
     response.dial(action=PATH_FALLBACK_DIALED, method="POST", **options).number(HELPLINE_E164)

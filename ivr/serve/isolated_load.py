@@ -7,7 +7,7 @@ memory, is killed when it runs out of time, and hands back the checked result (p
 it is the line's own code talking to itself). A crash, a time-out or running out of
 memory is just a refusal, reported like any other problem with the file.
 
-    python -m ivr.isolated_load FILE MEMORY_BYTES   (what the watcher runs)
+    python -m ivr.serve.isolated_load FILE MEMORY_BYTES   (what the watcher runs)
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ MEMORY_LIMIT_BYTES = 2 * 1024**3
 
 
 def load_isolated(path: Path, time_limit: float | None = None, memory_limit: int | None = None) -> LoadResult:
-    """The same result as :func:`ivr.loader.load_flow_file`, computed in a child process
+    """The same result as :func:`ivr.load.load_flow_file`, computed in a child process
     (limits: :data:`TIME_LIMIT_SECONDS` and :data:`MEMORY_LIMIT_BYTES` unless given)."""
     time_limit = time_limit or TIME_LIMIT_SECONDS
     memory_limit = memory_limit or MEMORY_LIMIT_BYTES

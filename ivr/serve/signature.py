@@ -17,15 +17,19 @@ from __future__ import annotations
 
 import hmac
 from typing import Any
-from urllib.parse import unquote_plus
 
 from twilio.request_validator import RequestValidator, get_signature_algorithm
+
+from ivr.runtime.twilio import SIGNATURE_ENVIRON, parse_pairs
 
 MAX_SIGNATURE_LENGTH = 200
 
 
 class FormParams(dict[str, list[str]]):
     """POST parameters, each name with its values: what ``RequestValidator`` reads of a MultiDict."""
+
+    #: Whether some name came with more than one value (rare: Twilio repeats none of its own).
+    repeated = False
 
     def getall(self, name: str) -> list[str]:
         return self[name]
@@ -38,17 +42,14 @@ class FormParams(dict[str, list[str]]):
 def parse_form(body: bytes) -> FormParams:
     """An ``application/x-www-form-urlencoded`` body, decoded as Twilio sends it (UTF-8)."""
     params = FormParams()
-    if not body:
-        return params
-    for pair in body.decode("utf-8", "replace").split("&"):
-        if not pair:
-            continue
-        name, _, value = pair.partition("=")
-        if "%" in name or "+" in name:
-            name = unquote_plus(name)
-        if "%" in value or "+" in value:
-            value = unquote_plus(value)
-        params.setdefault(name, []).append(value)
+    if body:
+        for name, value in parse_pairs(body.decode("utf-8", "replace")):
+            values = params.get(name)
+            if values is None:
+                params[name] = [value]
+            else:
+                values.append(value)
+                params.repeated = True
     return params
 
 
@@ -74,7 +75,7 @@ def is_from_twilio(
     public_url: str | None,
     allowed_hosts: tuple[str, ...] = (),
 ) -> bool:
-    signature = environ.get("HTTP_X_TWILIO_SIGNATURE", "")
+    signature = environ.get(SIGNATURE_ENVIRON, "")
     if not signature or len(signature) > MAX_SIGNATURE_LENGTH:
         return False
     algorithm = get_signature_algorithm(environ.get("HTTP_X_TWILIO_WEBHOOKS_SIGNATURE_SETTINGS", ""))

@@ -4,7 +4,7 @@ Each worker process holds its own :class:`FlowStore`. A background thread of tha
 looks at the flow file every ``reload_seconds`` and takes a changed file only when it
 passes every check; callers never wait for a check (the request path only reads the live
 flow). A changed file is loaded in a child process with a time and memory limit
-(:mod:`ivr.isolated_load`), so a file that would crash the parser, or take minutes or
+(:mod:`ivr.serve.isolated_load`), so a file that would crash the parser, or take minutes or
 gigabytes to check, is refused like any other bad file. A file that is being written
 (changed in the last moment), empty, deleted, or wrong in any way is refused, logged once
 with its problems, and the last good flow keeps serving.

@@ -1,62 +1,45 @@
-"""Anonymous call statistics: what an event may hold, and what the console makes of them.
+"""Anonymous call statistics: what an event may hold (docs/safety.md rule 2).
 
 The webhooks hand every event to the :class:`Recorder`, which writes it off the call's
-path (:mod:`ivr.stats_writer`: batches, retries, a replaced database file). Before it is
+path (:mod:`ivr.stats.writer`: batches, retries, a replaced database file). Before it is
 written, each value is checked against a closed set (:class:`Allowed`): the names of the
-live flow's nodes, numbers, languages and labels; the outcomes :mod:`ivr.engine` names;
-Twilio's call and dial statuses; a phone's keys. Anything else (a forged node name
-carrying a phone number, digits of another script) is stored as :data:`UNKNOWN`, so the
-table can never hold what a caller or an attacker typed. The check runs on the writer's
-thread, not in the webhook: the call's path costs what it did.
+live flow's nodes, numbers, languages and labels; the outcomes
+:class:`~ivr.runtime.outcomes.Outcome` reads back; Twilio's call and dial statuses; a
+phone's keys. Anything else (a forged node name carrying a phone number, digits of another
+script) is stored as :data:`UNKNOWN`, so the table can never hold what a caller or an
+attacker typed. The check runs on the writer's thread, not in the webhook: the call's
+path costs what it did.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import re
 import time
-from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, String, select
+from sqlalchemy import String
 
 from ivr.db import call_events
+from ivr.definition.limits import DAY_SECONDS
 from ivr.runtime import flow as rt
-from ivr.stats.writer import EMPTY_EVENT as EMPTY_EVENT
-from ivr.stats.writer import EventWriter, HasEngine, Row, WriterSettings
-from ivr.stats.writer import _insert as _insert
-from ivr.stats.writer import delete_old_events as delete_old_events
+from ivr.runtime.outcomes import OUTCOME_DIAL_STATUSES, Kind, Outcome
+from ivr.runtime.twilio import CALL_STATUSES
+from ivr.stats.events import KIND_END, KINDS, Row
+from ivr.stats.writer import EventWriter, HasEngine, WriterSettings
 
 log = logging.getLogger("ivr.stats")
 
 # -- what an event may hold ------------------------------------------------------------------
 #: What a value outside the closed set is stored as. No flow name can be this (they start
-#: with a letter), nor any Twilio status; and the console counts no drop-off at a node whose
-#: name starts with "_". Eight characters: it fits every column, ``choice`` included.
+#: with a letter), nor any Twilio status; it is a built-in node's name to the console
+#: (:func:`~ivr.definition.builtins.is_builtin_node`), which counts no drop-off at one.
+#: Eight characters: it fits every column, ``choice`` included.
 UNKNOWN = "_unknown"
-KINDS = frozenset({"start", "step", "end"})
-#: Twilio's CallStatus values: the ``outcome`` of an "end" event.
-CALL_STATUSES = frozenset(
-    {"queued", "initiated", "ringing", "in-progress", "completed", "busy", "failed", "no-answer", "canceled"}
-)
-#: Twilio's DialCallStatus values, and the engine's word for a missing one.
-DIAL_STATUSES = frozenset({"completed", "answered", "busy", "no-answer", "failed", "canceled", "unknown"})
-#: The outcomes :mod:`ivr.engine` names in full; the rest end in a name of the flow:
-#: ``language:<code>``, ``connected:<number>``, ``not-connected:<number>:<DialCallStatus>``.
-OUTCOMES = frozenset(
-    {
-        "choice", "repeat", "helpline", "helpline-now", "skip", "goodbye-skipped", "quick-exit", "slower",
-        "invalid", "unclear", "danger-words", "silence", "silence-limit", "invalid-limit",
-        "input-outside-menu", "silence-outside-menu", "dial-result-outside-transfer",
-    }
-)  # fmt: skip
 CHOICES = frozenset([*"0123456789*#", "speech"])
-LONGEST_CALL = 24 * 3600  # seconds: Twilio ends every call by then
+LONGEST_CALL = DAY_SECONDS  # Twilio ends every call by then
 #: Columns that may be empty (the event did not say); ``call`` and ``kind`` never are.
 OPTIONAL = frozenset({"node", "outcome", "choice", "language", "label"})
 #: What each text column holds at most (PostgreSQL refuses longer; SQLite would keep them).
@@ -104,7 +87,7 @@ class Allowed:
 
     def clean(self, event: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
         """The row to store for ``event``, and how many of its values were replaced."""
-        end = event.get("kind") == "end"
+        end = event.get("kind") == KIND_END
         known: dict[str, Callable[[str], bool]] = {
             "call": _is_call_id,
             "kind": KINDS.__contains__,
@@ -123,6 +106,8 @@ class Allowed:
         replaced = int(duration is not None and row["duration"] is None)
         for column, is_known in known.items():
             value = event.get(column, "")
+            if isinstance(value, Outcome):  # what the engine gave the webhooks: stored as its text
+                value = str(value)
             if isinstance(value, str) and ((value == "" and column in OPTIONAL) or (value and is_known(value))):
                 row[column] = value[: LENGTHS[column]]
             else:
@@ -144,15 +129,17 @@ class Allowed:
         return value in self.labels if self.labels is not None else _few_digits(value)
 
     def is_outcome(self, value: str) -> bool:
-        if value in OUTCOMES:
-            return True
-        what, _, name = value.partition(":")
-        if what == "language":
-            return self.is_language(name)
-        if what == "connected":
-            return self.is_number(name)
-        number, _, status = name.partition(":")
-        return what == "not-connected" and self.is_number(number) and status in DIAL_STATUSES
+        """An outcome's text (:class:`~ivr.runtime.outcomes.Outcome`) naming only what is known."""
+        outcome = Outcome.parse(value)
+        if outcome is None:
+            return False
+        if outcome.kind is Kind.LANGUAGE:
+            return self.is_language(outcome.language)
+        if outcome.kind is Kind.CONNECTED:
+            return self.is_number(outcome.number)
+        if outcome.kind is Kind.NOT_CONNECTED:
+            return self.is_number(outcome.number) and outcome.dial_status in OUTCOME_DIAL_STATUSES
+        return True
 
 
 class Recorder(EventWriter):
@@ -198,123 +185,3 @@ class Recorder(EventWriter):
         if flow is not self._allowed[0]:
             self._allowed = (flow, Allowed.of(flow))
         return self._allowed[1]
-
-
-# -- what the console shows ------------------------------------------------------------------
-CONNECTED = "connected to "
-TRANSFER_FAILED = "transfer failed"
-QUICK_EXIT = "quick exit"
-HUNG_UP = "caller hung up at "
-IN_PROGRESS = "still in the call, or ended without a status"
-
-
-@dataclass
-class CallSummary:
-    first_at: float = 0.0
-    language: str = ""
-    outcomes: list[str] = field(default_factory=list)
-    labels: list[str] = field(default_factory=list)
-    last_node: str = ""
-    retries: int = 0
-    ended: bool = False
-    duration: int | None = None
-
-    def outcome(self, number_names: dict[str, str]) -> str:
-        """How the call ended, most helpful outcome first."""
-        for outcome in reversed(self.outcomes):
-            if outcome.startswith("connected:"):
-                key = outcome.split(":", 1)[1]
-                return CONNECTED + number_names.get(key, key)
-        if any(o.startswith("not-connected:") for o in self.outcomes):
-            return TRANSFER_FAILED
-        if self.labels:
-            return self.labels[-1]
-        if "quick-exit" in self.outcomes:
-            return QUICK_EXIT
-        if self.ended:
-            return HUNG_UP + (self.last_node or "the start")
-        return IN_PROGRESS
-
-
-@dataclass
-class Report:
-    days: int
-    calls: int
-    calls_per_day: list[tuple[str, int]]
-    outcomes: list[tuple[str, int]]
-    drop_offs: list[tuple[str, int]]
-    languages: list[tuple[str, int]]
-    needed_retry: int
-    average_seconds: float | None
-
-
-def summarise(
-    engine: Engine, days: int = 30, number_names: dict[str, str] | None = None, now: float | None = None
-) -> Report:
-    """The console's statistics for the last ``days`` days, from the call events."""
-    now = now or time.time()
-    since = now - days * 86400
-    calls: dict[str, CallSummary] = defaultdict(CallSummary)
-    query = select(call_events).where(call_events.c.at >= since).order_by(call_events.c.at, call_events.c.id)
-    with engine.connect() as connection:
-        for row in connection.execute(query):
-            call = calls[row.call]
-            call.first_at = call.first_at or row.at
-            if row.kind == "end":
-                call.ended = True
-                call.duration = row.duration
-                continue
-            if row.language:
-                call.language = row.language
-            if row.outcome:
-                call.outcomes.append(row.outcome)
-            if row.outcome in ("silence", "invalid", "unclear"):
-                call.retries += 1
-            if row.label:
-                call.labels.append(row.label)
-            if row.node and not row.node.startswith("_"):
-                call.last_node = row.node
-    names = number_names or {}
-    per_day: Counter[str] = Counter()
-    for call in calls.values():
-        per_day[_day(call.first_at)] += 1
-    start = date.fromtimestamp(since)
-    day_labels = [date.fromordinal(start.toordinal() + i).isoformat() for i in range(days + 1)]
-    outcomes = Counter(call.outcome(names) for call in calls.values())
-    drop_offs = Counter(
-        call.last_node or "the start" for call in calls.values() if call.outcome(names).startswith(HUNG_UP)
-    )
-    languages = Counter(call.language or "not chosen" for call in calls.values())
-    durations = [c.duration for c in calls.values() if c.duration is not None]
-    return Report(
-        days=days,
-        calls=len(calls),
-        calls_per_day=[(day, per_day.get(day, 0)) for day in day_labels],
-        outcomes=outcomes.most_common(),
-        drop_offs=drop_offs.most_common(),
-        languages=languages.most_common(),
-        needed_retry=sum(1 for c in calls.values() if c.retries),
-        average_seconds=sum(durations) / len(durations) if durations else None,
-    )
-
-
-def _day(timestamp: float) -> str:
-    return datetime.fromtimestamp(timestamp, tz=UTC).astimezone().date().isoformat()
-
-
-def report_csv(report: Report) -> str:
-    """The aggregates as CSV: one row per figure, no call-level data."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["section", "item", "calls"])
-    writer.writerow(["total", f"last {report.days} days", report.calls])
-    writer.writerow(["total", "needed a retry", report.needed_retry])
-    for section, items in (
-        ("per day", report.calls_per_day),
-        ("outcome", report.outcomes),
-        ("drop-off", report.drop_offs),
-        ("language", report.languages),
-    ):
-        for item, count in items:
-            writer.writerow([section, item, count])
-    return out.getvalue()

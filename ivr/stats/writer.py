@@ -1,7 +1,7 @@
 """Getting call events into the database off the call's path, and not losing them to a
 locked, restarting, replaced or deleted database.
 
-The webhooks hand each event to an :class:`EventWriter` (the :class:`ivr.stats.Recorder`),
+The webhooks hand each event to an :class:`EventWriter` (the :class:`ivr.stats.recorder.Recorder`),
 which appends it to a bounded deque (a microsecond, no lock) and returns. One background
 thread per process takes the events in batches, has them cleaned (the recorder keeps only
 values from a closed set) and writes them. It:
@@ -34,24 +34,14 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine
 from sqlalchemy import exc as db_errors
 
-from ivr.db import call_events, metadata
+from ivr.db import metadata
+from ivr.definition.limits import DAY_SECONDS
+from ivr.stats.events import EMPTY_EVENT, Row, insert_statement, older_than
 
 log = logging.getLogger("ivr.stats")
-
-EVENT_COLUMNS = ("call", "at", "kind", "node", "outcome", "choice", "language", "label", "duration")
-EMPTY_EVENT: dict[str, Any] = {
-    "kind": "",
-    "node": "",
-    "outcome": "",
-    "choice": "",
-    "language": "",
-    "label": "",
-    "duration": None,
-}
-Row = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -90,7 +80,7 @@ class EventWriter:
 
     def __init__(self, database: HasEngine, retention_days: int, settings: WriterSettings | None = None) -> None:
         self.database = database
-        self.retention_seconds = retention_days * 86400
+        self.retention_seconds = retention_days * DAY_SECONDS
         self.settings = settings or WriterSettings()
         # A deque's append is atomic and takes no lock: the cheapest hand-over there is.
         # Full, it drops the oldest event by itself; record() only counts them.
@@ -196,13 +186,12 @@ class EventWriter:
         engine = self.database.engine
         self._reopen_if_moved(engine)
         with engine.begin() as connection:
-            # Straight to the driver's executemany: a third of the cost of a compiled insert.
-            sql, parameters = _insert(engine.dialect.paramstyle, rows)
+            sql, parameters = insert_statement(engine.dialect.paramstyle, rows)
             connection.exec_driver_sql(sql, parameters)
             now = time.time()
             if now - self._last_cleanup > self.settings.cleanup_every:
                 self._last_cleanup = now
-                connection.execute(delete(call_events).where(call_events.c.at < now - self.retention_seconds))
+                connection.execute(older_than(now - self.retention_seconds))
 
     def _reopen_if_moved(self, engine: Engine) -> None:
         """Write to the SQLite file now at the database's path (one stat() per batch)."""
@@ -293,22 +282,3 @@ def _describe(exc: Exception) -> str:
     original = getattr(exc, "orig", None) or exc
     code = getattr(original, "sqlite_errorname", None) or getattr(original, "pgcode", None)
     return type(original).__name__ + (f" {code}" if code else "")
-
-
-def _insert(paramstyle: str, batch: list[Row]) -> tuple[str, list[Any]]:
-    """The batch insert in the placeholders of the database's driver, and its rows."""
-    columns = ", ".join(EVENT_COLUMNS)
-    if paramstyle in ("named", "pyformat"):
-        marks = ", ".join((f":{c}" if paramstyle == "named" else f"%({c})s") for c in EVENT_COLUMNS)
-        return f"INSERT INTO call_events ({columns}) VALUES ({marks})", batch
-    mark = {"qmark": "?", "format": "%s"}.get(paramstyle)
-    marks = ", ".join(mark or f":{i + 1}" for i in range(len(EVENT_COLUMNS)))  # numeric: :1, :2 ...
-    return f"INSERT INTO call_events ({columns}) VALUES ({marks})", [
-        tuple(event[c] for c in EVENT_COLUMNS) for event in batch
-    ]
-
-
-def delete_old_events(engine: Engine, retention_days: int) -> int:
-    with engine.begin() as connection:
-        result = connection.execute(delete(call_events).where(call_events.c.at < time.time() - retention_days * 86400))
-        return result.rowcount or 0

@@ -31,10 +31,11 @@ class Arrow:
     dashed: bool = False
 
 
-def _first_words(texts: rt.Texts | None, language: str, count: int = PROMPT_WORDS) -> str:
+def _first_words(flow: rt.Flow, texts: rt.Texts | None, count: int = PROMPT_WORDS) -> str:
+    """The start of a text in the line's first language, the picture's language."""
     if not texts:
         return ""
-    words = (texts.get(language) or next(iter(texts.values()))).plain.split()
+    words = flow.in_language(texts, flow.language).plain.split()
     return " ".join(words[:count]) + (" …" if len(words) > count else "")
 
 
@@ -57,7 +58,7 @@ def layout(flow: rt.Flow) -> tuple[list[Box], list[Arrow]]:
         if name.startswith((*LINE_MENU_PREFIXES, TRANSFER_PREFIX)) or isinstance(node, rt.End):
             continue
         if isinstance(node, rt.Menu):
-            boxes.append(Box(_id(name), name, _first_words(node.prompt, lang), "menu"))
+            boxes.append(Box(_id(name), name, _first_words(flow, node.prompt), "menu"))
             arrows.append(Arrow(_id(name), _id(rt.HELPLINE_NODE), "0 · silence · wrong keys", dashed=True))
             for choice in node.choices:
                 said = choice.words_in(lang)
@@ -69,10 +70,10 @@ def layout(flow: rt.Flow) -> tuple[list[Box], list[Arrow]]:
             arrows.append(Arrow(_id(name), _id(rt.HELPLINE_NODE), "0 · silence · wrong keys", dashed=True))
             arrows.append(Arrow(_id(name), _id(node.next), "a language"))
         elif isinstance(node, rt.Message):
-            boxes.append(Box(_id(name), name, _first_words(node.prompt, lang), "message"))
+            boxes.append(Box(_id(name), name, _first_words(flow, node.prompt), "message"))
             arrows.append(Arrow(_id(name), _id(node.next), "then"))
         elif isinstance(node, rt.Transfer):
-            target = _first_words(node.target.name, lang)
+            target = _first_words(flow, node.target.name)
             title = "☎ helpline (built in)" if name == rt.HELPLINE_NODE else f"☎ {name}"
             kind = "helpline" if name == rt.HELPLINE_NODE else "transfer"
             boxes.append(

@@ -12,29 +12,20 @@ from __future__ import annotations
 import copy
 import secrets
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from twilio.request_validator import RequestValidator
 
-#: Sends a signed POST: (absolute URL, form parameters, headers) -> (status code, body).
-Transport = Callable[[str, dict[str, str], dict[str, str]], tuple[int, str]]
+from ivr.runtime import twilio as tw
+from ivr.runtime.state import LANGUAGE_PARAM
+from ivr.tools.heard import Heard, dialled, heard_of, while_speaking
+from ivr.tools.transports import Transport, flask_transport, http_transport
+
+#: What the tools and tests use: the call, and what it hears and is sent through.
+__all__ = ["CallEnded", "Heard", "SimulatedCall", "Transport", "Waiting", "flask_transport", "http_transport"]
 
 MAX_REDIRECTS = 50
-#: A <Gather> that waits this long or less after its words is the line listening for keys
-#: *during* them (a message, the words before a transfer): by default the simulated caller
-#: lets the words play and goes on, and can still press during them (:meth:`press_during`).
-LISTENING_WHILE_SPEAKING = 1
-
-
-@dataclass(frozen=True)
-class Heard:
-    """One thing that happened on the call, in order."""
-
-    kind: str  # "say", "pause", "play", "dial", "hangup", "error"
-    text: str = ""
-    attrs: dict[str, str] = field(default_factory=dict)
 
 
 class CallEnded(Exception):
@@ -42,19 +33,16 @@ class CallEnded(Exception):
 
 
 @dataclass
-class _Waiting:
+class Waiting:
+    """A verb the call stopped at: a <Gather> (for keys or words) or a <Dial> (a transfer
+    ringing), the verbs after it, and the URL whose answer held it (its actions are
+    relative to that)."""
+
     kind: str  # "gather" or "dial"
     element: ET.Element
     rest: list[ET.Element]
     url: str
     heard: tuple[Heard, ...] = ()  # what its words said
-
-
-def _while_speaking(gather: ET.Element) -> bool:
-    try:
-        return int(gather.get("timeout", "5")) <= LISTENING_WHILE_SPEAKING
-    except ValueError:
-        return False
 
 
 class SimulatedCall:
@@ -80,10 +68,10 @@ class SimulatedCall:
         #: every key at every moment); by default the caller lets such words play.
         self.stop_while_speaking = stop_while_speaking
         #: The keys-during-words gathers the caller let pass since its last answer.
-        self.passed: list[_Waiting] = []
+        self.passed: list[Waiting] = []
         self.heard: list[Heard] = []
         self.requests: list[tuple[str, dict[str, str], int]] = []
-        self.waiting: _Waiting | None = None
+        self.waiting: Waiting | None = None
         self.ended = False
         self.hung_up_by_line = False
         self.ran_out_of_verbs = False
@@ -91,11 +79,11 @@ class SimulatedCall:
     # -- what the caller does --------------------------------------------------------------
     def start(self, language: str = "") -> list[Heard]:
         """Call the line; ``language`` is what a number configured as ``/voice?l=pl-PL`` would start in."""
-        query = f"?l={language}" if language else ""
-        return self._request(self.base_url + "/voice" + query, {})
+        query = f"?{LANGUAGE_PARAM}={language}" if language else ""
+        return self._request(self.base_url + tw.MOUNT + query, {})
 
     def press(self, key: str) -> list[Heard]:
-        return self._answer_gather({"Digits": key})
+        return self._answer_gather({tw.DIGITS: key})
 
     def press_during(self, key: str, containing: str = "") -> list[Heard]:
         """Press a key while the line was saying something it let play since the caller's
@@ -105,11 +93,11 @@ class SimulatedCall:
                 self.waiting = None
                 self.ended = False
                 action = waiting.element.get("action") or waiting.url
-                return self._request(urljoin(waiting.url, action), {"Digits": key})
+                return self._request(urljoin(waiting.url, action), {tw.DIGITS: key})
         raise CallEnded(f"the line said nothing containing {containing!r} that listened for keys")
 
     def say(self, words: str, confidence: str = "0.9") -> list[Heard]:
-        return self._answer_gather({"SpeechResult": words, "Confidence": confidence})
+        return self._answer_gather({tw.SPEECH_RESULT: words, tw.CONFIDENCE: confidence})
 
     def silence(self) -> list[Heard]:
         """Say and press nothing until the line gives up waiting."""
@@ -117,21 +105,35 @@ class SimulatedCall:
         self.waiting = None
         return self._run(waiting.rest, waiting.url)
 
-    def dial_result(self, status: str = "completed", duration: str = "60") -> list[Heard]:
+    def dial_result(self, status: str = tw.DIAL_COMPLETED, duration: str = "60") -> list[Heard]:
         """How the transfer the line made ended: completed, busy, no-answer, failed, canceled."""
         waiting = self._need("dial")
         self.waiting = None
         action = waiting.element.get("action")
         if not action:
             return self._run(waiting.rest, waiting.url)
-        params = {"DialCallStatus": status, "DialCallSid": "CA" + secrets.token_hex(16)}
-        if status in ("completed", "answered"):
-            params["DialCallDuration"] = duration
+        params = {tw.DIAL_CALL_STATUS: status, tw.DIAL_CALL_SID: "CA" + secrets.token_hex(16)}
+        if status in tw.DIAL_CONNECTED:
+            params[tw.DIAL_CALL_DURATION] = duration
         return self._request(urljoin(waiting.url, action), params)
 
     def hangup(self) -> None:
         self.ended = True
         self.waiting = None
+
+    def status_callback(self, status: str = tw.CALL_COMPLETED, duration: str = "60") -> int:
+        """Twilio's status callback once the call has ended (``CallStatus``, ``CallDuration``
+        in seconds); the HTTP status of the answer, which Twilio does not follow."""
+        url = self.base_url + tw.PATH_STATUS
+        status_code, _ = self.transport(*self.signed_request(url, {tw.CALL_STATUS: status, tw.CALL_DURATION: duration}))
+        return status_code
+
+    def fallback(self, error_code: str = "11200") -> list[Heard]:
+        """What Twilio does when the line's URL failed (an error, a time-out, a worker that
+        died): it requests the number's fallback URL and follows that answer instead."""
+        self.waiting = None
+        self.ended = False
+        return self._request(self.base_url + tw.PATH_FALLBACK, {tw.ERROR_CODE: error_code})
 
     def fork(self) -> SimulatedCall:
         """An identical call at the same point, to try another answer (the line keeps no state)."""
@@ -151,10 +153,51 @@ class SimulatedCall:
     def dialled_number(self) -> str:
         if self.waiting is None or self.waiting.kind != "dial":
             return ""
-        return _dialled(self.waiting.element)
+        return dialled(self.waiting.element)
+
+    def position(self) -> str:
+        """Where the call waits, saved as one TwiML document: the words the line let play
+        since the caller's last answer, then what it waits on and every verb after it;
+        "" when the call is over. :meth:`resume` picks the call up again from it, in any
+        process: like the line, a call needs nothing kept on a server."""
+        if self.waiting is None or self.ended:
+            return ""
+        document = ET.Element("Response")
+        document.extend([passed.element for passed in self.passed])
+        document.append(self.waiting.element)
+        document.extend(self.waiting.rest)
+        return ET.tostring(document, encoding="unicode")
+
+    @classmethod
+    def resume(
+        cls,
+        transport: Transport,
+        base_url: str,
+        auth_token: str,
+        call_sid: str,
+        position: str,
+        extra_params: dict[str, str] | None = None,
+    ) -> SimulatedCall:
+        """The call whose :meth:`position` this is, waiting where it waited (what it heard
+        before is not kept). Raises ``ValueError`` for a text that is not a TwiML document."""
+        try:
+            verbs = list(ET.fromstring(position))
+        except ET.ParseError as exc:
+            raise ValueError(f"not a saved position of a call: {exc}") from exc
+        call = cls(transport, base_url, auth_token, extra_params=extra_params)
+        call.call_sid = call_sid
+        call._run(verbs, call.base_url + tw.MOUNT)
+        call.heard = []
+        return call
+
+    def signed_request(self, url: str, extra: dict[str, str]) -> tuple[str, dict[str, str], dict[str, str]]:
+        """The request Twilio would send to ``url`` at this point of the call: the URL, its
+        parameters (Twilio's own for this call, then ``extra``) and the signature header."""
+        params = self._params(extra)
+        return url, params, {tw.SIGNATURE_HEADER: self.validator.compute_signature(url, params)}
 
     # -- Twilio's part ---------------------------------------------------------------------
-    def _need(self, kind: str) -> _Waiting:
+    def _need(self, kind: str) -> Waiting:
         if self.ended or self.waiting is None:
             raise CallEnded("the call has ended")
         if self.waiting.kind != kind:
@@ -169,14 +212,14 @@ class SimulatedCall:
 
     def _params(self, extra: dict[str, str]) -> dict[str, str]:
         params = {
-            "CallSid": self.call_sid,
-            "AccountSid": "AC" + "0" * 32,
-            "From": self.caller,
-            "To": self.called,
-            "Caller": self.caller,
-            "Called": self.called,
-            "CallStatus": "in-progress",
-            "Direction": "inbound",
+            tw.CALL_SID: self.call_sid,
+            tw.ACCOUNT_SID: "AC" + "0" * 32,
+            tw.FROM: self.caller,
+            tw.TO: self.called,
+            tw.CALLER: self.caller,
+            tw.CALLED: self.called,
+            tw.CALL_STATUS: tw.CALL_IN_PROGRESS,
+            tw.DIRECTION: "inbound",
             "ApiVersion": "2010-04-01",
             "FromCountry": "GB",
             "ToCountry": "GB",
@@ -188,9 +231,7 @@ class SimulatedCall:
     def _request(self, url: str, extra: dict[str, str], depth: int = 0) -> list[Heard]:
         if depth == 0:
             self.passed = []
-        params = self._params(extra)
-        headers = {"X-Twilio-Signature": self.validator.compute_signature(url, params)}
-        status, body = self.transport(url, params, headers)
+        status, body = self.transport(*self.signed_request(url, extra))
         self.requests.append((url, extra, status))
         if status != 200:
             self.ended = True
@@ -209,21 +250,21 @@ class SimulatedCall:
     def _run(self, verbs: list[ET.Element], url: str, depth: int = 0) -> list[Heard]:
         start = len(self.heard)
         for i, verb in enumerate(verbs):
-            heard = _heard(verb)
+            heard = heard_of(verb)
             if heard is not None:
                 self.heard.append(heard)
             elif verb.tag == "Gather":
-                words = tuple(h for h in map(_heard, verb) if h is not None)
+                words = tuple(h for h in map(heard_of, verb) if h is not None)
                 self.heard.extend(words)
-                waiting = _Waiting("gather", verb, verbs[i + 1 :], url, words)
-                if _while_speaking(verb) and not self.stop_while_speaking:
+                waiting = Waiting("gather", verb, verbs[i + 1 :], url, words)
+                if while_speaking(verb) and not self.stop_while_speaking:
                     self.passed.append(waiting)
                     continue
                 self.waiting = waiting
                 return self.heard[start:]
             elif verb.tag == "Dial":
-                self.heard.append(Heard("dial", _dialled(verb), dict(verb.attrib)))
-                self.waiting = _Waiting("dial", verb, verbs[i + 1 :], url)
+                self.heard.append(Heard("dial", dialled(verb), dict(verb.attrib)))
+                self.waiting = Waiting("dial", verb, verbs[i + 1 :], url)
                 return self.heard[start:]
             elif verb.tag == "Redirect":
                 if depth >= MAX_REDIRECTS:
@@ -241,66 +282,3 @@ class SimulatedCall:
         self.ended = True
         self.ran_out_of_verbs = True
         return self.heard[start:]
-
-
-def _heard(verb: ET.Element) -> Heard | None:
-    """What the caller hears of a verb that only speaks or plays (also inside <Gather>)."""
-    if verb.tag == "Say":
-        return Heard("say", _text(verb), dict(verb.attrib))
-    if verb.tag == "Play":
-        return Heard("play", (verb.text or "").strip(), dict(verb.attrib))
-    if verb.tag == "Pause":
-        return Heard("pause", verb.get("length", "1"))
-    return None
-
-
-def _dialled(dial: ET.Element) -> str:
-    number = dial.find("Number")
-    return (number.text if number is not None else dial.text or "").strip()
-
-
-def _spoken(element: ET.Element) -> str:
-    parts = [element.text or ""]
-    for child in element:
-        parts.append(" … " if child.tag == "break" else _spoken(child))
-        parts.append(child.tail or "")
-    return " ".join(parts)
-
-
-def _text(element: ET.Element) -> str:
-    """What a <Say> speaks, with SSML taken out and each pause shown as "…"."""
-    text = " ".join(_spoken(element).split())
-    while "… …" in text:
-        text = text.replace("… …", "…")
-    for mark in (".", ",", "?", "!"):
-        text = text.replace(" " + mark, mark)
-    return text
-
-
-def flask_transport(app) -> Transport:  # type: ignore[no-untyped-def]
-    """Send the call's requests to a Flask app in this process (no server, no network)."""
-    client = app.test_client()
-
-    def post(url: str, params: dict[str, str], headers: dict[str, str]) -> tuple[int, str]:
-        response = client.post(url, data=params, headers=headers)
-        return response.status_code, response.get_data(as_text=True)
-
-    return post
-
-
-def http_transport(timeout: float = 15.0) -> Transport:
-    """Send the call's requests to a running server, as Twilio would."""
-    import urllib.error
-    import urllib.parse
-    import urllib.request
-
-    def post(url: str, params: dict[str, str], headers: dict[str, str]) -> tuple[int, str]:
-        data = urllib.parse.urlencode(params).encode()
-        request = urllib.request.Request(url, data=data, headers=headers, method="POST")
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (our own server)
-                return response.status, response.read().decode("utf-8")
-        except urllib.error.HTTPError as exc:
-            return exc.code, exc.read().decode("utf-8", "replace")
-
-    return post

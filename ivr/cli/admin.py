@@ -1,0 +1,101 @@
+"""Operators' accounts for the console, and the anonymous call statistics: commands on the
+line's database (``DATABASE_URL``, else ``IVR_DATABASE_FILE``)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from ivr.config import DEFAULTS, database_url_of
+
+if TYPE_CHECKING:
+    from ivr.db import Database
+
+
+def _database() -> Database:
+    """The line's database, opened only by the commands that need it."""
+    from ivr.db import Database
+
+    return Database(database_url_of(os.environ))
+
+
+@click.group(help="Operators' accounts for the console (DATABASE_URL or IVR_DATABASE_FILE says where).")
+def operator() -> None:
+    pass
+
+
+def _new_password() -> str:
+    """Asked twice on a terminal; else two lines of stdin, the same both times."""
+    if sys.stdin.isatty():
+        return click.prompt("Password (12 characters or more)", hide_input=True, confirmation_prompt=True)
+    lines = sys.stdin.read().splitlines()
+    if len(lines) < 2 or lines[0] != lines[1]:
+        raise click.ClickException("give the password twice, on two lines, and the same both times")
+    return lines[0]
+
+
+@operator.command("add", help="Add an operator; asks for the password twice (or reads two lines from stdin).")
+@click.argument("name")
+def operator_add(name: str) -> None:
+    from ivr.console.accounts import add_operator
+
+    password = _new_password()
+    add_operator(_database().engine, name, password)
+    click.echo(f"operator {name!r} added")
+
+
+@operator.command("password", help="Give an operator a new password (asked twice); it logs them out in every browser.")
+@click.argument("name")
+def operator_password(name: str) -> None:
+    from ivr.console.accounts import set_password
+
+    password = _new_password()
+    set_password(_database().engine, name, password)
+    click.echo(f"operator {name!r} has a new password; their console sessions have ended")
+
+
+@operator.command("remove", help="Remove an operator; it logs them out in every browser at once.")
+@click.argument("name")
+def operator_remove(name: str) -> None:
+    from ivr.console.accounts import remove_operator
+
+    remove_operator(_database().engine, name)
+    click.echo(f"operator {name!r} removed; their console sessions have ended")
+
+
+@click.group(help="Anonymous call statistics.")
+def stats() -> None:
+    pass
+
+
+@stats.command("export", help="Write the statistics' aggregates (no call-level data) as CSV.")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 3650))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="File (default: stdout).")
+def stats_export(days: int, output: str | None) -> None:
+    from ivr.stats.report import report_csv, summarise
+
+    text = report_csv(summarise(_database().engine, days))
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}")
+
+
+@stats.command("clean", help="Delete call events older than the retention period now.")
+@click.option(
+    "--days",
+    envvar="IVR_RETENTION_DAYS",
+    default=DEFAULTS["IVR_RETENTION_DAYS"],
+    show_default=True,
+    type=click.IntRange(1),
+    help="Keep this many days (default: IVR_RETENTION_DAYS).",
+)
+def stats_clean(days: int) -> None:
+    from ivr.stats.events import delete_old_events
+
+    click.echo(f"deleted {delete_old_events(_database().engine, days)} events older than {days} days")

@@ -1,0 +1,145 @@
+"""Commands about a flow file: check it, explain its problems, draw it, and print the
+TwiML for Twilio's fallback. Each reads the file named on the command line, else
+``IVR_FLOW_FILE``, else call_flows.yaml."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ivr.cli.errors import FlowHasErrors, FlowUnreadable
+from ivr.cli.explain import UnknownCode, explain
+from ivr.load import LoadResult, load_flow_file
+from ivr.runtime import flow as rt
+
+DEFAULT_FLOW = "call_flows.yaml"
+GRAPH_FORMATS = ("svg", "png", "dot", "mermaid")
+
+
+def flow_file_argument():  # type: ignore[no-untyped-def]
+    """The FILE argument every flow command takes."""
+    return click.argument("file", envvar="IVR_FLOW_FILE", default=DEFAULT_FLOW, type=click.Path())
+
+
+@click.command(help="Check a flow file. Exit 0: it may go live; 1: it has errors; 2: it cannot be read.")
+@flow_file_argument()
+@click.option("--explain", "code", metavar="CODE", default=None, help="Say what a problem code means, with an example.")
+def check(file: str, code: str | None) -> None:
+    if code is not None:
+        try:
+            click.echo(explain(code))
+        except UnknownCode as exc:
+            raise click.BadParameter(str(exc), param_hint="--explain") from None
+        return
+    result = load_flow_file(file)
+    for problem in result.problems:
+        text = problem.format(file, with_code=True)
+        head, _, hint = text.partition("\n")
+        colour = "red" if problem.is_error else "yellow"
+        click.echo(click.style(head, fg=colour) if sys.stdout.isatty() else head)
+        if hint:
+            click.echo(hint)
+    if not result.readable:
+        raise FlowUnreadable(f"{file}: cannot be read")
+    _say_languages(result)
+    version = f" (version {result.version})" if result.version else ""
+    explained = " ('ivr check --explain CODE' says what a [code] means)" if result.problems else ""
+    errors, warnings = len(result.errors), len(result.warnings)
+    if errors:
+        click.echo(
+            f"{file}{version}: {errors} error(s), {warnings} warning(s): it will NOT go live; "
+            f"the line keeps serving the last good flow{explained}"
+        )
+        raise FlowHasErrors("")
+    click.echo(f"{file}{version}: no errors, {warnings} warning(s): it may go live{explained}")
+
+
+def _review_mark(language: rt.Language) -> str:
+    done, total = language.review
+    if total == 0:
+        return "the source language"
+    return "reviewed" if done == total else f"{done} of {total} texts reviewed"
+
+
+def _say_languages(result: LoadResult) -> None:
+    if result.flow is None or len(result.flow.languages) <= 1:
+        return
+    marks = ", ".join(f"{code} {lang.name} ({_review_mark(lang)})" for code, lang in result.flow.languages.items())
+    click.echo(
+        f"languages: {marks}. Every text is in every language; only the language menu itself "
+        f"is said in {result.flow.language}, the line's first language."
+    )
+
+
+@click.command(help="Draw the flow: SVG or PNG through Graphviz, or Mermaid text for a Markdown page.")
+@flow_file_argument()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="File to write; its extension picks the format (default: Mermaid on stdout).",
+)
+@click.option("--format", "fmt", type=click.Choice(GRAPH_FORMATS), default=None, help="Overrides the extension.")
+def graph(file: str, output: str | None, fmt: str | None) -> None:
+    from ivr.tools.picture import to_graphviz, to_mermaid
+
+    result = load_flow_file(file)
+    if result.flow is None:
+        raise click.ClickException(f"{file} has errors, so it cannot be drawn; run 'ivr check {file}'")
+    if fmt is None:
+        suffix = Path(output).suffix.lstrip(".").lower() if output else ""
+        fmt = {"md": "mermaid", "mmd": "mermaid", "gv": "dot"}.get(suffix, suffix) or "mermaid"
+        if fmt not in GRAPH_FORMATS:
+            raise click.ClickException(
+                f"cannot tell the format from {output!r}: use --format {'/'.join(GRAPH_FORMATS)}"
+            )
+    if fmt == "mermaid":
+        data: bytes = to_mermaid(result.flow).encode()
+    elif fmt == "dot":
+        data = to_graphviz(result.flow).source.encode()
+    else:
+        import graphviz
+
+        try:
+            data = to_graphviz(result.flow).pipe(format=fmt)
+        except graphviz.ExecutableNotFound:
+            raise click.ClickException(
+                "Graphviz's 'dot' program is not installed (Debian: apt-get install graphviz); "
+                "--format mermaid needs nothing"
+            ) from None
+    if output is None:
+        click.echo(data.decode() if fmt in ("mermaid", "dot") else data, nl=False)
+    else:
+        Path(output).write_bytes(data)
+        click.echo(f"wrote {output}")
+
+
+@click.command(
+    "fallback-twiml",
+    help="Print TwiML to paste into a Twilio TwiML Bin, as the number's "
+    "'primary handler fails' URL: callers reach the helpline even with every server down.",
+)
+@flow_file_argument()
+def fallback_twiml(file: str) -> None:
+    from ivr.runtime.twiml import standalone_fallback
+
+    result = load_flow_file(file)
+    if result.flow is None:
+        raise click.ClickException(f"{file} has errors; run 'ivr check {file}' and fix them first")
+    click.echo(standalone_fallback(result.flow))
+
+
+@click.command(help="Write the JSON Schema of the flow format (for editors), generated from the model.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="File to write (default: stdout).")
+def schema(output: str | None) -> None:
+    from ivr.definition.schema import flow_schema_text
+
+    text = flow_schema_text()
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}")

@@ -1,0 +1,63 @@
+"""The languages a line offers: declared once, each picked by its own key at the language
+menu, each spoken by a voice or else recorded, and a menu that lets callers choose."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ivr.definition.model import LanguageNode, Recording
+from ivr.definition.problems import Problem
+from ivr.definition.source import Path
+from ivr.inspect.context import Context
+from ivr.inspect.menus import keypad_problem
+
+CODES = (
+    "unknown-language",
+    "reserved-key",
+    "not-a-phone-key",
+    "language-key-used-twice",
+    "no-voice",
+    "no-language-menu",
+)
+
+
+def check(context: Context) -> Iterator[Problem]:
+    line = context.document.line
+    if not line.languages:
+        return
+    if line.language not in line.languages:
+        yield context.error(
+            ("line", "language"),
+            f"{line.language!r} is not one of the line's languages",
+            context.did_you_mean(line.language, line.languages) or "declare it under 'languages:'",
+            code="unknown-language",
+        )
+    keys: dict[str, str] = {}  # key -> the language it picks
+    for code, language in line.languages.items():
+        path: Path = ("line", "languages", code)
+        problem = keypad_problem(context, path + ("key",), language.key)
+        if problem is not None:
+            yield problem
+        elif language.key in keys:
+            yield context.error(
+                path + ("key",),
+                f"key {language.key} already picks {keys[language.key]}",
+                "give each language its own key",
+                code="language-key-used-twice",
+            )
+        keys.setdefault(language.key, code)
+        if language.voice is None and not isinstance(language.choose, Recording):
+            yield context.error(
+                path + ("choose",),
+                f"{code} has no voice, so its option must be a recording",
+                "write choose: {play: recordings/...}, or give the language a voice",
+                code="no-voice",
+            )
+    if not any(isinstance(node, LanguageNode) for node in context.document.nodes.values()):
+        yield context.warning(
+            ("line", "languages"),
+            f"the line offers {len(line.languages)} languages but no node lets callers choose",
+            "add a node of type: language, and start the line there",
+            key=True,
+            code="no-language-menu",
+        )

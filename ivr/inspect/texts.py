@@ -1,0 +1,96 @@
+"""Texts callers hear: one in every language the line offers (or a recording), never
+empty, spoken by a voice, and with every ``{name}`` naming a number or something the line
+fills in there.
+
+Which values are texts, and the placeholders each may use, is declared once in
+:func:`ivr.definition.texts.iter_texts`; recordings are :mod:`ivr.inspect.recordings`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from ivr.definition.model import Recording
+from ivr.definition.problems import Problem
+from ivr.definition.source import Path
+from ivr.definition.texts import PLACEHOLDER, TextField, iter_texts
+from ivr.inspect.context import Context
+
+CODES = ("unknown-language", "default-message", "missing-language", "no-voice", "empty-text", "unknown-placeholder")
+
+
+def check(context: Context) -> Iterator[Problem]:
+    numbers = set(context.document.numbers) | context.broken_numbers | {"helpline"}
+    for field in iter_texts(context.document):
+        yield from _languages(context, field)
+        for path, code, value in _versions(context, field):
+            if not isinstance(value, Recording):
+                yield from _text(context, path, code, value, numbers | set(field.placeholders))
+
+
+def _versions(context: Context, field: TextField) -> list[tuple[Path, str, str | Recording]]:
+    """The text in each language it is written in: a plain text is in the line's language."""
+    if isinstance(field.text, Mapping):
+        return [(field.path + (code,), code, value) for code, value in field.text.items()]
+    return [(field.path, context.document.line.language, field.text)]
+
+
+def _languages(context: Context, field: TextField) -> Iterator[Problem]:
+    line = context.document.line
+    path = field.path
+    if isinstance(field.text, Mapping):
+        for code in field.text:
+            if code not in context.languages:
+                yield context.error(
+                    path + (code,),
+                    f"{code!r} is not one of the line's languages",
+                    context.did_you_mean(code, context.languages) or f"use one of: {', '.join(context.languages)}",
+                    key=True,
+                    code="unknown-language",
+                )
+    written = set(field.text) if isinstance(field.text, Mapping) else {line.language}
+    required = set(context.languages) if field.every_language else {line.language}
+    missing = [code for code in context.languages if code in required and code not in written]
+    if missing and path[:2] == ("line", "messages") and path[2] not in line.messages.model_fields_set:
+        # A message the flow does not write: the line's built-in text. A flow written
+        # before the message existed must not stop serving over it, so this warns.
+        yield context.warning(
+            ("line", "messages") if ("line", "messages") in context.source.values else ("line",),
+            f"the line's message {path[2]!r} is not in this flow: {', '.join(missing)} callers "
+            "would hear its built-in English text",
+            f"add '{path[2]}:' under 'messages:', with a text for every language",
+            key=True,
+            code="default-message",
+        )
+    elif missing:
+        yield context.error(
+            path,
+            f"no {', '.join(missing)} version of this text, and no recording",
+            f"add '{missing[0]}: ...' (a text, or {{play: recordings/...}}) under it",
+            key=True,
+            code="missing-language",
+        )
+
+
+def _text(context: Context, path: Path, code: str, value: str, known: set[str]) -> Iterator[Problem]:
+    language = context.document.line.languages.get(code)
+    if language is not None and language.voice is None:
+        yield context.error(
+            path, f"{code} has no voice: this text needs a recording", "write {play: recordings/...} instead of text",
+            code="no-voice",
+        )  # fmt: skip
+    if not value.strip():
+        yield context.error(
+            path, "this text is empty: callers would hear nothing", "write what callers should hear", code="empty-text"
+        )
+    for match in PLACEHOLDER.finditer(value):
+        name = match.group(1).strip()
+        if name not in known:
+            yield context.error_in_text(
+                path,
+                match.group(0),
+                value[: match.start()].count(match.group(0)),
+                f"{{{name}}} names no number",
+                context.did_you_mean(name, known) or "a {name} in a text must name one of the flow's numbers",
+                code="unknown-placeholder",
+            )

@@ -1,0 +1,99 @@
+"""Twilio's voice protocol as the line speaks it: its paths, parameters and statuses.
+
+The line's TwiML names these paths, the webhooks answer them, the simulator requests
+them and the statistics keep only these statuses, so each is written here once. Twilio's
+own names (parameters, statuses) are as its documentation spells them: "TwiML voice
+webhooks" (request parameters), "TwiML Voice: <Dial>" (``DialCallStatus``, linked in
+docs/sources.md) and "Call resource" (``CallStatus``).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import unquote_plus
+
+# -- paths ----------------------------------------------------------------------------------
+#: Where the webhooks are mounted: the number's "a call comes in" URL (``/voice?l=pl-PL``
+#: starts a call in that language). Every other path below is under it.
+MOUNT = "/voice"
+PATH_NODE = MOUNT + "/node"  # a chain of messages goes on in a new request
+PATH_INPUT = MOUNT + "/input"  # a <Gather> heard a key or words
+PATH_SILENCE = MOUNT + "/silence"  # a <Gather> heard nothing
+PATH_DIALED = MOUNT + "/dialed"  # a <Dial> ended
+PATH_STATUS = MOUNT + "/status"  # the number's status callback: the call ended
+#: The number's "primary handler fails" URL, and the fallback's own action URLs: they need
+#: no flow and no call state (docs/safety.md rule 4).
+PATH_FALLBACK = MOUNT + "/fallback"
+PATH_FALLBACK_DIALED = PATH_FALLBACK + "/dialed"
+PATH_FALLBACK_KEY = PATH_FALLBACK + "/key"
+
+
+def under_mount(path: str) -> str:
+    """A path as the webhooks see it once mounted: ``/voice/input`` -> ``/input``."""
+    return path[len(MOUNT) :]
+
+
+# -- request parameters -----------------------------------------------------------------------
+CALL_SID = "CallSid"
+ACCOUNT_SID = "AccountSid"
+FROM = "From"
+TO = "To"
+CALLER = "Caller"
+CALLED = "Called"
+CALL_STATUS = "CallStatus"
+DIRECTION = "Direction"
+DIGITS = "Digits"
+SPEECH_RESULT = "SpeechResult"
+CONFIDENCE = "Confidence"
+DIAL_CALL_STATUS = "DialCallStatus"
+DIAL_CALL_SID = "DialCallSid"
+DIAL_CALL_DURATION = "DialCallDuration"
+CALL_DURATION = "CallDuration"
+ERROR_CODE = "ErrorCode"
+#: Not Twilio's: the line's own mark on the console's test calls, which the statistics leave
+#: out. Only the console can send it in a signed request (it holds the auth token).
+TEST_CALL_PARAM = "IvrConsoleTest"
+#: Parameters Twilio sends at most once in a request. Its signature sorts the values of a
+#: name, so a request that repeats one could be a signed request replayed with them reordered.
+SENT_ONCE = (
+    CALL_SID, ACCOUNT_SID, FROM, TO, CALLER, CALLED, CALL_STATUS, DIRECTION, DIGITS, SPEECH_RESULT,
+    CONFIDENCE, DIAL_CALL_STATUS, DIAL_CALL_SID, DIAL_CALL_DURATION, CALL_DURATION, ERROR_CODE, TEST_CALL_PARAM,
+)  # fmt: skip
+#: The header that carries Twilio's signature, and its name in a WSGI environ.
+SIGNATURE_HEADER = "X-Twilio-Signature"
+SIGNATURE_ENVIRON = "HTTP_X_TWILIO_SIGNATURE"
+
+# -- statuses ---------------------------------------------------------------------------------
+#: ``CallStatus`` values. A status callback with one of :data:`CALL_ENDED` is the call's end.
+CALL_IN_PROGRESS = "in-progress"
+CALL_COMPLETED = "completed"
+CALL_ENDED = frozenset({CALL_COMPLETED, "busy", "failed", "no-answer", "canceled"})
+CALL_STATUSES = frozenset({"queued", "initiated", "ringing", CALL_IN_PROGRESS, *CALL_ENDED})
+#: ``DialCallStatus`` values, and those that mean the caller talked to someone.
+DIAL_COMPLETED = "completed"
+DIAL_BUSY = "busy"
+DIAL_NO_ANSWER = "no-answer"
+DIAL_FAILED = "failed"
+DIAL_CONNECTED = frozenset({DIAL_COMPLETED, "answered"})
+DIAL_STATUSES = frozenset({*DIAL_CONNECTED, DIAL_BUSY, DIAL_NO_ANSWER, DIAL_FAILED, "canceled"})
+
+
+# -- the body and query encoding --------------------------------------------------------------
+def parse_pairs(text: str) -> list[tuple[str, str]]:
+    """The name-value pairs of an ``application/x-www-form-urlencoded`` text (a POST body
+    decoded as UTF-8, or a raw query string), in order: what
+    ``urllib.parse.parse_qsl(text, keep_blank_values=True)`` gives, which a test checks.
+
+    The one parser of the line's requests: every webhook request goes through it twice
+    (the body, the query), so it decodes only what has something to decode.
+    """
+    pairs = []
+    for pair in text.split("&"):
+        if not pair:
+            continue
+        name, _, value = pair.partition("=")
+        if "%" in name or "+" in name:
+            name = unquote_plus(name)
+        if "%" in value or "+" in value:
+            value = unquote_plus(value)
+        pairs.append((name, value))
+    return pairs

@@ -1,0 +1,229 @@
+"""What the line answers each webhook: the next TwiML of a call, from its state and its request.
+
+Each answer reads the call state from the request's URL, asks :mod:`ivr.runtime.engine`
+what happens next and returns the cached TwiML of the next state; nothing is stored
+between requests. Every step is logged and handed to the statistics. The WSGI side (the
+body, the signature, errors) is :mod:`ivr.serve.webhooks`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from twilio.request_validator import RequestValidator
+
+from ivr.definition.limits import MAX_MESSAGE_CHAIN
+from ivr.logs import call_id
+from ivr.runtime import engine
+from ivr.runtime import flow as rt
+from ivr.runtime import twilio as tw
+from ivr.runtime.state import LANGUAGE_PARAM, MAX_LANGUAGE, CallState
+from ivr.runtime.twiml import line_number
+from ivr.serve import fallback as safe
+from ivr.serve.signature import FormParams
+from ivr.serve.store import FlowStore
+from ivr.stats.events import KIND_END, KIND_START, KIND_STEP
+from ivr.stats.recorder import Recorder
+
+log = logging.getLogger("ivr.call")
+
+EMPTY_TWIML = b'<?xml version="1.0" encoding="UTF-8"?><Response />'
+SAFE_BODY = safe.SAFE_TWIML.encode()
+QUICK_EXIT_BODY = safe.QUICK_EXIT.encode()
+AFTER_DIAL_CONNECTED_BODY = safe.AFTER_DIAL_CONNECTED.encode()
+AFTER_DIAL_NOT_CONNECTED_BODY = safe.AFTER_DIAL_NOT_CONNECTED.encode()
+
+
+class LineServices:
+    """What the webhooks need, made once by the app factory."""
+
+    def __init__(
+        self,
+        store: FlowStore,
+        validator: RequestValidator,
+        public_url: str,
+        log_secret: bytes,
+        max_request_bytes: int,
+        recorder: Recorder | None = None,
+        allowed_hosts: tuple[str, ...] = (),
+    ) -> None:
+        self.store = store
+        self.validator = validator
+        self.public_url = public_url
+        self.log_secret = log_secret
+        self.max_request_bytes = max_request_bytes
+        self.recorder = recorder
+        self.allowed_hosts = allowed_hosts
+
+
+class Request:
+    """One webhook request: its query string, its POST parameters and the call it belongs to."""
+
+    __slots__ = ("form", "query", "_call_id")
+
+    def __init__(self, query: str, form: FormParams) -> None:
+        self.form = form
+        self.query = query
+        self._call_id = ""
+
+    def call_id(self, secret: bytes) -> str:
+        """The keyed hash of the CallSid, computed once for the log and the statistics."""
+        if not self._call_id:
+            self._call_id = call_id(self.form.first(tw.CALL_SID), secret)
+        return self._call_id
+
+    def param(self, name: str, limit: int = 100) -> str:
+        return self.form.first(name)[:limit]
+
+    def line_number(self) -> str:
+        """The number the caller rang (``To``): what every transfer shows, never the caller's."""
+        return line_number(self.form.first(tw.TO)[:20])
+
+    def language(self) -> str:
+        """The call's language as its URL names it (the first ``l`` of the query string)."""
+        for name, value in tw.parse_pairs(self.query):
+            if name == LANGUAGE_PARAM:
+                return value[:MAX_LANGUAGE]
+        return ""
+
+
+class Answers:
+    """The answer to each webhook, by what Twilio asks for."""
+
+    def __init__(self, line: LineServices) -> None:
+        self.line = line
+
+    def answer(self, request: Request) -> bytes:
+        """A new call: Twilio's "a call comes in" URL (``?l=pl-PL`` starts in that language)."""
+        live = self.line.store.live
+        state = engine.start(live.flow, request.language())
+        self.log_step(request, state, None, live.flow.version)
+        self.record(request, kind=KIND_START, node=state.node, language=state.language)
+        return live.renderer.body(state, request.line_number())
+
+    def node(self, request: Request) -> bytes:
+        return self.serve(request, None)
+
+    def choose(self, request: Request) -> bytes:
+        digits = request.param(tw.DIGITS, 20)
+        speech = request.param(tw.SPEECH_RESULT, engine.MAX_SPEECH)
+        confidence = request.param(tw.CONFIDENCE, 20)
+        return self.serve(request, lambda flow, state: engine.on_input(flow, state, digits, speech, confidence))
+
+    def silence(self, request: Request) -> bytes:
+        return self.serve(request, engine.on_silence)
+
+    def dialed(self, request: Request) -> bytes:
+        status = request.param(tw.DIAL_CALL_STATUS, 20)
+        return self.serve(request, lambda flow, state: engine.on_dial_result(flow, state, status))
+
+    def status(self, request: Request) -> bytes:
+        """Twilio's call status callback: how long the call lasted, once it has ended."""
+        status = request.param(tw.CALL_STATUS, 20)
+        if status in tw.CALL_ENDED:
+            duration = request.param(tw.CALL_DURATION, 10)
+            self.record(
+                request,
+                kind=KIND_END,
+                outcome=status,
+                duration=int(duration) if duration.isascii() and duration.isdigit() else None,
+            )
+        return EMPTY_TWIML
+
+    def fallback(self, request: Request) -> bytes:
+        """Twilio's "primary handler fails" URL: needs nothing but the auth token."""
+        fields = {"event": "fallback", "error_code": request.param(tw.ERROR_CODE, 10)}
+        log.warning("fallback requested", extra={"fields": fields})
+        return safe.safe_twiml(request.line_number())
+
+    def fallback_key(self, request: Request) -> bytes:
+        """A key during the fallback's words: 9 ends the call; 0 connects at once; any other
+        key connects before a transfer and ends the call after a finished one."""
+        key = request.param(tw.DIGITS, 5)[:1]
+        after_a_call = (safe.AFTER_A_CALL_PARAM, "1") in tw.parse_pairs(request.query)
+        if key == "9" or (after_a_call and key != "0"):
+            return QUICK_EXIT_BODY
+        return safe.dial_now(request.line_number())
+
+    def fallback_dialed(self, request: Request) -> bytes:
+        connected = request.param(tw.DIAL_CALL_STATUS, 20) in tw.DIAL_CONNECTED
+        return AFTER_DIAL_CONNECTED_BODY if connected else AFTER_DIAL_NOT_CONNECTED_BODY
+
+    # -- shared ----------------------------------------------------------------------------
+    def serve(self, request: Request, decide: Callable[[rt.Flow, CallState], engine.Step] | None) -> bytes:
+        live = self.line.store.live
+        flow = live.flow
+        state = CallState.from_query_string(request.query, default_node=flow.start)
+        step = decide(flow, state) if decide is not None else None
+        next_state = step.state if step is not None else state
+        self.log_step(request, state, step, flow.version)
+        if step is not None:
+            self.record(
+                request,
+                kind=KIND_STEP,
+                node=state.node,
+                outcome=step.outcome,
+                choice=step.choice,
+                language=next_state.language,
+                label=_label(flow, next_state.node),
+            )
+        if flow.node(next_state.node) is None:
+            # A call that started on an older version of the flow, at a node that is gone.
+            log.warning(
+                "unknown node: connecting to the helpline",
+                extra={"fields": {"event": "unknown-node", "node": next_state.node[:80]}},
+            )
+            next_state = next_state.at(rt.HELPLINE_NODE)
+        return live.renderer.body(next_state, request.line_number())
+
+    def record(self, request: Request, **event: object) -> None:
+        """Hand an event to the statistics (off the call's path); the console's own test
+        calls, marked by a parameter only the signed console can send, are not counted."""
+        recorder = self.line.recorder
+        if recorder is None or request.form.first(tw.TEST_CALL_PARAM):
+            return
+        recorder.record(call=request.call_id(self.line.log_secret), **event)
+
+    def log_step(self, request: Request, state: CallState, step: engine.Step | None, version: str) -> None:
+        if not log.isEnabledFor(logging.INFO):
+            return
+        fields = {
+            "event": "step",
+            "call": request.call_id(self.line.log_secret),
+            "flow": version,
+            "node": state.node,
+        }
+        if step is not None:
+            fields["outcome"] = str(step.outcome)
+            fields["choice"] = step.choice
+            fields["next"] = step.state.node
+        log.info("call step", extra={"fields": fields})
+
+    def helpline_in_callers_language(self, request: Request) -> bytes:
+        """The live flow's helpline transfer in the call's language; if even that fails, the
+        built-in safe TwiML, which depends on nothing (docs/safety.md rule 4)."""
+        try:
+            flow = self.line.store.live.flow
+            language = request.language()
+            state = CallState(rt.HELPLINE_NODE, language if language in flow.languages else flow.language)
+            return self.line.store.live.renderer.body(state, request.line_number())
+        except Exception:
+            log.exception("the helpline TwiML failed too: answering with the built-in safe TwiML")
+            try:
+                return safe.safe_twiml(request.line_number())
+            except Exception:
+                return SAFE_BODY
+
+
+def _label(flow: rt.Flow, name: str) -> str:
+    """The statistics label of the messages a call hears on arriving at ``name`` (a chain of
+    messages is followed as far as the line follows one)."""
+    node = flow.node(name)
+    seen = 0
+    while isinstance(node, rt.Message) and seen < MAX_MESSAGE_CHAIN:
+        if node.label:
+            return node.label
+        node = flow.node(node.next)
+        seen += 1
+    return ""

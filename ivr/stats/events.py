@@ -1,0 +1,60 @@
+"""What a call event is in the ``call_events`` table: its kinds, its columns, how a batch of
+them is inserted and how old ones go.
+
+The webhooks record three kinds of event: a call's start, each step (with the engine's
+:class:`~ivr.runtime.outcomes.Outcome`), and its end (with Twilio's ``CallStatus``).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from sqlalchemy import Delete, Engine, delete
+
+from ivr.db import call_events
+from ivr.definition.limits import DAY_SECONDS
+
+KIND_START = "start"
+KIND_STEP = "step"
+KIND_END = "end"
+KINDS = frozenset({KIND_START, KIND_STEP, KIND_END})
+
+EVENT_COLUMNS = ("call", "at", "kind", "node", "outcome", "choice", "language", "label", "duration")
+#: An event with nothing said: what the columns an event leaves out hold.
+EMPTY_EVENT: dict[str, Any] = {
+    "kind": "",
+    "node": "",
+    "outcome": "",
+    "choice": "",
+    "language": "",
+    "label": "",
+    "duration": None,
+}
+Row = dict[str, Any]
+
+
+def insert_statement(paramstyle: str, rows: list[Row]) -> tuple[str, list[Any]]:
+    """The batch insert of ``rows`` in the placeholders of the database's driver
+    (``dialect.paramstyle``), and its parameters: straight to the driver's
+    ``executemany``, a third of the cost of SQLAlchemy's compiled insert."""
+    columns = ", ".join(EVENT_COLUMNS)
+    if paramstyle in ("named", "pyformat"):
+        marks = ", ".join((f":{c}" if paramstyle == "named" else f"%({c})s") for c in EVENT_COLUMNS)
+        return f"INSERT INTO call_events ({columns}) VALUES ({marks})", rows
+    mark = {"qmark": "?", "format": "%s"}.get(paramstyle)
+    marks = ", ".join(mark or f":{i + 1}" for i in range(len(EVENT_COLUMNS)))  # numeric: :1, :2 ...
+    return f"INSERT INTO call_events ({columns}) VALUES ({marks})", [
+        tuple(row[c] for c in EVENT_COLUMNS) for row in rows
+    ]
+
+
+def older_than(cutoff: float) -> Delete:
+    """The deletion of every event before ``cutoff`` (a time.time())."""
+    return delete(call_events).where(call_events.c.at < cutoff)
+
+
+def delete_old_events(engine: Engine, retention_days: int) -> int:
+    """Delete the events past retention now (``ivr stats clean``); how many went."""
+    with engine.begin() as connection:
+        return connection.execute(older_than(time.time() - retention_days * DAY_SECONDS)).rowcount or 0

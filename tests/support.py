@@ -1,0 +1,76 @@
+"""What the tests share besides fixtures: the line's test settings, well-known numbers, and
+helpers that drive a call or a real server. Fixtures are in conftest.py.
+
+Imported as ``support`` (pyproject.toml puts this folder on the path for pytest), which
+works in every pytest import mode, ``importlib`` included.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from ivr.tools.simulator import SimulatedCall
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_FLOW = ROOT / "call_flows.yaml"
+TOKEN = "test-auth-token-0123456789abcdef"
+PUBLIC = "https://line.example.org"
+HELPLINE = "+448000121700"
+CRIMESTOPPERS = "+44800555111"
+
+
+def silence_until_transfer(call: SimulatedCall, limit: int = 8) -> SimulatedCall:
+    """Stay silent at every menu until the line transfers the call (or stops waiting)."""
+    for _ in range(limit):
+        if call.waiting_for != "gather":
+            break
+        call.silence()
+    return call
+
+
+class GunicornServer:
+    """The line under gunicorn, started as the Procfile does, on a free loopback port."""
+
+    def __init__(self, flow_file: Path, log_file: Path, **env: str) -> None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        self.log_file = log_file
+        self._log = log_file.open("w")
+        environment = dict(
+            os.environ,
+            TWILIO_AUTH_TOKEN=TOKEN,
+            IVR_FLOW_FILE=str(flow_file),
+            IVR_PUBLIC_URL="",
+            IVR_ALLOWED_HOSTS=f"127.0.0.1:{port}",
+            GUNICORN_BIND=f"127.0.0.1:{port}",
+            WEB_CONCURRENCY="2",
+            IVR_DATABASE_FILE=str(log_file.parent / "server.sqlite3"),
+        )
+        environment.update(env)
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        self.process = subprocess.Popen(
+            [str(gunicorn), "--config", "gunicorn.conf.py", "app:app"],
+            cwd=ROOT,
+            env=environment,
+            stdout=self._log,
+            stderr=self._log,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and log_file.read_text().count('"flow live"') < 2:
+            time.sleep(0.1)  # ready when both workers have loaded the flow
+
+    def workers(self) -> list[int]:
+        master = self.process.pid
+        return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        self._log.close()
