@@ -132,7 +132,7 @@ def _load(text: str, base: FsPath | None) -> LoadResult:
     problems = check_document(context)
     if has_errors(problems):
         return LoadResult(None, sorted(problems), version)
-    context.flow = compile_flow(document, version, base)
+    context.flow = compile_flow(document, version, base, context.reviews())
     problems += check_flow(context)
     return LoadResult(context.flow, sorted(problems), version)
 

@@ -15,6 +15,7 @@ from ivr.definition.audio import AudioError, audio_seconds
 from ivr.definition.model import FlowDocument
 from ivr.definition.phone import NumberError, PhoneNumber, parse_number
 from ivr.definition.problems import Problem, did_you_mean, error, warning
+from ivr.definition.reviews import LanguageReview, language_reviews
 from ivr.definition.source import Path, SourceDocument
 from ivr.runtime import flow as rt
 
@@ -45,12 +46,20 @@ class Context:
     suggestions_left: int = MAX_SUGGESTIONS
     _numbers: dict[str, PhoneNumber | NumberError] = field(default_factory=dict, init=False, repr=False)
     _recordings: dict[FsPath, float | str] = field(default_factory=dict, init=False, repr=False)
+    _reviews: dict[str, LanguageReview] | None = field(default=None, init=False, repr=False)
 
     @property
     def languages(self) -> tuple[str, ...]:
         """The line's language codes: those it declares, else its one language."""
         line = self.document.line
         return tuple(line.languages) or (line.language,)
+
+    def reviews(self) -> dict[str, LanguageReview]:
+        """Each language's review state, worked out once per run (the lints, the text lints
+        and the compiler all read it)."""
+        if self._reviews is None:
+            self._reviews = language_reviews(self.document)
+        return self._reviews
 
     # -- problems ----------------------------------------------------------------------------
     def error(self, path: Path, message: str, hint: str = "", *, code: str, key: bool = False) -> Problem:

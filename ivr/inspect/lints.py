@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from ivr.definition.builtins import is_builtin_node
 from ivr.definition.limits import COMFORTABLE_CHOICES
 from ivr.definition.problems import Problem
-from ivr.definition.reviews import language_reviews
 from ivr.inspect.context import Context
 from ivr.runtime import flow as rt
 
@@ -89,7 +88,7 @@ def check(context: Context) -> Iterator[Problem]:
                         "split it, with a menu between, so callers can repeat one part",
                         code="long-message",
                     )
-    for code, review in language_reviews(context.document).items():
+    for code, review in context.reviews().items():
         if review.unreviewed:
             waiting = ", ".join(f"{t.item.key} ({t.state})" for t in review.unreviewed[:3])
             more = len(review.unreviewed) - 3

@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice
 
 from ivr.definition.languages import NUMBERS_KEEP_THEIR_FORM, family
 from ivr.definition.model import FlowDocument
 from ivr.definition.problems import Problem, warning
-from ivr.definition.reviews import Translatable, translatables
+from ivr.definition.reviews import LanguageReview, Translatable, translatables
 from ivr.definition.source import SourceDocument
 from ivr.definition.texts import PLACEHOLDER, placeholders_in
 from ivr.inspect.context import Context
@@ -39,17 +40,24 @@ WORD = re.compile(r"[^\W\d_]+")
 
 def check(context: Context) -> Iterator[Problem]:
     """The rule's form, for :mod:`ivr.inspect.rules`."""
-    yield from text_problems(context.document, context.source)
+    yield from text_problems(context.document, context.source, context.reviews())
 
 
-def text_problems(document: FlowDocument, source: SourceDocument) -> list[Problem]:
-    """Every warning about the translations' words, language by language, text by text."""
+def text_problems(
+    document: FlowDocument, source: SourceDocument, reviews: Mapping[str, LanguageReview] | None = None
+) -> list[Problem]:
+    """Every warning about the translations' words, language by language, text by text
+    (``reviews``: the document's review state, when the caller has worked it out already)."""
     problems: list[Problem] = []
     first = document.line.language
     for code in document.line.languages:
         if code == first:
             continue
-        items = [item for item in translatables(document, code) if item.translation is not None]
+        if reviews is not None and code in reviews:
+            every = [review.item for review in reviews[code].texts]
+        else:
+            every = translatables(document, code)
+        items = [item for item in every if item.translation is not None]
         non_latin = main_script(item.translation or "" for item in items) not in ("", "LATIN")
         for item in items:
             if non_latin:
@@ -66,9 +74,15 @@ def script_of(character: str) -> str:
     return unicodedata.name(character, "").split(" ")[0]
 
 
-def main_script(texts: Iterator[str] | list[str]) -> str:
-    """The script most letters of these texts are in ("" for texts with no letters)."""
-    counts = Counter(script_of(c) for text in texts for c in _without_placeholders(text) if c.isalpha())
+#: Letters enough to tell a language's script: a flow of 10,000 texts is not read whole for it.
+SCRIPT_SAMPLE = 2000
+
+
+def main_script(texts: Iterable[str]) -> str:
+    """The script most letters of these texts are in ("" for texts with no letters), from
+    their first :data:`SCRIPT_SAMPLE` letters."""
+    letters = (c for text in texts for c in _without_placeholders(text) if c.isalpha())
+    counts = Counter(script_of(c) for c in islice(letters, SCRIPT_SAMPLE))
     return counts.most_common(1)[0][0] if counts else ""
 
 

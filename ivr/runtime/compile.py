@@ -27,7 +27,7 @@ from ivr.definition.model import (
     Text,
     TransferNode,
 )
-from ivr.definition.reviews import language_reviews
+from ivr.definition.reviews import LanguageReview, language_reviews
 from ivr.runtime import flow as rt
 from ivr.runtime import understand
 from ivr.runtime.compile_texts import TextCompiler
@@ -35,9 +35,16 @@ from ivr.runtime.compile_transfers import TransferCompiler
 
 
 class _Compiler:
-    def __init__(self, document: FlowDocument, version: str, base: Path | None) -> None:
+    def __init__(
+        self,
+        document: FlowDocument,
+        version: str,
+        base: Path | None,
+        reviews: Mapping[str, LanguageReview] | None = None,
+    ) -> None:
         self.doc = document
         self.version = version
+        self.reviews = reviews
         self.language = document.line.language
         self.codes = tuple(document.line.languages) or (self.language,)
         self.nodes: dict[str, rt.Node] = {}
@@ -68,7 +75,7 @@ class _Compiler:
                 )
             }
         result = {}
-        reviews = language_reviews(self.doc)
+        reviews = self.reviews if self.reviews is not None else language_reviews(self.doc)
         for code, lang in line.languages.items():
             builtin = lang.builtin_words
             english = code.startswith("en")
@@ -219,7 +226,13 @@ class _Compiler:
         )
 
 
-def compile_flow(document: FlowDocument, version: str, base: Path | None = None) -> rt.Flow:
+def compile_flow(
+    document: FlowDocument,
+    version: str,
+    base: Path | None = None,
+    reviews: Mapping[str, LanguageReview] | None = None,
+) -> rt.Flow:
     """The runtime flow of a document that passed every check; ``base`` is the folder whose
-    recordings/ it plays, when known (the recordings' lengths are measured then)."""
-    return _Compiler(document, version, base).compile()
+    recordings/ it plays, when known (the recordings' lengths are measured then);
+    ``reviews``: the document's review state when the caller has it already (the checks do)."""
+    return _Compiler(document, version, base, reviews).compile()
