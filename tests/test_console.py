@@ -264,3 +264,31 @@ def test_the_statistics_insert_speaks_every_drivers_placeholders(paramstyle, mar
 
     sql, rows = insert_statement(paramstyle, [dict(EMPTY_EVENT, call="abc", at=1.0)])
     assert f"VALUES ({mark}" in sql and sql.count(",") == 2 * 8 and len(rows) == 1
+
+
+def test_statistics_name_languages_and_say_why_a_chart_is_empty(app):
+    """Every chart has its own ids (a screen reader names each after its title), languages
+    are shown by name, and "no calls yet" is never said when there were calls."""
+    c = SimulatedCall(flask_transport(app), PUBLIC, TOKEN)
+    c.start()
+    c.press("2")  # Polski
+    c.press("0")  # the helpline
+    c.dial_result("completed")
+    assert c.status_callback("completed", "30") == 200
+    app.extensions["ivr"].recorder.flush()
+
+    browser = Browser(app)
+    browser.login()
+    page = browser.get("/console/stats").get_data(as_text=True)
+    assert "<strong>Where callers hung up</strong>: no caller hung up before reaching help.</p>" in page
+    assert "no calls yet" not in page
+    ids = re.findall(r'\bid="(chart-[^"]+)"', page)
+    assert ids == [
+        "chart-calls-per-day-last-30-days-title",
+        "chart-calls-per-day-last-30-days-desc",
+        "chart-how-calls-ended-title",
+        "chart-how-calls-ended-desc",
+        "chart-languages-chosen-title",
+        "chart-languages-chosen-desc",
+    ]
+    assert '<desc id="chart-languages-chosen-desc">Polski (pl-PL): 1</desc>' in page

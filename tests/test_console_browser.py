@@ -86,6 +86,12 @@ def test_log_in_call_through_to_the_helpline_and_see_the_statistics(gunicorn_ser
     transcript.get_by_text("the line ends the call").wait_for()
     assert transcript.get_attribute("aria-live") == "polite"
 
+    page.get_by_label("Start in").select_option("ar-EG")  # Arabic reads right to left
+    page.get_by_role("button", name="Call the line").click()
+    arabic = transcript.locator("li[lang^=ar]").first
+    arabic.wait_for()
+    assert arabic.evaluate("line => getComputedStyle(line).direction") == "rtl"
+
     page.get_by_role("link", name="How callers use the line").click()
     page.get_by_role("heading", name="How callers use the line").wait_for()
     page.screenshot(path=shots / "3-statistics.png", full_page=True)

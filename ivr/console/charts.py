@@ -3,6 +3,8 @@ screen reader (each chart has a title, a description and the figures as text).""
 
 from __future__ import annotations
 
+import re
+
 from markupsafe import Markup, escape
 
 WIDTH = 640
@@ -10,10 +12,11 @@ BAR = 22
 LABEL = 250
 
 
-def bars(title: str, items: list[tuple[str, int]]) -> Markup:
-    """Horizontal bars: one a row, the label on the left, the count at the end."""
+def bars(title: str, items: list[tuple[str, int]], empty: str = "no calls yet") -> Markup:
+    """Horizontal bars: one a row, the label on the left, the count at the end; ``empty``
+    says why there is nothing to draw."""
     if not items:
-        return _empty(title)
+        return _empty(title, empty)
     top = max(count for _, count in items) or 1
     height = 30 + len(items) * (BAR + 8)
     rows = []
@@ -53,13 +56,16 @@ def columns(title: str, items: list[tuple[str, int]]) -> Markup:
 
 def _svg(title: str, height: int, body: str, items: list[tuple[str, int]]) -> Markup:
     description = "; ".join(f"{label}: {count}" for label, count in items)
+    # Ids unique on the page, so that a screen reader names each chart after its own title.
+    chart = "chart-" + (re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "untitled")
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{WIDTH}" height="{height}" '
-        f'viewBox="0 0 {WIDTH} {height}" font-family="sans-serif" font-size="13" aria-labelledby="t d">'
-        f'<title id="t">{escape(title)}</title><desc id="d">{escape(description)}</desc>'
+        f'viewBox="0 0 {WIDTH} {height}" font-family="sans-serif" font-size="13" '
+        f'aria-labelledby="{chart}-title {chart}-desc">'
+        f'<title id="{chart}-title">{escape(title)}</title><desc id="{chart}-desc">{escape(description)}</desc>'
         f'<text x="0" y="16" font-weight="bold">{escape(title)}</text>{body}</svg>'
     )
 
 
-def _empty(title: str) -> Markup:
-    return Markup(f"<p><strong>{escape(title)}</strong>: no calls yet.</p>")
+def _empty(title: str, why: str) -> Markup:
+    return Markup(f"<p><strong>{escape(title)}</strong>: {escape(why)}.</p>")

@@ -88,8 +88,12 @@ def stats() -> str:
         report=report,
         per_day=charts.columns(f"Calls per day, last {days} days", report.calls_per_day),
         outcomes=charts.bars("How calls ended", report.outcomes),
-        drop_offs=charts.bars("Where callers hung up", report.drop_offs),
-        languages=charts.bars("Languages chosen", report.languages),
+        drop_offs=charts.bars(
+            "Where callers hung up",
+            report.drop_offs,
+            "no caller hung up before reaching help" if report.calls else "no calls yet",
+        ),
+        languages=charts.bars("Languages chosen", _language_names(report.languages)),
     )
 
 
@@ -105,6 +109,13 @@ def stats_csv() -> Response:
 def _days() -> int:
     """The days the statistics cover: ``?days=`` (1 to 365), 30 by default."""
     return min(max(request.args.get("days", 30, type=int) or 30, 1), 365)
+
+
+def _language_names(counts: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Language codes as operators know them: "Polski (pl-PL)"; codes the live flow no
+    longer has, and "not chosen", as they are."""
+    languages = current_app.extensions["ivr"].store.live.flow.languages
+    return [(f"{languages[code].name} ({code})" if code in languages else code, n) for code, n in counts]
 
 
 def _number_names() -> dict[str, str]:

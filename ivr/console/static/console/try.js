@@ -23,6 +23,7 @@
     item.textContent = text;
     if (className) item.className = className;
     if (language) item.lang = speechLanguages[language] || language;
+    item.dir = "auto"; // Arabic reads right to left, each line in its own direction
     transcript.appendChild(item);
   }
 
