@@ -91,6 +91,14 @@ def test_log_in_call_through_to_the_helpline_and_see_the_statistics(gunicorn_ser
     arabic = transcript.locator("li[lang^=ar]").first
     arabic.wait_for()
     assert arabic.evaluate("line => getComputedStyle(line).direction") == "rtl"
+    from playwright.sync_api import expect
+
+    for n in range(4):  # the menu again and again: more lines than the box holds
+        page.get_by_role("button", name="Press star").click()
+        expect(transcript.locator("li.you")).to_have_count(n + 1)
+    newest = transcript.locator("li").last
+    box, line = transcript.bounding_box(), newest.bounding_box()
+    assert box["y"] <= line["y"] and line["y"] + line["height"] <= box["y"] + box["height"] + 1
 
     page.get_by_role("link", name="How callers use the line").click()
     page.get_by_role("heading", name="How callers use the line").wait_for()

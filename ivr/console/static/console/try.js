@@ -25,6 +25,7 @@
     if (language) item.lang = speechLanguages[language] || language;
     item.dir = "auto"; // Arabic reads right to left, each line in its own direction
     transcript.appendChild(item);
+    transcript.scrollTop = transcript.scrollHeight; // the newest line stays in sight
   }
 
   function setWaiting(state, dialled) {
