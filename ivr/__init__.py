@@ -45,9 +45,9 @@ def create_app(config: Mapping[str, Any] | None = None, environ: Mapping[str, st
         if settings.generated_token:
             message += f" Webhook signatures are checked with the made-up token {settings.auth_token}"
         print(message, file=sys.stderr)
-    store = FlowStore(settings.flow_file, settings.reload_seconds)
-    log_secret = hashlib.sha256(b"ivr call id\0" + settings.auth_token.encode()).digest()
     database = Database(settings.database_url)
+    store = FlowStore(settings.flow_file, settings.reload_seconds, database=database)
+    log_secret = hashlib.sha256(b"ivr call id\0" + settings.auth_token.encode()).digest()
     app.extensions["ivr.database"] = database
     # The recorder checks every value against the live flow's names (a plain read).
     recorder = Recorder(database, settings.retention_days, lambda: store.live.flow) if settings.stats else None

@@ -27,6 +27,8 @@ DEFAULTS: dict[str, Any] = {
     "IVR_DATABASE_FILE": "ivr.sqlite3",
     "IVR_RETENTION_DAYS": 90,
     "IVR_STATS": True,
+    "IVR_REQUIRE_APPROVAL": False,
+    "IVR_AUDIT_RETENTION_DAYS": 730,
 }
 
 
@@ -73,6 +75,10 @@ class Settings:
     generated_token: bool = False
     #: Without a public URL: the only Host values whose URL a signature is checked against.
     allowed_hosts: tuple[str, ...] = ()
+    #: A draft published in the console waits for a second operator's approval.
+    require_approval: bool = False
+    #: Days the audit log is kept: longer than call statistics, as who changed the line matters for years.
+    audit_retention_days: int = 730
 
     @classmethod
     def load(cls, environ: Mapping[str, str], overrides: Mapping[str, Any] | None = None) -> Settings:
@@ -115,6 +121,12 @@ class Settings:
         retention = _number("IVR_RETENTION_DAYS", values["IVR_RETENTION_DAYS"], int)
         if retention < 1:
             raise ConfigError("IVR_RETENTION_DAYS must be 1 or more (days of call statistics to keep)")
+        audit_retention = _number("IVR_AUDIT_RETENTION_DAYS", values["IVR_AUDIT_RETENTION_DAYS"], int)
+        if audit_retention < retention:
+            raise ConfigError(
+                f"IVR_AUDIT_RETENTION_DAYS={audit_retention} is shorter than IVR_RETENTION_DAYS={retention}: "
+                "keep the audit log at least as long as the call statistics (the default is 730 days)"
+            )
         if proxies < 0:
             raise ConfigError("IVR_TRUSTED_PROXIES must be 0 (no proxy) or the number of proxies in front")
         return cls(
@@ -132,4 +144,6 @@ class Settings:
             stats=_flag(values["IVR_STATS"]),
             generated_token=generated,
             allowed_hosts=allowed_hosts,
+            require_approval=_flag(values["IVR_REQUIRE_APPROVAL"]),
+            audit_retention_days=audit_retention,
         )

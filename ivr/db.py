@@ -1,5 +1,6 @@
 """The line's database: operators' accounts and sessions, failed logins, the console's key,
-and anonymous call events.
+anonymous call events, the published revisions of the call flow with drafts and proposals
+waiting for approval, and the audit log.
 
 SQLAlchemy Core, so the same code runs on SQLite (the default, one file) and on
 PostgreSQL when several servers share one (``DATABASE_URL``). Nothing here ever holds a
@@ -11,8 +12,23 @@ from __future__ import annotations
 import secrets
 import threading
 
-from sqlalchemy import Column, Engine, Float, Integer, MetaData, String, Table, create_engine, event, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Engine,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    false,
+    insert,
+    select,
+)
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 metadata = MetaData()
 
@@ -22,6 +38,8 @@ operators = Table(
     Column("name", String(80), primary_key=True),
     Column("password_hash", String(300), nullable=False),
     Column("created", Float, nullable=False),
+    Column("admin", Boolean, nullable=False, default=False, server_default=false()),  # may add and disable operators
+    Column("disabled", Float, nullable=True),  # when an admin disabled the account; it cannot log in since
 )
 
 login_failures = Table(
@@ -76,6 +94,63 @@ call_events = Table(
     Column("duration", Integer, nullable=True),
 )
 
+#: Every published call flow, never changed or deleted: the newest row is what the line
+#: serves (see :mod:`ivr.revisions`). ``id`` orders them; the same text published again
+#: (a rollback) is a new row with the same ``version``.
+flow_revisions = Table(
+    "flow_revisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", String(16), nullable=False, index=True),
+    Column("text", Text, nullable=False),
+    Column("author", String(80), nullable=False),
+    Column("at", Float, nullable=False),
+    Column("message", Text, nullable=False),
+    Column("warnings", Text, nullable=False, default=""),  # the check's warnings, one formatted problem a line
+    Column("replaces", String(16), nullable=True),  # the version that was live before, if any
+    Column("approved_by", String(80), nullable=True),  # the second operator, when approval is required
+)
+
+#: Each operator's unpublished draft of the flow, saved as they type: closing the tab loses nothing.
+flow_drafts = Table(
+    "flow_drafts",
+    metadata,
+    Column("operator", String(80), primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("saved", Float, nullable=False),
+    Column("base", String(16), nullable=True),  # the live version the draft was started from
+)
+
+#: Drafts submitted for a second operator's approval (``IVR_REQUIRE_APPROVAL``). A proposal
+#: is decided once: approved (it becomes a revision), rejected, or withdrawn by its author.
+flow_proposals = Table(
+    "flow_proposals",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("author", String(80), nullable=False, index=True),
+    Column("at", Float, nullable=False),
+    Column("message", Text, nullable=False),
+    Column("base", String(16), nullable=True),  # the live version when it was submitted
+    Column("status", String(16), nullable=False, index=True),  # waiting, approved, rejected, withdrawn
+    Column("decided_by", String(80), nullable=True),
+    Column("decided_at", Float, nullable=True),
+)
+
+#: Who did what in the console and with the 'ivr' commands, kept longer than call
+#: statistics (``IVR_AUDIT_RETENTION_DAYS``). Never a caller's data: actors are operators
+#: (or "cli:<user>"), and details name flow versions, operators and messages.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", Float, nullable=False, index=True),
+    Column("actor", String(100), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("detail", Text, nullable=False, default=""),
+)
+
 
 class Database:
     """The engine, made on first use: creating the app opens no file and no connection."""
@@ -112,7 +187,15 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
-    metadata.create_all(engine)
+    # Another process (a second worker, an 'ivr' command) may create a table between our
+    # look and our create: look again. Each such clash means one more table exists.
+    for attempt in range(len(metadata.tables) + 1):
+        try:
+            metadata.create_all(engine)
+            break
+        except (OperationalError, ProgrammingError):
+            if attempt == len(metadata.tables):
+                raise
     return engine
 
 

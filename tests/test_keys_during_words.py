@@ -181,12 +181,12 @@ def test_keys_during_the_fallbacks_words_before_and_after_a_finished_call(client
 
 
 def test_a_bug_while_loading_the_flow_at_start_leaves_the_line_serving(make_app, monkeypatch):
-    from ivr.serve import store
+    from ivr.serve import copies, store
 
     def broken(path):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(store, "load_flow_file", broken)
+    monkeypatch.setattr(copies, "load_flow_file", broken)
     app = make_app()
     live = app.extensions["ivr"].store.live
     assert live.source == store.BUILTIN

@@ -137,3 +137,38 @@ def test_the_last_good_copy_is_what_was_checked(flow_file):
     saved = (flow_file.parent / f".{flow_file.name}.last-good").read_text()
     assert saved == flow_file.read_text()
     assert store.live.source == str(flow_file)
+
+
+def _insert_revision(database, text: str) -> None:
+    """A row written straight into the table, as a bug or a hand edit could: never checked."""
+    from sqlalchemy import insert
+
+    from ivr.db import flow_revisions
+    from ivr.load import flow_version
+
+    with database.engine.begin() as connection:
+        connection.execute(
+            insert(flow_revisions).values(
+                version=flow_version(text), text=text, author="test", at=time.time(), message="m", warnings="[]"
+            )
+        )
+
+
+def test_a_published_revision_wins_over_the_file_and_a_bad_one_never_goes_live(flow_file, tmp_path):
+    from ivr.db import Database
+
+    database = Database(f"sqlite:///{tmp_path / 'ivr.sqlite3'}")
+    store = FlowStore(flow_file, reload_seconds=-1, database=database, poll_seconds=0)
+    good = flow_file.read_text()
+    assert store.check_now() is False and not store.serving_revisions  # nothing published: the file serves
+    _insert_revision(database, good.replace(WELCOME_END, "Press 9 to leave."))
+    assert store.check_now() is True
+    assert store.serving_revisions and store.live.source.startswith("revision 1 (")
+    revision_version = store.live.flow.version
+    _settled_write(flow_file, good.replace(WELCOME_END, "To leave, press 9."))
+    assert store.check_now() is False  # the file's edit is not served once revisions win
+    _insert_revision(database, good.replace("next: main_menu", "next: nowhere", 1))
+    assert store.check_now() is False
+    assert [p.message for p in store.last_result.errors] == ["there is no node called 'nowhere'"]
+    assert store.live.flow.version == revision_version
+    assert store.revision_copy.read_text() == good.replace(WELCOME_END, "Press 9 to leave.")

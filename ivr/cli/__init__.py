@@ -15,6 +15,7 @@ from ivr.cli.admin import operator, stats
 from ivr.cli.calling import call, simulate
 from ivr.cli.errors import translated
 from ivr.cli.flow_file import check, fallback_twiml, graph, schema
+from ivr.cli.revisions import diff_command, history_command, publish_command, rollback_command, show_command
 from ivr.cli.serving import serve
 from ivr.translations.commands import translations
 
@@ -39,5 +40,21 @@ def main() -> None:
     pass
 
 
-for command in (check, graph, fallback_twiml, schema, call, simulate, operator, stats, serve, translations):
+for command in (
+    check,
+    graph,
+    fallback_twiml,
+    schema,
+    call,
+    simulate,
+    operator,
+    stats,
+    serve,
+    translations,
+    publish_command,
+    history_command,
+    show_command,
+    rollback_command,
+    diff_command,
+):
     main.add_command(command)

@@ -13,6 +13,13 @@ Every flow that goes live is also saved beside the flow file as its *last good c
 so a worker that starts while the file is broken (a restart, a replaced worker) serves
 the same last good flow as the others. Only with no good flow anywhere does the
 built-in safe flow connect every caller to the helpline.
+
+Revisions published to the line's database (:mod:`ivr.revisions`) win over the file: the
+watcher asks the database for the newest revision's version at most every
+``poll_seconds`` (one small query), and a new one goes live by the same rules (loaded in the
+child process, refused if it fails any check). Its text is kept beside the flow file as the
+*revision copy*, which a worker serves at start without asking the database, so a database
+that cannot be reached never stops calls. With no revision ever published, the file serves.
 """
 
 from __future__ import annotations
@@ -23,19 +30,24 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from ivr.db import Database
 from ivr.definition.problems import error
-from ivr.load import LoadResult, load_flow_file, load_flow_text
+from ivr.load import LoadResult
+from ivr.revisions import by_number, latest_head
 from ivr.runtime import flow as rt
 from ivr.runtime.twiml import Renderer
-from ivr.serve.isolated_load import load_isolated
+from ivr.serve.copies import builtin_safe_flow, last_good_path, load_or_refuse, revision_copy_path, save_copy
 
 log = logging.getLogger("ivr.flow")
 
 #: A file changed more recently than this may still be being written: wait for it to settle.
 SETTLE_SECONDS = 0.5
+#: At most one version query to the database this often, per worker.
+POLL_SECONDS = 2.0
 BUILTIN = "built-in safe flow"
 
 
@@ -47,35 +59,27 @@ class LiveFlow:
     since: float  # when it went live (time.time())
 
 
-def builtin_safe_flow() -> rt.Flow:
-    """The flow served when no flow file has ever passed its checks."""
-    text = resources.files("ivr.serve").joinpath("last_resort_flow.yaml").read_text("utf-8")
-    result = load_flow_text(text)
-    assert result.flow is not None, [p.format("last_resort_flow.yaml") for p in result.problems]
-    return result.flow
-
-
-def _load_or_refuse(path: Path, isolated: bool = False) -> LoadResult:
-    """Load a flow file; a bug that raises while loading refuses the file, never the line."""
-    try:
-        return load_isolated(path) if isolated else load_flow_file(path)
-    except Exception as exc:
-        log.exception("loading the flow failed", extra={"fields": {"event": "flow-load-error", "file": str(path)}})
-        return LoadResult(None, [error(1, 1, f"the line could not load this file ({type(exc).__name__})",
-                                       "report it: this is a bug in the line, not in the file", code="load-bug")],
-                          readable=False)  # fmt: skip
-
-
-def last_good_path(flow_file: Path) -> Path:
-    return flow_file.with_name(f".{flow_file.name}.last-good")
-
-
 class FlowStore:
-    def __init__(self, path: str | os.PathLike[str], reload_seconds: float = 2.0, isolated: bool = True) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        reload_seconds: float = 2.0,
+        isolated: bool = True,
+        database: Database | None = None,
+        poll_seconds: float = POLL_SECONDS,
+    ) -> None:
         """``reload_seconds`` < 0: never reload. ``isolated``: load changed files in a child
-        process (what a serving line does; ``ivr check`` and the tests may load in-process)."""
+        process (what a serving line does; ``ivr check`` and the tests may load in-process).
+        ``database``: where published revisions are; polled by the watcher, never here."""
         self.path = Path(path)
         self.last_good = last_good_path(self.path)
+        self.revision_copy = revision_copy_path(self.path)
+        self.database = database
+        self.poll_seconds = poll_seconds
+        self._next_poll = 0.0
+        self._revision: int | None = None  # the database revision live, once one has been
+        self._database_down = False
+        self._said_revisions_win = False
         self.reload_seconds = reload_seconds
         self.isolated = isolated
         self._lock = threading.Lock()
@@ -84,12 +88,19 @@ class FlowStore:
         self._stop = threading.Event()
         self._refused_version: str | None = None
         self._seen = self._stat()
-        self.last_result: LoadResult = _load_or_refuse(self.path)
+        if database is not None and self.revision_copy.exists():
+            saved = load_or_refuse(self.revision_copy)
+            if saved.flow is not None:
+                self.last_result = saved
+                self._live = self._go_live(saved, str(self.revision_copy), self.revision_copy)
+                self._say_revisions_win()
+                return
+        self.last_result: LoadResult = load_or_refuse(self.path)
         if self.last_result.flow is not None:
             self._live = self._go_live(self.last_result, str(self.path))
             return
         self._refused_version = self.last_result.version
-        saved = _load_or_refuse(self.last_good) if self.last_good.exists() else None
+        saved = load_or_refuse(self.last_good) if self.last_good.exists() else None
         if saved is not None and saved.flow is not None:
             self._live = LiveFlow(saved.flow, Renderer(saved.flow), str(self.last_good), time.time())
             self._log_refused(self.last_result, "flow file refused at start: serving its last good copy")
@@ -139,14 +150,88 @@ class FlowStore:
         with self._lock:
             return self._check()
 
+    @property
+    def serving_revisions(self) -> bool:
+        """Whether published revisions (not the file) decide what is live."""
+        return self._said_revisions_win
+
     def _check(self) -> bool:
+        changed = False
+        if self.database is not None and time.monotonic() >= self._next_poll:
+            self._next_poll = time.monotonic() + self.poll_seconds
+            changed = self._check_database(self.database)
+        if self.serving_revisions:
+            return changed
+        return self._check_file()
+
+    def _check_database(self, database: Database) -> bool:
+        """Ask for the newest revision; take it if it is new and passes every check. A
+        database that cannot be reached is logged once, and the live flow keeps serving."""
+        try:
+            head = latest_head(database.engine)
+            if head is None or head[0] == self._revision:
+                self._database_up()
+                return False
+            revision = by_number(database.engine, head[0])
+        except (SQLAlchemyError, OSError) as exc:
+            if not self._database_down:
+                self._database_down = True
+                log.error(
+                    "cannot reach the database for published revisions: the live flow keeps serving",
+                    extra={"fields": {"event": "revisions-unreachable", "reason": type(exc).__name__}},
+                )
+            return False
+        self._database_up()
+        self._revision = revision.number
+        if self.serving_revisions and revision.version == self._live.flow.version:
+            return False
+        result = self._load_text(revision.text)
+        self.last_result = result
+        if result.flow is None:
+            self._log_refused(result, f"published revision {revision.number} refused: the last good flow keeps serving")
+            return False
+        self._live = self._go_live(result, f"revision {revision.number} ({revision.version})", self.revision_copy)
+        self._say_revisions_win()
+        return True
+
+    def _database_up(self) -> None:
+        if self._database_down:
+            self._database_down = False
+            log.info("the database for published revisions is back", extra={"fields": {"event": "revisions-reachable"}})
+
+    def _load_text(self, text: str) -> LoadResult:
+        """Load a revision's text as if it were the flow file (its media paths are relative
+        to the file's folder), in the child process like a changed file."""
+        try:
+            handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".new")
+        except OSError as exc:
+            why = f"the revision could not be written beside the flow file to be checked ({exc.strerror})"
+            return LoadResult(None, [error(1, 1, why, "let the line write in the flow file's folder", code="load-bug")],
+                              readable=False)  # fmt: skip
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(text.encode("utf-8"))
+            return load_or_refuse(Path(temporary), self.isolated)
+        finally:
+            os.unlink(temporary)
+
+    def _say_revisions_win(self) -> None:
+        if not self._said_revisions_win:
+            self._said_revisions_win = True
+            log.warning(
+                "published revisions decide the live flow from now on; edits of the flow file are not served "
+                "(publish them with 'ivr publish')",
+                extra={"fields": {"event": "revisions-win", "file": str(self.path)}},
+            )
+
+    def _check_file(self) -> bool:
         seen = self._stat()
         if seen == self._seen:
             return False
         if seen is not None and time.time() - seen[0] / 1e9 < SETTLE_SECONDS:
             return False  # still being written: look again next time
         self._seen = seen
-        result = _load_or_refuse(self.path, self.isolated)
+        result = load_or_refuse(self.path, self.isolated)
         self.last_result = result
         if result.flow is None:
             if result.version != self._refused_version:
@@ -159,7 +244,7 @@ class FlowStore:
         self._live = self._go_live(result, str(self.path))
         return True
 
-    def _go_live(self, result: LoadResult, source: str) -> LiveFlow:
+    def _go_live(self, result: LoadResult, source: str, copy: Path | None = None) -> LiveFlow:
         assert result.flow is not None
         live = LiveFlow(result.flow, Renderer(result.flow), source, time.time())
         log.info("flow live", extra={"fields": {"event": "flow-live", "version": result.flow.version, "file": source}})
@@ -174,24 +259,8 @@ class FlowStore:
                     }
                 },
             )
-        self._save_last_good(result.text)
+        save_copy(result.text, copy or self.last_good)
         return live
-
-    def _save_last_good(self, text: str) -> None:
-        """Keep a copy of the text that just went live, written whole or not at all."""
-        try:
-            data = text.encode("utf-8")
-            if self.last_good.exists() and self.last_good.read_bytes() == data:
-                return
-            handle, temporary = tempfile.mkstemp(dir=self.last_good.parent, prefix=self.last_good.name)
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temporary, self.last_good)
-        except OSError as exc:
-            log.warning(
-                "cannot save the last good copy of the flow",
-                extra={"fields": {"event": "last-good-not-saved", "reason": exc.strerror}},
-            )
 
     def _log_refused(self, result: LoadResult, message: str) -> None:
         log.error(

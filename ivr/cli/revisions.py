@@ -1,0 +1,112 @@
+"""Publishing the call flow as revisions in the line's database, and looking back at them.
+
+Every server on the database serves the newest revision within a few seconds of
+``ivr publish``. Commands use the same database as ``ivr operator`` (``DATABASE_URL``, else
+``IVR_DATABASE_FILE``); rollbacks check media paths against the flow file's folder
+(``IVR_FLOW_FILE``).
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from sqlalchemy import Engine
+
+from ivr.cli.errors import FlowHasErrors, FlowUnreadable
+from ivr.config import DEFAULTS, database_url_of
+from ivr.db import Database
+from ivr.revisions import Revision, RevisionError, diff, find, history, publish, rollback
+
+_MESSAGE = click.option("-m", "--message", required=True, help="Why: what changed and why (required).")
+_AUTHOR = click.option("--as", "author", default=None, help="Who is publishing (default: your user name).")
+
+
+def _engine() -> Engine:
+    return Database(database_url_of(os.environ)).engine
+
+
+def _author(given: str | None) -> str:
+    if given:
+        return given
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in this environment (some containers)
+        raise click.ClickException("say who is publishing with --as NAME") from None
+
+
+def _flow_folder() -> Path:
+    return Path(os.environ.get("IVR_FLOW_FILE") or DEFAULTS["IVR_FLOW_FILE"]).resolve().parent
+
+
+def _published(action: str, run: Callable[[], Revision]) -> None:
+    """Run a publish; a refusal shows the check's problems and what to do."""
+    try:
+        revision = run()
+    except RevisionError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        raise FlowHasErrors(f"Error: {exc}") from None
+    click.echo(
+        f"{action} version {revision.version} as revision {revision.number}"
+        + (f" (replaces {revision.replaces})" if revision.replaces else "")
+        + f", {len(revision.warnings)} warning(s); every server serves it within a few seconds"
+    )
+
+
+@click.command("publish", help="Check FILE and publish it as the live flow (a new revision).")
+@click.argument("file", type=click.Path(dir_okay=False))
+@_MESSAGE
+@_AUTHOR
+def publish_command(file: str, message: str, author: str | None) -> None:
+    path = Path(file)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FlowUnreadable(f"Error: {file}: cannot be read ({exc}); give the path of a flow file") from None
+    who = _author(author)
+    _published("published", lambda: publish(_engine(), text, path.resolve().parent, who, message))
+
+
+@click.command("rollback", help="Publish an old revision's text again, as a new revision.")
+@click.argument("version")
+@_MESSAGE
+@_AUTHOR
+def rollback_command(version: str, message: str, author: str | None) -> None:
+    who = _author(author)
+    _published("rolled back to", lambda: rollback(_engine(), version, _flow_folder(), who, message))
+
+
+@click.command("history", help="List the published revisions, newest first.")
+def history_command() -> None:
+    revisions = history(_engine())
+    if not revisions:
+        click.echo("nothing published yet: the line serves its flow file ('ivr publish FILE -m ...' publishes one)")
+        return
+    for revision in revisions:
+        when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(revision.at))
+        click.echo(f"{revision.version}  {when}  {revision.author}  {revision.message}")
+
+
+@click.command("show", help="Print the text of the revision with VERSION (or the start of it).")
+@click.argument("version")
+def show_command(version: str) -> None:
+    click.echo(_found(lambda: find(_engine(), version).text), nl=False)
+
+
+@click.command("diff", help="Show what changed from revision A to revision B (default: the live one).")
+@click.argument("a")
+@click.argument("b", required=False)
+def diff_command(a: str, b: str | None) -> None:
+    click.echo(_found(lambda: diff(_engine(), a, b)) or "no differences\n", nl=False)
+
+
+def _found(run: Callable[[], str]) -> str:
+    try:
+        return run()
+    except RevisionError as exc:
+        raise click.ClickException(str(exc)) from None

@@ -1,0 +1,145 @@
+"""Published revisions of the call flow: immutable rows in the line's database.
+
+A revision is a whole flow text that passed every check, with who published it, when, why
+(a message), the check's warnings and the version it replaced. The newest revision is what
+every server on the database serves (:mod:`ivr.serve.store` polls for it). Nothing here
+prints or exits: problems are raised as :class:`RevisionError`, whose message says what to
+do, and the command line (:mod:`ivr.cli.revisions`) shows them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, insert, select
+
+from ivr.db import flow_revisions
+from ivr.load import flow_version, load_flow_text
+
+
+class RevisionError(Exception):
+    """A publish, rollback or look-up that cannot be done; ``problems`` are the check's
+    formatted problems when a text was refused."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+
+@dataclass(frozen=True)
+class Revision:
+    number: int
+    version: str
+    text: str
+    author: str
+    at: float
+    message: str
+    warnings: list[str]
+    replaces: str | None
+
+
+def _revision(row: object) -> Revision:
+    m = row._mapping  # type: ignore[attr-defined]
+    return Revision(
+        m["id"], m["version"], m["text"], m["author"], m["at"], m["message"], json.loads(m["warnings"] or "[]"),
+        m["replaces"],
+    )  # fmt: skip
+
+
+def latest_head(engine: Engine) -> tuple[int, str] | None:
+    """The newest revision's number and version: the cheap query each server polls."""
+    query = select(flow_revisions.c.id, flow_revisions.c.version).order_by(flow_revisions.c.id.desc()).limit(1)
+    with engine.connect() as connection:
+        row = connection.execute(query).first()
+    return None if row is None else (row.id, row.version)
+
+
+def by_number(engine: Engine, number: int) -> Revision:
+    with engine.connect() as connection:
+        row = connection.execute(select(flow_revisions).where(flow_revisions.c.id == number)).first()
+    if row is None:
+        raise RevisionError(f"there is no revision number {number}")
+    return _revision(row)
+
+
+def latest(engine: Engine) -> Revision | None:
+    head = latest_head(engine)
+    return None if head is None else by_number(engine, head[0])
+
+
+def history(engine: Engine) -> list[Revision]:
+    """Every revision, newest first."""
+    with engine.connect() as connection:
+        rows = connection.execute(select(flow_revisions).order_by(flow_revisions.c.id.desc())).all()
+    return [_revision(row) for row in rows]
+
+
+def find(engine: Engine, version: str) -> Revision:
+    """The newest revision whose version is ``version`` or starts with it."""
+    wanted = version.strip().lower()
+    if not wanted:
+        raise RevisionError("give a version: 'ivr history' lists them")
+    matches = [r for r in history(engine) if r.version.startswith(wanted)]
+    if not matches:
+        raise RevisionError(f"no revision has version {version!r}: 'ivr history' lists them")
+    if len({r.version for r in matches}) > 1:
+        raise RevisionError(f"{version!r} matches several versions: give more of it ('ivr history' lists them)")
+    return matches[0]
+
+
+def publish(engine: Engine, text: str, base: Path, author: str, message: str, now: float | None = None) -> Revision:
+    """Check ``text`` (media paths relative to ``base``, the flow file's folder) and store it
+    as the newest revision. Refused, with nothing stored, when the message or author is
+    empty, the text has any error, or it is the text already live."""
+    message, author = message.strip(), author.strip()
+    if not message:
+        raise RevisionError('say why with a message: -m "what changed and why"')
+    if not author:
+        raise RevisionError("say who is publishing with --as NAME")
+    result = load_flow_text(text, base)
+    if result.flow is None or result.errors:
+        problems = [p.format("flow") for p in result.errors]
+        raise RevisionError(
+            f"the flow has {len(problems)} error(s), so it was not published: fix them ('ivr check FILE' shows them)",
+            problems,
+        )
+    live = latest(engine)
+    version = flow_version(text)
+    if live is not None and live.text == text:
+        raise RevisionError(f"this text is already live (version {version}): nothing to publish")
+    values = dict(
+        version=version,
+        text=text,
+        author=author,
+        at=time.time() if now is None else now,
+        message=message,
+        warnings=json.dumps([p.format("flow") for p in result.warnings]),
+        replaces=None if live is None else live.version,
+    )
+    with engine.begin() as connection:
+        number = connection.execute(insert(flow_revisions).values(**values)).inserted_primary_key[0]  # type: ignore[index]
+    return by_number(engine, number)
+
+
+def rollback(engine: Engine, version: str, base: Path, author: str, message: str) -> Revision:
+    """Publish an old revision's text again, as a new revision (history is never rewritten)."""
+    return publish(engine, find(engine, version).text, base, author, message)
+
+
+def diff(engine: Engine, a: str, b: str | None = None) -> str:
+    """The unified diff from revision ``a`` to revision ``b`` (default: the live one)."""
+    old = find(engine, a)
+    new = find(engine, b) if b is not None else latest(engine)
+    if new is None:
+        raise RevisionError("nothing has been published yet")
+    lines = difflib.unified_diff(
+        old.text.splitlines(keepends=True),
+        new.text.splitlines(keepends=True),
+        f"{old.version} (revision {old.number})",
+        f"{new.version} (revision {new.number})",
+    )
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)

@@ -1,0 +1,68 @@
+"""The flow's texts on disk: the copies a server keeps, and the safe flow of last resort.
+
+A server keeps the last flow file that passed its checks (the *last good copy*) and the
+last published revision it served (the *revision copy*) beside the flow file, so a restart
+serves what the line served before even when the file is broken or the database cannot be
+reached. Only with neither does :func:`builtin_safe_flow` connect every caller to the
+helpline. Loading never raises: a bug while loading refuses the text, never the line.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+from ivr.definition.problems import error
+from ivr.load import LoadResult, load_flow_file, load_flow_text
+from ivr.runtime import flow as rt
+from ivr.serve.isolated_load import load_isolated
+
+log = logging.getLogger("ivr.flow")
+
+
+def builtin_safe_flow() -> rt.Flow:
+    """The flow served when no flow file has ever passed its checks."""
+    text = resources.files("ivr.serve").joinpath("last_resort_flow.yaml").read_text("utf-8")
+    result = load_flow_text(text)
+    assert result.flow is not None, [p.format("last_resort_flow.yaml") for p in result.problems]
+    return result.flow
+
+
+def load_or_refuse(path: Path, isolated: bool = False) -> LoadResult:
+    """Load a flow file; a bug that raises while loading refuses the file, never the line."""
+    try:
+        return load_isolated(path) if isolated else load_flow_file(path)
+    except Exception as exc:
+        log.exception("loading the flow failed", extra={"fields": {"event": "flow-load-error", "file": str(path)}})
+        return LoadResult(None, [error(1, 1, f"the line could not load this file ({type(exc).__name__})",
+                                       "report it: this is a bug in the line, not in the file", code="load-bug")],
+                          readable=False)  # fmt: skip
+
+
+def last_good_path(flow_file: Path) -> Path:
+    return flow_file.with_name(f".{flow_file.name}.last-good")
+
+
+def revision_copy_path(flow_file: Path) -> Path:
+    """Where a server keeps the text of the last published revision it served."""
+    return flow_file.with_name(f".{flow_file.name}.revision")
+
+
+def save_copy(text: str, path: Path) -> None:
+    """Keep a copy of the text that just went live, written whole or not at all."""
+    try:
+        data = text.encode("utf-8")
+        if path.exists() and path.read_bytes() == data:
+            return
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except OSError as exc:
+        log.warning(
+            "cannot save the last good copy of the flow",
+            extra={"fields": {"event": "last-good-not-saved", "reason": exc.strerror}},
+        )

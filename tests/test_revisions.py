@@ -1,0 +1,178 @@
+"""Publishing the flow as revisions in the database, and a running line taking them."""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+import pytest
+from click.testing import CliRunner
+from support import PUBLIC, TOKEN
+
+from ivr.cli import main
+from ivr.load import flow_version
+from ivr.tools.simulator import SimulatedCall, flask_transport
+
+WELCOME_END = "To end this call at once, press 9."  # line 337 of the flow, in the English welcome
+CHANGED_END = "To end this call now, press 9."
+
+
+@pytest.fixture
+def database_file(tmp_path):
+    folder = tmp_path / "database"
+    folder.mkdir()
+    return folder / "ivr.sqlite3"
+
+
+@pytest.fixture
+def ivr(database_file, flow_file):
+    runner = CliRunner(env={"DATABASE_URL": f"sqlite:///{database_file}", "IVR_FLOW_FILE": str(flow_file)})
+
+    def run(*args: str):
+        return runner.invoke(main, list(args))
+
+    return run
+
+
+def _write(path, text: str):
+    path.write_text(text)
+    return path
+
+
+def test_a_published_flow_is_listed_in_history_and_shown_whole(ivr, flow_file):
+    text = flow_file.read_text()
+    published = ivr("publish", str(flow_file), "-m", "first publish", "--as", "amira")
+    version = flow_version(text)
+    assert published.exit_code == 0, published.output
+    assert published.output == (
+        f"published version {version} as revision 1, 4 warning(s); every server serves it within a few seconds\n"
+    )
+    listed = ivr("history")
+    assert listed.exit_code == 0
+    when, rest = listed.output[len(version) + 2 :].split(" UTC  ")
+    assert listed.output.startswith(f"{version}  ") and time.strptime(when, "%Y-%m-%d %H:%M:%S")
+    assert rest == "amira  first publish\n"
+    shown = ivr("show", version)
+    assert (shown.exit_code, shown.output) == (0, text)
+    assert ivr("show", version[:4]).output == text
+
+
+def test_a_flow_with_errors_is_refused_with_its_problems_and_nothing_is_stored(ivr, flow_file):
+    _write(flow_file, flow_file.read_text().replace("next: main_menu", "next: nowhere", 1))
+    refused = ivr("publish", str(flow_file), "-m", "broken", "--as", "amira")
+    assert refused.exit_code == 1
+    assert refused.output == (
+        "flow:348:11: error: there is no node called 'nowhere'\n"
+        "    hint: add it under 'nodes:', or fix the name\n"
+        "Error: the flow has 1 error(s), so it was not published: fix them ('ivr check FILE' shows them)\n"
+    )
+    assert ivr("history").output == (
+        "nothing published yet: the line serves its flow file ('ivr publish FILE -m ...' publishes one)\n"
+    )
+
+
+def test_publishing_needs_a_message_and_a_new_text(ivr, flow_file):
+    assert ivr("publish", str(flow_file), "-m", "  ", "--as", "amira").output == (
+        'Error: say why with a message: -m "what changed and why"\n'
+    )
+    assert ivr("publish", str(flow_file), "-m", "first", "--as", "amira").exit_code == 0
+    again = ivr("publish", str(flow_file), "-m", "again", "--as", "amira")
+    assert (again.exit_code, again.output) == (
+        1,
+        f"Error: this text is already live (version {flow_version(flow_file.read_text())}): nothing to publish\n",
+    )
+
+
+def test_a_rollback_publishes_the_old_text_as_a_new_revision(ivr, flow_file):
+    old = flow_file.read_text()
+    new = old.replace(WELCOME_END, CHANGED_END)
+    assert ivr("publish", str(flow_file), "-m", "first", "--as", "amira").exit_code == 0
+    assert ivr("publish", str(_write(flow_file, new)), "-m", "shorter", "--as", "ben").exit_code == 0
+    rolled = ivr("rollback", flow_version(old), "-m", "callers missed the old words", "--as", "carla")
+    assert rolled.output == (
+        f"rolled back to version {flow_version(old)} as revision 3 (replaces {flow_version(new)}), 4 warning(s); "
+        "every server serves it within a few seconds\n"
+    )
+    lines = ivr("history").output.splitlines()
+    assert [line.split("  ", 1)[0] for line in lines] == [flow_version(old), flow_version(new), flow_version(old)]
+    assert [line.split(" UTC  ")[1] for line in lines] == [
+        "carla  callers missed the old words",
+        "ben  shorter",
+        "amira  first",
+    ]
+
+
+def test_diff_shows_what_changed_between_two_revisions_and_against_the_live_one(ivr, flow_file):
+    old = flow_file.read_text()
+    new = old.replace(WELCOME_END, CHANGED_END)
+    ivr("publish", str(flow_file), "-m", "first", "--as", "amira")
+    ivr("publish", str(_write(flow_file, new)), "-m", "shorter", "--as", "ben")
+    context = old.splitlines(keepends=True)[333:340]
+    expected = (
+        f"--- {flow_version(old)} (revision 1)\n+++ {flow_version(new)} (revision 2)\n@@ -334,7 +334,7 @@\n"
+        + "".join(" " + line for line in context[:3])
+        + "-" + context[3]
+        + "+" + context[3].replace(WELCOME_END, CHANGED_END)
+        + "".join(" " + line for line in context[4:])
+    )  # fmt: skip
+    assert WELCOME_END in context[3]
+    assert ivr("diff", flow_version(old), flow_version(new)).output == expected
+    assert ivr("diff", flow_version(old)).output == expected  # B is the live one
+    assert ivr("diff", flow_version(new)).output == "no differences\n"
+    assert ivr("diff", "zzzz").output == "Error: no revision has version 'zzzz': 'ivr history' lists them\n"
+
+
+def _welcome(app) -> str:
+    """What a signed call hears once it has chosen English."""
+    call = SimulatedCall(flask_transport(app), PUBLIC, TOKEN)
+    call.start()
+    call.press("1")  # English
+    return " ".join(h.text for h in call.heard)
+
+
+def _until(condition, seconds: float = 15) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return condition()
+
+
+def test_a_running_line_serves_a_revision_published_from_the_cli(ivr, make_app, flow_file, database_file):
+    app = make_app(DATABASE_URL=f"sqlite:///{database_file}", IVR_RELOAD_SECONDS=0.1)
+    assert WELCOME_END in _welcome(app)  # nothing published: the file serves
+    edited = flow_file.parent / "edited.yaml"
+    _write(edited, flow_file.read_text().replace(WELCOME_END, CHANGED_END))
+    assert ivr("publish", str(edited), "-m", "shorter", "--as", "amira").exit_code == 0
+    assert _until(lambda: CHANGED_END in _welcome(app))
+    store = app.extensions["ivr"].store
+    assert store.serving_revisions and store.revision_copy.read_text() == edited.read_text()
+    store.stop()
+
+
+def test_a_database_that_disappears_leaves_the_last_revision_serving(ivr, make_app, flow_file, database_file):
+    app = make_app(DATABASE_URL=f"sqlite:///{database_file}", IVR_RELOAD_SECONDS=0.1)
+    _write(flow_file, flow_file.read_text().replace(WELCOME_END, CHANGED_END))
+    assert ivr("publish", str(flow_file), "-m", "shorter", "--as", "amira").exit_code == 0
+    assert _until(lambda: CHANGED_END in _welcome(app))
+    shutil.rmtree(database_file.parent)
+    app.extensions["ivr.database"].engine.dispose()  # as if the database server went away
+    time.sleep(2.5)  # at least one poll of the missing database
+    assert CHANGED_END in _welcome(app)
+    app.extensions["ivr"].store.stop()
+
+
+def test_a_line_started_with_the_database_unreachable_serves_its_revision_copy(
+    ivr, make_app, flow_file, database_file, tmp_path
+):
+    first = make_app(DATABASE_URL=f"sqlite:///{database_file}", IVR_RELOAD_SECONDS=0.1)
+    edited = _write(tmp_path / "edited.yaml", flow_file.read_text().replace(WELCOME_END, CHANGED_END))
+    assert ivr("publish", str(edited), "-m", "shorter", "--as", "amira").exit_code == 0
+    assert _until(lambda: CHANGED_END in _welcome(first))
+    first.extensions["ivr"].store.stop()
+    unreachable = f"sqlite:///{tmp_path}/no/such/folder/ivr.sqlite3"
+    late = make_app(DATABASE_URL=unreachable, IVR_RELOAD_SECONDS=0.1)
+    assert CHANGED_END in _welcome(late)
+    time.sleep(2.5)  # the watcher has tried the database, and failed
+    assert CHANGED_END in _welcome(late)
+    assert late.extensions["ivr"].store.live.source.endswith(".call_flows.yaml.revision")
+    late.extensions["ivr"].store.stop()
