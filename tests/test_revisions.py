@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -176,3 +180,41 @@ def test_a_line_started_with_the_database_unreachable_serves_its_revision_copy(
     assert CHANGED_END in _welcome(late)
     assert late.extensions["ivr"].store.live.source.endswith(".call_flows.yaml.revision")
     late.extensions["ivr"].store.stop()
+
+
+def test_ivr_publish_from_a_shell_reaches_a_line_running_under_gunicorn_within_5_seconds(
+    gunicorn_server, flow_file, database_file, tmp_path
+):
+    """The file way, for real: the 'ivr' command in its own process, the line as the Procfile
+    starts it (two workers), and a signed call over HTTP."""
+    from ivr.audit import entries
+    from ivr.db import make_engine
+    from ivr.tools.simulator import http_transport
+
+    url = f"sqlite:///{database_file}"
+    server = gunicorn_server(DATABASE_URL=url)
+
+    def welcome() -> str:
+        call = SimulatedCall(http_transport(), server.url, TOKEN)
+        call.start()
+        call.press("1")
+        return " ".join(h.text for h in call.heard)
+
+    assert WELCOME_END in welcome()
+    edited = _write(tmp_path / "edited.yaml", flow_file.read_text().replace(WELCOME_END, CHANGED_END))
+    ivr_command = Path(sys.executable).with_name("ivr")
+    environment = dict(os.environ, DATABASE_URL=url, IVR_FLOW_FILE=str(flow_file))
+    done = subprocess.run(
+        [str(ivr_command), "publish", str(edited), "-m", "shorter way to end the call", "--as", "amira"],
+        env=environment, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    version = flow_version(edited.read_text())
+    assert done.stdout.startswith(f"published version {version} as revision 1, ")
+    published = time.monotonic()
+    # Every worker serves it (each call may land on either of the two), within 5 s.
+    assert _until(lambda: all(CHANGED_END in welcome() for _ in range(4)), seconds=5)
+    assert time.monotonic() - published < 5
+    [entry] = entries(make_engine(url))
+    assert (entry.actor, entry.action) == ("amira", "publish")
+    assert entry.detail == f"version {version} as revision 1, from the command line: shorter way to end the call"

@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 from sqlalchemy import Engine
 
+from ivr.audit import record
 from ivr.cli.errors import FlowHasErrors, FlowUnreadable
 from ivr.config import DEFAULTS, database_url_of
 from ivr.db import Database
@@ -43,14 +44,17 @@ def _flow_folder() -> Path:
     return Path(os.environ.get("IVR_FLOW_FILE") or DEFAULTS["IVR_FLOW_FILE"]).resolve().parent
 
 
-def _published(action: str, run: Callable[[], Revision]) -> None:
-    """Run a publish; a refusal shows the check's problems and what to do."""
+def _published(action: str, engine: Engine, run: Callable[[], Revision]) -> None:
+    """Run a publish; a refusal shows the check's problems and what to do. What was
+    published goes in the audit log, marked as done from the command line."""
     try:
         revision = run()
     except RevisionError as exc:
         for problem in exc.problems:
             click.echo(problem, err=True)
         raise FlowHasErrors(f"Error: {exc}") from None
+    detail = f"version {revision.version} as revision {revision.number}, from the command line: {revision.message}"
+    record(engine, revision.author, "rollback" if action.startswith("rolled") else "publish", detail)
     click.echo(
         f"{action} version {revision.version} as revision {revision.number}"
         + (f" (replaces {revision.replaces})" if revision.replaces else "")
@@ -68,8 +72,8 @@ def publish_command(file: str, message: str, author: str | None) -> None:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise FlowUnreadable(f"Error: {file}: cannot be read ({exc}); give the path of a flow file") from None
-    who = _author(author)
-    _published("published", lambda: publish(_engine(), text, path.resolve().parent, who, message))
+    who, engine = _author(author), _engine()
+    _published("published", engine, lambda: publish(engine, text, path.resolve().parent, who, message))
 
 
 @click.command("rollback", help="Publish an old revision's text again, as a new revision.")
@@ -77,8 +81,8 @@ def publish_command(file: str, message: str, author: str | None) -> None:
 @_MESSAGE
 @_AUTHOR
 def rollback_command(version: str, message: str, author: str | None) -> None:
-    who = _author(author)
-    _published("rolled back to", lambda: rollback(_engine(), version, _flow_folder(), who, message))
+    who, engine = _author(author), _engine()
+    _published("rolled back to", engine, lambda: rollback(engine, version, _flow_folder(), who, message))
 
 
 @click.command("history", help="List the published revisions, newest first.")
@@ -89,7 +93,8 @@ def history_command() -> None:
         return
     for revision in revisions:
         when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(revision.at))
-        click.echo(f"{revision.version}  {when}  {revision.author}  {revision.message}")
+        approved = f" (approved by {revision.approved_by})" if getattr(revision, "approved_by", None) else ""
+        click.echo(f"{revision.version}  {when}  {revision.author}{approved}  {revision.message}")
 
 
 @click.command("show", help="Print the text of the revision with VERSION (or the start of it).")
