@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import Engine, insert, select
 
 from ivr.db import flow_revisions
-from ivr.load import flow_version, load_flow_text
+from ivr.load import LoadResult, flow_version, load_flow_text
 
 
 class RevisionError(Exception):
@@ -40,13 +40,14 @@ class Revision:
     message: str
     warnings: list[str]
     replaces: str | None
+    approved_by: str | None = None  # the second operator, when approval was required
 
 
 def _revision(row: object) -> Revision:
     m = row._mapping  # type: ignore[attr-defined]
     return Revision(
         m["id"], m["version"], m["text"], m["author"], m["at"], m["message"], json.loads(m["warnings"] or "[]"),
-        m["replaces"],
+        m["replaces"], m["approved_by"],
     )  # fmt: skip
 
 
@@ -91,16 +92,29 @@ def find(engine: Engine, version: str) -> Revision:
     return matches[0]
 
 
-def publish(engine: Engine, text: str, base: Path, author: str, message: str, now: float | None = None) -> Revision:
+def publish(
+    engine: Engine,
+    text: str,
+    base: Path,
+    author: str,
+    message: str,
+    now: float | None = None,
+    *,
+    approved_by: str | None = None,
+    checked: LoadResult | None = None,
+) -> Revision:
     """Check ``text`` (media paths relative to ``base``, the flow file's folder) and store it
     as the newest revision. Refused, with nothing stored, when the message or author is
-    empty, the text has any error, or it is the text already live."""
+    empty, the text has any error, or it is the text already live.
+
+    ``checked``: the result of checking this very text already (the console checks drafts
+    in a child process with limits, so a worker never loads an operator's text itself)."""
     message, author = message.strip(), author.strip()
     if not message:
         raise RevisionError('say why with a message: -m "what changed and why"')
     if not author:
         raise RevisionError("say who is publishing with --as NAME")
-    result = load_flow_text(text, base)
+    result = checked if checked is not None and checked.text == text else load_flow_text(text, base)
     if result.flow is None or result.errors:
         problems = [p.format("flow") for p in result.errors]
         raise RevisionError(
@@ -119,6 +133,7 @@ def publish(engine: Engine, text: str, base: Path, author: str, message: str, no
         message=message,
         warnings=json.dumps([p.format("flow") for p in result.warnings]),
         replaces=None if live is None else live.version,
+        approved_by=approved_by,
     )
     with engine.begin() as connection:
         number = connection.execute(insert(flow_revisions).values(**values)).inserted_primary_key[0]  # type: ignore[index]

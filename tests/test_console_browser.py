@@ -108,3 +108,98 @@ def test_log_in_call_through_to_the_helpline_and_see_the_statistics(gunicorn_ser
     assert page.locator("svg[role=img]").count() >= 3
     if os.environ.get("IVR_SCREENSHOTS"):
         shutil.copytree(shots, os.environ["IVR_SCREENSHOTS"], dirs_exist_ok=True)
+
+
+def test_an_operator_edits_tries_and_publishes_a_second_approves_and_a_rollback_restores(
+    gunicorn_server, tmp_path, browser_page
+):
+    """Issue 14's walk: a mistake seen at its line, fixed, tried on the keypad, sent with a
+    message; another operator approves; a call hears it within 5 s; a rollback restores."""
+    import time
+
+    from playwright.sync_api import expect
+    from sqlalchemy import create_engine
+    from support import DEFAULT_FLOW
+
+    from ivr.audit import entries
+    from ivr.console.views import add_operator
+    from ivr.db import metadata
+    from ivr.revisions import history, publish
+
+    database = tmp_path / "console.sqlite3"
+    engine = create_engine(f"sqlite:///{database}")
+    metadata.create_all(engine)
+    add_operator(engine, "alice", PASSWORD)
+    add_operator(engine, "bob", PASSWORD)
+    original = DEFAULT_FLOW.read_text(encoding="utf-8")
+    publish(engine, original, DEFAULT_FLOW.parent, "ci", "the flow as shipped")
+    old_words = "Connecting you to the Modern Slavery Helpline, open 24 hours a day."
+    new_words = "Connecting you to the Modern Slavery Helpline now, open 24 hours a day."
+    changed = original.replace(old_words, new_words, 1)
+    broken = original.replace("nodes:", "nodes:\n  broken: {type: nope}", 1)
+    broken_line = broken.splitlines().index("  broken: {type: nope}") + 1
+    server = gunicorn_server(IVR_DATABASE_FILE=str(database), IVR_REQUIRE_APPROVAL="1")
+    page = browser_page
+
+    def log_in(name: str) -> None:
+        page.goto(server.url + "/console/edit")
+        page.get_by_label("Name").fill(name)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.get_by_role("heading", name="Edit the flow").wait_for()
+
+    def heard_at_helpline() -> str:
+        call = SimulatedCall(http_transport(), server.url, TOKEN)
+        call.start(language="en-GB")
+        return call.press("0")[0].text
+
+    log_in("alice")
+    editor = page.get_by_label("The call flow (YAML), line by line")
+    editor.fill(broken)
+    problem = page.locator("#problems li.error")
+    expect(problem).to_contain_text(f"Line {broken_line}, column 18: error: 'nope' is not a kind of node")
+    expect(page.locator("#gutter .bad")).to_have_text(str(broken_line))
+    problem.get_by_role("link").click()
+    assert editor.evaluate("t => t.value.slice(0, t.selectionStart).split('\\n').length") == broken_line
+    editor.fill(changed)
+    expect(page.locator("#check-summary")).to_contain_text("No errors")
+    expect(page.locator("#problems li.error")).to_have_count(0)
+
+    page.get_by_role("link", name="Try your draft on the keypad").click()
+    page.get_by_label("Start in").select_option("en-GB")
+    page.get_by_role("button", name="Call your draft").click()
+    page.locator("#transcript").get_by_text("To talk to the Modern Slavery Helpline").wait_for()
+    page.get_by_role("button", name="Press 0").click()
+    page.locator("#transcript").get_by_text(new_words).wait_for()
+    assert heard_at_helpline().startswith(old_words)  # callers still hear the live flow
+
+    page.get_by_role("link", name="Edit the flow").click()
+    assert page.get_by_label("The call flow (YAML), line by line").input_value() == changed  # the saved draft
+    page.get_by_label("What changed, and why (required)").fill("Say 'now' before connecting")
+    page.get_by_role("button", name="Ask for approval").click()
+    page.get_by_role("heading", name="Draft 1, by alice").wait_for()
+    assert page.get_by_role("button", name="Approve and publish").count() == 0  # not your own
+    page.get_by_role("button", name="Log out").click()
+
+    log_in("bob")
+    page.get_by_role("link", name="History").click()
+    page.get_by_role("link", name="Draft 1").click()
+    page.get_by_role("button", name="Approve and publish").click()
+    page.get_by_role("heading", name="History of the flow").wait_for()
+    approved = time.monotonic()
+    while not heard_at_helpline().startswith(new_words):
+        assert time.monotonic() - approved < 5, "the approved revision was not served within 5 s"
+        time.sleep(0.2)
+    expect(page.locator("main")).to_contain_text("alice, approved by bob")
+
+    page.get_by_role("link", name="Roll back to revision 1").click()
+    page.get_by_label("Why are you rolling back? (required)").fill("back to the shipped words")
+    page.get_by_role("button", name="Yes, roll back to revision 1").click()
+    page.get_by_role("heading", name="History of the flow").wait_for()
+    rolled = time.monotonic()
+    while not heard_at_helpline().startswith(old_words):
+        assert time.monotonic() - rolled < 5, "the rollback was not served within 5 s"
+        time.sleep(0.2)
+    assert [r.text for r in history(engine)] == [original, changed, original]
+    steps = [(e.actor, e.action) for e in reversed(entries(engine)) if e.action in ("submit", "approve", "rollback")]
+    assert steps == [("alice", "submit"), ("bob", "approve"), ("bob", "rollback")]

@@ -93,7 +93,7 @@ def history_command() -> None:
         return
     for revision in revisions:
         when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(revision.at))
-        approved = f" (approved by {revision.approved_by})" if getattr(revision, "approved_by", None) else ""
+        approved = f" (approved by {revision.approved_by})" if revision.approved_by else ""
         click.echo(f"{revision.version}  {when}  {revision.author}{approved}  {revision.message}")
 
 

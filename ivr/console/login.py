@@ -68,6 +68,10 @@ SECURITY_HEADERS = {
 #: (no other site, no ``..``, no line breaks that would split the Location header).
 CONSOLE_PAGE = re.compile(r"/console(?:/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*/?", re.ASCII)
 SESSION_KEY = "console session key"  # its name in the database's line_secrets
+#: The editor posts a whole flow (up to 5 MB, the largest flow file the line loads); every
+#: other request keeps the line's own limit (IVR_MAX_REQUEST_BYTES). deploy/nginx.conf agrees.
+WHOLE_FLOW_ENDPOINTS = frozenset({"console.edit", "console.edit_check", "console.edit_publish"})
+WHOLE_FLOW_BYTES = 6 * 1024 * 1024
 
 DATABASE_DOWN = (
     "The console cannot reach its database just now, so it cannot check who you are or show the figures. "
@@ -155,6 +159,8 @@ def protect() -> Response | None:
     if request.endpoint == "console.static":
         return None
     services().secret_key()  # when the database cannot give it, SQLAlchemyError: 503
+    if request.endpoint in WHOLE_FLOW_ENDPOINTS:
+        request.max_content_length = request.max_form_memory_size = WHOLE_FLOW_BYTES
     if request.method == "POST":
         _check_csrf()
     if request.endpoint == "console.login":

@@ -8,6 +8,7 @@ and back, signed with the console's key.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import NoReturn
 
 from flask import Response, abort, current_app, jsonify, make_response, request
@@ -20,8 +21,12 @@ from ivr.tools.simulator import CallEnded, Heard, SimulatedCall, Transport, flas
 DIAL_RESULTS = (DIAL_COMPLETED, DIAL_BUSY, DIAL_NO_ANSWER, DIAL_FAILED)
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.extensions["ivr.console"].secret_key(), salt="ivr-console-try-call")
+#: Positions of calls on the live line and on a draft are signed apart: neither resumes as the other.
+LIVE, DRAFT = "ivr-console-try-call", "ivr-console-try-draft"
+
+
+def _serializer(salt: str) -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.extensions["ivr.console"].secret_key(), salt=salt)
 
 
 def _refuse_step(message: str) -> NoReturn:
@@ -31,17 +36,23 @@ def _refuse_step(message: str) -> NoReturn:
 def step() -> Response:
     """One step of a call made from the browser, through the real webhooks, signed as Twilio
     signs. Where the call is travels to the browser and back, signed, like the line's state."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    return take_step(flask_transport(app), current_app.extensions["ivr"].store.live.flow.languages, LIVE)
+
+
+def take_step(transport: Transport, languages: Mapping[str, object], salt: str) -> Response:
+    """One step of a call through ``transport`` (the live line, or a draft's copy of its
+    webhooks); ``salt`` keeps positions of one kind of call from resuming the other."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         _refuse_step('Send each step as a JSON object: {"action": …, "value": …, "position": …}.')
     action = str(data.get("action", ""))
     value = str(data.get("value", ""))[:200]
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
     if action == "start":
-        call = _new_call(flask_transport(app))
-        heard = call.start(language=value if value in current_app.extensions["ivr"].store.live.flow.languages else "")
+        call = _new_call(transport)
+        heard = call.start(language=value if value in languages else "")
     else:
-        call = _resume(flask_transport(app), str(data.get("position", "")))
+        call = _resume(transport, str(data.get("position", "")), salt)
         try:
             heard = _act(call, action, value)
         except CallEnded:
@@ -50,7 +61,7 @@ def step() -> Response:
         heard=[{"kind": h.kind, "text": h.text, "language": h.attrs.get("language", "")} for h in heard],
         waiting=call.waiting_for,
         dialled=call.dialled_number,
-        position=_position(call),
+        position=_position(call, salt),
     )
 
 
@@ -101,17 +112,17 @@ def _not_now(call: SimulatedCall) -> str:
     return "This call has ended. Call the line again."
 
 
-def _position(call: SimulatedCall) -> str:
+def _position(call: SimulatedCall, salt: str) -> str:
     """Where the call waits (:meth:`SimulatedCall.position`), for the browser to send back,
     signed so that the browser cannot change it ("" when the call is over)."""
     position = call.position()
-    return _serializer().dumps({"sid": call.call_sid, "twiml": position}) if position else ""
+    return _serializer(salt).dumps({"sid": call.call_sid, "twiml": position}) if position else ""
 
 
-def _resume(transport: Transport, position: str) -> SimulatedCall:
+def _resume(transport: Transport, position: str, salt: str) -> SimulatedCall:
     """The call again where it waited; later requests go to the line."""
     try:
-        saved = _serializer().loads(position)
+        saved = _serializer(salt).loads(position)
         call_sid, document = str(saved["sid"]), str(saved["twiml"])
         token = current_app.extensions["ivr.console"].token
         return SimulatedCall.resume(transport, _base_url(), token, call_sid, document, extra_params=_marked())

@@ -15,7 +15,7 @@ from flask import Blueprint, Flask, Response, current_app, redirect, render_temp
 from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
-from ivr.console import charts
+from ivr.console import charts, editing, history
 from ivr.console import login as console_login
 from ivr.console import try_call as console_try
 from ivr.console.accounts import SESSION_SECONDS, AccountError, add_operator, remove_operator, set_password
@@ -38,6 +38,8 @@ bp.register_error_handler(SQLAlchemyError, console_login.database_down)
 bp.add_url_rule("/login", "login", console_login.login, methods=["GET", "POST"])
 bp.add_url_rule("/logout", "logout", console_login.logout, methods=["POST"])
 bp.add_url_rule("/try/step", "try_step", console_try.step, methods=["POST"])
+editing.register(bp)
+history.register(bp)
 
 
 # -- the line ---------------------------------------------------------------------------------
@@ -56,6 +58,7 @@ def line() -> str:
         on_disk=on_disk,
         file=settings.flow_file,
         disk_is_live=on_disk.version == live.flow.version,
+        serving_revisions=current_app.extensions["ivr"].store.serving_revisions,
         picture=picture,
     )
 
@@ -75,7 +78,9 @@ def _picture(flow) -> Markup:  # type: ignore[no-untyped-def]
 @bp.get("/try")
 def try_call() -> str:
     live = current_app.extensions["ivr"].store.live
-    return render_template("console/try.html", flow=live.flow, dial_results=console_try.DIAL_RESULTS)
+    return render_template(
+        "console/try.html", flow=live.flow, dial_results=console_try.DIAL_RESULTS, step_url=url_for("console.try_step")
+    )
 
 
 # -- statistics -------------------------------------------------------------------------------
@@ -141,6 +146,7 @@ def init_app(app: Flask, database: Database, token: str, secret_key: str, develo
     app.session_interface = console_login.ConsoleSessionInterface()
     app.extensions["ivr.console"] = console_login.ConsoleServices(database, token, secret_key)
     app.jinja_env.globals["csrf_token"] = console_login.csrf_token
+    editing.init_app(app)
     app.register_blueprint(bp)
     app.add_url_rule("/", "index", lambda: redirect(url_for("console.line")))
     app.after_request(console_login.security_headers)

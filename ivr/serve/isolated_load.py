@@ -7,7 +7,11 @@ memory, is killed when it runs out of time, and hands back the checked result (p
 it is the line's own code talking to itself). A crash, a time-out or running out of
 memory is just a refusal, reported like any other problem with the file.
 
-    python -m ivr.serve.isolated_load FILE MEMORY_BYTES   (what the watcher runs)
+    python -m ivr.serve.isolated_load FILE MEMORY_BYTES         (what the watcher runs)
+    python -m ivr.serve.isolated_load - MEMORY_BYTES FOLDER     (a draft's text on stdin, media in FOLDER)
+
+An operator's draft typed in the console is checked the same way (:func:`check_text_isolated`):
+the console's requests are served by the same workers as the calls.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import sys
 from pathlib import Path
 
 from ivr.definition.problems import error
-from ivr.load import LoadResult, load_flow_file
+from ivr.load import MAX_FILE_BYTES, LoadResult, load_flow_file, load_flow_text
 
 TIME_LIMIT_SECONDS = 30.0
 MEMORY_LIMIT_BYTES = 2 * 1024**3
@@ -31,8 +35,24 @@ def load_isolated(path: Path, time_limit: float | None = None, memory_limit: int
     time_limit = time_limit or TIME_LIMIT_SECONDS
     memory_limit = memory_limit or MEMORY_LIMIT_BYTES
     command = [sys.executable, "-m", "ivr.serve.isolated_load", str(path), str(memory_limit)]
+    return _run(command, None, time_limit)
+
+
+def check_text_isolated(
+    text: str, media_folder: Path, time_limit: float | None = None, memory_limit: int | None = None
+) -> LoadResult:
+    """The same result as :func:`ivr.load.load_flow_text` for ``text`` (media paths relative
+    to ``media_folder``), computed in a child process with the same limits as a file."""
+    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        return _refusal(f"the flow is larger than {MAX_FILE_BYTES // 1024 // 1024} MB")
+    memory_limit = memory_limit or MEMORY_LIMIT_BYTES
+    command = [sys.executable, "-m", "ivr.serve.isolated_load", "-", str(memory_limit), str(media_folder)]
+    return _run(command, text.encode("utf-8"), time_limit or TIME_LIMIT_SECONDS)
+
+
+def _run(command: list[str], given: bytes | None, time_limit: float) -> LoadResult:
     try:
-        done = subprocess.run(command, capture_output=True, timeout=time_limit, check=False)
+        done = subprocess.run(command, input=given, capture_output=True, timeout=time_limit, check=False)
     except subprocess.TimeoutExpired:
         return _refusal(f"checking the file took longer than {time_limit:.0f} s")
     except OSError as exc:
@@ -60,9 +80,12 @@ def _refusal(why: str) -> LoadResult:
 
 
 def main(argv: list[str]) -> int:
-    path, memory = Path(argv[0]), int(argv[1])
+    memory = int(argv[1])
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    result = load_flow_file(path)
+    if argv[0] == "-":
+        result = load_flow_text(sys.stdin.buffer.read().decode("utf-8", errors="replace"), Path(argv[2]))
+    else:
+        result = load_flow_file(Path(argv[0]))
     sys.stdout.buffer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     return 0
 

@@ -57,6 +57,7 @@ class LiveFlow:
     renderer: Renderer
     source: str  # the file it came from, its last good copy, or BUILTIN
     since: float  # when it went live (time.time())
+    text: str = ""  # the text it was loaded from ("" for the built-in safe flow): the console edits it
 
 
 class FlowStore:
@@ -102,7 +103,7 @@ class FlowStore:
         self._refused_version = self.last_result.version
         saved = load_or_refuse(self.last_good) if self.last_good.exists() else None
         if saved is not None and saved.flow is not None:
-            self._live = LiveFlow(saved.flow, Renderer(saved.flow), str(self.last_good), time.time())
+            self._live = LiveFlow(saved.flow, Renderer(saved.flow), str(self.last_good), time.time(), saved.text)
             self._log_refused(self.last_result, "flow file refused at start: serving its last good copy")
         else:
             flow = builtin_safe_flow()
@@ -246,7 +247,7 @@ class FlowStore:
 
     def _go_live(self, result: LoadResult, source: str, copy: Path | None = None) -> LiveFlow:
         assert result.flow is not None
-        live = LiveFlow(result.flow, Renderer(result.flow), source, time.time())
+        live = LiveFlow(result.flow, Renderer(result.flow), source, time.time(), result.text)
         log.info("flow live", extra={"fields": {"event": "flow-live", "version": result.flow.version, "file": source}})
         if result.warnings:
             log.warning(

@@ -1,0 +1,199 @@
+"""A draft of the flow as the console sees it: checked, compared with the live flow, and called.
+
+An operator's text is checked in a child process with the same time and memory limits as
+a changed flow file (:func:`ivr.serve.isolated_load.check_text_isolated`): the console's
+requests are served by the same workers as the calls, and no text typed in a browser may
+take one of them down. Each worker keeps the last few results by version, so typing,
+comparing and a call on the draft check each text once.
+
+A call on a draft goes through the line's real webhooks (:class:`ivr.serve.webhooks.VoiceApp`),
+signed as Twilio signs, but to a copy of them in this process that serves the draft and
+counts nothing. The draft never reaches a real caller: only a logged-in operator's browser
+can start such a call, and only on their own draft.
+"""
+
+from __future__ import annotations
+
+import difflib
+import threading
+import time
+import xml.etree.ElementTree as ET
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from werkzeug.test import Client
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from ivr.load import LoadResult, flow_version
+from ivr.runtime import flow as rt
+from ivr.runtime.state import CallState
+from ivr.runtime.twiml import Renderer
+from ivr.serve import webhooks
+from ivr.serve.answers import LineServices
+from ivr.serve.isolated_load import check_text_isolated
+from ivr.serve.store import LiveFlow
+from ivr.tools.heard import heard_of
+from ivr.tools.transports import Transport
+
+#: Results kept per worker: an operator's last few texts.
+KEPT_RESULTS = 8
+
+
+@dataclass(frozen=True)
+class CheckedDraft:
+    result: LoadResult
+    live: LiveFlow | None  # what a call on the draft is served from; None when it has errors
+
+    @property
+    def version(self) -> str:
+        return self.result.version or flow_version(self.result.text)
+
+
+class DraftChecker:
+    """Checks drafts in a child process and keeps the last few results, by version."""
+
+    def __init__(self, media_folder: Path, kept: int = KEPT_RESULTS) -> None:
+        self.media_folder = media_folder
+        self.kept = kept
+        self._results: OrderedDict[str, CheckedDraft] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def check(self, text: str) -> CheckedDraft:
+        version = flow_version(text)
+        with self._lock:
+            found = self._results.get(version)
+            if found is not None and found.result.text == text:
+                self._results.move_to_end(version)
+                return found
+        result = check_text_isolated(text, self.media_folder)
+        result = replace(result, text=text, version=result.version or version)
+        flow = result.flow if not result.errors else None
+        served = None if flow is None else LiveFlow(flow, Renderer(flow), "draft", time.time(), text)
+        checked = CheckedDraft(result, served)
+        with self._lock:
+            self._results[version] = checked
+            while len(self._results) > self.kept:
+                self._results.popitem(last=False)
+        return checked
+
+
+def problems_of(result: LoadResult) -> list[dict[str, object]]:
+    """Every problem, in the order of the text, as the editor shows it at its line."""
+    return [
+        {
+            "line": p.line,
+            "column": p.column,
+            "severity": p.severity.value,
+            "message": p.message,
+            "hint": p.hint,
+            "code": p.code,
+        }
+        for p in result.problems
+    ]
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    kind: str  # "same", "removed", "added", or "gap" between the parts shown
+    line: int  # its line number in the new text ("removed": in the old text); 0 for a gap
+    text: str
+
+
+def text_diff(before: str, after: str, context: int = 2) -> list[DiffLine]:
+    """The lines that change, with ``context`` lines around each change, in order."""
+    old, new = before.splitlines(), after.splitlines()
+    shown: list[DiffLine] = []
+    for group in difflib.SequenceMatcher(None, old, new, autojunk=False).get_grouped_opcodes(context):
+        if shown:
+            shown.append(DiffLine("gap", 0, ""))
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                shown += [DiffLine("same", j1 + k + 1, new[j1 + k]) for k in range(j2 - j1)]
+                continue
+            shown += [DiffLine("removed", i + 1, old[i]) for i in range(i1, i2)]
+            shown += [DiffLine("added", j + 1, new[j]) for j in range(j1, j2)]
+    return shown
+
+
+# -- what callers would hear ------------------------------------------------------------------
+@dataclass(frozen=True)
+class HeardChange:
+    place: str  # the node a caller arrives at
+    before: str  # what they hear there now ("" when the node is new)
+    after: str  # what they would hear with the draft ("" when the node goes)
+
+
+def heard_changes(live: rt.Flow | None, draft: rt.Flow) -> list[tuple[str, list[HeardChange]]]:
+    """Per language (named as operators know it), every place where a caller arriving would
+    hear something else with the draft: the words of each node as the line renders them in
+    that language, compared with the live flow's. Languages only one flow has are compared
+    with nothing."""
+    changes = []
+    codes = list(draft.languages) + [c for c in (live.languages if live else {}) if c not in draft.languages]
+    for code in codes:
+        language = draft.languages.get(code) or (live.languages[code] if live else None)
+        assert language is not None
+        names = list(draft.nodes) + [n for n in (live.nodes if live else {}) if n not in draft.nodes]
+        found = []
+        for name in names:
+            before = _heard(live, name, code)
+            after = _heard(draft, name, code)
+            if before != after:
+                found.append(HeardChange(name, before, after))
+        if found:
+            changes.append((f"{language.name} ({code})", found))
+    return changes
+
+
+def _heard(flow: rt.Flow | None, node: str, language: str) -> str:
+    """What a caller hears on arriving at ``node`` in ``language``, one line a verb."""
+    if flow is None or node not in flow.nodes or language not in flow.languages:
+        return ""
+    document = Renderer(flow).body(CallState(node, language), "")
+    lines = []
+    for verb in ET.fromstring(document).iter():
+        heard = heard_of(verb)
+        if heard is not None and heard.kind == "say":
+            lines.append(heard.text)
+        elif heard is not None and heard.kind == "play":
+            lines.append(f"(recording {heard.text.rsplit('/', 1)[-1]})")
+    return "\n".join(lines)
+
+
+# -- a call on the draft ----------------------------------------------------------------------
+class _Fixed:
+    """A flow store that always serves one flow: the draft."""
+
+    def __init__(self, live: LiveFlow) -> None:
+        self.live = live
+
+
+def draft_transport(live: LiveFlow, line: LineServices) -> Transport:
+    """Requests to the line's webhooks serving ``live`` (a draft), in this process, counted
+    nowhere (no recorder); everything else as the line: signature, hosts, limits."""
+    services = LineServices(
+        _Fixed(live),  # type: ignore[arg-type]
+        line.validator,
+        line.public_url,
+        line.log_secret,
+        line.max_request_bytes,
+        None,
+        line.allowed_hosts,
+    )
+    client = Client(webhooks.mount(_not_found, webhooks.VoiceApp(services)), WerkzeugResponse)
+
+    def post(url: str, params: dict[str, str], headers: dict[str, str]) -> tuple[int, str]:
+        # Werkzeug's client takes the host from base_url only: the signature is over both.
+        parts = urlsplit(url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        response = client.post(path, base_url=f"{parts.scheme}://{parts.netloc}", data=params, headers=headers)
+        return response.status_code, response.get_data(as_text=True)
+
+    return post
+
+
+def _not_found(environ: dict, start_response) -> list[bytes]:  # type: ignore[no-untyped-def, type-arg]
+    start_response("404 Not Found", [("Content-Type", "text/plain")])
+    return [b"Not found\n"]

@@ -1,0 +1,237 @@
+"""Editing the call flow in the console: the draft, its live check, a call on it, publishing.
+
+The editor is a plain text area with line numbers: operators edit the same text as the
+flow file, with every problem shown at its line in the same words as ``ivr check``. The
+page works without JavaScript ("Check and save" posts the form); with it, the text is
+checked and saved as the operator types (debounced by ``editor.js``), so closing the tab
+loses nothing. A draft is each operator's own (:mod:`ivr.drafts`).
+
+Publishing posts the text itself with the message, so what is published is exactly what
+the operator sees, checked again on the way. With ``IVR_REQUIRE_APPROVAL`` it becomes a
+draft waiting for another operator (:mod:`ivr.console.history`).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy import Engine
+
+from ivr.audit import record
+from ivr.console import try_call
+from ivr.console.draft_flows import CheckedDraft, DraftChecker, draft_transport, heard_changes, problems_of, text_diff
+from ivr.drafts import Draft, DraftError, discard_draft, draft_of, save_draft, submit
+from ivr.load import load_flow_file
+from ivr.revisions import RevisionError, publish
+from ivr.serve.store import LiveFlow
+
+NO_DRAFT_TO_TRY = "You have no draft to try: open Edit the flow, change something, and it is saved as your draft."
+
+
+def console_engine() -> Engine:
+    return current_app.extensions["ivr.console"].database.engine
+
+
+def draft_checker() -> DraftChecker:
+    return current_app.extensions["ivr.drafts"]
+
+
+def live_flow() -> LiveFlow:
+    return current_app.extensions["ivr"].store.live
+
+
+def flow_folder() -> Path:
+    return Path(current_app.config["IVR_SETTINGS"].flow_file).resolve().parent
+
+
+def live_text() -> str:
+    """The live flow's text; under the built-in safe flow (no good flow anywhere), the
+    file's text, so the operator can mend it."""
+    live = live_flow()
+    return live.text or load_flow_file(current_app.config["IVR_SETTINGS"].flow_file).text
+
+
+def _text_from_form() -> str:
+    """The text area's text as the editor shows it (browsers send CR LF)."""
+    return request.form.get("text", "").replace("\r\n", "\n")
+
+
+def _summary(checked: CheckedDraft) -> str:
+    errors, warnings = len(checked.result.errors), len(checked.result.warnings)
+    if errors:
+        return (
+            f"{errors} error(s) and {warnings} warning(s): fix the errors before this draft can be published. "
+            "Nothing reaches callers until it is published."
+        )
+    if warnings:
+        return f"No errors, {warnings} warning(s): this draft can be published. Read the warnings first."
+    return "No problems: this draft can be published."
+
+
+def _page(draft: Draft | None, checked: CheckedDraft | None, status: int = 200, message: str = "") -> Any:
+    live = live_flow()
+    approval = current_app.config["IVR_SETTINGS"].require_approval
+    text = draft.text if draft is not None else live_text()
+    return (
+        render_template(
+            "console/edit.html",
+            text=text,
+            lines=max(text.count("\n") + 1, 1),
+            draft=draft,
+            saved=time.strftime("%H:%M:%S", time.localtime(draft.saved)) if draft else "",
+            live=live,
+            moved_on=draft is not None and draft.base is not None and draft.base != live.flow.version,
+            checked=checked,
+            summary=_summary(checked) if checked else "",
+            approval=approval,
+            message=message,
+        ),
+        status,
+    )
+
+
+def edit() -> Any:
+    """GET: the editor with the operator's draft, or the live text. POST (no JavaScript):
+    save the text as the draft and show its problems; or throw the draft away."""
+    engine = console_engine()
+    if request.method == "POST" and request.form.get("do") == "discard":
+        discard_draft(engine, g.operator)
+        flash("Your draft was thrown away. The editor shows the live flow.")
+        return redirect(url_for("console.edit"))
+    if request.method == "POST":
+        draft = save_draft(engine, g.operator, _text_from_form(), live_flow().flow.version)
+        return _page(draft, draft_checker().check(draft.text))
+    draft = draft_of(engine, g.operator)
+    return _page(draft, draft_checker().check(draft.text) if draft else None)
+
+
+def check() -> Response:
+    """The editor's live check: save the text as the draft, and say every problem at its line."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+        return jsonify(error='Send {"text": "the whole flow"} as JSON.'), 400  # type: ignore[return-value]
+    try:
+        draft = save_draft(console_engine(), g.operator, data["text"].replace("\r\n", "\n"), live_flow().flow.version)
+    except DraftError as exc:
+        return jsonify(error=str(exc)), 400  # type: ignore[return-value]
+    checked = draft_checker().check(draft.text)
+    return jsonify(
+        saved=time.strftime("%H:%M:%S", time.localtime(draft.saved)),
+        version=checked.version,
+        errors=len(checked.result.errors),
+        warnings=len(checked.result.warnings),
+        publishable=checked.live is not None,
+        summary=_summary(checked),
+        problems=problems_of(checked.result),
+    )
+
+
+def changes() -> Any:
+    """What the draft changes against the live flow: the text, and what callers would hear."""
+    draft = draft_of(console_engine(), g.operator)
+    if draft is None:
+        flash("You have no draft: nothing changes. Edit the flow to start one.")
+        return redirect(url_for("console.edit"))
+    checked = draft_checker().check(draft.text)
+    return render_template(
+        "console/changes.html",
+        title="What your draft changes",
+        intro="Against the live flow, version " + live_flow().flow.version + ".",
+        **comparison(live_text(), live_flow().flow, checked),
+    )
+
+
+def comparison(before_text: str, before_flow: Any, checked: CheckedDraft) -> dict[str, Any]:
+    """What the changes template shows for any text against any flow (drafts, proposals, rollbacks)."""
+    after_flow = checked.live.flow if checked.live else None
+    return {
+        "lines": text_diff(before_text, checked.result.text),
+        "heard": heard_changes(before_flow, after_flow) if after_flow is not None else None,
+        "errors": len(checked.result.errors),
+    }
+
+
+def publish_draft() -> Any:
+    """Save the posted text, check it, then publish it (or ask for approval) with the message."""
+    engine, operator = console_engine(), g.operator
+    message = request.form.get("message", "").strip()[:2000]
+    draft = save_draft(engine, operator, _text_from_form(), live_flow().flow.version)
+    checked = draft_checker().check(draft.text)
+    if not message:
+        return _page(draft, checked, 400, "Say what changed and why in the message, then publish again.")
+    if checked.live is None:
+        return _page(draft, checked, 400, "This draft has errors: it was not published. Fix them first.")
+    try:
+        if current_app.config["IVR_SETTINGS"].require_approval:
+            waiting = submit(engine, operator, draft.text, message, flow_folder(), checked=checked.result)
+            record(engine, operator, "submit", f"draft {waiting.number}, version {waiting.version}: {message}")
+            discard_draft(engine, operator)
+            flash(f"Your draft is waiting for another operator's approval (draft {waiting.number}).")
+            return redirect(url_for("console.approval", number=waiting.number))
+        revision = publish(engine, draft.text, flow_folder(), operator, message, checked=checked.result)
+    except (DraftError, RevisionError) as exc:
+        return _page(draft, checked, 400, f"Not published: {exc}.")
+    record(engine, operator, "publish", f"version {revision.version} as revision {revision.number}: {message}")
+    discard_draft(engine, operator)
+    flash(f"Published version {revision.version} as revision {revision.number}: every server serves it within seconds.")
+    return redirect(url_for("console.history"))
+
+
+# -- a call on the draft ----------------------------------------------------------------------
+def try_draft() -> Any:
+    draft = draft_of(console_engine(), g.operator)
+    checked = draft_checker().check(draft.text) if draft else None
+    return render_template(
+        "console/try.html",
+        flow=checked.live.flow if checked and checked.live else live_flow().flow,
+        dial_results=try_call.DIAL_RESULTS,
+        draft=draft,
+        checked=checked,
+        step_url=url_for("console.try_draft_step"),
+        refused=NO_DRAFT_TO_TRY if draft is None else "" if checked and checked.live else _has_errors(checked),
+    )
+
+
+def _has_errors(checked: CheckedDraft | None) -> str:
+    errors = len(checked.result.errors) if checked else 0
+    return f"Your draft has {errors} error(s), so it cannot take a call. Fix them in Edit the flow first."
+
+
+def try_draft_step() -> Response:
+    """A step of a call on the operator's own draft, through a copy of the line's webhooks that
+    serves it and counts nothing."""
+    draft = draft_of(console_engine(), g.operator)
+    checked = draft_checker().check(draft.text) if draft else None
+    if checked is None or checked.live is None:
+        return jsonify(error=NO_DRAFT_TO_TRY if draft is None else _has_errors(checked)), 400  # type: ignore[return-value]
+    transport = draft_transport(checked.live, current_app.extensions["ivr"])
+    return try_call.take_step(transport, checked.live.flow.languages, try_call.DRAFT + checked.version)
+
+
+def register(bp: Blueprint) -> None:
+    bp.add_url_rule("/edit", "edit", edit, methods=["GET", "POST"])
+    bp.add_url_rule("/edit/check", "edit_check", check, methods=["POST"])
+    bp.add_url_rule("/edit/changes", "edit_changes", changes)
+    bp.add_url_rule("/edit/publish", "edit_publish", publish_draft, methods=["POST"])
+    bp.add_url_rule("/try/draft", "try_draft", try_draft)
+    bp.add_url_rule("/try/draft/step", "try_draft_step", try_draft_step, methods=["POST"])
+
+
+def init_app(app: Flask) -> None:
+    """Each worker's checker of drafts, with media paths relative to the flow file's folder."""
+    app.extensions["ivr.drafts"] = DraftChecker(Path(app.config["IVR_SETTINGS"].flow_file).resolve().parent)

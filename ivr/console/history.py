@@ -1,0 +1,127 @@
+"""The flow's history in the console: every revision, rollback, and drafts waiting for approval.
+
+A rollback publishes an old revision's text again as a new revision, with a message (the
+history is never rewritten), after a page that shows what it changes and asks for the
+message: one click to start, one to confirm. Approving shows the same comparison; nobody
+approves their own draft (:mod:`ivr.drafts`).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+
+from ivr.audit import record
+from ivr.console.editing import comparison, console_engine, draft_checker, flow_folder, live_flow, live_text
+from ivr.drafts import DraftError, approve, proposal, proposals, reject, withdraw
+from ivr.revisions import RevisionError, by_number, history, publish
+
+
+def when(at: float | None) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(at)) if at else ""
+
+
+def revisions_page() -> str:
+    engine = console_engine()
+    return render_template(
+        "console/history.html",
+        revisions=history(engine),
+        waiting=proposals(engine),
+        live_version=live_flow().flow.version,
+        serving_revisions=current_app.extensions["ivr"].store.serving_revisions,
+        file=current_app.config["IVR_SETTINGS"].flow_file,
+        when=when,
+    )
+
+
+def rollback(number: int) -> Any:
+    """GET: what going back to revision ``number`` changes, and a form for why. POST: do it."""
+    engine = console_engine()
+    try:
+        old = by_number(engine, number)
+    except RevisionError:
+        abort(404, f"There is no revision {number}: the history lists them.")
+    checked = draft_checker().check(old.text)
+    error = ""
+    if request.method == "POST":
+        message = request.form.get("message", "").strip()[:2000]
+        if not message:
+            error = "Say why you are rolling back in the message."
+        else:
+            try:
+                new = publish(engine, old.text, flow_folder(), g.operator, message, checked=checked.result)
+            except RevisionError as exc:
+                error = f"Not rolled back: {exc}."
+            else:
+                detail = f"to version {old.version} (revision {old.number}) as revision {new.number}: {message}"
+                record(engine, g.operator, "rollback", detail)
+                flash(f"Rolled back to version {old.version}, now revision {new.number}: live within seconds.")
+                return redirect(url_for("console.history"))
+    return render_template(
+        "console/rollback.html",
+        old=old,
+        when=when,
+        error=error,
+        **comparison(live_text(), live_flow().flow, checked),
+    ), 400 if error else 200
+
+
+def approval(number: int) -> Any:
+    """One draft waiting for approval: what it changes, and what this operator may do with it."""
+    engine = console_engine()
+    try:
+        waiting = proposal(engine, number)
+    except DraftError:
+        abort(404, f"There is no draft {number} for approval.")
+    error = ""
+    if request.method == "POST":
+        error = _decide(number, request.form.get("do", ""))
+        if not error:
+            return redirect(url_for("console.history"))
+        waiting = proposal(engine, number)
+    checked = draft_checker().check(waiting.text)
+    return render_template(
+        "console/approval.html",
+        proposal=waiting,
+        own=waiting.author == g.operator,
+        when=when,
+        error=error,
+        **comparison(live_text(), live_flow().flow, checked),
+    ), 400 if error else 200
+
+
+def _decide(number: int, action: str) -> str:
+    """Approve, turn down or withdraw; "" when done, else why not, in plain words."""
+    engine, operator = console_engine(), g.operator
+    try:
+        if action == "approve":
+            checked = draft_checker().check(proposal(engine, number).text)
+            done, revision = approve(engine, number, operator, flow_folder(), checked=checked.result)
+            record(
+                engine,
+                operator,
+                "approve",
+                f"draft {number} by {done.author}, version {revision.version} as revision {revision.number}",
+            )
+            flash(f"Approved: version {revision.version} is revision {revision.number}, live within seconds.")
+        elif action == "reject":
+            done = reject(engine, number, operator)
+            record(engine, operator, "reject", f"draft {number} by {done.author}, version {done.version}")
+            flash(f"You turned down draft {number} by {done.author}.")
+        elif action == "withdraw":
+            done = withdraw(engine, number, operator)
+            record(engine, operator, "withdraw", f"draft {number}, version {done.version}")
+            flash(f"You withdrew draft {number}.")
+        else:
+            return "Choose approve, turn down or withdraw."
+    except DraftError as exc:
+        return f"{exc}."
+    return ""
+
+
+def register(bp: Blueprint) -> None:
+    bp.add_url_rule("/history", "history", revisions_page)
+    bp.add_url_rule("/history/<int:number>/rollback", "rollback", rollback, methods=["GET", "POST"])
+    bp.add_url_rule("/approvals/<int:number>", "approval", approval, methods=["GET", "POST"])

@@ -1,0 +1,212 @@
+"""Operators' drafts of the call flow, and drafts waiting for a second operator's approval.
+
+A draft is an operator's own unpublished text, saved as they type in the console, so that
+closing the tab loses nothing; each operator has at most one. Publishing takes a draft to a
+revision (:mod:`ivr.revisions`). When the line requires approval (``IVR_REQUIRE_APPROVAL``),
+publishing a draft makes a *proposal* instead: it waits until another operator approves it
+(it then becomes a revision, naming both of them), rejects it, or its author withdraws it.
+Nobody approves their own proposal. A proposal is checked again when it is approved, so a
+text that stopped passing (a recording removed since) never goes live.
+
+Nothing here prints, exits or records the audit log: refusals are :class:`DraftError` with a
+message that says what to do, and the console records what was done.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, delete, insert, select, update
+
+from ivr.db import flow_drafts, flow_proposals
+from ivr.load import LoadResult, flow_version, load_flow_text
+from ivr.revisions import Revision, RevisionError, latest, publish
+
+#: The states of a proposal; only a waiting one can be decided.
+WAITING, APPROVED, REJECTED, WITHDRAWN = "waiting", "approved", "rejected", "withdrawn"
+#: A draft larger than this is not saved (a flow needs a few hundred KB at most).
+MAX_DRAFT_BYTES = 5 * 1024 * 1024
+
+
+class DraftError(Exception):
+    """A draft or proposal that cannot be saved or decided; the message says why and what to do."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+
+@dataclass(frozen=True)
+class Draft:
+    operator: str
+    text: str
+    saved: float
+    base: str | None  # the live version the operator started from
+
+
+@dataclass(frozen=True)
+class Proposal:
+    number: int
+    version: str
+    text: str
+    author: str
+    at: float
+    message: str
+    base: str | None
+    status: str
+    decided_by: str | None
+    decided_at: float | None
+
+
+# -- drafts -----------------------------------------------------------------------------------
+def draft_of(engine: Engine, operator: str) -> Draft | None:
+    with engine.connect() as connection:
+        row = connection.execute(select(flow_drafts).where(flow_drafts.c.operator == operator)).first()
+    return None if row is None else Draft(row.operator, row.text, row.saved, row.base)
+
+
+def save_draft(engine: Engine, operator: str, text: str, base: str | None, now: float | None = None) -> Draft:
+    """Keep ``text`` as ``operator``'s draft, replacing the one before. ``base``: the version
+    the draft was started from, kept from the first save so the console can warn when the
+    live flow changed under it."""
+    if len(text.encode("utf-8")) > MAX_DRAFT_BYTES:
+        raise DraftError(f"the draft is larger than {MAX_DRAFT_BYTES // 1024 // 1024} MB: a flow needs far less")
+    saved = time.time() if now is None else now
+    with engine.begin() as connection:
+        before = connection.execute(select(flow_drafts.c.base).where(flow_drafts.c.operator == operator)).first()
+        if before is None:
+            connection.execute(insert(flow_drafts).values(operator=operator, text=text, saved=saved, base=base))
+            return Draft(operator, text, saved, base)
+        connection.execute(update(flow_drafts).where(flow_drafts.c.operator == operator).values(text=text, saved=saved))
+    return Draft(operator, text, saved, before.base)
+
+
+def discard_draft(engine: Engine, operator: str) -> None:
+    with engine.begin() as connection:
+        connection.execute(delete(flow_drafts).where(flow_drafts.c.operator == operator))
+
+
+# -- proposals --------------------------------------------------------------------------------
+def _proposal(row: object) -> Proposal:
+    m = row._mapping  # type: ignore[attr-defined]
+    return Proposal(
+        m["id"], m["version"], m["text"], m["author"], m["at"], m["message"], m["base"], m["status"],
+        m["decided_by"], m["decided_at"],
+    )  # fmt: skip
+
+
+def proposal(engine: Engine, number: int) -> Proposal:
+    with engine.connect() as connection:
+        row = connection.execute(select(flow_proposals).where(flow_proposals.c.id == number)).first()
+    if row is None:
+        raise DraftError(f"there is no draft number {number} waiting for approval")
+    return _proposal(row)
+
+
+def proposals(engine: Engine, status: str | None = WAITING, limit: int = 100) -> list[Proposal]:
+    """Proposals, newest first (``status=None``: whatever their state)."""
+    query = select(flow_proposals).order_by(flow_proposals.c.id.desc()).limit(limit)
+    if status is not None:
+        query = query.where(flow_proposals.c.status == status)
+    with engine.connect() as connection:
+        return [_proposal(row) for row in connection.execute(query)]
+
+
+def _checked(text: str, base: Path, checked: LoadResult | None) -> LoadResult:
+    result = checked if checked is not None and checked.text == text else load_flow_text(text, base)
+    if result.flow is None or result.errors:
+        problems = [p.format("flow") for p in result.errors]
+        raise DraftError(f"the draft has {len(problems)} error(s): fix them first", problems)
+    return result
+
+
+def submit(
+    engine: Engine,
+    author: str,
+    text: str,
+    message: str,
+    base: Path,
+    *,
+    checked: LoadResult | None = None,
+    now: float | None = None,
+) -> Proposal:
+    """Ask for approval of ``text``. Refused when it has errors, has no message, or is the
+    text already live. The author's earlier waiting proposals are withdrawn: one author, one
+    proposal waiting, so an approver never approves an old one by mistake."""
+    message = message.strip()
+    if not message:
+        raise DraftError("say what changed and why in the message")
+    _checked(text, base, checked)
+    live = latest(engine)
+    if live is not None and live.text == text:
+        raise DraftError("this text is already live: there is nothing to approve")
+    at = time.time() if now is None else now
+    with engine.begin() as connection:
+        connection.execute(
+            update(flow_proposals)
+            .where(flow_proposals.c.author == author, flow_proposals.c.status == WAITING)
+            .values(status=WITHDRAWN, decided_by=author, decided_at=at)
+        )
+        values = dict(version=flow_version(text), text=text, author=author, at=at, message=message, status=WAITING)
+        values["base"] = None if live is None else live.version
+        number = connection.execute(insert(flow_proposals).values(**values)).inserted_primary_key[0]  # type: ignore[index]
+    return proposal(engine, number)
+
+
+def approve(
+    engine: Engine, number: int, approver: str, base: Path, *, checked: LoadResult | None = None
+) -> tuple[Proposal, Revision]:
+    """Publish a waiting proposal as a revision by its author, approved by ``approver``."""
+    waiting = _waiting(engine, number)
+    if waiting.author == approver:
+        raise DraftError("nobody can approve their own draft: another operator must approve it")
+    _checked(waiting.text, base, checked)
+    decided = _decide(engine, waiting, APPROVED, approver)  # first, so two approvals cannot both publish
+    try:
+        revision = publish(engine, waiting.text, base, waiting.author, waiting.message, approved_by=approver)
+    except RevisionError as exc:
+        with engine.begin() as connection:  # not published after all: it waits again
+            connection.execute(
+                update(flow_proposals)
+                .where(flow_proposals.c.id == number)
+                .values(status=WAITING, decided_by=None, decided_at=None)
+            )
+        raise DraftError(str(exc), exc.problems) from None
+    return decided, revision
+
+
+def reject(engine: Engine, number: int, operator: str) -> Proposal:
+    """Turn a proposal down (its author may not: they withdraw it)."""
+    waiting = _waiting(engine, number)
+    if waiting.author == operator:
+        raise DraftError("to take back your own draft, withdraw it")
+    return _decide(engine, waiting, REJECTED, operator)
+
+
+def withdraw(engine: Engine, number: int, operator: str) -> Proposal:
+    waiting = _waiting(engine, number)
+    if waiting.author != operator:
+        raise DraftError(f"only {waiting.author} can withdraw their draft; you can turn it down")
+    return _decide(engine, waiting, WITHDRAWN, operator)
+
+
+def _waiting(engine: Engine, number: int) -> Proposal:
+    found = proposal(engine, number)
+    if found.status != WAITING:
+        raise DraftError(f"draft number {number} was already {found.status} by {found.decided_by}")
+    return found
+
+
+def _decide(engine: Engine, waiting: Proposal, status: str, operator: str) -> Proposal:
+    """Mark a waiting proposal decided; only one decision wins when two operators click at once."""
+    with engine.begin() as connection:
+        changed = connection.execute(
+            update(flow_proposals)
+            .where(flow_proposals.c.id == waiting.number, flow_proposals.c.status == WAITING)
+            .values(status=status, decided_by=operator, decided_at=time.time())
+        )
+    if not changed.rowcount:
+        raise DraftError(f"draft number {waiting.number} was decided by someone else a moment ago")
+    return proposal(engine, waiting.number)
