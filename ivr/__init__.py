@@ -50,7 +50,16 @@ def create_app(config: Mapping[str, Any] | None = None, environ: Mapping[str, st
     log_secret = hashlib.sha256(b"ivr call id\0" + settings.auth_token.encode()).digest()
     app.extensions["ivr.database"] = database
     # The recorder checks every value against the live flow's names (a plain read).
-    recorder = Recorder(database, settings.retention_days, lambda: store.live.flow) if settings.stats else None
+    recorder = (
+        Recorder(
+            database,
+            settings.retention_days,
+            lambda: store.live.flow,
+            audit_retention_days=settings.audit_retention_days,
+        )
+        if settings.stats
+        else None
+    )
     line = LineServices(
         store,
         RequestValidator(settings.auth_token),

@@ -19,7 +19,7 @@ import io
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Delete, Engine, delete, insert, select
 
 from ivr.db import audit_log
 from ivr.definition.limits import DAY_SECONDS
@@ -106,8 +106,14 @@ def _cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
+def older_than(cutoff: float) -> Delete:
+    """The statement that removes entries from before ``cutoff`` (the statistics' writer runs
+    it with its own hourly clean-up, so the line needs no scheduler of its own)."""
+    return delete(audit_log).where(audit_log.c.at < cutoff)
+
+
 def prune(engine: Engine, days: int, now: float | None = None) -> int:
     """Remove entries older than ``days``; returns how many went."""
     cutoff = (time.time() if now is None else now) - days * DAY_SECONDS
     with engine.begin() as connection:
-        return connection.execute(delete(audit_log).where(audit_log.c.at < cutoff)).rowcount
+        return connection.execute(older_than(cutoff)).rowcount

@@ -38,14 +38,69 @@ def _new_password() -> str:
     return lines[0]
 
 
-@operator.command("add", help="Add an operator; asks for the password twice (or reads two lines from stdin).")
-@click.argument("name")
-def operator_add(name: str) -> None:
-    from ivr.console.accounts import add_operator
+def _audit(action: str, detail: str) -> None:
+    """The command goes in the audit log like the same change made in the console."""
+    import getpass
 
+    from ivr.audit import record
+
+    try:
+        user = getpass.getuser()
+    except Exception:  # no user name in this environment (some containers)
+        user = "unknown"
+    record(_database().engine, f"cli:{user}", action, detail)
+
+
+def _account_change(change) -> None:  # type: ignore[no-untyped-def]
+    from ivr.console.accounts import AccountError
+
+    try:
+        change()
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@operator.command(
+    "add",
+    help="Add an operator; asks for the password twice (or reads two lines from stdin). --admin: the "
+    "operator may add, disable and enable operators in the console (an existing one is made admin).",
+)
+@click.argument("name")
+@click.option("--admin", is_flag=True, help="May add, disable and enable operators in the console.")
+def operator_add(name: str, admin: bool) -> None:
+    from ivr.console.accounts import add_operator
+    from ivr.console.roster import make_admin, team
+
+    engine = _database().engine
+    if admin and any(o.name == name for o in team(engine)):
+        _account_change(lambda: make_admin(engine, name))
+        _audit("operator-added", f"{name} made admin")
+        click.echo(f"operator {name!r} is now an admin")
+        return
     password = _new_password()
-    add_operator(_database().engine, name, password)
-    click.echo(f"operator {name!r} added")
+    _account_change(lambda: add_operator(engine, name, password, admin=admin))
+    _audit("operator-added", name + (" (admin)" if admin else ""))
+    click.echo(f"operator {name!r} added" + (" as an admin" if admin else ""))
+
+
+@operator.command("disable", help="Disable an operator: their sessions end at once, their password opens nothing.")
+@click.argument("name")
+def operator_disable(name: str) -> None:
+    from ivr.console.roster import disable
+
+    _account_change(lambda: disable(_database().engine, name))
+    _audit("operator-disabled", name)
+    click.echo(f"operator {name!r} disabled; their console sessions have ended")
+
+
+@operator.command("enable", help="Let a disabled operator log in again.")
+@click.argument("name")
+def operator_enable(name: str) -> None:
+    from ivr.console.roster import enable
+
+    _account_change(lambda: enable(_database().engine, name))
+    _audit("operator-enabled", name)
+    click.echo(f"operator {name!r} can log in again")
 
 
 @operator.command("password", help="Give an operator a new password (asked twice); it logs them out in every browser.")
@@ -55,6 +110,7 @@ def operator_password(name: str) -> None:
 
     password = _new_password()
     set_password(_database().engine, name, password)
+    _audit("password-changed", name)
     click.echo(f"operator {name!r} has a new password; their console sessions have ended")
 
 
@@ -64,6 +120,7 @@ def operator_remove(name: str) -> None:
     from ivr.console.accounts import remove_operator
 
     remove_operator(_database().engine, name)
+    _audit("operator-removed", name)
     click.echo(f"operator {name!r} removed; their console sessions have ended")
 
 

@@ -51,7 +51,7 @@ def _password_hash(password: str) -> str:
     return generate_password_hash(password)
 
 
-def add_operator(engine: Engine, name: str, password: str) -> None:
+def add_operator(engine: Engine, name: str, password: str, admin: bool = False) -> None:
     name = name.strip()
     if not name or len(name) > 80:
         raise AccountError("an operator's name must be 1 to 80 characters")
@@ -59,7 +59,9 @@ def add_operator(engine: Engine, name: str, password: str) -> None:
     with engine.begin() as connection:
         if connection.execute(select(operators.c.name).where(operators.c.name == name)).first():
             raise AccountError(f"there is already an operator called {name!r}")
-        connection.execute(insert(operators).values(name=name, password_hash=password_hash, created=time.time()))
+        connection.execute(
+            insert(operators).values(name=name, password_hash=password_hash, created=time.time(), admin=admin)
+        )
 
 
 def set_password(engine: Engine, name: str, password: str) -> None:
@@ -85,12 +87,16 @@ def remove_operator(engine: Engine, name: str) -> None:
 
 
 def password_matches(engine: Engine, name: str, password: str) -> bool:
+    """A disabled operator's password matches nothing, and the answer takes the same time
+    whether the name exists, is disabled or not: the login page tells a guesser nothing."""
     with engine.connect() as connection:
-        row = connection.execute(select(operators.c.password_hash).where(operators.c.name == name)).first()
+        row = connection.execute(
+            select(operators.c.password_hash, operators.c.disabled).where(operators.c.name == name)
+        ).first()
     if row is None:
-        check_password_hash(_dummy_hash(), password)  # the same time whether or not the name exists
+        check_password_hash(_dummy_hash(), password)
         return False
-    return check_password_hash(row.password_hash, password)
+    return check_password_hash(row.password_hash, password) and row.disabled is None
 
 
 @cache
@@ -105,14 +111,19 @@ def _digest(session_id: str) -> str:
 
 
 def operator_of(engine: Engine, session_id: object, now: float) -> str | None:
-    """The operator whose live session this is, if that operator still exists; else None."""
+    """The operator whose live session this is, if that operator still exists and is not
+    disabled; else None."""
     if not isinstance(session_id, str) or not session_id:
         return None
     with engine.connect() as connection:
         return connection.execute(
             select(console_sessions.c.operator)
             .join(operators, operators.c.name == console_sessions.c.operator)
-            .where(console_sessions.c.id == _digest(session_id), console_sessions.c.expires > now)
+            .where(
+                console_sessions.c.id == _digest(session_id),
+                console_sessions.c.expires > now,
+                operators.c.disabled.is_(None),
+            )
         ).scalar()
 
 

@@ -32,6 +32,7 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy.exc import SQLAlchemyError
 
+from ivr.audit import record
 from ivr.console.accounts import (
     address_of,
     complete_login,
@@ -204,11 +205,13 @@ def login() -> Any:
         page, status = _login_page(f"Too many failed logins. Wait {attempt.wait} seconds, then try again.", 429)
         return page, status, {"Retry-After": str(attempt.wait)}
     if not password_matches(engine, name, password):
+        record(engine, name or "(no name)", "login-failed")  # the name tried; never the password or address
         return _login_page("That name and password do not match an operator.", 401)
     try:
         session_id = complete_login(engine, name, address, attempt, now)
     except SQLAlchemyError as exc:
         return _logins_refused(exc)
+    record(engine, name, "login")
     session.clear()  # a new session, with a new CSRF token, for the new operator
     session["sid"] = session_id
     session.permanent = True
@@ -232,6 +235,7 @@ def _inside_console(target: str) -> str:
 def logout() -> Response:
     """Ends every session of this operator: every browser, every server."""
     end_sessions(services().database.engine, g.operator)
+    record(services().database.engine, g.operator, "logout")
     session.clear()
     return redirect(url_for("console.login"))
 

@@ -15,7 +15,7 @@ from flask import Blueprint, Flask, Response, current_app, redirect, render_temp
 from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
-from ivr.console import charts, editing, history
+from ivr.console import charts, editing, history, team_pages
 from ivr.console import login as console_login
 from ivr.console import try_call as console_try
 from ivr.console.accounts import SESSION_SECONDS, AccountError, add_operator, remove_operator, set_password
@@ -40,6 +40,7 @@ bp.add_url_rule("/logout", "logout", console_login.logout, methods=["POST"])
 bp.add_url_rule("/try/step", "try_step", console_try.step, methods=["POST"])
 editing.register(bp)
 history.register(bp)
+team_pages.register(bp)
 
 
 # -- the line ---------------------------------------------------------------------------------

@@ -155,8 +155,9 @@ class Recorder(EventWriter):
         retention_days: int,
         live_flow: Callable[[], rt.Flow] | None = None,
         settings: WriterSettings | None = None,
+        audit_retention_days: int | None = None,
     ) -> None:
-        super().__init__(database, retention_days, settings)
+        super().__init__(database, retention_days, settings, audit_retention_days)
         self.live_flow = live_flow
         self._allowed: tuple[rt.Flow | None, Allowed] = (None, Allowed())  # the writer thread's
         self._flow_failed = False

@@ -37,6 +37,7 @@ from typing import Any, Protocol
 from sqlalchemy import Engine
 from sqlalchemy import exc as db_errors
 
+from ivr.audit import older_than as audit_older_than
 from ivr.db import metadata
 from ivr.definition.limits import DAY_SECONDS
 from ivr.stats.events import EMPTY_EVENT, Row, insert_statement, older_than
@@ -78,9 +79,17 @@ class HasEngine(Protocol):
 class EventWriter:
     """Takes events from the webhooks and writes them from a thread of its own."""
 
-    def __init__(self, database: HasEngine, retention_days: int, settings: WriterSettings | None = None) -> None:
+    def __init__(
+        self,
+        database: HasEngine,
+        retention_days: int,
+        settings: WriterSettings | None = None,
+        audit_retention_days: int | None = None,
+    ) -> None:
         self.database = database
         self.retention_seconds = retention_days * DAY_SECONDS
+        #: The audit log is pruned with the events, on its own longer period (None: never here).
+        self.audit_retention_days = audit_retention_days
         self.settings = settings or WriterSettings()
         # A deque's append is atomic and takes no lock: the cheapest hand-over there is.
         # Full, it drops the oldest event by itself; record() only counts them.
@@ -192,6 +201,8 @@ class EventWriter:
             if now - self._last_cleanup > self.settings.cleanup_every:
                 self._last_cleanup = now
                 connection.execute(older_than(now - self.retention_seconds))
+                if self.audit_retention_days is not None:
+                    connection.execute(audit_older_than(now - self.audit_retention_days * DAY_SECONDS))
 
     def _reopen_if_moved(self, engine: Engine) -> None:
         """Write to the SQLite file now at the database's path (one stat() per batch)."""

@@ -1,0 +1,162 @@
+"""The team in the console: operators listed, added, disabled and enabled by an admin, your
+own password, and the audit log of logins and changes, on the page and as CSV."""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import io
+
+import pytest
+from test_console import PASSWORD, Browser
+from test_console_editing import engine_of, words
+
+from ivr.audit import entries
+from ivr.console.accounts import add_operator
+
+NEW_PASSWORD = "another long enough password"
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    add_operator(engine_of(app), "alice", PASSWORD, admin=True)
+    add_operator(engine_of(app), "bob", PASSWORD)
+    return app
+
+
+def logged_in(app, name: str) -> Browser:
+    browser = Browser(app)
+    assert browser.login(name).status_code == 302
+    return browser
+
+
+def audit(app) -> list[tuple[str, str, str]]:
+    return [(e.actor, e.action, e.detail) for e in reversed(entries(engine_of(app)))]
+
+
+def test_logins_failed_logins_and_logouts_are_in_the_audit_log_with_the_name_only(app):
+    Browser(app).login("bob", "not the password at all")
+    Browser(app).login("+44 7700 900123", "a number typed as a name")
+    bob = logged_in(app, "bob")
+    bob.post("/console/logout")
+    assert audit(app) == [
+        ("bob", "login-failed", ""),
+        ("[number]", "login-failed", ""),
+        ("bob", "login", ""),
+        ("bob", "logout", ""),
+    ]
+
+
+def test_an_admin_adds_and_disables_an_operator_whose_sessions_end_at_once(app):
+    alice, bob = logged_in(app, "alice"), logged_in(app, "bob")
+    added = alice.post("/console/operators", {"do": "add", "name": "carol", "password": PASSWORD})
+    assert added.status_code == 302
+    unconfirmed = alice.post("/console/operators", {"do": "disable", "name": "bob"})
+    assert unconfirmed.status_code == 400 and "Tick 'Yes, disable bob' to confirm." in words(unconfirmed)
+    assert bob.get("/console/edit").status_code == 200
+    assert alice.post("/console/operators", {"do": "disable", "name": "bob", "confirm": "1"}).status_code == 302
+    assert bob.get("/console/edit").status_code == 302  # logged out on the spot
+    refused = Browser(app).login("bob")
+    assert refused.status_code == 401 and "That name and password do not match an operator." in words(refused)
+    page = words(alice.get("/console/operators"))
+    assert "alice (you) admin" in page and "carol operator" in page and "bob operator" in page
+    assert "no: disabled on" in page
+    assert alice.post("/console/operators", {"do": "enable", "name": "bob"}).status_code == 302
+    assert Browser(app).login("bob").status_code == 302
+    assert [a for a in audit(app) if a[1].startswith("operator-")] == [
+        ("alice", "operator-added", "carol"),
+        ("alice", "operator-disabled", "bob"),
+        ("alice", "operator-enabled", "bob"),
+    ]
+
+
+def test_only_an_admin_changes_the_team_and_the_last_admin_cannot_be_disabled(app):
+    bob = logged_in(app, "bob")
+    refused = bob.post("/console/operators", {"do": "disable", "name": "alice", "confirm": "1"})
+    assert refused.status_code == 403
+    assert "Only an admin can add, disable or enable operators." in words(bob.get("/console/operators"))
+    add_operator(engine_of(app), "root", PASSWORD, admin=True)
+    root = logged_in(app, "root")
+    assert root.post("/console/operators", {"do": "disable", "name": "alice", "confirm": "1"}).status_code == 302
+    last = root.post("/console/operators", {"do": "disable", "name": "root", "confirm": "1"})
+    assert last.status_code == 400
+    assert "Root is the last admin who can log in: make another admin first." in words(last)
+
+
+def test_changing_your_password_ends_your_other_sessions_and_keeps_this_one(app):
+    here, elsewhere = logged_in(app, "bob"), logged_in(app, "bob")
+    wrong = here.post("/console/password", {"current": "not it at all!!", "new": NEW_PASSWORD, "again": NEW_PASSWORD})
+    assert wrong.status_code == 400 and "Your current password is not right." in words(wrong)
+    done = here.post("/console/password", {"current": PASSWORD, "new": NEW_PASSWORD, "again": NEW_PASSWORD})
+    assert done.status_code == 302
+    assert here.get("/console/edit").status_code == 200
+    assert elsewhere.get("/console/edit").status_code == 302
+    assert Browser(app).login("bob", NEW_PASSWORD).status_code == 302
+    assert ("bob", "password-changed", "bob's own") in audit(app)
+
+
+def test_the_audit_log_is_shown_and_exported_as_csv(app):
+    alice = logged_in(app, "alice")
+    alice.post("/console/operators", {"do": "add", "name": "=cmd", "password": PASSWORD})
+    page = words(alice.get("/console/audit"))
+    assert "alice added an operator =cmd" in page
+    exported = alice.get("/console/audit.csv?days=7")
+    assert exported.headers["Content-Disposition"] == "attachment; filename=ivr-audit-7-days.csv"
+    rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True))))
+    assert rows[0] == ["when (UTC)", "who", "action", "what", "detail"]
+    assert [r[1:] for r in rows[1:]] == [
+        ["alice", "operator-added", "added an operator", "'=cmd"],
+        ["alice", "login", "logged in", ""],
+    ]
+
+
+def test_operators_from_the_command_line_admin_disable_enable_and_each_in_the_audit_log(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from ivr.cli import main
+    from ivr.console.roster import team
+    from ivr.db import Database
+
+    monkeypatch.setenv("IVR_DATABASE_FILE", str(tmp_path / "ops.sqlite3"))
+    runner = CliRunner()
+    added = runner.invoke(main, ["operator", "add", "root", "--admin"], input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert (added.exit_code, added.output) == (0, "operator 'root' added as an admin\n")
+    assert runner.invoke(main, ["operator", "add", "dan"], input=f"{PASSWORD}\n{PASSWORD}\n").exit_code == 0
+    last = runner.invoke(main, ["operator", "disable", "root"])
+    assert (last.exit_code, last.output) == (
+        1,
+        "Error: root is the last admin who can log in: make another admin first\n",
+    )
+    assert runner.invoke(main, ["operator", "add", "dan", "--admin"]).output == "operator 'dan' is now an admin\n"
+    assert runner.invoke(main, ["operator", "disable", "root"]).exit_code == 0
+    assert runner.invoke(main, ["operator", "enable", "root"]).exit_code == 0
+    engine = Database(f"sqlite:///{tmp_path / 'ops.sqlite3'}").engine
+    assert [(o.name, o.admin, o.disabled) for o in team(engine)] == [("dan", True, None), ("root", True, None)]
+    actor = f"cli:{getpass.getuser()}"
+    assert [(e.actor, e.action, e.detail) for e in reversed(entries(engine))] == [
+        (actor, "operator-added", "root (admin)"),
+        (actor, "operator-added", "dan"),
+        (actor, "operator-added", "dan made admin"),
+        (actor, "operator-disabled", "root"),
+        (actor, "operator-enabled", "root"),
+    ]
+
+
+def test_the_audit_log_is_kept_its_own_longer_period_and_pruned_with_the_statistics(make_app):
+    import time
+
+    from support import PUBLIC, TOKEN
+
+    from ivr.audit import record
+    from ivr.definition.limits import DAY_SECONDS
+    from ivr.tools.simulator import SimulatedCall, flask_transport
+
+    app = make_app(IVR_RETENTION_DAYS="30", IVR_AUDIT_RETENTION_DAYS="400")
+    engine = engine_of(app)
+    record(engine, "alice", "publish", "too old", now=time.time() - 401 * DAY_SECONDS)
+    record(engine, "alice", "publish", "older than the statistics", now=time.time() - 399 * DAY_SECONDS)
+    call = SimulatedCall(flask_transport(app), PUBLIC, TOKEN)
+    call.start()  # a call's events make the writer do its clean-up
+    assert app.extensions["ivr"].recorder.flush(timeout=5)
+    assert [e.detail for e in entries(engine)] == ["older than the statistics"]
