@@ -203,3 +203,80 @@ def test_an_operator_edits_tries_and_publishes_a_second_approves_and_a_rollback_
     assert [r.text for r in history(engine)] == [original, changed, original]
     steps = [(e.actor, e.action) for e in reversed(entries(engine)) if e.action in ("submit", "approve", "rollback")]
     assert steps == [("alice", "submit"), ("bob", "approve"), ("bob", "rollback")]
+
+
+def _axe_script():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail("axe-core is not installed: scripts/test runs 'npm ci' (Debian's npm package)")
+        pytest.skip("axe-core is not installed: run 'npm ci' (Debian's npm package)")
+    return path
+
+
+def _axe_problems(page) -> list[str]:
+    """axe-core's violations, and the "needs review" items it rates critical, on this page."""
+    page.add_script_tag(path=str(_axe_script()))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations', 'incomplete']})")
+    found = result["violations"] + [i for i in result["incomplete"] if i["impact"] == "critical"]
+    return [
+        f"{page.url}: {item['id']} ({item['impact']}): {item['help']} at {[n['target'] for n in item['nodes']][:5]}"
+        for item in found
+    ]
+
+
+def test_every_console_page_passes_axe_core(gunicorn_server, tmp_path):
+    from playwright.sync_api import sync_playwright
+    from sqlalchemy import create_engine
+    from support import DEFAULT_FLOW
+
+    from ivr.console.views import add_operator
+    from ivr.db import metadata
+    from ivr.drafts import save_draft, submit
+    from ivr.revisions import publish
+
+    _axe_script()
+    database = tmp_path / "console.sqlite3"
+    engine = create_engine(f"sqlite:///{database}")
+    metadata.create_all(engine)
+    add_operator(engine, "alice", PASSWORD, admin=True)
+    add_operator(engine, "bob", PASSWORD)
+    text = DEFAULT_FLOW.read_text(encoding="utf-8")
+    changed = text.replace("open 24 hours a day.", "open all day and night.", 1)
+    publish(engine, text, DEFAULT_FLOW.parent, "ci", "as shipped")
+    publish(engine, changed, DEFAULT_FLOW.parent, "ci", "a change")
+    submit(engine, "bob", text, "back again", DEFAULT_FLOW.parent)
+    save_draft(engine, "alice", changed.replace("nodes:", "nodes:\n  broken: {type: nope}", 1), None)
+    server = gunicorn_server(IVR_DATABASE_FILE=str(database))
+    pages = [  # every page of the console; the login page is checked first
+        "/console",
+        "/console/try",
+        "/console/stats",
+        "/console/edit",
+        "/console/edit/changes",
+        "/console/try/draft",
+        "/console/history",
+        "/console/history/1/rollback",
+        "/console/approvals/1",
+        "/console/operators",
+        "/console/password",
+        "/console/audit",
+    ]
+    problems = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, bypass_csp=True)  # to inject axe
+        page.goto(server.url + "/console/login")
+        problems += _axe_problems(page)
+        page.get_by_label("Name").fill("alice")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.get_by_role("heading", name="The line").wait_for()
+        for path in pages:
+            page.goto(server.url + path)
+            page.wait_for_load_state("networkidle")
+            problems += _axe_problems(page)
+        browser.close()
+    assert problems == []
