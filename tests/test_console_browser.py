@@ -280,3 +280,48 @@ def test_every_console_page_passes_axe_core(gunicorn_server, tmp_path):
             problems += _axe_problems(page)
         browser.close()
     assert problems == []
+
+
+def test_the_picture_and_charts_are_legible_and_no_page_scrolls_sideways_on_a_phone(gunicorn_server, tmp_path):
+    """Text in the flow's picture and the charts is at least 12 px as shown at 1280 px wide,
+    and at 375 px (a small phone) no page is wider than the screen: a wide picture or chart
+    scrolls inside its own box."""
+    from playwright.sync_api import sync_playwright
+    from sqlalchemy import create_engine
+
+    from ivr.console.views import add_operator
+    from ivr.db import metadata
+
+    database = tmp_path / "console.sqlite3"
+    engine = create_engine(f"sqlite:///{database}")
+    metadata.create_all(engine)
+    add_operator(engine, "alice", PASSWORD, admin=True)
+    server = gunicorn_server(IVR_DATABASE_FILE=str(database))
+    for keys in (["1", "0"], ["2"]):  # calls, so that the statistics draw charts
+        call = SimulatedCall(http_transport(), server.url, TOKEN)
+        call.start()
+        for key in keys:
+            call.press(key)
+    measure = """() => {
+        const sizes = [...document.querySelectorAll('svg text')].map(t => t.getBoundingClientRect().height);
+        return {wide: document.scrollingElement.scrollWidth, smallest: sizes.length ? Math.min(...sizes) : null};
+    }"""
+    pages = ["/console", "/console/stats", "/console/try", "/console/edit", "/console/history", "/console/audit"]
+    found = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        for width in (1280, 375):
+            page = browser.new_page(viewport={"width": width, "height": 800})
+            page.goto(server.url + "/console/login")
+            page.get_by_label("Name").fill("alice")
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Log in").click()
+            page.get_by_role("heading", name="The line").wait_for()
+            for path in pages:
+                page.goto(server.url + path)
+                found[width, path] = page.evaluate(measure)
+        browser.close()
+    assert {key: value["wide"] for key, value in found.items() if value["wide"] > key[0]} == {}
+    for path in ("/console", "/console/stats"):
+        assert found[1280, path]["smallest"] >= 12, (path, found[1280, path])
+        assert found[375, path]["smallest"] >= 12, (path, found[375, path])

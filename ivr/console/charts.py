@@ -47,9 +47,9 @@ def columns(title: str, items: list[tuple[str, int]]) -> Markup:
             f'height="{h:.1f}" fill="#1565c0"><title>{escape(label)}: {count}</title></rect>'
         )
         if i % 7 == 0 or i == len(items) - 1:
-            parts.append(f'<text x="{x:.1f}" y="{chart_height + 48}" font-size="11">{escape(label[5:])}</text>')
+            parts.append(f'<text x="{x:.1f}" y="{chart_height + 48}" font-size="12">{escape(label[5:])}</text>')
     parts.append(
-        f'<text x="0" y="40" font-size="11">{top}</text><text x="0" y="{30 + chart_height}" font-size="11">0</text>'
+        f'<text x="0" y="40" font-size="12">{top}</text><text x="0" y="{30 + chart_height}" font-size="12">0</text>'
     )
     return _svg(title, chart_height + 60, "".join(parts), items)
 
@@ -58,12 +58,15 @@ def _svg(title: str, height: int, body: str, items: list[tuple[str, int]]) -> Ma
     description = "; ".join(f"{label}: {count}" for label, count in items)
     # Ids unique on the page, so that a screen reader names each chart after its own title.
     chart = "chart-" + (re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "untitled")
+    # In a region of its own that scrolls sideways on a narrow phone, so that the page does
+    # not, and the text stays its size (a chart shrunk to 375 px would be 6 px text).
     return Markup(
+        f'<div class="chart" role="region" tabindex="0" aria-label="{escape(title)}">'
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{WIDTH}" height="{height}" '
         f'viewBox="0 0 {WIDTH} {height}" font-family="sans-serif" font-size="13" '
         f'aria-labelledby="{chart}-title {chart}-desc">'
         f'<title id="{chart}-title">{escape(title)}</title><desc id="{chart}-desc">{escape(description)}</desc>'
-        f'<text x="0" y="16" font-weight="bold">{escape(title)}</text>{body}</svg>'
+        f'<text x="0" y="16" font-weight="bold">{escape(title)}</text>{body}</svg></div>'
     )
 
 
