@@ -27,7 +27,7 @@ def create_app(config: Mapping[str, Any] | None = None, environ: Mapping[str, st
     from ivr.console import views as console
     from ivr.db import Database
     from ivr.logs import configure_logging, protect_all_handlers
-    from ivr.serve import media, webhooks
+    from ivr.serve import health, media, webhooks
     from ivr.serve.answers import LineServices
     from ivr.serve.store import FlowStore
     from ivr.stats.recorder import Recorder
@@ -71,6 +71,7 @@ def create_app(config: Mapping[str, Any] | None = None, environ: Mapping[str, st
     )
     app.extensions["ivr"] = line
     media.init_app(app, settings.flow_file)
+    health.init_app(app)
     console.init_app(app, database, settings.auth_token, settings.secret_key, settings.development)
     # The webhooks are the hot path: a WSGI app of their own in front of Flask (see webhooks.py).
     app.wsgi_app = webhooks.mount(app.wsgi_app, webhooks.VoiceApp(line))  # type: ignore[method-assign]

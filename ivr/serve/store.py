@@ -88,6 +88,8 @@ class FlowStore:
         self._watcher_pid = 0
         self._stop = threading.Event()
         self._refused_version: str | None = None
+        #: When the watcher last looked for a new flow (time.time()); 0: not yet. /health shows it.
+        self.last_check = 0.0
         self._seen = self._stat()
         if database is not None and self.revision_copy.exists():
             saved = load_or_refuse(self.revision_copy)
@@ -149,7 +151,16 @@ class FlowStore:
         """Look at the file once and take it if it changed, settled and passes every check.
         Returns whether a new flow went live. Safe to call from any thread."""
         with self._lock:
-            return self._check()
+            try:
+                return self._check()
+            finally:
+                self.last_check = time.time()
+
+    @property
+    def database_answers(self) -> bool | None:
+        """Whether the database answered the watcher's last look (None: the line has none).
+        Read from the watcher's own polls, so asking costs no query."""
+        return None if self.database is None else not self._database_down
 
     @property
     def serving_revisions(self) -> bool:
