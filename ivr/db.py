@@ -27,6 +27,7 @@ from sqlalchemy import (
     false,
     insert,
     select,
+    text,
 )
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
@@ -169,12 +170,25 @@ class Database:
         return self._engine
 
 
+#: The advisory lock under which a PostgreSQL database's tables are made (any fixed number).
+SCHEMA_LOCK = 0x1C5_7AB1E
+
+
+def driver_url(url: str) -> str:
+    """``DATABASE_URL`` as people write it (``postgresql://`` or Heroku's ``postgres://``), with
+    the driver the line installs (psycopg 3) named, since SQLAlchemy would look for psycopg2."""
+    for scheme in ("postgresql://", "postgres://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url[len(scheme) :]
+    return url
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``, with the tables created if they are not there yet."""
     is_sqlite = url.startswith("sqlite")
-    engine = create_engine(
-        url, pool_pre_ping=not is_sqlite, connect_args={"timeout": 5, "check_same_thread": False} if is_sqlite else {}
-    )
+    # PostgreSQL: a server that does not answer is given up on after 5 s, like SQLite's lock wait.
+    connect_args = {"timeout": 5, "check_same_thread": False} if is_sqlite else {"connect_timeout": 5}
+    engine = create_engine(driver_url(url), pool_pre_ping=not is_sqlite, connect_args=connect_args)
     if is_sqlite:
 
         @event.listens_for(engine, "connect")
@@ -187,6 +201,13 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
+    if not is_sqlite:
+        # Servers starting together take turns (a lock held until the transaction ends):
+        # PostgreSQL would report two creating one table at once as a broken unique index.
+        with engine.begin() as connection:
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+            metadata.create_all(connection)
+        return engine
     # Another process (a second worker, an 'ivr' command) may create a table between our
     # look and our create: look again. Each such clash means one more table exists.
     for attempt in range(len(metadata.tables) + 1):

@@ -94,3 +94,27 @@ def gunicorn_server(flow_file: Path, tmp_path: Path):
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """One throw-away PostgreSQL server for the whole run (tests/pg_cluster.py). Skipped with
+    one line where PostgreSQL is not installed; in CI it must run."""
+    from pg_cluster import INSTALL_HINT, Cluster, binaries
+
+    if binaries() is None:
+        if os.environ.get("CI"):
+            pytest.fail(INSTALL_HINT)
+        pytest.skip(INSTALL_HINT)
+    cluster = Cluster().start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> str:
+    """The line's database on each backend it supports: a SQLite file, and a fresh database
+    on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'line.sqlite3'}"
+    return request.getfixturevalue("postgres_cluster").url()

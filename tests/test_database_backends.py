@@ -1,0 +1,150 @@
+"""The line's database on SQLite and on a real PostgreSQL server: the same tests on both.
+
+Revisions, drafts and approvals, the audit log, operators and their logins, the shared
+console key and the call statistics; and the whole line on each backend, from a console
+publish to a call that hears it."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from support import DEFAULT_FLOW, PUBLIC, TOKEN
+
+from ivr.audit import entries, prune, record
+from ivr.console.accounts import (
+    add_operator,
+    complete_login,
+    operator_of,
+    password_matches,
+    reserve_login,
+)
+from ivr.console.roster import disable, is_admin, team
+from ivr.db import Database, shared_secret
+from ivr.drafts import DraftError, approve, draft_of, proposals, reject, save_draft, submit
+from ivr.revisions import diff, find, history, latest_head, publish, rollback
+from ivr.stats.report import summarise
+from ivr.tools.simulator import SimulatedCall, flask_transport
+
+PASSWORD = "a long enough password"
+TEXT = DEFAULT_FLOW.read_text(encoding="utf-8")
+CHANGED = TEXT.replace("open 24 hours a day.", "open all day and all night.", 1)
+FOLDER = DEFAULT_FLOW.parent
+
+
+@pytest.fixture
+def engine(database_url):
+    engine = Database(database_url).engine
+    yield engine
+    engine.dispose()  # PostgreSQL: no connection left open when the test ends
+
+
+def test_revisions_publish_list_find_diff_and_roll_back(engine):
+    first = publish(engine, TEXT, FOLDER, "alice", "as shipped", now=1000.0)
+    second = publish(engine, CHANGED, FOLDER, "bob", "all night")
+    assert latest_head(engine) == (second.number, second.version)
+    assert [(r.number, r.author, r.replaces) for r in history(engine)] == [
+        (second.number, "bob", first.version),
+        (first.number, "alice", None),
+    ]
+    assert find(engine, first.version[:4]).at == 1000.0
+    changed_lines = [line for line in diff(engine, first.version).splitlines() if line[:1] in "+-"]
+    assert [line[:1] for line in changed_lines] == ["-", "+", "-", "+"]  # the two revisions' names, then the line
+    assert "open 24 hours a day." in changed_lines[2] and "open all day and all night." in changed_lines[3]
+    back = rollback(engine, first.version, FOLDER, "carol", "too long")
+    assert (back.text, back.replaces, back.message) == (TEXT, second.version, "too long")
+
+
+def test_drafts_and_approvals_decide_once(engine):
+    publish(engine, TEXT, FOLDER, "ci", "as shipped")
+    save_draft(engine, "alice", "first", "base-one")
+    assert draft_of(engine, "alice").base == "base-one"
+    assert save_draft(engine, "alice", CHANGED, "base-two").base == "base-one"  # where it started
+    waiting = submit(engine, "alice", CHANGED, "all night", FOLDER)
+    with pytest.raises(DraftError, match="nobody can approve their own draft"):
+        approve(engine, waiting.number, "alice", FOLDER)
+    results = []
+
+    def decide(name: str) -> None:
+        try:
+            results.append(approve(engine, waiting.number, name, FOLDER)[1].approved_by)
+        except DraftError as exc:
+            results.append(str(exc))
+
+    threads = [threading.Thread(target=decide, args=(name,)) for name in ("bob", "carol")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len([r for r in results if r in ("bob", "carol")]) == 1  # one approval, one revision
+    assert [r.approved_by for r in history(engine)][0] in ("bob", "carol") and len(history(engine)) == 2
+    again = submit(engine, "alice", TEXT.replace("a day.", "a day!", 1), "again", FOLDER)
+    assert reject(engine, again.number, "bob").status == "rejected"
+    assert proposals(engine) == []
+
+
+def test_the_audit_log_keeps_order_masks_numbers_and_prunes(engine):
+    record(engine, "alice", "login", now=100.0)
+    record(engine, "+44 7700 900123", "login-failed", now=200.0)
+    record(engine, "alice", "publish", "x" * 5000, now=300.0)
+    assert [(e.actor, e.action, len(e.detail)) for e in entries(engine)] == [
+        ("alice", "publish", 2000),
+        ("[number]", "login-failed", 0),
+        ("alice", "login", 0),
+    ]
+    assert prune(engine, 1, now=100.0 + 86400 + 150) == 2
+
+
+def test_operators_log_in_are_disabled_and_concurrent_tries_are_counted(engine):
+    add_operator(engine, "alice", PASSWORD, admin=True)
+    add_operator(engine, "bob", PASSWORD)
+    assert [(o.name, o.admin) for o in team(engine)] == [("alice", True), ("bob", False)]
+    assert is_admin(engine, "alice") and not is_admin(engine, "bob")
+    now = time.time()
+    attempt = reserve_login(engine, "bob", "192.0.2.1", now)
+    assert password_matches(engine, "bob", PASSWORD)
+    session = complete_login(engine, "bob", "192.0.2.1", attempt, now)
+    assert operator_of(engine, session, now) == "bob"
+    disable(engine, "bob")
+    assert operator_of(engine, session, now) is None and not password_matches(engine, "bob", PASSWORD)
+    waits = []
+    threads = [
+        threading.Thread(target=lambda: waits.append(reserve_login(engine, "alice", "198.51.100.7", now).wait))
+        for _ in range(8)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(waits)[:3] == [0, 0, 0] and all(w > 0 for w in sorted(waits)[3:])
+
+
+def test_every_server_gets_the_same_console_key(database_url):
+    servers = [Database(database_url) for _ in range(3)]
+    keys = {shared_secret(server.engine, "key") for server in servers}
+    for server in servers:
+        server.engine.dispose()
+    assert len(keys) == 1
+
+
+def test_the_whole_line_on_each_backend_a_publish_is_served_and_calls_are_counted(make_app, database_url):
+    app = make_app(DATABASE_URL=database_url)
+    engine = app.extensions["ivr.database"].engine
+    publish(engine, CHANGED, FOLDER, "alice", "all night")
+    store = app.extensions["ivr"].store
+    store.check_now()
+    assert store.live.flow.version == history(engine)[0].version
+    for keys in (["1", "0"], ["2"]):
+        call = SimulatedCall(flask_transport(app), PUBLIC, TOKEN)
+        call.start()
+        for key in keys:
+            heard = call.press(key)
+        if keys == ["1", "0"]:
+            assert heard[0].text.startswith(
+                "Connecting you to the Modern Slavery Helpline, open all day and all night."
+            )
+    assert app.extensions["ivr"].recorder.flush(timeout=10)
+    assert summarise(engine, 1).calls == 2
+    store.stop()
+    engine.dispose()
