@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
+from pathlib import Path
 
 from sqlalchemy import (
     Boolean,
     Column,
+    Connection,
     Engine,
     Float,
     Integer,
@@ -26,6 +29,7 @@ from sqlalchemy import (
     event,
     false,
     insert,
+    inspect,
     select,
     text,
 )
@@ -172,6 +176,12 @@ class Database:
 
 #: The advisory lock under which a PostgreSQL database's tables are made (any fixed number).
 SCHEMA_LOCK = 0x1C5_7AB1E
+#: The Alembic migrations, shipped in the package.
+MIGRATIONS = Path(__file__).parent / "migrations"
+#: Alembic keeps the migration being run in module-level state (``alembic.context``), so two
+#: threads of one process must not run migrations at once (a line has one database per
+#: process; the tests make many). Other processes take turns through the database itself.
+_ONE_MIGRATION_AT_A_TIME = threading.Lock()
 
 
 def driver_url(url: str) -> str:
@@ -201,23 +211,53 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
-    if not is_sqlite:
-        # Servers starting together take turns (a lock held until the transaction ends):
-        # PostgreSQL would report two creating one table at once as a broken unique index.
-        with engine.begin() as connection:
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
-            metadata.create_all(connection)
-        return engine
-    # Another process (a second worker, an 'ivr' command) may create a table between our
-    # look and our create: look again. Each such clash means one more table exists.
-    for attempt in range(len(metadata.tables) + 1):
-        try:
-            metadata.create_all(engine)
-            break
-        except (OperationalError, ProgrammingError):
-            if attempt == len(metadata.tables):
-                raise
+    upgrade(engine)
     return engine
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the database's tables to this version of the line (Alembic, ivr/migrations):
+    an empty database gets every table, an older one is changed in place with its rows
+    kept. Servers starting together take turns: PostgreSQL under a lock held until the
+    transaction ends; SQLite, whose one writer at a time makes the other wait or fail, by
+    trying again once the first is done."""
+    tries = 6
+    for attempt in range(tries):
+        try:
+            with _ONE_MIGRATION_AT_A_TIME, engine.begin() as connection:
+                if connection.dialect.name == "postgresql":
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+                _upgrade(connection)
+            return
+        except (OperationalError, ProgrammingError):
+            if attempt == tries - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
+def _upgrade(connection: Connection) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    if MigrationContext.configure(connection).get_current_revision() is None:
+        made_before_migrations = _schema_of(connection)
+        if made_before_migrations is not None:
+            command.stamp(config, made_before_migrations)
+    command.upgrade(config, "head")
+
+
+def _schema_of(connection: Connection) -> str | None:
+    """The migration a database made before the line used Alembic is at (None: empty)."""
+    found = inspect(connection)
+    tables = set(found.get_table_names())
+    if "operators" not in tables:
+        return None
+    columns = {column["name"] for column in found.get_columns("operators")}
+    return "0002" if "admin" in columns and "audit_log" in tables else "0001"
 
 
 def shared_secret(engine: Engine, name: str) -> str:

@@ -1,0 +1,68 @@
+"""The database's schema by Alembic migrations: a new database and one made by an older line
+(before migrations) end with the same tables as the code's model, rows kept, on SQLite and
+PostgreSQL."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.command import upgrade as alembic_upgrade
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, select, text
+
+from ivr.console.accounts import add_operator
+from ivr.db import MIGRATIONS, Database, call_events, driver_url, metadata, operators
+
+
+def differences(engine) -> list:
+    """What Alembic would change to make the database match the code's tables (none, we hope)."""
+    with engine.connect() as connection:
+        found = compare_metadata(MigrationContext.configure(connection), metadata)
+    return [
+        d for d in found if not (isinstance(d, tuple) and d[0] == "remove_table" and d[1].name == "alembic_version")
+    ]
+
+
+def head(engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def test_a_new_database_gets_every_table_of_the_model(database_url):
+    engine = Database(database_url).engine
+    assert (head(engine), differences(engine)) == ("0002", [])
+    engine.dispose()
+
+
+def test_a_database_made_before_migrations_is_upgraded_in_place_with_its_rows(database_url):
+    old = create_engine(driver_url(database_url))
+    with old.begin() as connection:  # the schema of the line before revisions (commit 4c902c5)
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        alembic_upgrade(config, "0001")
+        connection.execute(text("DROP TABLE alembic_version"))
+        connection.execute(text("INSERT INTO operators (name, password_hash, created) VALUES ('alice', 'x', 1.0)"))
+        connection.execute(
+            text(
+                "INSERT INTO call_events (call, at, kind, node, outcome, choice, language, label) "
+                "VALUES ('abcdefgh', 2.0, 'start', '', '', '', '', '')"
+            )
+        )
+    old.dispose()
+    engine = Database(database_url).engine
+    assert (head(engine), differences(engine)) == ("0002", [])
+    with engine.connect() as connection:
+        assert connection.execute(select(operators.c.name, operators.c.admin, operators.c.disabled)).all() == [
+            ("alice", False, None)
+        ]
+        assert connection.execute(select(call_events.c.call)).scalars().all() == ["abcdefgh"]
+    add_operator(engine, "bob", "a long enough password", admin=True)  # the new columns work
+    engine.dispose()
+
+
+def test_starting_again_changes_nothing(database_url):
+    Database(database_url).engine.dispose()
+    engine = Database(database_url).engine
+    assert (head(engine), differences(engine)) == ("0002", [])
+    engine.dispose()
