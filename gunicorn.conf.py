@@ -50,3 +50,13 @@ logconfig_dict = {
         "gunicorn.error": {"handlers": ["error"], "level": "INFO", "propagate": False},
     },
 }
+
+
+def post_worker_init(worker) -> None:  # type: ignore[no-untyped-def]
+    """Start the worker's flow watcher as soon as the worker is up, not at its first call: a
+    worker that has served nobody yet still takes a new revision or file within seconds, so
+    its first caller never hears a flow older than the other workers'."""
+    extensions = getattr(worker.wsgi, "extensions", {})
+    line = extensions.get("ivr")
+    if line is not None:
+        line.store.live  # noqa: B018 (the first read starts this process's watcher)

@@ -9,9 +9,12 @@ phone number: a call is known only by a keyed hash of its CallSid.
 
 from __future__ import annotations
 
+import fcntl
 import secrets
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import (
@@ -218,21 +221,37 @@ def make_engine(url: str) -> Engine:
 def upgrade(engine: Engine) -> None:
     """Bring the database's tables to this version of the line (Alembic, ivr/migrations):
     an empty database gets every table, an older one is changed in place with its rows
-    kept. Servers starting together take turns: PostgreSQL under a lock held until the
-    transaction ends; SQLite, whose one writer at a time makes the other wait or fail, by
-    trying again once the first is done."""
-    tries = 6
-    for attempt in range(tries):
+    kept. Servers and workers starting together take turns: on PostgreSQL under a lock held
+    until the transaction ends; on SQLite (one machine) under a lock on a file beside the
+    database, since SQLite would refuse, not queue, a second writer that read first."""
+    with _ONE_MIGRATION_AT_A_TIME, _sqlite_file_lock(engine):
+        tries = 3
+        for attempt in range(tries):
+            try:
+                with engine.begin() as connection:
+                    if connection.dialect.name == "postgresql":
+                        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+                    _upgrade(connection)
+                return
+            except (OperationalError, ProgrammingError):  # e.g. SQLite locked by a statistics write
+                if attempt == tries - 1:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+
+
+@contextmanager
+def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
+    """An exclusive lock on ``<database>-migrate.lock`` for a SQLite file; nothing otherwise."""
+    path = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not path or path == ":memory:":
+        yield
+        return
+    with open(f"{path}-migrate.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            with _ONE_MIGRATION_AT_A_TIME, engine.begin() as connection:
-                if connection.dialect.name == "postgresql":
-                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
-                _upgrade(connection)
-            return
-        except (OperationalError, ProgrammingError):
-            if attempt == tries - 1:
-                raise
-            time.sleep(0.2 * (attempt + 1))
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _upgrade(connection: Connection) -> None:

@@ -136,12 +136,16 @@ class FlowStore:
             self._watcher.start()
 
     def _watch(self) -> None:
+        """Look at once, then every ``reload_seconds``: a worker that starts (or serves its
+        first call) after a revision was published catches up now, not an interval later."""
         interval = max(self.reload_seconds, 0.05)
-        while not self._stop.wait(interval):
+        while True:
             try:
                 self.check_now()
             except Exception:  # the watcher must outlive any surprise
                 log.exception("flow reload failed; keeping the live flow")
+            if self._stop.wait(interval):
+                return
 
     def stop(self) -> None:
         """Stop the watcher (tests, and the console's throwaway stores)."""
