@@ -241,12 +241,20 @@ def upgrade(engine: Engine) -> None:
 
 @contextmanager
 def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
-    """An exclusive lock on ``<database>-migrate.lock`` for a SQLite file; nothing otherwise."""
+    """An exclusive lock on ``<database>-migrate.lock`` for a SQLite file; nothing for other
+    databases, and nothing where the lock file cannot be made (a read-only folder: such a
+    database is not changed anyway, and a clash is still tried again)."""
     path = engine.url.database if engine.dialect.name == "sqlite" else None
-    if not path or path == ":memory:":
+    if path and path.startswith("file:"):  # a URI filename: file:PATH?mode=ro
+        path = path.removeprefix("file:").split("?", 1)[0]
+    try:
+        lock = open(f"{path}-migrate.lock", "a") if path and path != ":memory:" else None  # noqa: SIM115
+    except OSError:
+        lock = None
+    if lock is None:
         yield
         return
-    with open(f"{path}-migrate.lock", "a") as lock:
+    with lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield
