@@ -8,7 +8,8 @@ publishing a draft makes a *proposal* instead: it waits until another operator a
 Nobody approves their own proposal. A proposal is checked again when it is approved, so a
 text that stopped passing (a recording removed since) never goes live.
 
-Nothing here prints, exits or records the audit log: refusals are :class:`DraftError` with a
+Nothing here prints, exits or records the audit log: refusals are :class:`DraftError` (a kind of
+:class:`~ivr.revisions.RevisionError`) with a
 message that says what to do, and the console records what was done.
 """
 
@@ -21,8 +22,8 @@ from pathlib import Path
 from sqlalchemy import Engine, delete, insert, select, update
 
 from ivr.db import flow_drafts, flow_proposals
-from ivr.load import LoadResult, flow_version, load_flow_text
-from ivr.revisions import Revision, RevisionError, latest, publish
+from ivr.load import LoadResult, flow_version
+from ivr.revisions import Revision, RevisionError, check_for_publishing, latest, publish
 
 #: The states of a proposal; only a waiting one can be decided.
 WAITING, APPROVED, REJECTED, WITHDRAWN = "waiting", "approved", "rejected", "withdrawn"
@@ -30,12 +31,8 @@ WAITING, APPROVED, REJECTED, WITHDRAWN = "waiting", "approved", "rejected", "wit
 MAX_DRAFT_BYTES = 5 * 1024 * 1024
 
 
-class DraftError(Exception):
+class DraftError(RevisionError):
     """A draft or proposal that cannot be saved or decided; the message says why and what to do."""
-
-    def __init__(self, message: str, problems: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.problems = problems or []
 
 
 @dataclass(frozen=True)
@@ -114,14 +111,6 @@ def proposals(engine: Engine, status: str | None = WAITING, limit: int = 100) ->
         return [_proposal(row) for row in connection.execute(query)]
 
 
-def _checked(text: str, base: Path, checked: LoadResult | None) -> LoadResult:
-    result = checked if checked is not None and checked.text == text else load_flow_text(text, base)
-    if result.flow is None or result.errors:
-        problems = [p.format("flow") for p in result.errors]
-        raise DraftError(f"the draft has {len(problems)} error(s): fix them first", problems)
-    return result
-
-
 def submit(
     engine: Engine,
     author: str,
@@ -138,7 +127,7 @@ def submit(
     message = message.strip()
     if not message:
         raise DraftError("say what changed and why in the message")
-    _checked(text, base, checked)
+    check_for_publishing(text, base, checked)
     live = latest(engine)
     if live is not None and live.text == text:
         raise DraftError("this text is already live: there is nothing to approve")
@@ -162,18 +151,18 @@ def approve(
     waiting = _waiting(engine, number)
     if waiting.author == approver:
         raise DraftError("nobody can approve their own draft: another operator must approve it")
-    _checked(waiting.text, base, checked)
+    check_for_publishing(waiting.text, base, checked)
     decided = _decide(engine, waiting, APPROVED, approver)  # first, so two approvals cannot both publish
     try:
         revision = publish(engine, waiting.text, base, waiting.author, waiting.message, approved_by=approver)
-    except RevisionError as exc:
+    except RevisionError:
         with engine.begin() as connection:  # not published after all: it waits again
             connection.execute(
                 update(flow_proposals)
                 .where(flow_proposals.c.id == number)
                 .values(status=WAITING, decided_by=None, decided_at=None)
             )
-        raise DraftError(str(exc), exc.problems) from None
+        raise
     return decided, revision
 
 

@@ -92,6 +92,19 @@ def find(engine: Engine, version: str) -> Revision:
     return matches[0]
 
 
+def check_for_publishing(text: str, base: Path, checked: LoadResult | None = None) -> LoadResult:
+    """``text`` checked (or ``checked``, when it is this very text's result already), refused
+    with :class:`RevisionError` when it has any error: only such a text may become live."""
+    result = checked if checked is not None and checked.text == text else load_flow_text(text, base)
+    if result.flow is None or result.errors:
+        problems = [p.format("flow") for p in result.errors]
+        raise RevisionError(
+            f"the flow has {len(problems)} error(s), so it was not published: fix them ('ivr check FILE' shows them)",
+            problems,
+        )
+    return result
+
+
 def publish(
     engine: Engine,
     text: str,
@@ -114,13 +127,7 @@ def publish(
         raise RevisionError('say why with a message: -m "what changed and why"')
     if not author:
         raise RevisionError("say who is publishing with --as NAME")
-    result = checked if checked is not None and checked.text == text else load_flow_text(text, base)
-    if result.flow is None or result.errors:
-        problems = [p.format("flow") for p in result.errors]
-        raise RevisionError(
-            f"the flow has {len(problems)} error(s), so it was not published: fix them ('ivr check FILE' shows them)",
-            problems,
-        )
+    result = check_for_publishing(text, base, checked)
     live = latest(engine)
     version = flow_version(text)
     if live is not None and live.text == text:

@@ -19,6 +19,14 @@ pytestmark = pytest.mark.skipif(
 PASSWORD = "a long enough password"
 
 
+def _log_in(page, name: str = "alice", lands_on: str = "The line") -> None:
+    """Fill in the login page the browser is on, and wait for the page it leads to."""
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name=lands_on).wait_for()
+
+
 @pytest.fixture
 def browser_page():
     from playwright.sync_api import sync_playwright
@@ -64,10 +72,7 @@ def test_log_in_call_through_to_the_helpline_and_see_the_statistics(gunicorn_ser
 
     page.goto(server.url + "/console")
     assert page.url.endswith("/console/login?next=/console")
-    page.get_by_label("Name").fill("alice")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_role("heading", name="The line").wait_for()
+    _log_in(page)
     page.screenshot(path=shots / "1-line.png", full_page=True)
     assert page.locator("svg").count() >= 1
 
@@ -143,10 +148,7 @@ def test_an_operator_edits_tries_and_publishes_a_second_approves_and_a_rollback_
 
     def log_in(name: str) -> None:
         page.goto(server.url + "/console/edit")
-        page.get_by_label("Name").fill(name)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        page.get_by_role("heading", name="Edit the flow").wait_for()
+        _log_in(page, name, "Edit the flow")
 
     def heard_at_helpline() -> str:
         call = SimulatedCall(http_transport(), server.url, TOKEN)
@@ -271,10 +273,7 @@ def test_every_console_page_passes_axe_core(gunicorn_server, tmp_path):
         page = browser.new_page(viewport={"width": 1280, "height": 900}, bypass_csp=True)  # to inject axe
         page.goto(server.url + "/console/login")
         problems += _axe_problems(page)
-        page.get_by_label("Name").fill("alice")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        page.get_by_role("heading", name="The line").wait_for()
+        _log_in(page)
         for path in pages:
             page.goto(server.url + path)
             page.wait_for_load_state("networkidle")
@@ -314,10 +313,7 @@ def test_the_picture_and_charts_are_legible_and_no_page_scrolls_sideways_on_a_ph
         for width in (1280, 375):
             page = browser.new_page(viewport={"width": width, "height": 800})
             page.goto(server.url + "/console/login")
-            page.get_by_label("Name").fill("alice")
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Log in").click()
-            page.get_by_role("heading", name="The line").wait_for()
+            _log_in(page)
             for path in pages:
                 page.goto(server.url + path)
                 found[width, path] = page.evaluate(measure)

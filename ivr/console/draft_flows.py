@@ -125,11 +125,13 @@ class HeardChange:
     after: str  # what they would hear with the draft ("" when the node goes)
 
 
-def heard_changes(live: rt.Flow | None, draft: rt.Flow) -> list[tuple[str, list[HeardChange]]]:
+def heard_changes(served: LiveFlow | None, drafted: LiveFlow) -> list[tuple[str, list[HeardChange]]]:
     """Per language (named as operators know it), every place where a caller arriving would
     hear something else with the draft: the words of each node as the line renders them in
-    that language, compared with the live flow's. Languages only one flow has are compared
-    with nothing."""
+    that language (with each flow's own renderer, which keeps what it made), compared with
+    the live flow's. Languages only one flow has are compared with nothing."""
+    live, draft = (served.flow if served else None), drafted.flow
+    renderers = (served.renderer if served else None, drafted.renderer)
     changes = []
     codes = list(draft.languages) + [c for c in (live.languages if live else {}) if c not in draft.languages]
     for code in codes:
@@ -138,8 +140,8 @@ def heard_changes(live: rt.Flow | None, draft: rt.Flow) -> list[tuple[str, list[
         names = list(draft.nodes) + [n for n in (live.nodes if live else {}) if n not in draft.nodes]
         found = []
         for name in names:
-            before = _heard(live, name, code)
-            after = _heard(draft, name, code)
+            before = _heard(live, renderers[0], name, code)
+            after = _heard(draft, renderers[1], name, code)
             if before != after:
                 found.append(HeardChange(name, before, after))
         if found:
@@ -147,11 +149,11 @@ def heard_changes(live: rt.Flow | None, draft: rt.Flow) -> list[tuple[str, list[
     return changes
 
 
-def _heard(flow: rt.Flow | None, node: str, language: str) -> str:
+def _heard(flow: rt.Flow | None, renderer: Renderer | None, node: str, language: str) -> str:
     """What a caller hears on arriving at ``node`` in ``language``, one line a verb."""
-    if flow is None or node not in flow.nodes or language not in flow.languages:
+    if flow is None or renderer is None or node not in flow.nodes or language not in flow.languages:
         return ""
-    document = Renderer(flow).body(CallState(node, language), "")
+    document = renderer.body(CallState(node, language), "")
     lines = []
     for verb in ET.fromstring(document).iter():
         heard = heard_of(verb)

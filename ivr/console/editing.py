@@ -152,16 +152,15 @@ def changes() -> Any:
         "console/changes.html",
         title="What your draft changes",
         intro="Against the live flow, version " + live_flow().flow.version + ".",
-        **comparison(live_text(), live_flow().flow, checked),
+        **comparison(live_text(), live_flow(), checked),
     )
 
 
-def comparison(before_text: str, before_flow: Any, checked: CheckedDraft) -> dict[str, Any]:
-    """What the changes template shows for any text against any flow (drafts, proposals, rollbacks)."""
-    after_flow = checked.live.flow if checked.live else None
+def comparison(before_text: str, before: LiveFlow, checked: CheckedDraft) -> dict[str, Any]:
+    """What the changes template shows for any text against the live flow (drafts, proposals, rollbacks)."""
     return {
         "lines": text_diff(before_text, checked.result.text),
-        "heard": heard_changes(before_flow, after_flow) if after_flow is not None else None,
+        "heard": heard_changes(before, checked.live) if checked.live is not None else None,
         "errors": len(checked.result.errors),
     }
 

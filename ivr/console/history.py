@@ -64,7 +64,7 @@ def rollback(number: int) -> Any:
         old=old,
         when=when,
         error=error,
-        **comparison(live_text(), live_flow().flow, checked),
+        **comparison(live_text(), live_flow(), checked),
     ), 400 if error else 200
 
 
@@ -88,7 +88,7 @@ def approval(number: int) -> Any:
         own=waiting.author == g.operator,
         when=when,
         error=error,
-        **comparison(live_text(), live_flow().flow, checked),
+        **comparison(live_text(), live_flow(), checked),
     ), 400 if error else 200
 
 
@@ -116,7 +116,7 @@ def _decide(number: int, action: str) -> str:
             flash(f"You withdrew draft {number}.")
         else:
             return "Choose approve, turn down or withdraw."
-    except DraftError as exc:
+    except RevisionError as exc:  # DraftError too
         return f"{exc}."
     return ""
 
