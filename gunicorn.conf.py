@@ -53,10 +53,59 @@ logconfig_dict = {
 
 
 def post_worker_init(worker) -> None:  # type: ignore[no-untyped-def]
-    """Start the worker's flow watcher as soon as the worker is up, not at its first call: a
-    worker that has served nobody yet still takes a new revision or file within seconds, so
-    its first caller never hears a flow older than the other workers'."""
-    extensions = getattr(worker.wsgi, "extensions", {})
-    line = extensions.get("ivr")
-    if line is not None:
-        line.store.live  # noqa: B018 (the first read starts this process's watcher)
+    """Start the worker's flow watcher and alert checks as soon as the worker is up, not at
+    its first call: a worker that has served nobody yet still takes a new revision or file
+    within seconds, so its first caller never hears a flow older than the other workers'."""
+    if "ivr" in getattr(worker.wsgi, "extensions", {}):  # the line, not another app (bench/baseline_app.py)
+        from ivr import start_background_work
+
+        start_background_work(worker.wsgi)
+
+
+# -- Prometheus (ivr/metrics.py) ----------------------------------------------------------------
+# Each worker is a process: prometheus_client keeps each one's counts in a file in
+# PROMETHEUS_MULTIPROC_DIR, and a scrape adds them up. The master sets the folder before
+# any worker starts (workers inherit it), empties it (old counts would be added in), and
+# removes it at exit if it made it. The library reads the variable at its first import, so
+# nothing here imports it before that.
+def on_starting(server) -> None:  # type: ignore[no-untyped-def]
+    import glob
+    import tempfile
+
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+    server.ivr_made_metrics_folder = not folder
+    if not folder:
+        folder = tempfile.mkdtemp(prefix="ivr-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+    os.makedirs(folder, exist_ok=True)
+    for old in glob.glob(os.path.join(folder, "*.db")):
+        os.remove(old)
+
+
+def when_ready(server) -> None:  # type: ignore[no-untyped-def]
+    """``IVR_METRICS_BIND`` (e.g. 127.0.0.1:9464): every worker's metrics on a port of the
+    master's own, for a Prometheus on a private network; no token needed there. Unset: only
+    ``/metrics`` with ``IVR_METRICS_TOKEN``."""
+    bind_to = os.environ.get("IVR_METRICS_BIND", "")
+    if not bind_to:
+        return
+    from prometheus_client import start_http_server
+
+    from ivr.metrics import multiprocess_registry
+
+    host, _, port = bind_to.rpartition(":")
+    start_http_server(int(port), addr=host or "127.0.0.1", registry=multiprocess_registry())
+    server.log.info(f"metrics for Prometheus on http://{host or '127.0.0.1'}:{port}/metrics")
+
+
+def child_exit(server, worker) -> None:  # type: ignore[no-untyped-def]
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server) -> None:  # type: ignore[no-untyped-def]
+    if getattr(server, "ivr_made_metrics_folder", False):
+        import shutil
+
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "start_background_work"]
 
 
 def create_app(config: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Flask:
@@ -27,9 +27,11 @@ def create_app(config: Mapping[str, Any] | None = None, environ: Mapping[str, st
     from ivr.console import views as console
     from ivr.db import Database
     from ivr.logs import configure_logging, protect_all_handlers
-    from ivr.serve import health, media, webhooks
+    from ivr.metrics import LineMetrics
+    from ivr.serve import health, media, metrics_page, webhooks
     from ivr.serve.answers import LineServices
     from ivr.serve.store import FlowStore
+    from ivr.stats.alert import AlertWatch, HelplineAlert
     from ivr.stats.recorder import Recorder
 
     settings = Settings.load(os.environ if environ is None else environ, config)
@@ -46,7 +48,8 @@ def create_app(config: Mapping[str, Any] | None = None, environ: Mapping[str, st
             message += f" Webhook signatures are checked with the made-up token {settings.auth_token}"
         print(message, file=sys.stderr)
     database = Database(settings.database_url)
-    store = FlowStore(settings.flow_file, settings.reload_seconds, database=database)
+    metrics = LineMetrics()
+    store = FlowStore(settings.flow_file, settings.reload_seconds, database=database, metrics=metrics)
     log_secret = hashlib.sha256(b"ivr call id\0" + settings.auth_token.encode()).digest()
     app.extensions["ivr.database"] = database
     # The recorder checks every value against the live flow's names (a plain read).
@@ -56,6 +59,7 @@ def create_app(config: Mapping[str, Any] | None = None, environ: Mapping[str, st
             settings.retention_days,
             lambda: store.live.flow,
             audit_retention_days=settings.audit_retention_days,
+            metrics=metrics,
         )
         if settings.stats
         else None
@@ -68,10 +72,15 @@ def create_app(config: Mapping[str, Any] | None = None, environ: Mapping[str, st
         settings.max_request_bytes,
         recorder,
         settings.allowed_hosts,
+        metrics,
     )
     app.extensions["ivr"] = line
+    if settings.stats:  # the alert reads the call statistics: without them it has nothing to count
+        helpline = HelplineAlert(database, settings.alert, lambda: store.live.flow.helpline.key)
+        app.extensions["ivr.alert"] = AlertWatch(helpline)
     media.init_app(app, settings.flow_file)
     health.init_app(app)
+    metrics_page.init_app(app, metrics, settings.metrics_token)
     console.init_app(app, database, settings.auth_token, settings.secret_key, settings.development)
     # The webhooks are the hot path: a WSGI app of their own in front of Flask (see webhooks.py).
     app.wsgi_app = webhooks.mount(app.wsgi_app, webhooks.VoiceApp(line))  # type: ignore[method-assign]
@@ -90,3 +99,13 @@ def create_app(config: Mapping[str, Any] | None = None, environ: Mapping[str, st
         f"webhook signatures are checked against {checked}", extra={"fields": {"event": "signature-url"}}
     )
     return app
+
+
+def start_background_work(app: Flask) -> None:
+    """Start what runs beside the calls, in this process: the flow watcher (new revisions
+    and file edits) and the alert's checks. A server calls it when its worker is ready
+    (gunicorn.conf.py, ``ivr serve``); creating the app starts nothing."""
+    app.extensions["ivr"].store.live  # noqa: B018 (the first read starts this process's watcher)
+    alert = app.extensions.get("ivr.alert")
+    if alert is not None:
+        alert.start()

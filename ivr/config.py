@@ -29,7 +29,18 @@ DEFAULTS: dict[str, Any] = {
     "IVR_STATS": True,
     "IVR_REQUIRE_APPROVAL": False,
     "IVR_AUDIT_RETENTION_DAYS": 730,
+    "IVR_METRICS_TOKEN": "",
+    "IVR_ALERT_WINDOW_MINUTES": 10,
+    "IVR_ALERT_FAILURE_SHARE": 0.5,
+    "IVR_ALERT_MIN_ATTEMPTS": 5,
+    "IVR_ALERT_CHECK_SECONDS": 30.0,
+    "IVR_ALERT_WEBHOOK_URL": "",
+    "IVR_ALERT_EMAIL_TO": "",
+    "IVR_ALERT_EMAIL_FROM": "",
+    "IVR_SMTP_HOST": "localhost:25",
 }
+#: The shortest token /metrics accepts: a Prometheus server's bearer token, not a password.
+METRICS_TOKEN_LENGTH = 32
 
 
 class ConfigError(RuntimeError):
@@ -58,6 +69,65 @@ def database_url_of(values: Mapping[str, Any]) -> str:
 
 
 @dataclass(frozen=True)
+class AlertSettings:
+    """When the line says that callers are not reaching the helpline, and to whom
+    (:mod:`ivr.stats.alert`). The defaults: more than half of at least 5 transfers in 10
+    minutes busy, unanswered or failed; logged, and sent where configured."""
+
+    window_seconds: float = 600.0
+    failure_share: float = 0.5
+    min_attempts: int = 5
+    check_seconds: float = 30.0
+    webhook_url: str = ""  # Slack-compatible: {"text": ...} is posted
+    email_to: tuple[str, ...] = ()
+    email_from: str = ""
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    #: The line's own name in messages: its public host, so a team with several lines knows which.
+    line: str = "the line"
+
+    @classmethod
+    def load(cls, values: Mapping[str, Any], public_url: str) -> AlertSettings:
+        window = _number("IVR_ALERT_WINDOW_MINUTES", values["IVR_ALERT_WINDOW_MINUTES"], float)
+        share = _number("IVR_ALERT_FAILURE_SHARE", values["IVR_ALERT_FAILURE_SHARE"], float)
+        attempts = _number("IVR_ALERT_MIN_ATTEMPTS", values["IVR_ALERT_MIN_ATTEMPTS"], int)
+        every = _number("IVR_ALERT_CHECK_SECONDS", values["IVR_ALERT_CHECK_SECONDS"], float)
+        if not 1 <= window <= 24 * 60:
+            raise ConfigError("IVR_ALERT_WINDOW_MINUTES must be between 1 and 1440 (minutes of transfers to look at)")
+        if not 0 <= share < 1:
+            raise ConfigError(
+                "IVR_ALERT_FAILURE_SHARE must be 0 or more and less than 1: the share of transfers that may fail "
+                "before the alert, e.g. 0.5 for more than half"
+            )
+        if attempts < 1:
+            raise ConfigError("IVR_ALERT_MIN_ATTEMPTS must be 1 or more (transfers in the window before it can alert)")
+        if not 1 <= every <= window * 60:
+            raise ConfigError("IVR_ALERT_CHECK_SECONDS must be 1 or more, and not longer than the window")
+        webhook = str(values["IVR_ALERT_WEBHOOK_URL"] or "")
+        if webhook and not webhook.startswith(("https://", "http://")):
+            raise ConfigError("IVR_ALERT_WEBHOOK_URL must be an https:// URL (e.g. a Slack incoming webhook's)")
+        email_to = tuple(a.strip() for a in str(values["IVR_ALERT_EMAIL_TO"] or "").split(",") if a.strip())
+        if any("@" not in address for address in email_to):
+            raise ConfigError("IVR_ALERT_EMAIL_TO must be email addresses, separated by commas")
+        host, _, port = str(values["IVR_SMTP_HOST"] or "localhost:25").rpartition(":")
+        if not host or not port.isdigit():
+            raise ConfigError("IVR_SMTP_HOST must be a host and port, e.g. smtp.example.org:25")
+        line = public_url.split("://", 1)[-1].split("/", 1)[0] if public_url else "the line"
+        return cls(
+            window_seconds=window * 60,
+            failure_share=share,
+            min_attempts=attempts,
+            check_seconds=every,
+            webhook_url=webhook,
+            email_to=email_to,
+            email_from=str(values["IVR_ALERT_EMAIL_FROM"] or "") or f"helpline-alert@{host}",
+            smtp_host=host,
+            smtp_port=int(port),
+            line=line,
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     auth_token: str
     flow_file: str
@@ -79,6 +149,9 @@ class Settings:
     require_approval: bool = False
     #: Days the audit log is kept: longer than call statistics, as who changed the line matters for years.
     audit_retention_days: int = 730
+    #: The bearer token a scrape of /metrics must send; "" (the default): /metrics is not served.
+    metrics_token: str = ""
+    alert: AlertSettings = AlertSettings()
 
     @classmethod
     def load(cls, environ: Mapping[str, str], overrides: Mapping[str, Any] | None = None) -> Settings:
@@ -127,6 +200,14 @@ class Settings:
                 f"IVR_AUDIT_RETENTION_DAYS={audit_retention} is shorter than IVR_RETENTION_DAYS={retention}: "
                 "keep the audit log at least as long as the call statistics (the default is 730 days)"
             )
+        metrics_token = str(values["IVR_METRICS_TOKEN"] or "")
+        if metrics_token and (len(metrics_token) < METRICS_TOKEN_LENGTH or metrics_token in (token, secret_key)):
+            raise ConfigError(
+                f"IVR_METRICS_TOKEN must be at least {METRICS_TOKEN_LENGTH} random characters and not the Twilio "
+                "auth token or IVR_SECRET_KEY, e.g. the output of: python3 -c 'import secrets; "
+                "print(secrets.token_hex(32))'. Or leave it unset and serve the metrics on a private port "
+                "with IVR_METRICS_BIND (see the README)."
+            )
         if proxies < 0:
             raise ConfigError("IVR_TRUSTED_PROXIES must be 0 (no proxy) or the number of proxies in front")
         return cls(
@@ -146,4 +227,6 @@ class Settings:
             allowed_hosts=allowed_hosts,
             require_approval=_flag(values["IVR_REQUIRE_APPROVAL"]),
             audit_retention_days=audit_retention,
+            metrics_token=metrics_token,
+            alert=AlertSettings.load(values, public_url),
         )

@@ -159,6 +159,19 @@ audit_log = Table(
     Column("detail", Text, nullable=False, default=""),
 )
 
+#: Each alert's state, shared by every server (:mod:`ivr.stats.alert`): whether an episode
+#: is going on, whether its message was delivered, and when a server last looked, so that
+#: one server in a fleet checks at a time and each episode is told once.
+line_alerts = Table(
+    "line_alerts",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("failing", Boolean, nullable=False, default=False),
+    Column("changed", Float, nullable=False),  # when the state last changed
+    Column("notified", Boolean, nullable=False, default=True),  # the change was told
+    Column("checked", Float, nullable=False),  # when a server last looked
+)
+
 
 class Database:
     """The engine, made on first use: creating the app opens no file and no connection."""

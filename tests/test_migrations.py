@@ -30,7 +30,7 @@ def head(engine) -> str | None:
 
 def test_a_new_database_gets_every_table_of_the_model(database_url):
     engine = Database(database_url).engine
-    assert (head(engine), differences(engine)) == ("0002", [])
+    assert (head(engine), differences(engine)) == ("0003", [])
     engine.dispose()
 
 
@@ -51,7 +51,7 @@ def test_a_database_made_before_migrations_is_upgraded_in_place_with_its_rows(da
         )
     old.dispose()
     engine = Database(database_url).engine
-    assert (head(engine), differences(engine)) == ("0002", [])
+    assert (head(engine), differences(engine)) == ("0003", [])
     with engine.connect() as connection:
         assert connection.execute(select(operators.c.name, operators.c.admin, operators.c.disabled)).all() == [
             ("alice", False, None)
@@ -64,5 +64,5 @@ def test_a_database_made_before_migrations_is_upgraded_in_place_with_its_rows(da
 def test_starting_again_changes_nothing(database_url):
     Database(database_url).engine.dispose()
     engine = Database(database_url).engine
-    assert (head(engine), differences(engine)) == ("0002", [])
+    assert (head(engine), differences(engine)) == ("0003", [])
     engine.dispose()

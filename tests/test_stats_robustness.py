@@ -22,6 +22,7 @@ from twilio.request_validator import RequestValidator
 
 from ivr.db import Database, metadata
 from ivr.load import load_flow_file
+from ivr.metrics import LineMetrics
 from ivr.runtime.outcomes import Kind, Outcome
 from ivr.stats.recorder import UNKNOWN, Allowed, Recorder
 from ivr.stats.writer import EventWriter, WriterSettings, WriterStatus
@@ -215,10 +216,12 @@ def test_events_recorded_while_the_database_is_locked_are_written_when_it_is_fre
     assert not any(r.exc_info or "cccc" in r.getMessage() + str(getattr(r, "fields", "")) for r in caplog.records)
 
 
-def test_a_full_queue_drops_the_oldest_events_and_the_log_counts_them(tmp_path, caplog):
+def test_a_full_queue_drops_the_oldest_events_and_the_log_and_the_metrics_count_them(tmp_path, caplog):
     caplog.set_level(logging.INFO, logger="ivr.stats")
     path = tmp_path / "full.sqlite3"
-    recorder = Recorder(_short_timeout_database(path), 90, settings=WriterSettings(**{**QUICK.__dict__, "queue": 5}))
+    metrics = LineMetrics(multiprocess=False)
+    settings = WriterSettings(**{**QUICK.__dict__, "queue": 5})
+    recorder = Recorder(_short_timeout_database(path), 90, settings=settings, metrics=metrics)
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     recorder.record(call="first", kind="start")
@@ -228,6 +231,7 @@ def test_a_full_queue_drops_the_oldest_events_and_the_log_counts_them(tmp_path, 
     assert recorder.status() == WriterStatus(
         waiting=6, dropped_oldest=3, dropped_refused=0, values_replaced=0, failing=True
     )
+    assert metrics.registry.get_sample_value("ivr_stats_events_dropped_total", {"reason": "queue-full"}) == 3
     _until(lambda: any(getattr(r, "fields", {}).get("dropped_oldest") == 3 for r in caplog.records))
     holder.execute("ROLLBACK")
     holder.close()

@@ -13,7 +13,7 @@ import click
 @click.option("--port", default=5000, show_default=True)
 @click.option("--dev", is_flag=True, help="Local development mode: a made-up auth token if none is set.")
 def serve(host: str, port: int, dev: bool) -> None:
-    from ivr import create_app
+    from ivr import create_app, start_background_work
 
     # --dev is one more setting over the environment's, as IVR_DEV=1 would be; the
     # process's environment is left as it is.
@@ -29,6 +29,7 @@ def serve(host: str, port: int, dev: bool) -> None:
         click.echo("To call it without a phone, in another terminal run:")
         click.echo(f"  .venv/bin/ivr call --url http://{host}:{port} --token {settings.auth_token}")
     _protect_access_log()
+    start_background_work(app)
     app.run(host=host, port=port, debug=False, use_reloader=False)
 
 

@@ -15,9 +15,11 @@ from twilio.request_validator import RequestValidator
 
 from ivr.definition.limits import MAX_MESSAGE_CHAIN
 from ivr.logs import call_id
+from ivr.metrics import LineMetrics
 from ivr.runtime import engine
 from ivr.runtime import flow as rt
 from ivr.runtime import twilio as tw
+from ivr.runtime.outcomes import Kind, Outcome
 from ivr.runtime.state import LANGUAGE_PARAM, MAX_LANGUAGE, CallState
 from ivr.runtime.twiml import line_number
 from ivr.serve import fallback as safe
@@ -33,6 +35,10 @@ SAFE_BODY = safe.SAFE_TWIML.encode()
 QUICK_EXIT_BODY = safe.QUICK_EXIT.encode()
 AFTER_DIAL_CONNECTED_BODY = safe.AFTER_DIAL_CONNECTED.encode()
 AFTER_DIAL_NOT_CONNECTED_BODY = safe.AFTER_DIAL_NOT_CONNECTED.encode()
+#: The steps Prometheus counts (:meth:`Answers.count`).
+COUNTED = frozenset({Kind.CONNECTED, Kind.NOT_CONNECTED, Kind.QUICK_EXIT})
+#: The destination label of the fallback's transfers: it always dials the helpline.
+FALLBACK_DESTINATION = "helpline"
 
 
 class LineServices:
@@ -47,6 +53,7 @@ class LineServices:
         max_request_bytes: int,
         recorder: Recorder | None = None,
         allowed_hosts: tuple[str, ...] = (),
+        metrics: LineMetrics | None = None,
     ) -> None:
         self.store = store
         self.validator = validator
@@ -55,6 +62,8 @@ class LineServices:
         self.max_request_bytes = max_request_bytes
         self.recorder = recorder
         self.allowed_hosts = allowed_hosts
+        #: What Prometheus is shown (None: not counted, e.g. the console's draft line).
+        self.metrics = metrics
 
 
 class Request:
@@ -143,11 +152,16 @@ class Answers:
         key = request.param(tw.DIGITS, 5)[:1]
         after_a_call = (safe.AFTER_A_CALL_PARAM, "1") in tw.parse_pairs(request.query)
         if key == "9" or (after_a_call and key != "0"):
+            if key == "9" and self.line.metrics is not None:
+                self.line.metrics.quick_exit()
             return QUICK_EXIT_BODY
         return safe.dial_now(request.line_number())
 
     def fallback_dialed(self, request: Request) -> bytes:
-        connected = request.param(tw.DIAL_CALL_STATUS, 20) in tw.DIAL_CONNECTED
+        status = request.param(tw.DIAL_CALL_STATUS, 20)
+        connected = status in tw.DIAL_CONNECTED
+        if self.line.metrics is not None:
+            self.line.metrics.transfer_ended(FALLBACK_DESTINATION, status, connected)
         return AFTER_DIAL_CONNECTED_BODY if connected else AFTER_DIAL_NOT_CONNECTED_BODY
 
     # -- shared ----------------------------------------------------------------------------
@@ -159,6 +173,7 @@ class Answers:
         next_state = step.state if step is not None else state
         self.log_step(request, state, step, flow.version)
         if step is not None:
+            self.count(request, step.outcome)
             self.record(
                 request,
                 kind=KIND_STEP,
@@ -184,6 +199,17 @@ class Answers:
         if recorder is None or request.form.first(tw.TEST_CALL_PARAM):
             return
         recorder.record(call=request.call_id(self.line.log_secret), **event)
+
+    def count(self, request: Request, outcome: Outcome) -> None:
+        """Count a step Prometheus is shown: a transfer's end, a quick exit. The console's
+        test calls are not counted, as in the statistics."""
+        metrics = self.line.metrics
+        if metrics is None or outcome.kind not in COUNTED or request.form.first(tw.TEST_CALL_PARAM):
+            return
+        if outcome.kind is Kind.QUICK_EXIT:
+            metrics.quick_exit()
+        else:
+            metrics.transfer_ended(outcome.number, outcome.dial_status, outcome.kind is Kind.CONNECTED)
 
     def log_step(self, request: Request, state: CallState, step: engine.Step | None, version: str) -> None:
         if not log.isEnabledFor(logging.INFO):

@@ -37,6 +37,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ivr.db import Database
 from ivr.definition.problems import error
 from ivr.load import LoadResult
+from ivr.metrics import LineMetrics
 from ivr.revisions import by_number, latest_head
 from ivr.runtime import flow as rt
 from ivr.runtime.twiml import Renderer
@@ -68,6 +69,7 @@ class FlowStore:
         isolated: bool = True,
         database: Database | None = None,
         poll_seconds: float = POLL_SECONDS,
+        metrics: LineMetrics | None = None,
     ) -> None:
         """``reload_seconds`` < 0: never reload. ``isolated``: load changed files in a child
         process (what a serving line does; ``ivr check`` and the tests may load in-process).
@@ -76,6 +78,7 @@ class FlowStore:
         self.last_good = last_good_path(self.path)
         self.revision_copy = revision_copy_path(self.path)
         self.database = database
+        self.metrics = metrics
         self.poll_seconds = poll_seconds
         self._next_poll = 0.0
         self._revision: int | None = None  # the database revision live, once one has been
@@ -279,6 +282,8 @@ class FlowStore:
         return live
 
     def _log_refused(self, result: LoadResult, message: str) -> None:
+        if self.metrics is not None:
+            self.metrics.reload_refused()
         log.error(
             message,
             extra={

@@ -16,6 +16,7 @@ is not from Twilio is refused (403).
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -27,6 +28,8 @@ from ivr.serve.signature import FormParams, is_from_twilio, parse_form
 
 log = logging.getLogger("ivr.call")
 
+#: The handler name of a path the line does not serve.
+UNKNOWN_PATH = "unknown"
 TWIML_HEADERS = [("Content-Type", "text/xml; charset=utf-8")]
 StartResponse = Callable[..., Any]
 Environ = dict[str, Any]
@@ -39,44 +42,55 @@ class VoiceApp:
     def __init__(self, line: LineServices) -> None:
         self.line = line
         answers = Answers(line)
-        #: Paths as seen under the mount (``/voice/input`` is ``/input``).
-        self.routes: dict[str, Callable[[Request], bytes]] = {
-            "": answers.answer,
-            "/": answers.answer,
-            tw.under_mount(tw.PATH_NODE): answers.node,
-            tw.under_mount(tw.PATH_INPUT): answers.choose,
-            tw.under_mount(tw.PATH_SILENCE): answers.silence,
-            tw.under_mount(tw.PATH_DIALED): answers.dialed,
-            tw.under_mount(tw.PATH_STATUS): answers.status,
-            tw.under_mount(tw.PATH_FALLBACK): answers.fallback,
-            tw.under_mount(tw.PATH_FALLBACK_DIALED): answers.fallback_dialed,
-            tw.under_mount(tw.PATH_FALLBACK_KEY): answers.fallback_key,
+        #: Paths as seen under the mount (``/voice/input`` is ``/input``), each with the
+        #: name its requests are counted under (a closed set: no label from a request).
+        self.routes: dict[str, tuple[str, Callable[[Request], bytes]]] = {
+            "": ("answer", answers.answer),
+            "/": ("answer", answers.answer),
+            tw.under_mount(tw.PATH_NODE): ("node", answers.node),
+            tw.under_mount(tw.PATH_INPUT): ("input", answers.choose),
+            tw.under_mount(tw.PATH_SILENCE): ("silence", answers.silence),
+            tw.under_mount(tw.PATH_DIALED): ("dialed", answers.dialed),
+            tw.under_mount(tw.PATH_STATUS): ("status", answers.status),
+            tw.under_mount(tw.PATH_FALLBACK): ("fallback", answers.fallback),
+            tw.under_mount(tw.PATH_FALLBACK_DIALED): ("fallback-dialed", answers.fallback_dialed),
+            tw.under_mount(tw.PATH_FALLBACK_KEY): ("fallback-key", answers.fallback_key),
         }
         self.when_failing = answers.helpline_in_callers_language
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-        handler = self.routes.get(environ.get("PATH_INFO", ""))
+        started = time.perf_counter()
+        handler, status, headers, body = self._respond(environ)
+        start_response(status, headers)
+        metrics = self.line.metrics
+        if metrics is not None:
+            metrics.request_answered(handler, status[:3], started)
+        return [body]
+
+    def _respond(self, environ: Environ) -> tuple[str, str, list[tuple[str, str]], bytes]:
+        """The request's handler name, and the status, headers and body of the answer."""
+        name, handler = self.routes.get(environ.get("PATH_INFO", ""), (UNKNOWN_PATH, None))
         if handler is None:
-            return _plain(start_response, "404 Not Found", b"Not found\n")
+            return name, *_plain("404 Not Found", b"Not found\n")
         if environ.get("REQUEST_METHOD") != "POST":
-            return _plain(start_response, "405 Method Not Allowed", b"Twilio webhooks take POST\n", [("Allow", "POST")])
+            return name, *_plain("405 Method Not Allowed", b"Twilio webhooks take POST\n", [("Allow", "POST")])
         try:
             body = self._read_body(environ)
         except (OSError, ValueError):  # the client went away while sending
-            return _plain(start_response, "400 Bad Request", b"Could not read the request\n")
+            return name, *_plain("400 Bad Request", b"Could not read the request\n")
         if body is None:
-            return _plain(start_response, "413 Request Entity Too Large", b"Request too large\n")
+            return name, *_plain("413 Request Entity Too Large", b"Request too large\n")
         form = parse_form(body)
         if not self._signed(environ, form):
             log.warning(
                 "refused a request without a valid Twilio signature",
                 extra={"fields": {"event": "forbidden", "path": _path(environ)}},
             )
-            return _plain(start_response, "403 Forbidden", b"Forbidden\n")
-        if form.repeated and any(len(form.get(name, ())) > 1 for name in tw.SENT_ONCE):
+            return name, *_plain("403 Forbidden", b"Forbidden\n")
+        if form.repeated and any(len(form.get(param, ())) > 1 for param in tw.SENT_ONCE):
             # A signed request replayed with a parameter's values reordered (see SENT_ONCE).
             log.warning("refused a request that repeats a parameter", extra={"fields": {"event": "repeated"}})
-            return _plain(start_response, "400 Bad Request", b"A parameter Twilio sends once is repeated\n")
+            return name, *_plain("400 Bad Request", b"A parameter Twilio sends once is repeated\n")
         request = Request(environ.get("QUERY_STRING", ""), form)
         try:
             twiml = handler(request)
@@ -87,8 +101,7 @@ class VoiceApp:
                 extra={"fields": {"event": "error", "path": _path(environ)}},
             )
             twiml = self.when_failing(request)
-        start_response("200 OK", [*TWIML_HEADERS, ("Content-Length", str(len(twiml)))])
-        return [twiml]
+        return name, "200 OK", [*TWIML_HEADERS, ("Content-Length", str(len(twiml)))], twiml
 
     def _signed(self, environ: Environ, form: FormParams) -> bool:
         try:
@@ -124,9 +137,10 @@ def _path(environ: Environ) -> str:
 
 
 def _plain(
-    start_response: StartResponse, status: str, body: bytes, headers: list[tuple[str, str]] | None = None
-) -> list[bytes]:
-    start_response(
-        status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))), *(headers or [])]
+    status: str, body: bytes, headers: list[tuple[str, str]] | None = None
+) -> tuple[str, list[tuple[str, str]], bytes]:
+    return (
+        status,
+        [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))), *(headers or [])],
+        body,
     )
-    return [body]

@@ -24,6 +24,7 @@ from sqlalchemy import String
 
 from ivr.db import call_events
 from ivr.definition.limits import DAY_SECONDS
+from ivr.metrics import LineMetrics
 from ivr.runtime import flow as rt
 from ivr.runtime.outcomes import OUTCOME_DIAL_STATUSES, Kind, Outcome
 from ivr.runtime.twilio import CALL_STATUSES
@@ -156,8 +157,9 @@ class Recorder(EventWriter):
         live_flow: Callable[[], rt.Flow] | None = None,
         settings: WriterSettings | None = None,
         audit_retention_days: int | None = None,
+        metrics: LineMetrics | None = None,
     ) -> None:
-        super().__init__(database, retention_days, settings, audit_retention_days)
+        super().__init__(database, retention_days, settings, audit_retention_days, metrics)
         self.live_flow = live_flow
         self._allowed: tuple[rt.Flow | None, Allowed] = (None, Allowed())  # the writer thread's
         self._flow_failed = False

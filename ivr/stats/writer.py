@@ -40,6 +40,7 @@ from sqlalchemy import exc as db_errors
 from ivr.audit import older_than as audit_older_than
 from ivr.db import metadata
 from ivr.definition.limits import DAY_SECONDS
+from ivr.metrics import DROPPED_QUEUE_FULL, DROPPED_REFUSED, LineMetrics
 from ivr.stats.events import EMPTY_EVENT, Row, insert_statement, older_than
 
 log = logging.getLogger("ivr.stats")
@@ -85,8 +86,10 @@ class EventWriter:
         retention_days: int,
         settings: WriterSettings | None = None,
         audit_retention_days: int | None = None,
+        metrics: LineMetrics | None = None,
     ) -> None:
         self.database = database
+        self.metrics = metrics
         self.retention_seconds = retention_days * DAY_SECONDS
         #: The audit log is pruned with the events, on its own longer period (None: never here).
         self.audit_retention_days = audit_retention_days
@@ -114,6 +117,8 @@ class EventWriter:
         events = self._events
         if len(events) == events.maxlen:
             self._pushed_out += 1  # appending pushes out the oldest
+            if self.metrics is not None:
+                self.metrics.stats_events_dropped(DROPPED_QUEUE_FULL)
         event["at"] = time.time()
         events.append(event)
         if self._thread is None:
@@ -235,6 +240,8 @@ class EventWriter:
             fields = {"event": "stats-refused", "error": error, "events": len(self._pending)}
             log.warning("dropped call events the database refuses", extra={"fields": fields})
             self._refused += len(self._pending)
+            if self.metrics is not None:
+                self.metrics.stats_events_dropped(DROPPED_REFUSED, len(self._pending))
             self._pending, self._tries, self._failing_since = [], 0, None  # nothing left to try again
             return 0.0
         with contextlib.suppress(Exception):

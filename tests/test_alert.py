@@ -1,0 +1,239 @@
+"""The alert: when callers stop reaching the helpline, the team is told once, and again
+when it is over; from the statistics every server writes, so it sees the whole line."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import logging
+import socketserver
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from support import PUBLIC, TOKEN
+
+from ivr.config import ConfigError
+from ivr.runtime import twilio as tw
+from ivr.tools.simulator import SimulatedCall, flask_transport
+
+FAILING_TEXT = (
+    "*Callers are not reaching the helpline (line.example.org)*\n"
+    "Since {at}, more than 50% of transfers from line.example.org to the helpline did not connect. "
+    "3 transfers to the helpline in the last 10 minutes: 0 connected, 1 busy, 1 no-answer, 1 failed. "
+    "Check the helpline's number and its phones; callers are still told the number to dial themselves."
+)
+RESOLVED_TEXT = (
+    "*Resolved: callers are reaching the helpline again (line.example.org)*\n"
+    "Since {at}, transfers from line.example.org to the helpline connect again. "
+    "7 transfers to the helpline in the last 10 minutes: 4 connected, 1 busy, 1 no-answer, 1 failed."
+)
+
+
+class Receiver:
+    """A local chat webhook: keeps every JSON body posted; answers ``status``."""
+
+    def __init__(self) -> None:
+        self.posted: list[dict] = []
+        self.status = 200
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                if receiver.status == 200:
+                    receiver.posted.append(json.loads(body))
+                self.send_response(receiver.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def receiver():
+    found = Receiver()
+    yield found
+    found.server.shutdown()
+    found.server.server_close()
+
+
+def _transfers(app, *results: str) -> None:
+    """One whole call per result: to the helpline with 0, then how the transfer ended."""
+    for result in results:
+        call = SimulatedCall(flask_transport(app), PUBLIC, TOKEN)
+        call.start()
+        call.press("0")
+        call.dial_result(result)
+    assert app.extensions["ivr"].recorder.flush()
+
+
+def _line(make_app, database_url, webhook: str, **more):
+    return make_app(
+        DATABASE_URL=database_url,
+        IVR_ALERT_WEBHOOK_URL=webhook,
+        IVR_ALERT_MIN_ATTEMPTS="3",
+        IVR_ALERT_CHECK_SECONDS="30",
+        **more,
+    )
+
+
+def _alert_events(caplog) -> list[dict]:
+    return [r.fields for r in caplog.records if getattr(r, "fields", {}).get("event") == "alert"]
+
+
+def test_an_episode_is_told_once_when_it_starts_and_once_when_it_is_over(make_app, database_url, receiver, caplog):
+    caplog.set_level(logging.INFO, logger="ivr.alert")
+    app = _line(make_app, database_url, receiver.url)
+    alert = app.extensions["ivr.alert"].alert
+    _transfers(app, tw.DIAL_BUSY, "no-answer", "failed")
+    started = time.time()
+    assert alert.check(started)
+    at = time.strftime("%H:%M UTC on %d %b %Y", time.gmtime(started))
+    assert receiver.posted == [{"text": FAILING_TEXT.format(at=at)}]
+    assert not alert.check(started + 5)  # this period has been looked at
+    assert alert.check(started + 31) and len(receiver.posted) == 1  # still failing: not told again
+
+    _transfers(app, *[tw.DIAL_COMPLETED] * 4)  # 3 of 7 failed: no longer more than half
+    assert alert.check(started + 62)
+    resolved_at = time.strftime("%H:%M UTC on %d %b %Y", time.gmtime(started + 62))
+    assert receiver.posted[1:] == [{"text": RESOLVED_TEXT.format(at=resolved_at)}]
+    assert alert.check(started + 93) and len(receiver.posted) == 2
+    window = {"attempts": 3, "connected": 0, "busy": 1, "no_answer": 1, "failed": 1, "window_minutes": 10.0}
+    assert _alert_events(caplog) == [
+        {"event": "alert", "alert": "helpline-unreachable", "state": "failing", **window},
+        {
+            "event": "alert",
+            "alert": "helpline-unreachable",
+            "state": "resolved",
+            **window,
+            "attempts": 7,
+            "connected": 4,
+        },
+    ]
+    assert "7700" not in json.dumps(receiver.posted)  # no caller's number, nor anything about a call
+
+
+def test_too_few_transfers_or_a_failed_share_at_the_limit_does_not_alert(make_app, database_url, receiver):
+    app = _line(make_app, database_url, receiver.url)
+    alert = app.extensions["ivr.alert"].alert
+    _transfers(app, tw.DIAL_BUSY, tw.DIAL_BUSY)  # 2 attempts: fewer than 3
+    assert alert.check(time.time())
+    _transfers(app, tw.DIAL_COMPLETED, tw.DIAL_COMPLETED, "canceled")  # 2 of 4 failed: not more than half
+    assert alert.check(time.time() + 31)
+    assert receiver.posted == []
+
+
+def test_a_message_that_could_not_be_sent_is_sent_at_the_next_check(make_app, database_url, receiver, caplog):
+    caplog.set_level(logging.INFO, logger="ivr.alert")
+    app = _line(make_app, database_url, receiver.url)
+    alert = app.extensions["ivr.alert"].alert
+    _transfers(app, tw.DIAL_BUSY, tw.DIAL_BUSY, tw.DIAL_BUSY)
+    receiver.status = 500
+    now = time.time()
+    assert alert.check(now) and receiver.posted == []
+    failures = [r.fields for r in caplog.records if getattr(r, "fields", {}).get("event") == "alert-not-delivered"]
+    assert failures == [
+        {"event": "alert-not-delivered", "alert": "helpline-unreachable", "error": "webhook: HTTPError"}
+    ]
+    receiver.status = 200
+    assert alert.check(now + 31)
+    assert len(receiver.posted) == 1 and receiver.posted[0]["text"].startswith("*Callers are not reaching")
+    assert alert.check(now + 62) and len(receiver.posted) == 1
+    assert len(_alert_events(caplog)) == 1
+
+
+def test_servers_checking_at_the_same_moment_tell_an_episode_once(make_app, database_url, receiver):
+    servers = [_line(make_app, database_url, receiver.url) for _ in range(3)]
+    _transfers(servers[0], tw.DIAL_BUSY, tw.DIAL_BUSY)
+    _transfers(servers[1], "failed")  # the episode is only visible across the servers
+    now = time.time()
+    looked = []
+    threads = [
+        threading.Thread(target=lambda s=s: looked.append(s.extensions["ivr.alert"].alert.check(now))) for s in servers
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(looked) == [False, False, True]
+    assert len(receiver.posted) == 1 and "3 transfers to the helpline" in receiver.posted[0]["text"]
+    for server in servers:
+        server.extensions["ivr.database"].engine.dispose()
+
+
+class _Mailbox(socketserver.StreamRequestHandler):
+    """Just enough SMTP to receive one message (the standard library has no server now)."""
+
+    received: list[str] = []
+
+    def handle(self) -> None:
+        self.wfile.write(b"220 test mail server\r\n")
+        while line := self.rfile.readline():
+            verb = line[:4].upper()
+            if verb == b"DATA":
+                self.wfile.write(b"354 go on\r\n")
+                data = b""
+                while not data.endswith(b"\r\n.\r\n"):
+                    data += self.rfile.readline()
+                self.received.append(data.decode())
+                self.wfile.write(b"250 kept\r\n")
+            elif verb == b"QUIT":
+                self.wfile.write(b"221 bye\r\n")
+                return
+            else:
+                self.wfile.write(b"250 ok\r\n")
+
+
+def test_the_alert_can_be_emailed(make_app, database_url):
+    _Mailbox.received = []
+    with socketserver.TCPServer(("127.0.0.1", 0), _Mailbox) as mail:
+        threading.Thread(target=mail.serve_forever, daemon=True).start()
+        app = _line(
+            make_app,
+            database_url,
+            "",
+            IVR_ALERT_EMAIL_TO="team@example.org, duty@example.org",
+            IVR_ALERT_EMAIL_FROM="line@example.org",
+            IVR_SMTP_HOST=f"127.0.0.1:{mail.server_address[1]}",
+        )
+        _transfers(app, tw.DIAL_BUSY, tw.DIAL_BUSY, tw.DIAL_BUSY)
+        now = time.time()
+        assert app.extensions["ivr.alert"].alert.check(now)
+        mail.shutdown()
+    [data] = _Mailbox.received
+    message = email.message_from_string(data.removesuffix("\r\n.\r\n"), policy=email.policy.default)
+    assert (message["Subject"], message["From"], message["To"]) == (
+        "Callers are not reaching the helpline (line.example.org)",
+        "line@example.org",
+        "team@example.org, duty@example.org",
+    )
+    text = FAILING_TEXT.split("\n")[1].format(at=time.strftime("%H:%M UTC on %d %b %Y", time.gmtime(now)))
+    assert message.get_content().strip() == text.replace(
+        "0 connected, 1 busy, 1 no-answer, 1 failed", "0 connected, 3 busy"
+    )
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "says"),
+    [
+        ("IVR_ALERT_FAILURE_SHARE", "50%", "IVR_ALERT_FAILURE_SHARE='50%' is not a number"),
+        ("IVR_ALERT_FAILURE_SHARE", "1", "IVR_ALERT_FAILURE_SHARE must be 0 or more and less than 1"),
+        ("IVR_ALERT_WINDOW_MINUTES", "0", "IVR_ALERT_WINDOW_MINUTES must be between 1 and 1440"),
+        ("IVR_ALERT_MIN_ATTEMPTS", "0", "IVR_ALERT_MIN_ATTEMPTS must be 1 or more"),
+        ("IVR_ALERT_WEBHOOK_URL", "hooks.slack.com/services/x", "IVR_ALERT_WEBHOOK_URL must be an https:// URL"),
+        ("IVR_ALERT_EMAIL_TO", "team", "IVR_ALERT_EMAIL_TO must be email addresses"),
+        ("IVR_SMTP_HOST", "smtp.example.org", "IVR_SMTP_HOST must be a host and port"),
+    ],
+)
+def test_alert_settings_that_cannot_work_are_refused_at_start_with_what_to_set(make_app, setting, value, says):
+    with pytest.raises(ConfigError) as refused:
+        make_app(**{setting: value})
+    assert str(refused.value).startswith(says)
