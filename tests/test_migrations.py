@@ -66,3 +66,25 @@ def test_starting_again_changes_nothing(database_url):
     engine = Database(database_url).engine
     assert (head(engine), differences(engine)) == ("0003", [])
     engine.dispose()
+
+
+def test_ivr_database_upgrade_says_what_it_did_and_then_that_nothing_is_left(database_url):
+    from click.testing import CliRunner
+
+    from ivr.cli import main
+
+    old = create_engine(driver_url(database_url))
+    with old.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        alembic_upgrade(config, "0002")
+    old.dispose()
+    runner = CliRunner()
+    first = runner.invoke(main, ["database", "upgrade"], env={"DATABASE_URL": database_url})
+    again = runner.invoke(main, ["database", "upgrade"], env={"DATABASE_URL": database_url})
+    assert (first.exit_code, first.output) == (
+        0,
+        "The database was upgraded from schema 0002 to schema 0003; every row was kept.\n",
+    )
+    assert (again.exit_code, again.output) == (0, "The database is up to date (schema 0003).\n")

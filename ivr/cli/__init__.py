@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from ivr.cli.admin import operator, stats
+from ivr.cli.admin import database, operator, stats
 from ivr.cli.calling import call, simulate
 from ivr.cli.errors import translated
 from ivr.cli.flow_file import check, fallback_twiml, graph, schema
@@ -48,6 +48,7 @@ for command in (
     call,
     simulate,
     operator,
+    database,
     stats,
     serve,
     translations,

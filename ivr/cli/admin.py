@@ -156,3 +156,39 @@ def stats_clean(days: int) -> None:
     from ivr.stats.events import delete_old_events
 
     click.echo(f"deleted {delete_old_events(_database().engine, days)} events older than {days} days")
+
+
+@click.group(help="The line's database (DATABASE_URL or IVR_DATABASE_FILE says where).")
+def database() -> None:
+    pass
+
+
+@database.command(
+    "upgrade",
+    help="Bring the database's tables up to this version of the line now, keeping every row. "
+    "Each server also does this itself at start; run it first to roll a new version out to a fleet.",
+)
+def database_upgrade() -> None:
+    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy import create_engine
+
+    from ivr.db import driver_url
+
+    url = database_url_of(os.environ)
+    before_engine = create_engine(driver_url(url))
+    try:
+        with before_engine.connect() as connection:
+            before = MigrationContext.configure(connection).get_current_revision()
+    except Exception as exc:  # noqa: BLE001 (say what is wrong, not a traceback)
+        raise click.ClickException(f"cannot open the database: {type(exc).__name__}; check DATABASE_URL") from None
+    finally:
+        before_engine.dispose()
+    engine = _database().engine  # opening it upgrades it, under the servers' own lock
+    with engine.connect() as connection:
+        after = MigrationContext.configure(connection).get_current_revision()
+    engine.dispose()
+    if before == after:
+        click.echo(f"The database is up to date (schema {after}).")
+    else:
+        was = f"schema {before}" if before else "no schema (new, or made before migrations)"
+        click.echo(f"The database was upgraded from {was} to schema {after}; every row was kept.")
