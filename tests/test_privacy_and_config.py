@@ -6,10 +6,12 @@ import io
 import logging
 
 import pytest
+from sqlalchemy import func, select
 from support import PUBLIC, TOKEN
 
 from ivr import create_app
 from ivr.config import ConfigError
+from ivr.db import call_events
 from ivr.logs import JsonFormatter, redact
 from ivr.runtime import twiml
 from ivr.tools.simulator import SimulatedCall, flask_transport
@@ -39,7 +41,7 @@ def test_no_log_line_contains_the_callers_number(make_app, monkeypatch):
     old_level = root.level
     root.setLevel(logging.DEBUG)
     try:
-        app = make_app()  # puts the number filter on every handler there is, this one included
+        app = make_app(IVR_LOG_LEVEL="DEBUG")  # puts the number filter on every handler there is, this one included
         for number in CALLER_FORMATS[:3]:
             call = SimulatedCall(flask_transport(app), PUBLIC, TOKEN, caller=number)
             call.start()
@@ -65,14 +67,14 @@ def test_no_log_line_contains_the_callers_number(make_app, monkeypatch):
     assert "7700" not in written and "900123" not in written, written
 
 
-def test_call_steps_are_logged_with_node_choice_and_outcome(make_app):
+def test_call_steps_are_logged_at_debug_with_node_choice_and_outcome(make_app):
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter())
     logger = logging.getLogger("ivr.call")
     logger.addHandler(handler)
     try:
-        app = make_app()
+        app = make_app(IVR_LOG_LEVEL="DEBUG")  # at INFO, the default, steps are not logged
         call = SimulatedCall(flask_transport(app), PUBLIC, TOKEN)
         call.start()
         call.press("1")  # English
@@ -132,3 +134,24 @@ def test_methods_other_than_post_are_refused(client):
 
 def test_oversized_requests_are_refused(client):
     assert client.post("/voice", data={"SpeechResult": "x" * 200_000}).status_code == 413
+
+
+def test_at_the_default_log_level_steps_are_not_logged_but_counted_in_the_statistics(make_app):
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("ivr.call")
+    logger.addHandler(handler)
+    try:
+        app = make_app()
+        call = SimulatedCall(flask_transport(app), PUBLIC, TOKEN)
+        call.start()
+        call.press("1")
+    finally:
+        logger.removeHandler(handler)
+    assert stream.getvalue() == ""
+    recorder = app.extensions["ivr"].recorder
+    assert recorder.flush()
+    with app.extensions["ivr.database"].engine.connect() as connection:
+        kinds = connection.execute(select(call_events.c.kind, func.count()).group_by(call_events.c.kind)).all()
+    assert sorted(kinds) == [("start", 1), ("step", 1)]

@@ -212,7 +212,11 @@ class Answers:
             metrics.transfer_ended(outcome.number, outcome.dial_status, outcome.kind is Kind.CONNECTED)
 
     def log_step(self, request: Request, state: CallState, step: engine.Step | None, version: str) -> None:
-        if not log.isEnabledFor(logging.INFO):
+        """Each step in the log, at DEBUG (``IVR_LOG_LEVEL=DEBUG``): the statistics already keep
+        every step of every call, for a set time and for all servers; a log line a step would
+        copy what callers chose into logs nobody prunes, and cost a tenth of the line's
+        throughput (bench/load.py)."""
+        if not log.isEnabledFor(logging.DEBUG):
             return
         fields = {
             "event": "step",
@@ -224,7 +228,7 @@ class Answers:
             fields["outcome"] = str(step.outcome)
             fields["choice"] = step.choice
             fields["next"] = step.state.node
-        log.info("call step", extra={"fields": fields})
+        log.debug("call step", extra={"fields": fields})
 
     def helpline_in_callers_language(self, request: Request) -> bytes:
         """The live flow's helpline transfer in the call's language; if even that fails, the
