@@ -88,3 +88,12 @@ def test_ivr_database_upgrade_says_what_it_did_and_then_that_nothing_is_left(dat
         "The database was upgraded from schema 0002 to schema 0003; every row was kept.\n",
     )
     assert (again.exit_code, again.output) == (0, "The database is up to date (schema 0003).\n")
+
+
+def test_a_database_made_from_the_model_without_migrations_is_taken_as_it_is(database_url):
+    made = create_engine(driver_url(database_url))
+    metadata.create_all(made)  # as a script or an older tool might have made it
+    made.dispose()
+    engine = Database(database_url).engine
+    assert (head(engine), differences(engine)) == ("0003", [])
+    engine.dispose()
