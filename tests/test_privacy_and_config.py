@@ -67,21 +67,25 @@ def test_no_log_line_contains_the_callers_number(make_app, monkeypatch):
     assert "7700" not in written and "900123" not in written, written
 
 
-def test_call_steps_are_logged_at_debug_with_node_choice_and_outcome(make_app):
+def _call_and_capture_the_call_log(app, *keys: str) -> tuple[SimulatedCall, str]:
+    """A call pressing ``keys``, and what the ``ivr.call`` logger wrote meanwhile."""
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter())
     logger = logging.getLogger("ivr.call")
     logger.addHandler(handler)
     try:
-        app = make_app(IVR_LOG_LEVEL="DEBUG")  # at INFO, the default, steps are not logged
         call = SimulatedCall(flask_transport(app), PUBLIC, TOKEN)
         call.start()
-        call.press("1")  # English
-        call.press("4")
+        for key in keys:
+            call.press(key)
     finally:
         logger.removeHandler(handler)
-    written = stream.getvalue()
+    return call, stream.getvalue()
+
+
+def test_call_steps_are_logged_at_debug_with_node_choice_and_outcome(make_app):
+    call, written = _call_and_capture_the_call_log(make_app(IVR_LOG_LEVEL="DEBUG"), "1", "4")  # 1: English
     assert '"outcome": "language:en-GB"' in written
     assert '"node": "main_menu"' in written and '"choice": "4"' in written and '"next": "danger"' in written
     assert call.call_sid not in written  # only a keyed hash of the CallSid
@@ -137,19 +141,9 @@ def test_oversized_requests_are_refused(client):
 
 
 def test_at_the_default_log_level_steps_are_not_logged_but_counted_in_the_statistics(make_app):
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(JsonFormatter())
-    logger = logging.getLogger("ivr.call")
-    logger.addHandler(handler)
-    try:
-        app = make_app()
-        call = SimulatedCall(flask_transport(app), PUBLIC, TOKEN)
-        call.start()
-        call.press("1")
-    finally:
-        logger.removeHandler(handler)
-    assert stream.getvalue() == ""
+    app = make_app()
+    _, written = _call_and_capture_the_call_log(app, "1")
+    assert written == ""
     recorder = app.extensions["ivr"].recorder
     assert recorder.flush()
     with app.extensions["ivr.database"].engine.connect() as connection:

@@ -102,6 +102,7 @@ class HelplineAlert:
         """Look, if no server looked in this period; whether this one did."""
         now = time.time() if now is None else now
         engine = self.database.engine
+        changed = 0
         with engine.begin() as connection:
             if not self._claim(connection, now):
                 return False
@@ -114,8 +115,8 @@ class HelplineAlert:
                     .where(line_alerts.c.name == NAME, line_alerts.c.failing == row.failing)
                     .values(failing=failing, changed=now, notified=False)
                 ).rowcount
-                if changed:
-                    self._log_change(failing, transfers)
+        if changed:  # logged once the change is in the database, by the server that made it
+            self._log_change(failing, transfers)
         self._tell_if_untold(transfers)
         return True
 
