@@ -87,6 +87,12 @@ class AlertSettings:
     line: str = "the line"
 
     @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> AlertSettings:
+        """The alert's settings alone (``ivr alert``), without the rest a server needs."""
+        values = {**DEFAULTS, **{k: v for k, v in environ.items() if k in DEFAULTS and v != ""}}
+        return cls.load(values, str(values["IVR_PUBLIC_URL"] or "").rstrip("/"))
+
+    @classmethod
     def load(cls, values: Mapping[str, Any], public_url: str) -> AlertSettings:
         window = _number("IVR_ALERT_WINDOW_MINUTES", values["IVR_ALERT_WINDOW_MINUTES"], float)
         share = _number("IVR_ALERT_FAILURE_SHARE", values["IVR_ALERT_FAILURE_SHARE"], float)

@@ -237,3 +237,48 @@ def test_alert_settings_that_cannot_work_are_refused_at_start_with_what_to_set(m
     with pytest.raises(ConfigError) as refused:
         make_app(**{setting: value})
     assert str(refused.value).startswith(says)
+
+
+def test_ivr_alert_test_sends_a_test_message_and_says_where_it_went(receiver):
+    from click.testing import CliRunner
+
+    from ivr.cli import main
+
+    env = {"IVR_ALERT_WEBHOOK_URL": receiver.url, "IVR_PUBLIC_URL": PUBLIC}
+    result = CliRunner().invoke(main, ["alert", "test"], env=env)
+    assert (result.exit_code, result.output) == (0, "webhook: sent\n")
+    assert receiver.posted == [
+        {
+            "text": "*Test: the helpline alert of line.example.org reaches you*\n"
+            "This is a test, sent with 'ivr alert test'. When more than 50% of at least 5 transfers to the "
+            "helpline in 10 minutes do not connect, a message like this one says so, and another when it is over."
+        }
+    ]
+    receiver.status = 500
+    failed = CliRunner().invoke(main, ["alert", "test"], env=env)
+    assert (failed.exit_code, failed.output) == (
+        1,
+        "Error: the test message was not delivered (webhook: HTTPError); check the settings\n",
+    )
+    nowhere = CliRunner().invoke(main, ["alert", "test"], env={"IVR_ALERT_WEBHOOK_URL": ""})
+    assert nowhere.exit_code == 1 and nowhere.output.startswith("Error: no destination is set")
+
+
+def test_ivr_alert_status_says_whether_an_episode_is_going_on(make_app, database_url, receiver):
+    from click.testing import CliRunner
+
+    from ivr.cli import main
+
+    app = _line(make_app, database_url, receiver.url)
+    runner = CliRunner()
+    env = {"DATABASE_URL": database_url}
+    assert runner.invoke(main, ["alert", "status"], env=env).output == (
+        "No server has looked yet (the alert needs call statistics: IVR_STATS on).\n"
+    )
+    _transfers(app, tw.DIAL_BUSY, tw.DIAL_BUSY, tw.DIAL_BUSY)
+    now = time.time()
+    app.extensions["ivr.alert"].alert.check(now)
+    at = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(now))
+    assert runner.invoke(main, ["alert", "status"], env=env).output == (
+        f"FAILING: callers are not reaching the helpline, since {at}\ntold: yes\nlast look by a server: {at}\n"
+    )

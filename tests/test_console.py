@@ -292,3 +292,26 @@ def test_statistics_name_languages_and_say_why_a_chart_is_empty(app):
         "chart-languages-chosen-desc",
     ]
     assert '<desc id="chart-languages-chosen-desc">Polski (pl-PL): 1</desc>' in page
+
+
+def test_the_line_page_says_when_callers_are_not_reaching_the_helpline(app):
+    browser = Browser(app)
+    browser.login()
+    assert "not reaching the helpline" not in browser.get("/console").get_data(as_text=True)
+    for _ in range(5):
+        call = SimulatedCall(flask_transport(app), PUBLIC, TOKEN)
+        call.start()
+        call.press("0")
+        call.dial_result("no-answer")
+    assert app.extensions["ivr"].recorder.flush()
+    now = time.time()
+    assert app.extensions["ivr.alert"].alert.check(now)
+    page = browser.get("/console").get_data(as_text=True)
+    since = time.strftime("%H:%M on %d %b %Y", time.localtime(now))
+    assert (
+        re.sub(r"\s+", " ", page).count(
+            '<p class="error" role="alert"><strong>Callers are not reaching the helpline</strong> since '
+            f"{since}: most transfers to it are busy, not answered or failing."
+        )
+        == 1
+    )

@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from ivr.cli.admin import database, operator, stats
+from ivr.cli.alerting import alert
 from ivr.cli.calling import call, simulate
 from ivr.cli.errors import translated
 from ivr.cli.flow_file import check, fallback_twiml, graph, schema
@@ -50,6 +51,7 @@ for command in (
     operator,
     database,
     stats,
+    alert,
     serve,
     translations,
     publish_command,

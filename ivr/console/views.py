@@ -21,6 +21,7 @@ from ivr.console import try_call as console_try
 from ivr.console.accounts import SESSION_SECONDS, AccountError, add_operator, remove_operator, set_password
 from ivr.db import Database
 from ivr.load import load_flow_file
+from ivr.stats.alert import episode_since
 from ivr.stats.report import report_csv, summarise
 
 __all__ = ["AccountError", "add_operator", "init_app", "remove_operator", "set_password"]
@@ -53,6 +54,7 @@ def line() -> str:
     picture = _picture(live.flow)
     return render_template(
         "console/line.html",
+        unreachable_since=_helpline_unreachable_since(),
         flow=live.flow,
         source=live.source,
         since=time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(live.since)),
@@ -62,6 +64,18 @@ def line() -> str:
         serving_revisions=current_app.extensions["ivr"].store.serving_revisions,
         picture=picture,
     )
+
+
+def _helpline_unreachable_since() -> str | None:
+    """When the alert's episode began, if callers are not reaching the helpline now."""
+    if "ivr.alert" not in current_app.extensions:
+        return None
+    try:
+        with current_app.extensions["ivr.database"].engine.connect() as connection:
+            since = episode_since(connection)
+    except Exception:  # the database does not answer: the page says what it can without it
+        return None
+    return time.strftime("%H:%M on %d %b %Y", time.localtime(since)) if since is not None else None
 
 
 def _picture(flow) -> Markup:  # type: ignore[no-untyped-def]

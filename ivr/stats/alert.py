@@ -83,6 +83,13 @@ def is_failing(settings: AlertSettings, transfers: Transfers, was_failing: bool)
     return not (transfers.connected > 0 and transfers.failed_share <= limit)
 
 
+def episode_since(connection: Connection) -> float | None:
+    """When the episode going on now started (a time.time()), or None: for the console."""
+    row = connection.execute(select(line_alerts.c.failing, line_alerts.c.changed).where(line_alerts.c.name == NAME))
+    found = row.first()
+    return found.changed if found is not None and found.failing else None
+
+
 class HelplineAlert:
     """Counts, decides and tells; :meth:`check` is one look (the thread calls it)."""
 
