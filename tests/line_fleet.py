@@ -8,10 +8,10 @@
   check (``max_fails=1 fail_timeout=5s``): a server that failed a request is passed over
   for a while. A refused connection goes to the next server (nothing reached the dead one,
   so trying another is safe); a request that fails once sent (reset, cut short) fails.
-* :class:`TwilioThroughBalancer`: Twilio's side of that. When a request fails it does what
-  Twilio does: it requests the number's fallback URL (``/voice/fallback``, with
-  ``ErrorCode`` and ``ErrorUrl``), through the balancer, so any server can answer it, and
-  the call follows that answer.
+* :class:`TwilioThroughBalancer`: Twilio's side of that. When a request fails (no answer,
+  an error status, or TwiML it cannot run) it does what Twilio does: it requests the
+  number's fallback URL (``/voice/fallback``, with ``ErrorCode`` and ``ErrorUrl``), through
+  the balancer, so any server can answer it, and the call follows that answer.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import threading
 import time
 import urllib.parse
 from pathlib import Path
+from xml.etree import ElementTree
 
 from support import DEFAULT_FLOW, PUBLIC, ROOT, TOKEN
 from twilio.request_validator import RequestValidator
@@ -199,10 +200,12 @@ class TwilioThroughBalancer:
 
     def __call__(self, url: str, params: dict[str, str], headers: dict[str, str]) -> tuple[int, str]:
         status, text = self._send(url, params, headers)
-        if status == 200 or url.endswith(tw.PATH_STATUS):  # a failed status callback is only logged
+        if url.endswith(tw.PATH_STATUS):  # a failed status callback is only logged
+            return status, text
+        if status == 200 and _is_twiml(text):
             return status, text
         with self._lock:
-            self.fallbacks.append(text if status == 0 else f"HTTP {status}")
+            self.fallbacks.append(text if status == 0 else f"HTTP {status}" if status != 200 else "invalid TwiML")
         fallback_url = self.public_url + tw.PATH_FALLBACK
         call = {name: params[name] for name in params if name not in (tw.DIGITS, tw.SPEECH_RESULT, tw.CONFIDENCE)}
         call[tw.ERROR_CODE] = CONNECTION_FAILED if status == 0 else HTTP_ERROR
@@ -216,3 +219,11 @@ class TwilioThroughBalancer:
         return self.balancer.post(
             path, body, {**headers, "Content-Type": "application/x-www-form-urlencoded", "Host": "line.example.org"}
         )
+
+
+def _is_twiml(text: str) -> bool:
+    """Whether Twilio could run this answer: an XML document whose root is <Response>."""
+    try:
+        return ElementTree.fromstring(text).tag == "Response"
+    except ElementTree.ParseError:
+        return False
