@@ -122,9 +122,11 @@ class HelplineAlert:
                     .where(line_alerts.c.name == NAME, line_alerts.c.failing == row.failing)
                     .values(failing=failing, changed=now, notified=False)
                 ).rowcount
-        if changed:  # logged once the change is in the database, by the server that made it
+        if changed:  # logged and told once the change is in the database, by the server that made it
             self._log_change(failing, transfers)
-        self._tell_if_untold(transfers)
+            self._tell(failing, now, transfers)
+        elif failing == row.failing and not row.notified:  # a message that did not go last time
+            self._tell(row.failing, row.changed, transfers)
         return True
 
     def _claim(self, connection: Connection, now: float) -> bool:
@@ -163,14 +165,10 @@ class HelplineAlert:
         else:
             log.warning("alert over: callers are reaching the helpline again", extra={"fields": fields})
 
-    def _tell_if_untold(self, transfers: Transfers) -> None:
-        """Send the current state's message if nobody has yet; mark it told once it went."""
-        engine = self.database.engine
-        with engine.connect() as connection:
-            row = connection.execute(select(line_alerts).where(line_alerts.c.name == NAME)).one()
-        if row.notified:
-            return
-        subject, text = message(self.settings, row.failing, transfers, row.changed)
+    def _tell(self, failing: bool, since: float, transfers: Transfers) -> None:
+        """Send the message of the state that began at ``since``; mark it told once it went
+        (not before: a message that did not go is sent at the next look)."""
+        subject, text = message(self.settings, failing, transfers, since)
         if self.settings.webhook_url or self.settings.email_to:
             try:
                 sent_to = self.send(self.settings, subject, text)
@@ -180,10 +178,10 @@ class HelplineAlert:
                 return
             fields = {"event": "alert-sent", "alert": NAME, "to": sent_to}
             log.info("alert sent", extra={"fields": fields})
-        with engine.begin() as connection:
+        with self.database.engine.begin() as connection:
             connection.execute(
                 update(line_alerts)
-                .where(line_alerts.c.name == NAME, line_alerts.c.changed == row.changed)
+                .where(line_alerts.c.name == NAME, line_alerts.c.changed == since)
                 .values(notified=True)
             )
 
