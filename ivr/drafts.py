@@ -151,10 +151,13 @@ def approve(
     waiting = _waiting(engine, number)
     if waiting.author == approver:
         raise DraftError("nobody can approve their own draft: another operator must approve it")
-    check_for_publishing(waiting.text, base, checked)
+    result = check_for_publishing(waiting.text, base, checked)
     decided = _decide(engine, waiting, APPROVED, approver)  # first, so two approvals cannot both publish
     try:
-        revision = publish(engine, waiting.text, base, waiting.author, waiting.message, approved_by=approver)
+        # The bytes that were checked, with that check's result: never a second check here.
+        revision = publish(
+            engine, waiting.text, base, waiting.author, waiting.message, approved_by=approver, checked=result
+        )
     except RevisionError:
         with engine.begin() as connection:  # not published after all: it waits again
             connection.execute(

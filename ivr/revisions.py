@@ -12,10 +12,13 @@ from __future__ import annotations
 import difflib
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import text as sql
 
 from ivr.db import flow_revisions
 from ivr.load import LoadResult, flow_version, load_flow_text
@@ -51,6 +54,9 @@ def _revision(row: object) -> Revision:
     )  # fmt: skip
 
 
+_NEWEST = select(flow_revisions).order_by(flow_revisions.c.id.desc()).limit(1)
+
+
 def latest_head(engine: Engine) -> tuple[int, str] | None:
     """The newest revision's number and version: the cheap query each server polls."""
     query = select(flow_revisions.c.id, flow_revisions.c.version).order_by(flow_revisions.c.id.desc()).limit(1)
@@ -68,8 +74,13 @@ def by_number(engine: Engine, number: int) -> Revision:
 
 
 def latest(engine: Engine) -> Revision | None:
-    head = latest_head(engine)
-    return None if head is None else by_number(engine, head[0])
+    with engine.connect() as connection:
+        row = connection.execute(_NEWEST).first()
+    return None if row is None else _revision(row)
+
+
+#: The PostgreSQL advisory lock every publish holds until its transaction ends (any fixed number).
+PUBLISH_LOCK = 0x1C5_9B11
 
 
 def history(engine: Engine) -> list[Revision]:
@@ -128,23 +139,49 @@ def publish(
     if not author:
         raise RevisionError("say who is publishing with --as NAME")
     result = check_for_publishing(text, base, checked)
-    live = latest(engine)
     version = flow_version(text)
-    if live is not None and live.text == text:
-        raise RevisionError(f"this text is already live (version {version}): nothing to publish")
-    values = dict(
-        version=version,
-        text=text,
-        author=author,
-        at=time.time() if now is None else now,
-        message=message,
-        warnings=json.dumps([p.format("flow") for p in result.warnings]),
-        replaces=None if live is None else live.version,
-        approved_by=approved_by,
-    )
-    with engine.begin() as connection:
+    with publishing(engine) as connection:
+        row = connection.execute(_NEWEST).first()
+        live = None if row is None else _revision(row)
+        if live is not None and live.text == text:
+            raise RevisionError(f"this text is already live (version {version}): nothing to publish")
+        values = dict(
+            version=version,
+            text=text,
+            author=author,
+            at=time.time() if now is None else now,
+            message=message,
+            warnings=json.dumps([p.format("flow") for p in result.warnings]),
+            replaces=None if live is None else live.version,
+            approved_by=approved_by,
+        )
         number = connection.execute(insert(flow_revisions).values(**values)).inserted_primary_key[0]  # type: ignore[index]
     return by_number(engine, number)
+
+
+@contextmanager
+def publishing(engine: Engine) -> Iterator[Connection]:
+    """A transaction that publishes alone: whoever holds it reads the live revision and
+    writes the next one before anyone else may read it, on every server sharing the
+    database. Without it, four operators rolling back at once each read the same live
+    revision and wrote four revisions naming it as their predecessor.
+
+    PostgreSQL: an advisory lock held until the transaction ends. SQLite: ``BEGIN
+    IMMEDIATE``, which takes the file's write lock before the first read (Python's sqlite3
+    would otherwise begin only at the first write, after the read that must be protected);
+    the next publisher waits for it (``busy_timeout``, 5 s)."""
+    with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.begin()
+            connection.execute(sql("SELECT pg_advisory_xact_lock(:key)"), {"key": PUBLISH_LOCK})
+        try:
+            yield connection
+        except BaseException:
+            connection.rollback()
+            raise
+        connection.commit()
 
 
 def rollback(engine: Engine, version: str, base: Path, author: str, message: str) -> Revision:

@@ -148,3 +148,70 @@ def test_the_whole_line_on_each_backend_a_publish_is_served_and_calls_are_counte
     assert summarise(engine, 1).calls == 2
     store.stop()
     engine.dispose()
+
+
+def _at_once(count: int, work) -> list[object]:
+    """Run ``work()`` in ``count`` threads released together; what each returned or raised."""
+    start = threading.Barrier(count)
+    results: list[object] = []
+
+    def run() -> None:
+        start.wait()
+        try:
+            results.append(work())
+        except Exception as exc:
+            results.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_simultaneous_rollbacks_make_one_revision_with_the_right_predecessor(engine):
+    first = publish(engine, TEXT, FOLDER, "alice", "as shipped")
+    second = publish(engine, CHANGED, FOLDER, "bob", "all night")
+    results = _at_once(4, lambda: rollback(engine, first.version, FOLDER, "carol", "callers missed the old words"))
+    made = [r for r in results if not isinstance(r, Exception)]
+    refused = sorted(str(r) for r in results if isinstance(r, Exception))
+    assert len(made) == 1
+    assert refused == [f"this text is already live (version {first.version}): nothing to publish"] * 3
+    assert [(r.author, r.version, r.replaces) for r in history(engine)] == [
+        ("carol", first.version, second.version),
+        ("bob", second.version, first.version),
+        ("alice", first.version, None),
+    ]
+
+
+def test_simultaneous_publishes_of_different_texts_chain_one_after_another(engine):
+    publish(engine, TEXT, FOLDER, "alice", "as shipped")
+    texts = iter([CHANGED.replace("open all day", f"open all day ({n})", 1) for n in range(4)])
+    lock = threading.Lock()
+
+    def next_text() -> str:
+        with lock:
+            return next(texts)
+
+    results = _at_once(4, lambda: publish(engine, next_text(), FOLDER, "bob", "one of four"))
+    assert not [r for r in results if isinstance(r, Exception)]
+    chain = list(reversed(history(engine)))
+    assert [r.replaces for r in chain] == [None] + [r.version for r in chain[:-1]]  # each names the one before
+
+
+def test_approval_publishes_what_was_checked_without_checking_again(engine, monkeypatch):
+    from ivr import revisions
+    from ivr.load import load_flow_text
+
+    publish(engine, TEXT, FOLDER, "ci", "as shipped")
+    checked = load_flow_text(CHANGED, FOLDER)
+    waiting = submit(engine, "alice", CHANGED, "all night", FOLDER, checked=checked)
+
+    def no_second_check(*args, **kwargs):
+        raise AssertionError("the approving worker checked the text again")
+
+    monkeypatch.setattr(revisions, "load_flow_text", no_second_check)
+    decided, revision = approve(engine, waiting.number, "bob", FOLDER, checked=checked)
+    assert (decided.status, revision.approved_by, revision.author) == ("approved", "bob", "alice")
+    assert revision.text == CHANGED
