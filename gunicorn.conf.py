@@ -20,6 +20,10 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = 14
 graceful_timeout = 10
 keepalive = 5
+# gunicorn's control socket (gunicornc) sits at one path per user, $XDG_RUNTIME_DIR/gunicorn.ctl:
+# the line's and the console's masters (Procfile), or two lines on one machine, would take
+# it from each other. Nothing here uses it; signals (README, "Reloads") do its work.
+control_socket_disable = True
 accesslog = "-"
 errorlog = "-"
 # The access log never needs the query string's raw digits or the caller's address. The
@@ -57,9 +61,17 @@ def post_worker_init(worker) -> None:  # type: ignore[no-untyped-def]
     its first call: a worker that has served nobody yet still takes a new revision or file
     within seconds, so its first caller never hears a flow older than the other workers'."""
     if "ivr" in getattr(worker.wsgi, "extensions", {}):  # the line, not another app (bench/baseline_app.py)
-        from ivr import start_background_work
+        from ivr import CONSOLE, start_background_work
 
+        if worker.wsgi.config.get("IVR_SERVES") == CONSOLE:
+            # The console's workers take only the CPU the callers' workers leave on this
+            # machine (their check processes lower still, ivr/serve/isolated_load.py).
+            os.nice(CONSOLE_NICENESS)
         start_background_work(worker.wsgi)
+
+
+#: How much lower the console's workers' CPU priority is than the line's (``nice``).
+CONSOLE_NICENESS = 5
 
 
 # -- Prometheus (ivr/metrics.py) ----------------------------------------------------------------

@@ -91,7 +91,7 @@ def measure(count: int, workers: int, args, work: Path, database_url: str, reque
             "DATABASE_URL": database_url,
             "WEB_CONCURRENCY": str(workers),
         }
-        servers.append(start_server("app:app", server_port, env, folder / "server.log"))
+        servers.append(start_server("app:line()", server_port, env, folder / "server.log"))
     nginx = start_nginx(work, port, ports)
     try:
         run_wrk(port, requests_file, args.connections, 3)  # warm-up

@@ -223,7 +223,7 @@ def main() -> None:
     bases, lines = [], []
     for _ in range(args.rounds):  # alternately, so a noisy moment on a shared machine hits both
         bases.append(measure("baseline", "bench.baseline_app:app", base_env, base_requests, port_base, args, work))
-        lines.append(measure("line", "app:app", line_env, requests_file, port_line, args, work))
+        lines.append(measure("line", "app:line()", line_env, requests_file, port_line, args, work))
     base = sorted(bases, key=lambda f: f["rps"])[(len(bases) - 1) // 2]
     line = sorted(lines, key=lambda f: f["rps"])[(len(lines) - 1) // 2]
     for i, (b, ln) in enumerate(zip(bases, lines, strict=True), start=1):

@@ -154,7 +154,7 @@ class Gunicorn:
         workers = int(env.get("WEB_CONCURRENCY") or os.environ.get("WEB_CONCURRENCY") or (os.cpu_count() or 1) * 2)
         log = self.log_file.open("w")
         self.process = subprocess.Popen(
-            [str(Path(sys.executable).with_name("gunicorn")), "--config", "gunicorn.conf.py", "app:app"],
+            [str(Path(sys.executable).with_name("gunicorn")), "--config", "gunicorn.conf.py", "app:line()"],
             cwd=ROOT,
             env={**os.environ, **env, "WEB_CONCURRENCY": str(workers), "GUNICORN_BIND": f"127.0.0.1:{self.port}"},
             stdout=log,

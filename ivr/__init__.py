@@ -11,29 +11,35 @@ from typing import Any
 
 from flask import Flask
 
-__all__ = ["create_app", "start_background_work"]
+__all__ = ["CALLS", "CONSOLE", "EVERYTHING", "create_app", "start_background_work"]
 
 
-def create_app(config: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Flask:
+#: What one app serves. Production runs the line's callers and the operators' console as two
+#: apps under two gunicorn masters (Procfile), so no console request can ever hold a worker
+#: a caller is waiting for; local development and tests may serve both from one.
+CALLS, CONSOLE, EVERYTHING = "calls", "console", "everything"
+
+
+def create_app(
+    config: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None, *, serves: str = EVERYTHING
+) -> Flask:
     """Build the line's Flask app.
 
     Settings come from ``environ`` (the process environment by default), then from
     ``config``, which tests use. Importing :mod:`ivr` does nothing; everything happens here.
+
+    ``serves``: :data:`CALLS` (Twilio's webhooks, ``/health``, ``/metrics`` and the line's
+    recordings), :data:`CONSOLE` (the operators' console and ``/health``; a call tried from
+    the console goes through the webhooks in its own process), or :data:`EVERYTHING`.
     """
-    from twilio.request_validator import RequestValidator
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from ivr.config import Settings
-    from ivr.console import views as console
-    from ivr.db import Database
     from ivr.logs import configure_logging, protect_all_handlers
-    from ivr.metrics import LineMetrics
-    from ivr.serve import health, media, metrics_page, webhooks
-    from ivr.serve.answers import LineServices
-    from ivr.serve.store import FlowStore
-    from ivr.stats.alert import AlertWatch, HelplineAlert
-    from ivr.stats.recorder import Recorder
+    from ivr.serve import health, media
 
+    if serves not in (CALLS, CONSOLE, EVERYTHING):
+        raise ValueError(f"serves={serves!r}: say {CALLS!r}, {CONSOLE!r} or {EVERYTHING!r}")
     settings = Settings.load(os.environ if environ is None else environ, config)
     configure_logging(settings.log_level)
     app = Flask(__name__, static_folder=None)
@@ -41,12 +47,52 @@ def create_app(config: Mapping[str, Any] | None = None, environ: Mapping[str, st
         MAX_CONTENT_LENGTH=settings.max_request_bytes,
         MAX_FORM_MEMORY_SIZE=settings.max_request_bytes,
         IVR_SETTINGS=settings,
+        IVR_SERVES=serves,
     )
     if settings.development:
         message = "DEVELOPMENT MODE: not for callers."
         if settings.generated_token:
             message += f" Webhook signatures are checked with the made-up token {settings.auth_token}"
         print(message, file=sys.stderr)
+    line = _line_services(app, settings, record_calls=serves != CONSOLE)
+    media.init_app(app, settings.flow_file)
+    health.init_app(app)
+    if serves != CALLS:
+        from ivr.console import views as console
+
+        console.init_app(app, line.store.database, settings.auth_token, settings.secret_key, settings.development)
+    if serves != CONSOLE:
+        _serve_calls(app, line)
+    if settings.trusted_proxies:
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)  # type: ignore
+    protect_all_handlers()
+    if serves != CONSOLE:
+        checked = (
+            f"the public URL {settings.public_url}"
+            if settings.public_url
+            else f"the hosts {', '.join(settings.allowed_hosts)}"
+            if settings.allowed_hosts
+            else "any host (local development mode)"
+        )
+        logging.getLogger("ivr").info(
+            f"webhook signatures are checked against {checked}", extra={"fields": {"event": "signature-url"}}
+        )
+    return app
+
+
+def _line_services(app: Flask, settings: Any, *, record_calls: bool) -> Any:
+    """The live flow and what the webhooks need (``app.extensions["ivr"]``). The console's
+    app has them too: it shows the live flow and takes calls tried in the browser through
+    the webhooks in its own process; only the line's app records calls."""
+    from twilio.request_validator import RequestValidator
+
+    from ivr.db import Database
+    from ivr.metrics import LineMetrics
+    from ivr.serve.answers import LineServices
+    from ivr.serve.store import FlowStore
+    from ivr.stats.recorder import Recorder
+
     database = Database(settings.database_url)
     metrics = LineMetrics()
     store = FlowStore(settings.flow_file, settings.reload_seconds, database=database, metrics=metrics)
@@ -61,7 +107,7 @@ def create_app(config: Mapping[str, Any] | None = None, environ: Mapping[str, st
             audit_retention_days=settings.audit_retention_days,
             metrics=metrics,
         )
-        if settings.stats
+        if settings.stats and record_calls
         else None
     )
     line = LineServices(
@@ -75,30 +121,22 @@ def create_app(config: Mapping[str, Any] | None = None, environ: Mapping[str, st
         metrics,
     )
     app.extensions["ivr"] = line
+    return line
+
+
+def _serve_calls(app: Flask, line: Any) -> None:
+    """Twilio's webhooks, ``/metrics`` and the helpline alert's checks."""
+    from ivr.serve import metrics_page, webhooks
+    from ivr.stats.alert import AlertWatch, HelplineAlert
+
+    settings = app.config["IVR_SETTINGS"]
     if settings.stats:  # the alert reads the call statistics: without them it has nothing to count
-        helpline = HelplineAlert(database, settings.alert, lambda: store.live.flow.helpline.key)
+        store = line.store
+        helpline = HelplineAlert(store.database, settings.alert, lambda: store.live.flow.helpline.key)
         app.extensions["ivr.alert"] = AlertWatch(helpline)
-    media.init_app(app, settings.flow_file)
-    health.init_app(app)
-    metrics_page.init_app(app, metrics, settings.metrics_token)
-    console.init_app(app, database, settings.auth_token, settings.secret_key, settings.development)
+    metrics_page.init_app(app, line.metrics, settings.metrics_token)
     # The webhooks are the hot path: a WSGI app of their own in front of Flask (see webhooks.py).
     app.wsgi_app = webhooks.mount(app.wsgi_app, webhooks.VoiceApp(line))  # type: ignore[method-assign]
-    if settings.trusted_proxies:
-        n = settings.trusted_proxies
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)  # type: ignore
-    protect_all_handlers()
-    checked = (
-        f"the public URL {settings.public_url}"
-        if settings.public_url
-        else f"the hosts {', '.join(settings.allowed_hosts)}"
-        if settings.allowed_hosts
-        else "any host (local development mode)"
-    )
-    logging.getLogger("ivr").info(
-        f"webhook signatures are checked against {checked}", extra={"fields": {"event": "signature-url"}}
-    )
-    return app
 
 
 def start_background_work(app: Flask) -> None:

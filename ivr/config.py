@@ -38,6 +38,8 @@ DEFAULTS: dict[str, Any] = {
     "IVR_ALERT_EMAIL_TO": "",
     "IVR_ALERT_EMAIL_FROM": "",
     "IVR_SMTP_HOST": "localhost:25",
+    "IVR_CONSOLE_STEPS": 1,
+    "IVR_CONSOLE_STEP_SECONDS": 10.0,
 }
 #: The shortest token /metrics accepts: a Prometheus server's bearer token, not a password.
 METRICS_TOKEN_LENGTH = 32
@@ -158,6 +160,10 @@ class Settings:
     #: The bearer token a scrape of /metrics must send; "" (the default): /metrics is not served.
     metrics_token: str = ""
     alert: AlertSettings = AlertSettings()
+    #: The console's heavy steps (checking, comparing) running at once on this server, at most.
+    console_steps: int = 1
+    #: A check or comparison taking longer than this is stopped and the operator told.
+    console_step_seconds: float = 10.0
 
     @classmethod
     def load(cls, environ: Mapping[str, str], overrides: Mapping[str, Any] | None = None) -> Settings:
@@ -216,6 +222,15 @@ class Settings:
             )
         if proxies < 0:
             raise ConfigError("IVR_TRUSTED_PROXIES must be 0 (no proxy) or the number of proxies in front")
+        console_steps = _number("IVR_CONSOLE_STEPS", values["IVR_CONSOLE_STEPS"], int)
+        if console_steps < 1:
+            raise ConfigError(
+                "IVR_CONSOLE_STEPS must be 1 or more: how many drafts the console may check at once on this server "
+                "(1, the default, leaves the other cores to callers)"
+            )
+        step_seconds = _number("IVR_CONSOLE_STEP_SECONDS", values["IVR_CONSOLE_STEP_SECONDS"], float)
+        if not 1 <= step_seconds <= 60:
+            raise ConfigError("IVR_CONSOLE_STEP_SECONDS must be between 1 and 60 (seconds a draft's check may take)")
         return cls(
             auth_token=token,
             flow_file=str(values["IVR_FLOW_FILE"]),
@@ -235,4 +250,6 @@ class Settings:
             audit_retention_days=audit_retention,
             metrics_token=metrics_token,
             alert=AlertSettings.load(values, public_url),
+            console_steps=console_steps,
+            console_step_seconds=step_seconds,
         )

@@ -27,12 +27,17 @@ from ivr.revisions import Revision, RevisionError, check_for_publishing, latest,
 
 #: The states of a proposal; only a waiting one can be decided.
 WAITING, APPROVED, REJECTED, WITHDRAWN = "waiting", "approved", "rejected", "withdrawn"
-#: A draft larger than this is not saved (a flow needs a few hundred KB at most).
-MAX_DRAFT_BYTES = 5 * 1024 * 1024
+#: A draft larger than this is not saved: the line's own flow is about 60 KB, and checking or
+#: comparing a text costs the console's server time in proportion to its size.
+MAX_DRAFT_BYTES = 2 * 1024 * 1024
 
 
 class DraftError(RevisionError):
     """A draft or proposal that cannot be saved or decided; the message says why and what to do."""
+
+
+class DraftTooLarge(DraftError):
+    """A draft over :data:`MAX_DRAFT_BYTES`: not saved, and nothing read it further."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,7 @@ def save_draft(engine: Engine, operator: str, text: str, base: str | None, now: 
     the draft was started from, kept from the first save so the console can warn when the
     live flow changed under it."""
     if len(text.encode("utf-8")) > MAX_DRAFT_BYTES:
-        raise DraftError(f"the draft is larger than {MAX_DRAFT_BYTES // 1024 // 1024} MB: a flow needs far less")
+        raise DraftTooLarge(f"the draft is larger than {MAX_DRAFT_BYTES // 1024 // 1024} MB: a flow needs far less")
     saved = time.time() if now is None else now
     with engine.begin() as connection:
         before = connection.execute(select(flow_drafts.c.base).where(flow_drafts.c.operator == operator)).first()

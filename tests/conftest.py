@@ -87,8 +87,8 @@ def every_log_line_of_the_suite():
 def gunicorn_server(flow_file: Path, tmp_path: Path):
     servers: list[GunicornServer] = []
 
-    def start(**env: str) -> GunicornServer:
-        servers.append(GunicornServer(flow_file, tmp_path / "server.log", **env))
+    def start(serves: str = "line", **env: str) -> GunicornServer:
+        servers.append(GunicornServer(flow_file, tmp_path / f"server-{len(servers) + 1}.log", serves, **env))
         return servers[-1]
 
     yield start

@@ -34,9 +34,11 @@ def silence_until_transfer(call: SimulatedCall, limit: int = 8) -> SimulatedCall
 
 
 class GunicornServer:
-    """The line under gunicorn, started as the Procfile does, on a free loopback port."""
+    """The line under gunicorn, started as the Procfile does, on a free loopback port.
+    ``serves``: the entry point in app.py (the Procfile's ``web:`` is ``line``, its
+    ``console:`` is ``console``); ``everything`` serves both from one master."""
 
-    def __init__(self, flow_file: Path, log_file: Path, **env: str) -> None:
+    def __init__(self, flow_file: Path, log_file: Path, serves: str = "line", **env: str) -> None:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
@@ -56,7 +58,7 @@ class GunicornServer:
         environment.update(env)
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self.process = subprocess.Popen(
-            [str(gunicorn), "--config", "gunicorn.conf.py", "app:app"],
+            [str(gunicorn), "--config", "gunicorn.conf.py", f"app:{serves}()"],
             cwd=ROOT,
             env=environment,
             stdout=self._log,

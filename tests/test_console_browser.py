@@ -59,7 +59,8 @@ def test_log_in_call_through_to_the_helpline_and_see_the_statistics(gunicorn_ser
     engine = create_engine(f"sqlite:///{database}")
     metadata.create_all(engine)
     add_operator(engine, "alice", PASSWORD)
-    server = gunicorn_server(IVR_DATABASE_FILE=str(database))
+    server = gunicorn_server(IVR_DATABASE_FILE=str(database))  # the line, as the Procfile's web:
+    console = gunicorn_server("console", IVR_DATABASE_FILE=str(database))  # and its console:
     for keys in (["1", "0"], ["2", "2"], ["1"]):  # a few real calls, so the statistics have something
         call = SimulatedCall(http_transport(), server.url, TOKEN)
         call.start()
@@ -70,7 +71,7 @@ def test_log_in_call_through_to_the_helpline_and_see_the_statistics(gunicorn_ser
     shots = tmp_path / "screenshots"
     shots.mkdir()
 
-    page.goto(server.url + "/console")
+    page.goto(console.url + "/console")
     assert page.url.endswith("/console/login?next=/console")
     _log_in(page)
     page.screenshot(path=shots / "1-line.png", full_page=True)
@@ -144,10 +145,11 @@ def test_an_operator_edits_tries_and_publishes_a_second_approves_and_a_rollback_
     broken = original.replace("nodes:", "nodes:\n  broken: {type: nope}", 1)
     broken_line = broken.splitlines().index("  broken: {type: nope}") + 1
     server = gunicorn_server(IVR_DATABASE_FILE=str(database), IVR_REQUIRE_APPROVAL="1")
+    console = gunicorn_server("console", IVR_DATABASE_FILE=str(database), IVR_REQUIRE_APPROVAL="1")
     page = browser_page
 
     def log_in(name: str) -> None:
-        page.goto(server.url + "/console/edit")
+        page.goto(console.url + "/console/edit")
         _log_in(page, name, "Edit the flow")
 
     def heard_at_helpline() -> str:
@@ -252,7 +254,7 @@ def test_every_console_page_passes_axe_core(gunicorn_server, tmp_path):
     publish(engine, changed, DEFAULT_FLOW.parent, "ci", "a change")
     submit(engine, "bob", text, "back again", DEFAULT_FLOW.parent)
     save_draft(engine, "alice", changed.replace("nodes:", "nodes:\n  broken: {type: nope}", 1), None)
-    server = gunicorn_server(IVR_DATABASE_FILE=str(database))
+    server = gunicorn_server("console", IVR_DATABASE_FILE=str(database))
     pages = [  # every page of the console; the login page is checked first
         "/console",
         "/console/try",
@@ -297,6 +299,7 @@ def test_the_picture_and_charts_are_legible_and_no_page_scrolls_sideways_on_a_ph
     metadata.create_all(engine)
     add_operator(engine, "alice", PASSWORD, admin=True)
     server = gunicorn_server(IVR_DATABASE_FILE=str(database))
+    console = gunicorn_server("console", IVR_DATABASE_FILE=str(database))
     for keys in (["1", "0"], ["2"]):  # calls, so that the statistics draw charts
         call = SimulatedCall(http_transport(), server.url, TOKEN)
         call.start()
@@ -312,10 +315,10 @@ def test_the_picture_and_charts_are_legible_and_no_page_scrolls_sideways_on_a_ph
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         for width in (1280, 375):
             page = browser.new_page(viewport={"width": width, "height": 800})
-            page.goto(server.url + "/console/login")
+            page.goto(console.url + "/console/login")
             _log_in(page)
             for path in pages:
-                page.goto(server.url + path)
+                page.goto(console.url + path)
                 found[width, path] = page.evaluate(measure)
         browser.close()
     assert {key: value["wide"] for key, value in found.items() if value["wide"] > key[0]} == {}

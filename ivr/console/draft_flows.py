@@ -1,10 +1,6 @@
-"""A draft of the flow as the console sees it: checked, compared with the live flow, and called.
-
-An operator's text is checked in a child process with the same time and memory limits as
-a changed flow file (:func:`ivr.serve.isolated_load.check_text_isolated`): the console's
-requests are served by the same workers as the calls, and no text typed in a browser may
-take one of them down. Each worker keeps the last few results by version, so typing,
-comparing and a call on the draft check each text once.
+"""A draft of the flow as the console shows it: its problems, what it changes against the
+live flow (run in a child process by :mod:`ivr.console.comparing`), and a call on it.
+Checking it is :mod:`ivr.console.checking`.
 
 A call on a draft goes through the line's real webhooks (:class:`ivr.serve.webhooks.VoiceApp`),
 signed as Twilio signs, but to a copy of them in this process that serves the draft and
@@ -15,68 +11,22 @@ can start such a call, and only on their own draft.
 from __future__ import annotations
 
 import difflib
-import threading
-import time
 import xml.etree.ElementTree as ET
-from collections import OrderedDict
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from werkzeug.test import Client
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from ivr.load import LoadResult, flow_version
+from ivr.load import LoadResult
 from ivr.runtime import flow as rt
 from ivr.runtime.state import CallState
 from ivr.runtime.twiml import Renderer
 from ivr.serve import webhooks
 from ivr.serve.answers import LineServices
-from ivr.serve.isolated_load import check_text_isolated
 from ivr.serve.store import LiveFlow
 from ivr.tools.heard import heard_of
 from ivr.tools.transports import Transport
-
-#: Results kept per worker: an operator's last few texts.
-KEPT_RESULTS = 8
-
-
-@dataclass(frozen=True)
-class CheckedDraft:
-    result: LoadResult
-    live: LiveFlow | None  # what a call on the draft is served from; None when it has errors
-
-    @property
-    def version(self) -> str:
-        return self.result.version or flow_version(self.result.text)
-
-
-class DraftChecker:
-    """Checks drafts in a child process and keeps the last few results, by version."""
-
-    def __init__(self, media_folder: Path, kept: int = KEPT_RESULTS) -> None:
-        self.media_folder = media_folder
-        self.kept = kept
-        self._results: OrderedDict[str, CheckedDraft] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def check(self, text: str) -> CheckedDraft:
-        version = flow_version(text)
-        with self._lock:
-            found = self._results.get(version)
-            if found is not None and found.result.text == text:
-                self._results.move_to_end(version)
-                return found
-        result = check_text_isolated(text, self.media_folder)
-        result = replace(result, text=text, version=result.version or version)
-        flow = result.flow if not result.errors else None
-        served = None if flow is None else LiveFlow(flow, Renderer(flow), "draft", time.time(), text)
-        checked = CheckedDraft(result, served)
-        with self._lock:
-            self._results[version] = checked
-            while len(self._results) > self.kept:
-                self._results.popitem(last=False)
-        return checked
 
 
 def problems_of(result: LoadResult) -> list[dict[str, object]]:
@@ -125,14 +75,18 @@ class HeardChange:
     after: str  # what they would hear with the draft ("" when the node goes)
 
 
-def heard_changes(served: LiveFlow | None, drafted: LiveFlow) -> list[tuple[str, list[HeardChange]]]:
+def heard_changes(
+    served: LiveFlow | None, drafted: LiveFlow, limit: int | None = None
+) -> list[tuple[str, list[HeardChange]]]:
     """Per language (named as operators know it), every place where a caller arriving would
     hear something else with the draft: the words of each node as the line renders them in
     that language (with each flow's own renderer, which keeps what it made), compared with
-    the live flow's. Languages only one flow has are compared with nothing."""
+    the live flow's. Languages only one flow has are compared with nothing. ``limit``: stop
+    after that many places in all (a page shows no more)."""
     live, draft = (served.flow if served else None), drafted.flow
     renderers = (served.renderer if served else None, drafted.renderer)
     changes = []
+    shown = 0
     codes = list(draft.languages) + [c for c in (live.languages if live else {}) if c not in draft.languages]
     for code in codes:
         language = draft.languages.get(code) or (live.languages[code] if live else None)
@@ -140,12 +94,15 @@ def heard_changes(served: LiveFlow | None, drafted: LiveFlow) -> list[tuple[str,
         names = list(draft.nodes) + [n for n in (live.nodes if live else {}) if n not in draft.nodes]
         found = []
         for name in names:
+            if limit is not None and shown + len(found) >= limit:
+                break
             before = _heard(live, renderers[0], name, code)
             after = _heard(draft, renderers[1], name, code)
             if before != after:
                 found.append(HeardChange(name, before, after))
         if found:
             changes.append((f"{language.name} ({code})", found))
+            shown += len(found)
     return changes
 
 
@@ -164,7 +121,7 @@ def _heard(flow: rt.Flow | None, renderer: Renderer | None, node: str, language:
     return "\n".join(lines)
 
 
-# -- a call on the draft ----------------------------------------------------------------------
+# -- a call tried in the browser ----------------------------------------------------------------------
 class _Fixed:
     """A flow store that always serves one flow: the draft."""
 
@@ -172,9 +129,11 @@ class _Fixed:
         self.live = live
 
 
-def draft_transport(live: LiveFlow, line: LineServices) -> Transport:
-    """Requests to the line's webhooks serving ``live`` (a draft), in this process, counted
-    nowhere (no recorder); everything else as the line: signature, hosts, limits."""
+def webhooks_in_process(live: LiveFlow, line: LineServices) -> Transport:
+    """Requests to the line's webhooks serving ``live`` (a draft, or the live flow), in this
+    process, counted nowhere (no recorder); everything else as the line: signature, hosts,
+    limits. The console's own app serves no webhooks (the line's callers have workers of
+    their own), so a call tried in the browser is answered here."""
     services = LineServices(
         _Fixed(live),  # type: ignore[arg-type]
         line.validator,

@@ -34,12 +34,16 @@ from sqlalchemy import Engine
 
 from ivr.audit import record
 from ivr.console import try_call
-from ivr.console.draft_flows import CheckedDraft, DraftChecker, draft_transport, heard_changes, problems_of, text_diff
-from ivr.drafts import Draft, DraftError, discard_draft, draft_of, save_draft, submit
+from ivr.console.checking import CheckedDraft, DraftChecker
+from ivr.console.draft_flows import problems_of, webhooks_in_process
+from ivr.console.limits import ConsoleBusy, StepLimits
+from ivr.drafts import MAX_DRAFT_BYTES, Draft, DraftError, DraftTooLarge, discard_draft, draft_of, save_draft, submit
 from ivr.load import load_flow_file
 from ivr.revisions import RevisionError, publish
 from ivr.serve.store import LiveFlow
 
+#: How long a heavy step waits for a free slot before the operator is asked to try again.
+STEP_WAIT_SECONDS = 5.0
 NO_DRAFT_TO_TRY = "You have no draft to try: open Edit the flow, change something, and it is saved as your draft."
 
 
@@ -83,6 +87,15 @@ def _summary(checked: CheckedDraft) -> str:
     return "No problems: this draft can be published."
 
 
+def _checked_if_possible(text: str) -> tuple[CheckedDraft | None, int, str]:
+    """The text's check for a page that can be shown without it (``_page``'s arguments):
+    when the console is busy, the page says so and the editor checks again as the operator types."""
+    try:
+        return draft_checker().check(text, g.operator), 200, ""
+    except ConsoleBusy as busy:
+        return None, 200, f"Not checked yet: {busy}"
+
+
 def _page(draft: Draft | None, checked: CheckedDraft | None, status: int = 200, message: str = "") -> Any:
     live = live_flow()
     approval = current_app.config["IVR_SETTINGS"].require_approval
@@ -115,9 +128,9 @@ def edit() -> Any:
         return redirect(url_for("console.edit"))
     if request.method == "POST":
         draft = save_draft(engine, g.operator, _text_from_form(), live_flow().flow.version)
-        return _page(draft, draft_checker().check(draft.text))
+        return _page(draft, *_checked_if_possible(draft.text))
     draft = draft_of(engine, g.operator)
-    return _page(draft, draft_checker().check(draft.text) if draft else None)
+    return _page(draft, *_checked_if_possible(draft.text)) if draft else _page(None, None)
 
 
 def check() -> Response:
@@ -125,11 +138,8 @@ def check() -> Response:
     data = request.get_json(silent=True)
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
         return jsonify(error='Send {"text": "the whole flow"} as JSON.'), 400  # type: ignore[return-value]
-    try:
-        draft = save_draft(console_engine(), g.operator, data["text"].replace("\r\n", "\n"), live_flow().flow.version)
-    except DraftError as exc:
-        return jsonify(error=str(exc)), 400  # type: ignore[return-value]
-    checked = draft_checker().check(draft.text)
+    draft = save_draft(console_engine(), g.operator, data["text"].replace("\r\n", "\n"), live_flow().flow.version)
+    checked = draft_checker().check(draft.text, g.operator)  # ConsoleBusy: 429, the draft kept
     return jsonify(
         saved=time.strftime("%H:%M:%S", time.localtime(draft.saved)),
         version=checked.version,
@@ -147,20 +157,25 @@ def changes() -> Any:
     if draft is None:
         flash("You have no draft: nothing changes. Edit the flow to start one.")
         return redirect(url_for("console.edit"))
-    checked = draft_checker().check(draft.text)
+    checked = draft_checker().check(draft.text, g.operator)
     return render_template(
         "console/changes.html",
         title="What your draft changes",
         intro="Against the live flow, version " + live_flow().flow.version + ".",
-        **comparison(live_text(), live_flow(), checked),
+        **comparison(checked),
     )
 
 
-def comparison(before_text: str, before: LiveFlow, checked: CheckedDraft) -> dict[str, Any]:
-    """What the changes template shows for any text against the live flow (drafts, proposals, rollbacks)."""
+def comparison(checked: CheckedDraft) -> dict[str, Any]:
+    """What the changes template shows for any checked text against the live flow (drafts,
+    proposals, rollbacks): worked out in a child process, capped, under the console's limits."""
+    compared = draft_checker().compare(live_text(), checked.result.text, g.operator)
     return {
-        "lines": text_diff(before_text, checked.result.text),
-        "heard": heard_changes(before, checked.live) if checked.live is not None else None,
+        "lines": compared.lines,
+        "lines_left_out": compared.lines_left_out,
+        "heard": compared.heard if checked.live is not None else None,
+        "heard_cut": compared.heard_cut,
+        "compare_failed": compared.failed,
         "errors": len(checked.result.errors),
     }
 
@@ -170,7 +185,7 @@ def publish_draft() -> Any:
     engine, operator = console_engine(), g.operator
     message = request.form.get("message", "").strip()[:2000]
     draft = save_draft(engine, operator, _text_from_form(), live_flow().flow.version)
-    checked = draft_checker().check(draft.text)
+    checked = draft_checker().check(draft.text, operator)
     if not message:
         return _page(draft, checked, 400, "Say what changed and why in the message, then publish again.")
     if checked.live is None:
@@ -194,7 +209,7 @@ def publish_draft() -> Any:
 # -- a call on the draft ----------------------------------------------------------------------
 def try_draft() -> Any:
     draft = draft_of(console_engine(), g.operator)
-    checked = draft_checker().check(draft.text) if draft else None
+    checked = draft_checker().check(draft.text, g.operator) if draft else None
     return render_template(
         "console/try.html",
         flow=checked.live.flow if checked and checked.live else live_flow().flow,
@@ -215,14 +230,17 @@ def try_draft_step() -> Response:
     """A step of a call on the operator's own draft, through a copy of the line's webhooks that
     serves it and counts nothing."""
     draft = draft_of(console_engine(), g.operator)
-    checked = draft_checker().check(draft.text) if draft else None
+    checked = draft_checker().check(draft.text, g.operator) if draft else None
     if checked is None or checked.live is None:
         return jsonify(error=NO_DRAFT_TO_TRY if draft is None else _has_errors(checked)), 400  # type: ignore[return-value]
-    transport = draft_transport(checked.live, current_app.extensions["ivr"])
+    transport = webhooks_in_process(checked.live, current_app.extensions["ivr"])
     return try_call.take_step(transport, checked.live.flow.languages, try_call.DRAFT + checked.version)
 
 
 def register(bp: Blueprint) -> None:
+    bp.register_error_handler(ConsoleBusy, busy)
+    bp.register_error_handler(413, too_large)
+    bp.register_error_handler(DraftTooLarge, too_large)
     bp.add_url_rule("/edit", "edit", edit, methods=["GET", "POST"])
     bp.add_url_rule("/edit/check", "edit_check", check, methods=["POST"])
     bp.add_url_rule("/edit/changes", "edit_changes", changes)
@@ -231,6 +249,34 @@ def register(bp: Blueprint) -> None:
     bp.add_url_rule("/try/draft/step", "try_draft_step", try_draft_step, methods=["POST"])
 
 
+#: Endpoints that answer JavaScript with JSON, also when they refuse.
+JSON_ENDPOINTS = frozenset({"console.edit_check", "console.try_draft_step", "console.try_step"})
+
+
+def busy(refused: ConsoleBusy) -> Any:
+    """429, with when to try again: for the editor's JavaScript as JSON, else as a page."""
+    headers = {"Retry-After": str(refused.retry_after)}
+    if request.endpoint in JSON_ENDPOINTS:
+        return jsonify(error=str(refused), retry_after=refused.retry_after), 429, headers
+    return render_template("console/message.html", title="The console is busy", message=str(refused)), 429, headers
+
+
+def too_large(_error: Exception) -> Any:
+    """413 for a text larger than the console takes, in words, before anything read it."""
+    message = (
+        f"This text is larger than {MAX_DRAFT_BYTES // 1024 // 1024} MB, so the console did not take it: nothing "
+        "was saved or checked. A whole flow needs far less (the line's own is about 60 KB): look for a text "
+        "pasted more than once."
+    )
+    if request.endpoint in JSON_ENDPOINTS:
+        return jsonify(error=message), 413
+    return render_template("console/message.html", title="This text is too large", message=message), 413
+
+
 def init_app(app: Flask) -> None:
-    """Each worker's checker of drafts, with media paths relative to the flow file's folder."""
-    app.extensions["ivr.drafts"] = DraftChecker(Path(app.config["IVR_SETTINGS"].flow_file).resolve().parent)
+    """Each worker's checker of drafts, with media paths relative to the flow file's folder,
+    under limits shared by every console worker serving this flow file on this machine."""
+    settings = app.config["IVR_SETTINGS"]
+    limits = StepLimits.for_flow_file(settings.flow_file, settings.console_steps, STEP_WAIT_SECONDS)
+    folder = Path(settings.flow_file).resolve().parent
+    app.extensions["ivr.drafts"] = DraftChecker(folder, limits, settings.console_step_seconds)

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
 from ivr.audit import record
-from ivr.console.editing import comparison, console_engine, draft_checker, flow_folder, live_flow, live_text
+from ivr.console.editing import comparison, console_engine, draft_checker, flow_folder, live_flow
 from ivr.drafts import DraftError, approve, proposal, proposals, reject, withdraw
 from ivr.revisions import RevisionError, by_number, history, publish
 
@@ -43,7 +43,7 @@ def rollback(number: int) -> Any:
         old = by_number(engine, number)
     except RevisionError:
         abort(404, f"There is no revision {number}: the history lists them.")
-    checked = draft_checker().check(old.text)
+    checked = draft_checker().check(old.text, g.operator)
     error = ""
     if request.method == "POST":
         message = request.form.get("message", "").strip()[:2000]
@@ -64,7 +64,7 @@ def rollback(number: int) -> Any:
         old=old,
         when=when,
         error=error,
-        **comparison(live_text(), live_flow(), checked),
+        **comparison(checked),
     ), 400 if error else 200
 
 
@@ -81,14 +81,14 @@ def approval(number: int) -> Any:
         if not error:
             return redirect(url_for("console.history"))
         waiting = proposal(engine, number)
-    checked = draft_checker().check(waiting.text)
+    checked = draft_checker().check(waiting.text, g.operator)
     return render_template(
         "console/approval.html",
         proposal=waiting,
         own=waiting.author == g.operator,
         when=when,
         error=error,
-        **comparison(live_text(), live_flow(), checked),
+        **comparison(checked),
     ), 400 if error else 200
 
 
@@ -97,7 +97,7 @@ def _decide(number: int, action: str) -> str:
     engine, operator = console_engine(), g.operator
     try:
         if action == "approve":
-            checked = draft_checker().check(proposal(engine, number).text)
+            checked = draft_checker().check(proposal(engine, number).text, operator)
             done, revision = approve(engine, number, operator, flow_folder(), checked=checked.result)
             record(
                 engine,

@@ -69,8 +69,9 @@ SECURITY_HEADERS = {
 #: (no other site, no ``..``, no line breaks that would split the Location header).
 CONSOLE_PAGE = re.compile(r"/console(?:/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*/?", re.ASCII)
 SESSION_KEY = "console session key"  # its name in the database's line_secrets
-#: The editor posts a whole flow (up to 5 MB, the largest flow file the line loads); every
-#: other request keeps the line's own limit (IVR_MAX_REQUEST_BYTES). deploy/nginx.conf agrees.
+#: The editor posts a whole flow: a draft of up to 2 MB (:data:`ivr.drafts.MAX_DRAFT_BYTES`) as
+#: JSON, or as a form, where each byte of a non-Latin letter is sent as three; every other
+#: request keeps the line's own limit (IVR_MAX_REQUEST_BYTES). deploy/nginx.conf agrees.
 WHOLE_FLOW_ENDPOINTS = frozenset({"console.edit", "console.edit_check", "console.edit_publish"})
 WHOLE_FLOW_BYTES = 6 * 1024 * 1024
 

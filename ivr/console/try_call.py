@@ -14,8 +14,9 @@ from typing import NoReturn
 from flask import Response, abort, current_app, jsonify, make_response, request
 from itsdangerous import BadData, URLSafeSerializer
 
+from ivr.console.draft_flows import webhooks_in_process
 from ivr.runtime.twilio import DIAL_BUSY, DIAL_COMPLETED, DIAL_FAILED, DIAL_NO_ANSWER, TEST_CALL_PARAM
-from ivr.tools.simulator import CallEnded, Heard, SimulatedCall, Transport, flask_transport
+from ivr.tools.simulator import CallEnded, Heard, SimulatedCall, Transport
 
 #: How a transfer may end in a call from the browser (the page offers each as a button).
 DIAL_RESULTS = (DIAL_COMPLETED, DIAL_BUSY, DIAL_NO_ANSWER, DIAL_FAILED)
@@ -36,8 +37,9 @@ def _refuse_step(message: str) -> NoReturn:
 def step() -> Response:
     """One step of a call made from the browser, through the real webhooks, signed as Twilio
     signs. Where the call is travels to the browser and back, signed, like the line's state."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    return take_step(flask_transport(app), current_app.extensions["ivr"].store.live.flow.languages, LIVE)
+    line = current_app.extensions["ivr"]
+    live = line.store.live
+    return take_step(webhooks_in_process(live, line), live.flow.languages, LIVE)
 
 
 def take_step(transport: Transport, languages: Mapping[str, object], salt: str) -> Response:

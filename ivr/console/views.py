@@ -68,7 +68,7 @@ def line() -> str:
 
 def _helpline_unreachable_since() -> str | None:
     """When the alert's episode began, if callers are not reaching the helpline now."""
-    if "ivr.alert" not in current_app.extensions:
+    if not current_app.config["IVR_SETTINGS"].stats:  # the alert counts the call statistics
         return None
     try:
         with current_app.extensions["ivr.database"].engine.connect() as connection:

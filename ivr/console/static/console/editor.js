@@ -82,6 +82,13 @@
       credentials: "same-origin"
     }).then(function (response) {
       return response.json().then(function (answer) {
+        if (response.status === 429) { // busy: the draft is saved; check it again when told
+          clearTimeout(timer);
+          timer = setTimeout(check, 1000 * (answer.retry_after || 5));
+          var busy = new Error(answer.error);
+          busy.busy = true;
+          throw busy;
+        }
         if (!response.ok) throw new Error(answer.error || "The console did not take the draft.");
         showProblems(answer);
         saved.textContent = answer.saved;
@@ -91,7 +98,9 @@
       dirty = true;
       checking.textContent = "";
       summary.className = "error";
-      summary.textContent = "Not saved: " + (error.message || "the console cannot be reached") + " Your text is still here; it is tried again as you type.";
+      summary.textContent = error.busy
+        ? "Saved, not checked yet: " + error.message + " It is checked again in a few seconds."
+        : "Not saved: " + (error.message || "the console cannot be reached") + " Your text is still here; it is tried again as you type.";
     }).then(function () {
       inFlight = false;
       if (again) { again = false; check(); }
