@@ -24,6 +24,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 from ivr.db import flow_drafts, flow_proposals
 from ivr.load import LoadResult, flow_version
 from ivr.revisions import Revision, RevisionError, check_for_publishing, latest, publish
+from ivr.runtime import flow as rt
 
 #: The states of a proposal; only a waiting one can be decided.
 WAITING, APPROVED, REJECTED, WITHDRAWN = "waiting", "approved", "rejected", "withdrawn"
@@ -150,9 +151,18 @@ def submit(
 
 
 def approve(
-    engine: Engine, number: int, approver: str, base: Path, *, checked: LoadResult | None = None
+    engine: Engine,
+    number: int,
+    approver: str,
+    base: Path,
+    *,
+    checked: LoadResult | None = None,
+    live: rt.Flow | None = None,
+    may_change_numbers: bool = False,
 ) -> tuple[Proposal, Revision]:
-    """Publish a waiting proposal as a revision by its author, approved by ``approver``."""
+    """Publish a waiting proposal as a revision by its author, approved by ``approver``.
+    ``live`` and ``may_change_numbers``: as for :func:`ivr.revisions.publish` (whether the
+    approver may put live a change to the numbers callers are connected to)."""
     waiting = _waiting(engine, number)
     if waiting.author == approver:
         raise DraftError("nobody can approve their own draft: another operator must approve it")
@@ -161,7 +171,15 @@ def approve(
     try:
         # The bytes that were checked, with that check's result: never a second check here.
         revision = publish(
-            engine, waiting.text, base, waiting.author, waiting.message, approved_by=approver, checked=result
+            engine,
+            waiting.text,
+            base,
+            waiting.author,
+            waiting.message,
+            approved_by=approver,
+            checked=result,
+            live=live,
+            may_change_numbers=may_change_numbers,
         )
     except RevisionError:
         with engine.begin() as connection:  # not published after all: it waits again

@@ -22,6 +22,7 @@ from sqlalchemy import text as sql
 
 from ivr.db import flow_revisions
 from ivr.load import LoadResult, flow_version, load_flow_text
+from ivr.runtime import flow as rt
 
 
 class RevisionError(Exception):
@@ -31,6 +32,18 @@ class RevisionError(Exception):
     def __init__(self, message: str, problems: list[str] | None = None) -> None:
         super().__init__(message)
         self.problems = problems or []
+
+
+class NumbersChange(RevisionError):
+    """A text that changes who callers are connected to, published without leave to: only an
+    admin may make such a change, and always with a second person's approval.
+    ``changes``: each change in words (:func:`destination_changes`)."""
+
+    def __init__(self, changes: list[str]) -> None:
+        super().__init__(
+            "it changes the numbers callers are connected to, which needs an admin and a second person's approval"
+        )
+        self.changes = changes
 
 
 @dataclass(frozen=True)
@@ -126,25 +139,37 @@ def publish(
     *,
     approved_by: str | None = None,
     checked: LoadResult | None = None,
+    live: rt.Flow | None = None,
+    may_change_numbers: bool = False,
 ) -> Revision:
     """Check ``text`` (media paths relative to ``base``, the flow file's folder) and store it
     as the newest revision. Refused, with nothing stored, when the message or author is
     empty, the text has any error, or it is the text already live.
 
     ``checked``: the result of checking this very text already (the console checks drafts
-    in a child process with limits, so a worker never loads an operator's text itself)."""
+    in a child process with limits, so a worker never loads an operator's text itself).
+
+    Refused with :class:`NumbersChange` when the text changes a number callers are connected
+    to (:func:`destination_changes`) against the newest revision, read under the publishing
+    lock, unless ``may_change_numbers``. ``live``: the flow this server serves (the
+    console's), used for that when it is the newest revision, so nothing is loaded again."""
     message, author = message.strip(), author.strip()
     if not message:
         raise RevisionError('say why with a message: -m "what changed and why"')
     if not author:
         raise RevisionError("say who is publishing with --as NAME")
     result = check_for_publishing(text, base, checked)
+    assert result.flow is not None  # check_for_publishing refuses a text with errors
     version = flow_version(text)
     with publishing(engine) as connection:
         row = connection.execute(_NEWEST).first()
-        live = None if row is None else _revision(row)
-        if live is not None and live.text == text:
+        newest = None if row is None else _revision(row)
+        if newest is not None and newest.text == text:
             raise RevisionError(f"this text is already live (version {version}): nothing to publish")
+        if not may_change_numbers:
+            changes = destination_changes(_live_flow(newest, live, base), result.flow)
+            if changes:
+                raise NumbersChange(changes)
         values = dict(
             version=version,
             text=text,
@@ -152,11 +177,76 @@ def publish(
             at=time.time() if now is None else now,
             message=message,
             warnings=json.dumps([p.format("flow") for p in result.warnings]),
-            replaces=None if live is None else live.version,
+            replaces=None if newest is None else newest.version,
             approved_by=approved_by,
         )
         number = connection.execute(insert(flow_revisions).values(**values)).inserted_primary_key[0]  # type: ignore[index]
     return by_number(engine, number)
+
+
+def _live_flow(newest: Revision | None, served: rt.Flow | None, base: Path) -> rt.Flow | None:
+    """The flow callers are served: the newest revision's (``served`` when this server has
+    taken it already), else, with nothing published yet, the one this server serves."""
+    if newest is None or (served is not None and served.version == newest.version):
+        return served
+    return load_flow_text(newest.text, base).flow  # published a moment ago, not yet taken here
+
+
+def destination_changes(before: rt.Flow | None, after: rt.Flow) -> list[str]:
+    """Every change, in words, to where callers are connected: a number that is now another
+    number, a number newly dialled or no longer dialled, a transfer that now dials another
+    of the flow's numbers, and a number that starts or stops being shown the caller's own.
+    Nothing else in a flow can send a caller somewhere else. With no flow before (nothing
+    was live), nothing is compared."""
+    if before is None:
+        return []
+    was, now = _dialled(before), _dialled(after)
+    changes = []
+    for key in sorted(was.keys() | now.keys()):
+        old, new = was.get(key), now.get(key)
+        if old is None and new is not None:
+            changes.append(f"This adds a number callers are connected to: {_named(new, after)}.")
+        elif new is None and old is not None:
+            changes.append(f"Callers are no longer connected to {_named(old, before)}.")
+        elif old is not None and new is not None and old.e164 != new.e164:
+            changes.append(
+                f"This changes the number callers are connected to for {new.name[after.language].plain} "
+                f"({new.key}), from {_number(old.e164)} to {_number(new.e164)}."
+            )
+        if old is not None and new is not None and old.shows_caller_number != new.shows_caller_number:
+            shown = "now shows" if new.shows_caller_number else "no longer shows"
+            changes.append(f"This {shown} callers' own number to {_named(new, after)}.")
+    for node, target in _transfers(after).items():
+        earlier = _transfers(before).get(node)
+        if earlier is not None and earlier.key != target.key and not node.startswith("_"):
+            changes.append(
+                f"The transfer at {node} now connects callers to {_named(target, after)} "
+                f"instead of {_named(earlier, before)}."
+            )
+    return changes
+
+
+def _transfers(flow: rt.Flow) -> dict[str, rt.DialTarget]:
+    return {name: node.target for name, node in flow.nodes.items() if isinstance(node, rt.Transfer)}
+
+
+def _dialled(flow: rt.Flow) -> dict[str, rt.DialTarget]:
+    """The numbers some transfer dials, by their name in the flow's numbers."""
+    return {target.key: target for target in _transfers(flow).values()}
+
+
+def _named(target: rt.DialTarget, flow: rt.Flow) -> str:
+    return f"{target.name[flow.language].plain} ({target.key}, {_number(target.e164)})"
+
+
+def _number(e164: str) -> str:
+    """A number as people write it (+44 800 012 1700)."""
+    import phonenumbers
+
+    try:
+        return phonenumbers.format_number(phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    except phonenumbers.NumberParseException:
+        return e164
 
 
 @contextmanager
@@ -184,9 +274,11 @@ def publishing(engine: Engine) -> Iterator[Connection]:
         connection.commit()
 
 
-def rollback(engine: Engine, version: str, base: Path, author: str, message: str) -> Revision:
+def rollback(
+    engine: Engine, version: str, base: Path, author: str, message: str, *, may_change_numbers: bool = False
+) -> Revision:
     """Publish an old revision's text again, as a new revision (history is never rewritten)."""
-    return publish(engine, find(engine, version).text, base, author, message)
+    return publish(engine, find(engine, version).text, base, author, message, may_change_numbers=may_change_numbers)
 
 
 def diff(engine: Engine, a: str, b: str | None = None) -> str:

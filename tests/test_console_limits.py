@@ -211,3 +211,11 @@ def test_a_check_that_takes_too_long_is_stopped_and_the_operator_told(flow_file)
             "code": "too-costly",
         }
     ]
+
+
+def test_the_console_tells_browsers_to_come_back_only_over_https_when_served_over_https(console_app):
+    client = console_app.test_client()
+    secure = client.get("/console/login", base_url="https://line.example.org")
+    assert secure.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    plain = client.get("/console/login", base_url="http://127.0.0.1:8001")
+    assert "Strict-Transport-Security" not in plain.headers  # meaningless, and ignored, over HTTP

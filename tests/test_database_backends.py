@@ -205,6 +205,7 @@ def test_approval_publishes_what_was_checked_without_checking_again(engine, monk
     from ivr.load import load_flow_text
 
     publish(engine, TEXT, FOLDER, "ci", "as shipped")
+    served = load_flow_text(TEXT, FOLDER).flow  # what the approver's server serves, as the console passes it
     checked = load_flow_text(CHANGED, FOLDER)
     waiting = submit(engine, "alice", CHANGED, "all night", FOLDER, checked=checked)
 
@@ -212,6 +213,6 @@ def test_approval_publishes_what_was_checked_without_checking_again(engine, monk
         raise AssertionError("the approving worker checked the text again")
 
     monkeypatch.setattr(revisions, "load_flow_text", no_second_check)
-    decided, revision = approve(engine, waiting.number, "bob", FOLDER, checked=checked)
+    decided, revision = approve(engine, waiting.number, "bob", FOLDER, checked=checked, live=served)
     assert (decided.status, revision.approved_by, revision.author) == ("approved", "bob", "alice")
     assert revision.text == CHANGED

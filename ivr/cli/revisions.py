@@ -21,10 +21,15 @@ from ivr.audit import record
 from ivr.cli.errors import FlowHasErrors, FlowUnreadable
 from ivr.config import DEFAULTS, database_url_of
 from ivr.db import Database
-from ivr.revisions import Revision, RevisionError, diff, find, history, publish, rollback
+from ivr.revisions import NumbersChange, Revision, RevisionError, diff, find, history, publish, rollback
 
 _MESSAGE = click.option("-m", "--message", required=True, help="Why: what changed and why (required).")
 _AUTHOR = click.option("--as", "author", default=None, help="Who is publishing (default: your user name).")
+_NUMBERS = click.option(
+    "--change-numbers",
+    is_flag=True,
+    help="Allow a change to the numbers callers are connected to (say so only once a second person has checked it).",
+)
 
 
 def _engine() -> Engine:
@@ -49,6 +54,13 @@ def _published(action: str, engine: Engine, run: Callable[[], Revision]) -> None
     published goes in the audit log, marked as done from the command line."""
     try:
         revision = run()
+    except NumbersChange as exc:
+        for change in exc.changes:
+            click.echo(change, err=True)
+        raise FlowHasErrors(
+            "Error: not published: it changes the numbers callers are connected to. Have a second person check "
+            "each number against its official source, then publish again with --change-numbers."
+        ) from None
     except RevisionError as exc:
         for problem in exc.problems:
             click.echo(problem, err=True)
@@ -66,23 +78,32 @@ def _published(action: str, engine: Engine, run: Callable[[], Revision]) -> None
 @click.argument("file", type=click.Path(dir_okay=False))
 @_MESSAGE
 @_AUTHOR
-def publish_command(file: str, message: str, author: str | None) -> None:
+@_NUMBERS
+def publish_command(file: str, message: str, author: str | None, change_numbers: bool) -> None:
     path = Path(file)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise FlowUnreadable(f"Error: {file}: cannot be read ({exc}); give the path of a flow file") from None
     who, engine = _author(author), _engine()
-    _published("published", engine, lambda: publish(engine, text, path.resolve().parent, who, message))
+    folder = path.resolve().parent
+    _published(
+        "published", engine, lambda: publish(engine, text, folder, who, message, may_change_numbers=change_numbers)
+    )
 
 
 @click.command("rollback", help="Publish an old revision's text again, as a new revision.")
 @click.argument("version")
 @_MESSAGE
 @_AUTHOR
-def rollback_command(version: str, message: str, author: str | None) -> None:
+@_NUMBERS
+def rollback_command(version: str, message: str, author: str | None, change_numbers: bool) -> None:
     who, engine = _author(author), _engine()
-    _published("rolled back to", engine, lambda: rollback(engine, version, _flow_folder(), who, message))
+    _published(
+        "rolled back to",
+        engine,
+        lambda: rollback(engine, version, _flow_folder(), who, message, may_change_numbers=change_numbers),
+    )
 
 
 @click.command("history", help="List the published revisions, newest first.")

@@ -33,15 +33,22 @@ from flask import (
 from sqlalchemy import Engine
 
 from ivr.audit import record
-from ivr.console import try_call
+from ivr.console import refusals, try_call
 from ivr.console.checking import CheckedDraft, DraftChecker
 from ivr.console.draft_flows import problems_of, webhooks_in_process
 from ivr.console.limits import ConsoleBusy, StepLimits
-from ivr.drafts import MAX_DRAFT_BYTES, Draft, DraftError, DraftTooLarge, discard_draft, draft_of, save_draft, submit
+from ivr.console.roster import is_admin
+from ivr.drafts import Draft, DraftError, discard_draft, draft_of, save_draft, submit
 from ivr.load import load_flow_file
-from ivr.revisions import RevisionError, publish
+from ivr.revisions import NumbersChange, RevisionError, destination_changes, publish
+from ivr.runtime.flow import Flow
 from ivr.serve.store import LiveFlow
 
+LIVE_WITHIN_SECONDS = "every server serves it within seconds."
+NUMBERS_NEED_AN_ADMIN = (
+    "Not published: only an admin may change the numbers callers are connected to, and another person must "
+    "approve it. Ask an admin to make this change."
+)
 #: How long a heavy step waits for a free slot before the operator is asked to try again.
 STEP_WAIT_SECONDS = 5.0
 NO_DRAFT_TO_TRY = "You have no draft to try: open Edit the flow, change something, and it is saved as your draft."
@@ -171,6 +178,7 @@ def comparison(checked: CheckedDraft) -> dict[str, Any]:
     proposals, rollbacks): worked out in a child process, capped, under the console's limits."""
     compared = draft_checker().compare(live_text(), checked.result.text, g.operator)
     return {
+        "number_changes": number_changes(checked),
         "lines": compared.lines,
         "lines_left_out": compared.lines_left_out,
         "heard": compared.heard if checked.live is not None else None,
@@ -180,8 +188,22 @@ def comparison(checked: CheckedDraft) -> dict[str, Any]:
     }
 
 
+def compared_live() -> Flow | None:
+    """The live flow that texts are compared with; None under the built-in safe flow (no
+    good flow anywhere), whose one transfer is no operator's choice."""
+    live = live_flow()
+    return live.flow if live.text else None
+
+
+def number_changes(checked: CheckedDraft) -> list[str]:
+    """How a checked text changes where callers are connected, in words (none with errors)."""
+    return destination_changes(compared_live(), checked.live.flow) if checked.live is not None else []
+
+
 def publish_draft() -> Any:
-    """Save the posted text, check it, then publish it (or ask for approval) with the message."""
+    """Save the posted text, check it, then publish it (or ask for approval) with the message.
+    A change to the numbers callers are connected to is an admin's only, and always waits
+    for a second person's approval."""
     engine, operator = console_engine(), g.operator
     message = request.form.get("message", "").strip()[:2000]
     draft = save_draft(engine, operator, _text_from_form(), live_flow().flow.version)
@@ -190,20 +212,31 @@ def publish_draft() -> Any:
         return _page(draft, checked, 400, "Say what changed and why in the message, then publish again.")
     if checked.live is None:
         return _page(draft, checked, 400, "This draft has errors: it was not published. Fix them first.")
+    changes = number_changes(checked)
     try:
-        if current_app.config["IVR_SETTINGS"].require_approval:
-            waiting = submit(engine, operator, draft.text, message, flow_folder(), checked=checked.result)
-            record(engine, operator, "submit", f"draft {waiting.number}, version {waiting.version}: {message}")
+        if not current_app.config["IVR_SETTINGS"].require_approval and not changes:
+            revision = publish(
+                engine, draft.text, flow_folder(), operator, message, checked=checked.result, live=compared_live()
+            )
+            record(engine, operator, "publish", f"version {revision.version} as revision {revision.number}: {message}")
             discard_draft(engine, operator)
-            flash(f"Your draft is waiting for another operator's approval (draft {waiting.number}).")
-            return redirect(url_for("console.approval", number=waiting.number))
-        revision = publish(engine, draft.text, flow_folder(), operator, message, checked=checked.result)
+            flash(f"Published version {revision.version} as revision {revision.number}: {LIVE_WITHIN_SECONDS}")
+            return redirect(url_for("console.history"))
+    except NumbersChange as exc:  # against a revision published a moment ago, not yet served here
+        changes = exc.changes
     except (DraftError, RevisionError) as exc:
         return _page(draft, checked, 400, f"Not published: {exc}.")
-    record(engine, operator, "publish", f"version {revision.version} as revision {revision.number}: {message}")
+    if changes and not is_admin(engine, operator):
+        return _page(draft, checked, 403, NUMBERS_NEED_AN_ADMIN + " " + " ".join(changes))
+    try:
+        waiting = submit(engine, operator, draft.text, message, flow_folder(), checked=checked.result)
+    except (DraftError, RevisionError) as exc:
+        return _page(draft, checked, 400, f"Not published: {exc}.")
+    record(engine, operator, "submit", f"draft {waiting.number}, version {waiting.version}: {message}")
     discard_draft(engine, operator)
-    flash(f"Published version {revision.version} as revision {revision.number}: every server serves it within seconds.")
-    return redirect(url_for("console.history"))
+    why = "It changes the numbers callers are connected to, so it" if changes else "Your draft"
+    flash(f"{why} is waiting for another operator's approval (draft {waiting.number}).")
+    return redirect(url_for("console.approval", number=waiting.number))
 
 
 # -- a call on the draft ----------------------------------------------------------------------
@@ -238,39 +271,13 @@ def try_draft_step() -> Response:
 
 
 def register(bp: Blueprint) -> None:
-    bp.register_error_handler(ConsoleBusy, busy)
-    bp.register_error_handler(413, too_large)
-    bp.register_error_handler(DraftTooLarge, too_large)
+    refusals.register(bp)
     bp.add_url_rule("/edit", "edit", edit, methods=["GET", "POST"])
     bp.add_url_rule("/edit/check", "edit_check", check, methods=["POST"])
     bp.add_url_rule("/edit/changes", "edit_changes", changes)
     bp.add_url_rule("/edit/publish", "edit_publish", publish_draft, methods=["POST"])
     bp.add_url_rule("/try/draft", "try_draft", try_draft)
     bp.add_url_rule("/try/draft/step", "try_draft_step", try_draft_step, methods=["POST"])
-
-
-#: Endpoints that answer JavaScript with JSON, also when they refuse.
-JSON_ENDPOINTS = frozenset({"console.edit_check", "console.try_draft_step", "console.try_step"})
-
-
-def busy(refused: ConsoleBusy) -> Any:
-    """429, with when to try again: for the editor's JavaScript as JSON, else as a page."""
-    headers = {"Retry-After": str(refused.retry_after)}
-    if request.endpoint in JSON_ENDPOINTS:
-        return jsonify(error=str(refused), retry_after=refused.retry_after), 429, headers
-    return render_template("console/message.html", title="The console is busy", message=str(refused)), 429, headers
-
-
-def too_large(_error: Exception) -> Any:
-    """413 for a text larger than the console takes, in words, before anything read it."""
-    message = (
-        f"This text is larger than {MAX_DRAFT_BYTES // 1024 // 1024} MB, so the console did not take it: nothing "
-        "was saved or checked. A whole flow needs far less (the line's own is about 60 KB): look for a text "
-        "pasted more than once."
-    )
-    if request.endpoint in JSON_ENDPOINTS:
-        return jsonify(error=message), 413
-    return render_template("console/message.html", title="This text is too large", message=message), 413
 
 
 def init_app(app: Flask) -> None:

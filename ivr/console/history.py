@@ -14,9 +14,18 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
 from ivr.audit import record
-from ivr.console.editing import comparison, console_engine, draft_checker, flow_folder, live_flow
-from ivr.drafts import DraftError, approve, proposal, proposals, reject, withdraw
-from ivr.revisions import RevisionError, by_number, history, publish
+from ivr.console.editing import (
+    NUMBERS_NEED_AN_ADMIN,
+    compared_live,
+    comparison,
+    console_engine,
+    draft_checker,
+    flow_folder,
+    live_flow,
+)
+from ivr.console.roster import is_admin
+from ivr.drafts import DraftError, approve, proposal, proposals, reject, submit, withdraw
+from ivr.revisions import NumbersChange, RevisionError, by_number, history, publish
 
 
 def when(at: float | None) -> str:
@@ -51,7 +60,21 @@ def rollback(number: int) -> Any:
             error = "Say why you are rolling back in the message."
         else:
             try:
-                new = publish(engine, old.text, flow_folder(), g.operator, message, checked=checked.result)
+                new = publish(
+                    engine, old.text, flow_folder(), g.operator, message, checked=checked.result, live=compared_live()
+                )
+            except NumbersChange:
+                if not is_admin(engine, g.operator):
+                    error = NUMBERS_NEED_AN_ADMIN.replace("Not published", "Not rolled back")
+                else:  # an admin's: it waits for a second person, as any change to the numbers does
+                    waiting = submit(engine, g.operator, old.text, message, flow_folder(), checked=checked.result)
+                    detail = f"draft {waiting.number}, rollback to {old.version}: {message}"
+                    record(engine, g.operator, "submit", detail)
+                    flash(
+                        "This rollback changes the numbers callers are connected to, so it is waiting for another "
+                        f"operator's approval (draft {waiting.number})."
+                    )
+                    return redirect(url_for("console.approval", number=waiting.number))
             except RevisionError as exc:
                 error = f"Not rolled back: {exc}."
             else:
@@ -98,7 +121,15 @@ def _decide(number: int, action: str) -> str:
     try:
         if action == "approve":
             checked = draft_checker().check(proposal(engine, number).text, operator)
-            done, revision = approve(engine, number, operator, flow_folder(), checked=checked.result)
+            done, revision = approve(
+                engine,
+                number,
+                operator,
+                flow_folder(),
+                checked=checked.result,
+                live=compared_live(),
+                may_change_numbers=is_admin(engine, operator),
+            )
             record(
                 engine,
                 operator,
@@ -116,6 +147,8 @@ def _decide(number: int, action: str) -> str:
             flash(f"You withdrew draft {number}.")
         else:
             return "Choose approve, turn down or withdraw."
+    except NumbersChange:
+        return "This draft changes the numbers callers are connected to: only an admin may approve it."
     except RevisionError as exc:  # DraftError too
         return f"{exc}."
     return ""

@@ -65,6 +65,9 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
 }
+#: Over HTTPS only (RFC 6797 ignores it over plain HTTP): a browser that has seen the console
+#: comes back over HTTPS for a year, so no one on the network can serve it a plain-HTTP login.
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 #: Where ``next`` may send a browser after login: a page of the console and nowhere else
 #: (no other site, no ``..``, no line breaks that would split the Location header).
 CONSOLE_PAGE = re.compile(r"/console(?:/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*/?", re.ASCII)
@@ -244,6 +247,8 @@ def logout() -> Response:
 def security_headers(response: Response) -> Response:
     if request.path == "/" or request.path.startswith("/console"):
         response.headers.update(SECURITY_HEADERS)
+        if request.is_secure:  # behind nginx: X-Forwarded-Proto, with IVR_TRUSTED_PROXIES
+            response.headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
         if request.endpoint != "console.static":
             response.headers["Cache-Control"] = "no-store"  # statistics stay out of every cache
     return response
