@@ -150,7 +150,7 @@ def test_a_slot_held_by_another_process_counts_and_is_freed_when_it_dies(tmp_pat
 
 
 # -- limits in the console --------------------------------------------------------------------
-def test_a_check_while_the_same_operators_last_one_runs_is_refused_at_once_and_the_draft_kept(console_app):
+def test_a_check_while_the_same_operators_last_one_runs_is_refused_before_its_text_is_read(console_app):
     browser = Browser(console_app)
     browser.login("alice")
     limits = console_app.extensions["ivr.drafts"].limits
@@ -160,8 +160,9 @@ def test_a_check_while_the_same_operators_last_one_runs_is_refused_at_once_and_t
     assert answer.status_code == 429
     assert answer.headers["Retry-After"] == "2"
     assert answer.get_json() == {"error": OWN_STEP_RUNNING, "retry_after": 2}
+    assert draft_of(console_app.extensions["ivr.database"].engine, "alice") is None  # nothing read, nothing saved
+    assert check(browser, changed).status_code == 200  # the editor sends it again once the first is done
     assert draft_of(console_app.extensions["ivr.database"].engine, "alice").text == changed
-    assert check(browser, changed).status_code == 200  # and checked once the first is done
 
 
 def test_a_page_that_compares_while_the_server_is_busy_says_so_with_when_to_try_again(flow_file):

@@ -93,7 +93,8 @@ class DraftChecker:
         return comparison
 
     def _within_limits(self, operator: str):  # type: ignore[no-untyped-def]
-        return self.limits.step(operator) if self.limits is not None else nullcontext()
+        """A server slot; the operator's own turn is taken for the whole request (:mod:`ivr.console.refusals`)."""
+        return self.limits.server_slot() if self.limits is not None else nullcontext()
 
     def _keep(self, kept: OrderedDict, key: object, value: object) -> None:  # type: ignore[type-arg]
         with self._lock:

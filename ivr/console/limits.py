@@ -63,8 +63,15 @@ class StepLimits:
 
     @contextmanager
     def step(self, operator: str) -> Iterator[None]:
-        """Hold ``operator``'s one step and a server slot while the block runs, or raise
+        """Hold ``operator``'s turn and a server slot while the block runs, or raise
         :class:`ConsoleBusy`."""
+        with self.operator_turn(operator), self.server_slot():
+            yield
+
+    @contextmanager
+    def operator_turn(self, operator: str) -> Iterator[None]:
+        """``operator``'s one heavy request at a time, or :class:`ConsoleBusy` at once. The
+        console takes it before reading the request's body, so a refusal costs nothing."""
         self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         own = hashlib.sha256(operator.encode()).hexdigest()[:16]
         with _held(self.folder / f"operator-{own}.lock") as mine:
@@ -72,14 +79,21 @@ class StepLimits:
                 raise ConsoleBusy(
                     "Your last check or comparison is still running. Wait for it to finish, then try again.", 2
                 )
-            with self._slot() as slot:
-                if not slot:
-                    raise ConsoleBusy(
-                        "The console is busy checking other operators' drafts. Your text is kept: "
-                        "try again in a few seconds.",
-                        5,
-                    )
-                yield
+            yield
+
+    @contextmanager
+    def server_slot(self) -> Iterator[None]:
+        """One of the server's slots for the block, waiting up to ``wait_seconds`` for one,
+        or :class:`ConsoleBusy`."""
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with self._slot() as slot:
+            if not slot:
+                raise ConsoleBusy(
+                    "The console is busy checking other operators' drafts. Your text is kept: "
+                    "try again in a few seconds.",
+                    5,
+                )
+            yield
 
     @contextmanager
     def _slot(self) -> Iterator[bool]:

@@ -99,7 +99,7 @@
       checking.textContent = "";
       summary.className = "error";
       summary.textContent = error.busy
-        ? "Saved, not checked yet: " + error.message + " It is checked again in a few seconds."
+        ? "Not checked yet: " + error.message + " Your text is still here; it is sent again in a few seconds."
         : "Not saved: " + (error.message || "the console cannot be reached") + " Your text is still here; it is tried again as you type.";
     }).then(function () {
       inFlight = false;
