@@ -49,7 +49,13 @@ def create_app(config: Mapping[str, Any] | None = None, environ: Mapping[str, st
         print(message, file=sys.stderr)
     database = Database(settings.database_url)
     metrics = LineMetrics()
-    store = FlowStore(settings.flow_file, settings.reload_seconds, database=database, metrics=metrics)
+    store = FlowStore(
+        settings.flow_file,
+        settings.reload_seconds,
+        database=database,
+        metrics=metrics,
+        media_hosts=settings.media_hosts,
+    )
     log_secret = hashlib.sha256(b"ivr call id\0" + settings.auth_token.encode()).digest()
     app.extensions["ivr.database"] = database
     # The recorder checks every value against the live flow's names (a plain read).

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from flask import current_app
 from werkzeug.test import Client
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -67,7 +68,9 @@ class DraftChecker:
             if found is not None and found.result.text == text:
                 self._results.move_to_end(version)
                 return found
-        result = check_text_isolated(text, self.media_folder)
+        # The line's IVR_MEDIA_HOSTS: a draft may play recordings from the hosts the line may.
+        hosts = current_app.config["IVR_SETTINGS"].media_hosts
+        result = check_text_isolated(text, self.media_folder, media_hosts=hosts)
         result = replace(result, text=text, version=result.version or version)
         flow = result.flow if not result.errors else None
         served = None if flow is None else LiveFlow(flow, Renderer(flow), "draft", time.time(), text)

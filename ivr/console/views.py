@@ -50,7 +50,7 @@ team_pages.register(bp)
 def line() -> str:
     live = current_app.extensions["ivr"].store.live
     settings = current_app.config["IVR_SETTINGS"]
-    on_disk = load_flow_file(settings.flow_file)
+    on_disk = load_flow_file(settings.flow_file, media_hosts=settings.media_hosts)
     picture = _picture(live.flow)
     return render_template(
         "console/line.html",

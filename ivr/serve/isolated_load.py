@@ -9,6 +9,10 @@ memory is just a refusal, reported like any other problem with the file.
 
     python -m ivr.serve.isolated_load FILE MEMORY_BYTES         (what the watcher runs)
     python -m ivr.serve.isolated_load - MEMORY_BYTES FOLDER     (a draft's text on stdin, media in FOLDER)
+    python -m ivr.serve.isolated_load --media-hosts HOST,HOST -- ...   (IVR_MEDIA_HOSTS, when set)
+
+The child reads no settings: the hosts whose recordings the flow may play come on its
+command line, from the worker's own settings.
 
 An operator's draft typed in the console is checked the same way (:func:`check_text_isolated`):
 the console's requests are served by the same workers as the calls.
@@ -16,10 +20,12 @@ the console's requests are served by the same workers as the calls.
 
 from __future__ import annotations
 
+import argparse
 import pickle
 import resource
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from ivr.definition.problems import error
@@ -29,25 +35,43 @@ TIME_LIMIT_SECONDS = 30.0
 MEMORY_LIMIT_BYTES = 2 * 1024**3
 
 
-def load_isolated(path: Path, time_limit: float | None = None, memory_limit: int | None = None) -> LoadResult:
+def load_isolated(
+    path: Path,
+    time_limit: float | None = None,
+    memory_limit: int | None = None,
+    *,
+    media_hosts: Iterable[str] = (),
+) -> LoadResult:
     """The same result as :func:`ivr.load.load_flow_file`, computed in a child process
     (limits: :data:`TIME_LIMIT_SECONDS` and :data:`MEMORY_LIMIT_BYTES` unless given)."""
     time_limit = time_limit or TIME_LIMIT_SECONDS
     memory_limit = memory_limit or MEMORY_LIMIT_BYTES
-    command = [sys.executable, "-m", "ivr.serve.isolated_load", str(path), str(memory_limit)]
+    command = [*_child(media_hosts), str(path), str(memory_limit)]
     return _run(command, None, time_limit)
 
 
 def check_text_isolated(
-    text: str, media_folder: Path, time_limit: float | None = None, memory_limit: int | None = None
+    text: str,
+    media_folder: Path,
+    time_limit: float | None = None,
+    memory_limit: int | None = None,
+    *,
+    media_hosts: Iterable[str] = (),
 ) -> LoadResult:
     """The same result as :func:`ivr.load.load_flow_text` for ``text`` (media paths relative
     to ``media_folder``), computed in a child process with the same limits as a file."""
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
         return _refusal(f"the flow is larger than {MAX_FILE_BYTES // 1024 // 1024} MB")
     memory_limit = memory_limit or MEMORY_LIMIT_BYTES
-    command = [sys.executable, "-m", "ivr.serve.isolated_load", "-", str(memory_limit), str(media_folder)]
+    command = [*_child(media_hosts), "-", str(memory_limit), str(media_folder)]
     return _run(command, text.encode("utf-8"), time_limit or TIME_LIMIT_SECONDS)
+
+
+def _child(media_hosts: Iterable[str]) -> list[str]:
+    """The child's command up to its positional arguments (after ``--``: a file name that
+    starts with - is still a file name)."""
+    hosts = ",".join(media_hosts)
+    return [sys.executable, "-m", "ivr.serve.isolated_load", *(["--media-hosts", hosts] if hosts else []), "--"]
 
 
 def _run(command: list[str], given: bytes | None, time_limit: float) -> LoadResult:
@@ -80,12 +104,19 @@ def _refusal(why: str) -> LoadResult:
 
 
 def main(argv: list[str]) -> int:
-    memory = int(argv[1])
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    if argv[0] == "-":
-        result = load_flow_text(sys.stdin.buffer.read().decode("utf-8", errors="replace"), Path(argv[2]))
+    parser = argparse.ArgumentParser(prog="python -m ivr.serve.isolated_load")
+    parser.add_argument("file", help="the flow file, or - for a text on stdin")
+    parser.add_argument("memory", type=int, help="the memory limit in bytes")
+    parser.add_argument("folder", nargs="?", type=Path, help="with -: the folder whose recordings/ it plays")
+    parser.add_argument("--media-hosts", default="", help="hosts its https recordings may come from, by commas")
+    given = parser.parse_args(argv)
+    resource.setrlimit(resource.RLIMIT_AS, (given.memory, given.memory))
+    hosts = [h for h in given.media_hosts.split(",") if h]
+    if given.file == "-":
+        text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
+        result = load_flow_text(text, given.folder, media_hosts=hosts)
     else:
-        result = load_flow_file(Path(argv[0]))
+        result = load_flow_file(Path(given.file), media_hosts=hosts)
     sys.stdout.buffer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     return 0
 
