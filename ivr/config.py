@@ -182,7 +182,7 @@ class Settings:
     #: The bearer token a scrape of /metrics must send; "" (the default): /metrics is not served.
     metrics_token: str = ""
     alert: AlertSettings = AlertSettings()
-    #: Hosts whose https recordings a flow may play (IVR_MEDIA_HOSTS); () : only the line's own recordings/.
+    #: Hosts whose https recordings a flow may play (IVR_MEDIA_HOSTS); empty: only its own recordings/.
     media_hosts: tuple[str, ...] = ()
 
     @classmethod
