@@ -1,6 +1,7 @@
 """How the line grows with the size of its flow: 100, 1,000 and 10,000 nodes.
 
-    .venv/bin/python bench/flow_size.py
+    .venv/bin/python bench/flow_size.py            # everything below
+    .venv/bin/python bench/flow_size.py --chains   # only how the check grows with a chain
 
 For each size it generates a flow (menus of three choices, each with a message and a
 transfer, in two languages), then prints: the time to load and check it (YAML, model,
@@ -9,6 +10,10 @@ takes, and the time to serve one webhook request from the running app (signed, p
 decided, rendered — first without, then with the TwiML cache warm), as a ratio of the
 100-node flow's. Targets: 10,000 nodes checked in under 2 s; serving cost within 1.2x
 of the 100-node flow's.
+
+Then it checks chains of 1,000 and 2,000 messages (median of several runs each) and prints
+how much longer the longer takes: a check that grows linearly takes about twice as long;
+more than :data:`CHAIN_RATIO_TARGET` times means something in it grows faster than the flow.
 """
 
 from __future__ import annotations
@@ -33,6 +38,10 @@ from ivr.load import load_flow_text  # noqa: E402
 
 TOKEN = "bench-token"
 SIZES = (100, 1_000, 10_000)
+CHAIN_SIZES = (1_000, 2_000)
+CHAIN_REPEATS = 7
+#: Checking twice the messages may take at most this many times as long (2.0 is linear).
+CHAIN_RATIO_TARGET = 2.3
 
 
 def generate(nodes: int) -> str:
@@ -127,6 +136,31 @@ def load_figures(text: str) -> tuple[float, float, int]:
     return min(seconds), peak, len([n for n in result.flow.nodes if not n.startswith("_")])
 
 
+def check_seconds(text: str, repeats: int) -> float:
+    """Median seconds to check ``text`` as `ivr check` does (load, model, checks, compile,
+    lints), after one run that warms the caches every check shares (vocabularies, regexes)."""
+    load_flow_text(text)
+    seconds = []
+    for _ in range(repeats):
+        gc.collect()
+        started = time.perf_counter()
+        load_flow_text(text)
+        seconds.append(time.perf_counter() - started)
+    return statistics.median(seconds)
+
+
+def chain_growth() -> None:
+    """How the check grows with a chain of messages: 1,000 then 2,000, and their ratio."""
+    medians = {}
+    for messages in CHAIN_SIZES:
+        medians[messages] = check_seconds(generate_chain(messages), CHAIN_REPEATS)
+        print(f"a chain of {messages:,} messages: checked in {medians[messages]:.3f} s (median of {CHAIN_REPEATS})")
+    small, large = CHAIN_SIZES
+    ratio = medians[large] / medians[small]
+    verdict = "met" if ratio <= CHAIN_RATIO_TARGET else "NOT met"
+    print(f"{large:,} vs {small:,} messages: {ratio:.2f}x (target at most {CHAIN_RATIO_TARGET}x: {verdict})")
+
+
 def serving_microseconds(flow_file: Path, menus: int, warm: bool) -> float:
     """Median time to serve a signed webhook request (a key pressed at a menu) in-process."""
     app = create_app(
@@ -181,6 +215,9 @@ def serving_microseconds(flow_file: Path, menus: int, warm: bool) -> float:
 
 
 def main() -> None:
+    if "--chains" in sys.argv[1:]:
+        chain_growth()
+        return
     print(
         f"{'nodes':>7} {'file KiB':>9} {'load+check s':>13} {'peak MiB':>9} "
         f"{'serve us (cold)':>16} {'serve us (warm)':>16} {'warm vs 100':>12}"
@@ -208,6 +245,7 @@ def main() -> None:
             result = load_flow_text(text)
             seconds = time.perf_counter() - started
             print(f"{label}: checked in {seconds:.3f} s ({len(result.errors)} errors, {len(text) / 1024:.0f} KiB)")
+    chain_growth()
     print("\ntargets: 10,000 nodes of any shape checked in under 1 s; warm serving within 1.2x of the 100-node flow's")
 
 

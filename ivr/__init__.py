@@ -95,7 +95,13 @@ def _line_services(app: Flask, settings: Any, *, record_calls: bool) -> Any:
 
     database = Database(settings.database_url)
     metrics = LineMetrics()
-    store = FlowStore(settings.flow_file, settings.reload_seconds, database=database, metrics=metrics)
+    store = FlowStore(
+        settings.flow_file,
+        settings.reload_seconds,
+        database=database,
+        metrics=metrics,
+        media_hosts=settings.media_hosts,
+    )
     log_secret = hashlib.sha256(b"ivr call id\0" + settings.auth_token.encode()).digest()
     app.extensions["ivr.database"] = database
     # The recorder checks every value against the live flow's names (a plain read).

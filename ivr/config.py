@@ -7,6 +7,7 @@ caller of :func:`ivr.create_app` may override with a mapping of the same names.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ DEFAULTS: dict[str, Any] = {
     "IVR_SMTP_HOST": "localhost:25",
     "IVR_CONSOLE_STEPS": 1,
     "IVR_CONSOLE_STEP_SECONDS": 10.0,
+    "IVR_MEDIA_HOSTS": "",
 }
 #: The shortest token /metrics accepts: a Prometheus server's bearer token, not a password.
 METRICS_TOKEN_LENGTH = 32
@@ -68,6 +70,28 @@ def database_url_of(values: Mapping[str, Any]) -> str:
     """``DATABASE_URL`` (e.g. PostgreSQL shared by several servers), else the SQLite file."""
     url = str(values.get("DATABASE_URL") or "")
     return url or "sqlite:///" + os.path.abspath(str(values.get("IVR_DATABASE_FILE") or DEFAULTS["IVR_DATABASE_FILE"]))
+
+
+_HOST_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*")
+
+
+def media_hosts_of(values: Mapping[str, Any]) -> tuple[str, ...]:
+    """``IVR_MEDIA_HOSTS``: the hosts whose https recordings a flow may play, besides the
+    files the line serves itself (none by default). Twilio fetches such a recording during
+    calls, so its host learns when people call: only the operator may choose it, here, and
+    never a flow's text alone."""
+    hosts = []
+    for given in str(values.get("IVR_MEDIA_HOSTS") or "").split(","):
+        host = given.strip().lower().rstrip(".")
+        if not given.strip():
+            continue
+        if not _HOST_NAME.fullmatch(host):
+            raise ConfigError(
+                f"IVR_MEDIA_HOSTS: {given.strip()!r} is not a host name. Write only host names, separated by "
+                "commas, e.g. media.example.org (no https:// and no path)"
+            )
+        hosts.append(host)
+    return tuple(dict.fromkeys(hosts))
 
 
 @dataclass(frozen=True)
@@ -164,6 +188,8 @@ class Settings:
     console_steps: int = 1
     #: A check or comparison taking longer than this is stopped and the operator told.
     console_step_seconds: float = 10.0
+    #: Hosts whose https recordings a flow may play (IVR_MEDIA_HOSTS); empty: only its own recordings/.
+    media_hosts: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, environ: Mapping[str, str], overrides: Mapping[str, Any] | None = None) -> Settings:
@@ -252,4 +278,5 @@ class Settings:
             alert=AlertSettings.load(values, public_url),
             console_steps=console_steps,
             console_step_seconds=step_seconds,
+            media_hosts=media_hosts_of(values),
         )

@@ -16,6 +16,7 @@ message that says what to do, and the console records what was done.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,14 +160,15 @@ def approve(
     checked: LoadResult | None = None,
     live: rt.Flow | None = None,
     may_change_numbers: bool = False,
+    media_hosts: Iterable[str] = (),
 ) -> tuple[Proposal, Revision]:
     """Publish a waiting proposal as a revision by its author, approved by ``approver``.
-    ``live`` and ``may_change_numbers``: as for :func:`ivr.revisions.publish` (whether the
-    approver may put live a change to the numbers callers are connected to)."""
+    ``live``, ``may_change_numbers`` and ``media_hosts``: as for :func:`ivr.revisions.publish`
+    (whether the approver may put live a change to the numbers callers are connected to)."""
     waiting = _waiting(engine, number)
     if waiting.author == approver:
         raise DraftError("nobody can approve their own draft: another operator must approve it")
-    result = check_for_publishing(waiting.text, base, checked)
+    result = check_for_publishing(waiting.text, base, checked, media_hosts)
     decided = _decide(engine, waiting, APPROVED, approver)  # first, so two approvals cannot both publish
     try:
         # The bytes that were checked, with that check's result: never a second check here.
@@ -180,6 +182,7 @@ def approve(
             checked=result,
             live=live,
             may_change_numbers=may_change_numbers,
+            media_hosts=media_hosts,
         )
     except RevisionError:
         with engine.begin() as connection:  # not published after all: it waits again

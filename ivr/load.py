@@ -2,6 +2,10 @@
 
 ``load_flow_text`` never raises for anything an operator can write: it returns the
 runtime flow, or ``None`` with every problem found, each at its line and column.
+
+``media_hosts`` are the hosts whose https recordings the flow may play (the operator's
+``IVR_MEDIA_HOSTS``): whoever loads a flow for the line passes the setting's value here,
+as the checks below read no settings. Without it, only the line's own recordings/ play.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ import gc
 import hashlib
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
@@ -64,7 +68,9 @@ def flow_version(text: str) -> str:
 _HEX_TO_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
 
 
-def _check_the_rest(exc: ValidationError | None, source: SourceDocument, base: FsPath | None) -> list[Problem]:
+def _check_the_rest(
+    exc: ValidationError | None, source: SourceDocument, base: FsPath | None, media_hosts: frozenset[str]
+) -> list[Problem]:
     """With some nodes or numbers wrong in shape, check all the others too, so that an
     operator sees every mistake in one run. Mistakes outside nodes and numbers (in
     'line:', or a missing section) leave too little to check."""
@@ -83,14 +89,17 @@ def _check_the_rest(exc: ValidationError | None, source: SourceDocument, base: F
         document = FlowDocument.model_validate(data)
     except ValidationError:
         return []
-    context = Context(document, source, base, frozenset(broken["nodes"]), frozenset(broken["numbers"]))
+    context = Context(
+        document, source, base, frozenset(broken["nodes"]), frozenset(broken["numbers"]), media_hosts=media_hosts
+    )
     return check_document(context)
 
 
-def load_flow_text(text: str, base: FsPath | None = None) -> LoadResult:
-    """Load flow text; ``base`` is the folder whose recordings/ its recordings are in."""
+def load_flow_text(text: str, base: FsPath | None = None, *, media_hosts: Iterable[str] = ()) -> LoadResult:
+    """Load flow text; ``base`` is the folder whose recordings/ its recordings are in, and
+    ``media_hosts`` the hosts its https recordings may come from."""
     with _no_cyclic_gc():
-        result = _load(text, base)
+        result = _load(text, base, frozenset(h.lower() for h in media_hosts))
     return LoadResult(result.flow, result.problems, result.version, result.readable, text)
 
 
@@ -108,7 +117,7 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _load(text: str, base: FsPath | None) -> LoadResult:
+def _load(text: str, base: FsPath | None, media_hosts: frozenset[str]) -> LoadResult:
     version = flow_version(text)
     source, problems = parse_yaml(text)
     if source is None:
@@ -124,11 +133,13 @@ def _load(text: str, base: FsPath | None) -> LoadResult:
         document = FlowDocument.model_validate(source.data)
     except ValidationError as exc:
         return LoadResult(
-            None, sorted(empty + shape_problems(exc, source) + _check_the_rest(exc, source, base)), version
+            None,
+            sorted(empty + shape_problems(exc, source) + _check_the_rest(exc, source, base, media_hosts)),
+            version,
         )
     if empty:
-        return LoadResult(None, sorted(empty + _check_the_rest(None, source, base)), version)
-    context = Context(document, source, base)
+        return LoadResult(None, sorted(empty + _check_the_rest(None, source, base, media_hosts)), version)
+    context = Context(document, source, base, media_hosts=media_hosts)
     problems = check_document(context)
     if has_errors(problems):
         return LoadResult(None, sorted(problems), version)
@@ -161,8 +172,9 @@ def read_regular_file(path: FsPath, limit: int) -> bytes | None:
         os.close(descriptor)
 
 
-def load_flow_file(path: str | FsPath) -> LoadResult:
-    """Read and load a flow file; a file that cannot be read is a problem, not an exception."""
+def load_flow_file(path: str | FsPath, *, media_hosts: Iterable[str] = ()) -> LoadResult:
+    """Read and load a flow file; a file that cannot be read is a problem, not an exception.
+    ``media_hosts``: as for :func:`load_flow_text`."""
     path = FsPath(path)
     try:
         raw = read_regular_file(path, MAX_FILE_BYTES + 1)
@@ -207,4 +219,4 @@ def load_flow_file(path: str | FsPath) -> LoadResult:
             ],
             readable=False,
         )
-    return load_flow_text(text.removeprefix("\ufeff"), path.parent)
+    return load_flow_text(text.removeprefix("\ufeff"), path.parent, media_hosts=media_hosts)

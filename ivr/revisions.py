@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,10 +116,13 @@ def find(engine: Engine, version: str) -> Revision:
     return matches[0]
 
 
-def check_for_publishing(text: str, base: Path, checked: LoadResult | None = None) -> LoadResult:
+def check_for_publishing(
+    text: str, base: Path, checked: LoadResult | None = None, media_hosts: Iterable[str] = ()
+) -> LoadResult:
     """``text`` checked (or ``checked``, when it is this very text's result already), refused
     with :class:`RevisionError` when it has any error: only such a text may become live."""
-    result = checked if checked is not None and checked.text == text else load_flow_text(text, base)
+    fresh = checked is not None and checked.text == text
+    result = checked if fresh else load_flow_text(text, base, media_hosts=media_hosts)
     if result.flow is None or result.errors:
         problems = [p.format("flow") for p in result.errors]
         raise RevisionError(
@@ -141,6 +144,7 @@ def publish(
     checked: LoadResult | None = None,
     live: rt.Flow | None = None,
     may_change_numbers: bool = False,
+    media_hosts: Iterable[str] = (),
 ) -> Revision:
     """Check ``text`` (media paths relative to ``base``, the flow file's folder) and store it
     as the newest revision. Refused, with nothing stored, when the message or author is
@@ -152,13 +156,14 @@ def publish(
     Refused with :class:`NumbersChange` when the text changes a number callers are connected
     to (:func:`destination_changes`) against the newest revision, read under the publishing
     lock, unless ``may_change_numbers``. ``live``: the flow this server serves (the
-    console's), used for that when it is the newest revision, so nothing is loaded again."""
+    console's), used for that when it is the newest revision, so nothing is loaded again.
+    ``media_hosts``: the line's IVR_MEDIA_HOSTS, for any text this has to check itself."""
     message, author = message.strip(), author.strip()
     if not message:
         raise RevisionError('say why with a message: -m "what changed and why"')
     if not author:
         raise RevisionError("say who is publishing with --as NAME")
-    result = check_for_publishing(text, base, checked)
+    result = check_for_publishing(text, base, checked, media_hosts)
     assert result.flow is not None  # check_for_publishing refuses a text with errors
     version = flow_version(text)
     with publishing(engine) as connection:
@@ -167,7 +172,7 @@ def publish(
         if newest is not None and newest.text == text:
             raise RevisionError(f"this text is already live (version {version}): nothing to publish")
         if not may_change_numbers:
-            changes = destination_changes(_live_flow(newest, live, base), result.flow)
+            changes = destination_changes(_live_flow(newest, live, base, media_hosts), result.flow)
             if changes:
                 raise NumbersChange(changes)
         values = dict(
@@ -184,12 +189,21 @@ def publish(
     return by_number(engine, number)
 
 
-def _live_flow(newest: Revision | None, served: rt.Flow | None, base: Path) -> rt.Flow | None:
+def _live_flow(
+    newest: Revision | None, served: rt.Flow | None, base: Path, media_hosts: Iterable[str]
+) -> rt.Flow | None:
     """The flow callers are served: the newest revision's (``served`` when this server has
-    taken it already), else, with nothing published yet, the one this server serves."""
+    taken it already), else, with nothing published yet, the one this server serves. A live
+    revision that cannot be checked here refuses the publish: its numbers could not be compared."""
     if newest is None or (served is not None and served.version == newest.version):
         return served
-    return load_flow_text(newest.text, base).flow  # published a moment ago, not yet taken here
+    flow = load_flow_text(newest.text, base, media_hosts=media_hosts).flow  # published a moment ago
+    if flow is None:
+        raise RevisionError(
+            f"the live revision (version {newest.version}) cannot be checked on this server, so the numbers your "
+            "text connects callers to cannot be compared with it: check this server's IVR_MEDIA_HOSTS"
+        )
+    return flow
 
 
 def destination_changes(before: rt.Flow | None, after: rt.Flow) -> list[str]:

@@ -56,7 +56,8 @@ def test_every_change_to_where_callers_are_connected_is_said_in_words():
         "This now shows callers' own number to the Modern Slavery Helpline (helpline, +44 800 012 1700)."
     ]
     swapped = LIVE_TEXT.replace("number: 0800 0121 700", "number: 0800 555 111", 1)
-    swapped = swapped.replace("number: 0800 555 111\n    name:\n      en-GB: Crimestoppers", "number: 0800 0121 700\n    name:\n      en-GB: Crimestoppers", 1)  # fmt: skip
+    crimestoppers = "\n    name:\n      en-GB: Crimestoppers"
+    swapped = swapped.replace("number: 0800 555 111" + crimestoppers, "number: 0800 0121 700" + crimestoppers, 1)
     assert destination_changes(live, _flow(swapped)) == [
         "This changes the number callers are connected to for Crimestoppers (crimestoppers), "
         "from +44 800 555111 to +44 800 012 1700.",

@@ -11,13 +11,17 @@ than gunicorn has threads. Every wait is bounded; no test asserts a speed.
 
 from __future__ import annotations
 
+import http.client
 import importlib.util
+import re
+import sqlite3
 import sys
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 from support import DEFAULT_FLOW, HELPLINE, PUBLIC, ROOT, TOKEN, GunicornServer, silence_until_transfer
 
+from ivr.console.proxies import UNTRUSTED_PROXY_WARNING
 from ivr.tools.simulator import SimulatedCall
 
 
@@ -156,3 +160,75 @@ def test_one_address_cannot_take_every_connection(deployed):
         assert status == 200
     finally:
         slow.stop()
+
+
+# -- who is logging in: the client's address, through nginx ---------------------------------
+#: The browser's address: another loopback address than nginx's own connection to gunicorn.
+BROWSER = "127.0.0.2"
+
+
+class _FromBrowser(http.client.HTTPConnection):
+    """A connection to nginx from :data:`BROWSER`."""
+
+    def __init__(self, target) -> None:  # type: ignore[no-untyped-def]
+        super().__init__("127.0.0.1", target.port, timeout=ANSWER_WITHIN)
+        self._target = target
+
+    def connect(self) -> None:
+        self.sock = self._target.connect(self.timeout, BROWSER)
+
+
+def _wrong_login_through(target) -> int:  # type: ignore[no-untyped-def]
+    """A wrong password typed at the console's login page, through nginx: the answer's status."""
+    connection = _FromBrowser(target)
+    try:
+        connection.request("GET", "/console/login", headers={"Host": target.host_header})
+        page = connection.getresponse()
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.read().decode()).group(1)
+        cookie = page.headers["Set-Cookie"].split(";", 1)[0]
+    finally:
+        connection.close()
+    connection = _FromBrowser(target)
+    try:
+        form = urlencode({"csrf": csrf, "name": "nobody", "password": "a wrong guess at it"})
+        headers = {"Host": target.host_header, "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+        connection.request("POST", "/console/login", form, headers)
+        answer = connection.getresponse()
+        answer.read()
+        return answer.status
+    finally:
+        connection.close()
+
+
+def _counted_under(server) -> set[str]:  # type: ignore[no-untyped-def]
+    with sqlite3.connect(server.log_file.parent / "server.sqlite3") as database:
+        return {key for (key,) in database.execute("SELECT key FROM login_failures")}
+
+
+def test_a_failed_login_through_nginx_is_counted_under_the_browsers_own_address(deployed):
+    """The README's setup (deploy/nginx.conf, IVR_PUBLIC_URL, IVR_TRUSTED_PROXIES=1): the line
+    sees each browser's address, not nginx's 127.0.0.1, and says nothing about the proxy."""
+    server, nginx = deployed
+    assert _wrong_login_through(nginx.target) == 401
+    assert _counted_under(server) == {f"address:{BROWSER}", "name:nobody"}
+    assert "untrusted-proxy" not in server.log_file.read_text()
+
+
+def test_without_the_proxy_setting_the_line_says_so_and_counts_failed_logins_by_name(tmp_path):
+    flow_file = tmp_path / "call_flows.yaml"
+    flow_file.write_bytes(DEFAULT_FLOW.read_bytes())
+    server = GunicornServer(flow_file, tmp_path / "server.log", IVR_PUBLIC_URL=PUBLIC, IVR_TRUSTED_PROXIES="0")
+    try:
+        nginx = bench.Nginx(tmp_path / "nginx", int(server.url.rsplit(":", 1)[1]))
+        try:
+            assert [_wrong_login_through(nginx.target) for _ in range(2)] == [401, 401]
+        finally:
+            nginx.stop()
+    finally:
+        server.stop()
+    assert _counted_under(server) == {"name:nobody"}  # never 127.0.0.1, which every operator would share
+    log = server.log_file.read_text()
+    said = [line for line in log.splitlines() if '"untrusted-proxy"' in line]
+    assert 1 <= len(said) <= 2, log  # once in each worker process that served the console
+    assert all(UNTRUSTED_PROXY_WARNING in line for line in said)
+    assert BROWSER not in log

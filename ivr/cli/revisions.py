@@ -3,7 +3,8 @@
 Every server on the database serves the newest revision within a few seconds of
 ``ivr publish``. Commands use the same database as ``ivr operator`` (``DATABASE_URL``, else
 ``IVR_DATABASE_FILE``); rollbacks check media paths against the flow file's folder
-(``IVR_FLOW_FILE``).
+(``IVR_FLOW_FILE``). Each text is checked as the line checks it, with its
+``IVR_MEDIA_HOSTS``.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from sqlalchemy import Engine
 
 from ivr.audit import record
 from ivr.cli.errors import FlowHasErrors, FlowUnreadable
+from ivr.cli.flow_file import media_hosts
 from ivr.config import DEFAULTS, database_url_of
 from ivr.db import Database
-from ivr.revisions import NumbersChange, Revision, RevisionError, diff, find, history, publish, rollback
+from ivr.load import load_flow_text
+from ivr.revisions import NumbersChange, Revision, RevisionError, diff, find, history, publish
 
 _MESSAGE = click.option("-m", "--message", required=True, help="Why: what changed and why (required).")
 _AUTHOR = click.option("--as", "author", default=None, help="Who is publishing (default: your user name).")
@@ -85,10 +88,15 @@ def publish_command(file: str, message: str, author: str | None, change_numbers:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise FlowUnreadable(f"Error: {file}: cannot be read ({exc}); give the path of a flow file") from None
-    who, engine = _author(author), _engine()
-    folder = path.resolve().parent
+    who, engine, folder = _author(author), _engine(), path.resolve().parent
+    hosts = media_hosts()
+    checked = load_flow_text(text, folder, media_hosts=hosts)
     _published(
-        "published", engine, lambda: publish(engine, text, folder, who, message, may_change_numbers=change_numbers)
+        "published",
+        engine,
+        lambda: publish(
+            engine, text, folder, who, message, checked=checked, media_hosts=hosts, may_change_numbers=change_numbers
+        ),
     )
 
 
@@ -98,12 +106,17 @@ def publish_command(file: str, message: str, author: str | None, change_numbers:
 @_AUTHOR
 @_NUMBERS
 def rollback_command(version: str, message: str, author: str | None, change_numbers: bool) -> None:
-    who, engine = _author(author), _engine()
-    _published(
-        "rolled back to",
-        engine,
-        lambda: rollback(engine, version, _flow_folder(), who, message, may_change_numbers=change_numbers),
-    )
+    who, engine, folder = _author(author), _engine(), _flow_folder()
+
+    def run() -> Revision:
+        # What ivr.revisions.rollback does, with the text checked against the line's media hosts.
+        text, hosts = find(engine, version).text, media_hosts()
+        checked = load_flow_text(text, folder, media_hosts=hosts)
+        return publish(
+            engine, text, folder, who, message, checked=checked, media_hosts=hosts, may_change_numbers=change_numbers
+        )
+
+    _published("rolled back to", engine, run)
 
 
 @click.command("history", help="List the published revisions, newest first.")

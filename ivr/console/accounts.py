@@ -8,7 +8,9 @@ Failed logins are counted per address and per name. A name's count takes tries f
 address, so spreading guesses over many addresses gains nothing. So that nobody can lock an
 operator out by guessing wrong on purpose, a name's lock does not apply from an address where
 that operator has logged in before (the address's own count still does): the operator gets in
-from where they work, and a stranger at a new address stays locked out.
+from where they work, and a stranger at a new address stays locked out. When the address
+cannot be known (``None``: a proxy's, shared by everyone, see :mod:`ivr.console.proxies`),
+only the name is counted, and its lock applies to every try.
 """
 
 from __future__ import annotations
@@ -157,27 +159,31 @@ def address_of(remote_addr: str | None) -> str:
     return str(ip)
 
 
-def reserve_login(engine: Engine, name: str, address: str, now: float) -> LoginAttempt:
+def reserve_login(engine: Engine, name: str, address: str | None, now: float) -> LoginAttempt:
     """Count this try as a failure *before* its password is checked, or say how long it must
     wait. Concurrent tries take this one after another, so forty tries at once get
     FREE_FAILURES password checks, not forty. When the database cannot record the try this
     raises (SQLAlchemyError), and the login must be refused: an unrecorded try is unthrottled."""
-    address_key, name_key = f"address:{address}", f"name:{name.lower()}"
+    name_key = f"name:{name.lower()}"
+    address_keys = [] if address is None else [f"address:{address}"]
     with engine.begin() as connection:
         _one_at_a_time(connection, now)
-        known = connection.execute(
-            select(known_addresses.c.last).where(
-                known_addresses.c.operator == name,
-                known_addresses.c.address == address,
-                known_addresses.c.last > now - KNOWN_ADDRESS_SECONDS,
-            )
-        ).first()
-        wait = _wait(connection, [address_key] if known else [address_key, name_key], now)
+        known = (
+            address is not None
+            and connection.execute(
+                select(known_addresses.c.last).where(
+                    known_addresses.c.operator == name,
+                    known_addresses.c.address == address,
+                    known_addresses.c.last > now - KNOWN_ADDRESS_SECONDS,
+                )
+            ).first()
+        )
+        wait = _wait(connection, address_keys if known else [*address_keys, name_key], now)
         if wait:
             return LoginAttempt(wait)
         reserved = tuple(
             connection.execute(insert(login_failures).values(key=key, at=now)).inserted_primary_key[0]
-            for key in (address_key, name_key)
+            for key in (*address_keys, name_key)
         )
     return LoginAttempt(0, reserved)
 
@@ -207,9 +213,10 @@ def _wait(connection: Connection, keys: list[str], now: float) -> int:
     return max(wait, 0)
 
 
-def complete_login(engine: Engine, name: str, address: str, attempt: LoginAttempt, now: float) -> str:
-    """The password was right: the try is no failure after all, the address becomes known for
-    this operator, and a session starts that ends SESSION_SECONDS from now. Returns its id."""
+def complete_login(engine: Engine, name: str, address: str | None, attempt: LoginAttempt, now: float) -> str:
+    """The password was right: the try is no failure after all, the address (when known)
+    becomes known for this operator, and a session starts that ends SESSION_SECONDS from now.
+    Returns its id."""
     session_id = secrets.token_urlsafe(32)
     with engine.begin() as connection:
         connection.execute(delete(login_failures).where(login_failures.c.id.in_(attempt.reserved)))
@@ -219,7 +226,8 @@ def complete_login(engine: Engine, name: str, address: str, attempt: LoginAttemp
                 | ((known_addresses.c.operator == name) & (known_addresses.c.address == address))
             )
         )
-        connection.execute(insert(known_addresses).values(operator=name, address=address, last=now))
+        if address is not None:
+            connection.execute(insert(known_addresses).values(operator=name, address=address, last=now))
         connection.execute(delete(console_sessions).where(console_sessions.c.expires <= now))
         connection.execute(
             insert(console_sessions).values(

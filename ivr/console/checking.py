@@ -50,9 +50,12 @@ class DraftChecker:
         limits: StepLimits | None = None,
         time_limit: float = STEP_SECONDS,
         kept: int = KEPT_RESULTS,
+        media_hosts: tuple[str, ...] = (),
     ) -> None:
-        """``limits``: None for no per-operator or per-server limit (a single-user tool)."""
+        """``limits``: None for no per-server limit (a single-user tool). ``media_hosts``: the
+        line's IVR_MEDIA_HOSTS: a draft may play recordings from the hosts the line may."""
         self.media_folder = media_folder
+        self.media_hosts = media_hosts
         self.limits = limits
         self.time_limit = time_limit
         self.kept = kept
@@ -70,7 +73,9 @@ class DraftChecker:
                 self._results.move_to_end(version)
                 return found
         with self._within_limits(operator):
-            result = check_text_isolated(text, self.media_folder, time_limit=self.time_limit)
+            result = check_text_isolated(
+                text, self.media_folder, time_limit=self.time_limit, media_hosts=self.media_hosts
+            )
         result = replace(result, text=text, version=result.version or version)
         flow = result.flow if not result.errors else None
         served = None if flow is None else LiveFlow(flow, Renderer(flow), "draft", time.time(), text)
@@ -87,7 +92,7 @@ class DraftChecker:
                 self._comparisons.move_to_end(key)
                 return found
         with self._within_limits(operator):
-            comparison = compare_isolated(before, after, self.media_folder, self.time_limit)
+            comparison = compare_isolated(before, after, self.media_folder, self.time_limit, self.media_hosts)
         if not comparison.failed:
             self._keep(self._comparisons, key, comparison)
         return comparison

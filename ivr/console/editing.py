@@ -188,6 +188,10 @@ def comparison(checked: CheckedDraft) -> dict[str, Any]:
     }
 
 
+def media_hosts() -> tuple[str, ...]:
+    return current_app.config["IVR_SETTINGS"].media_hosts
+
+
 def compared_live() -> Flow | None:
     """The live flow that texts are compared with; None under the built-in safe flow (no
     good flow anywhere), whose one transfer is no operator's choice."""
@@ -216,7 +220,14 @@ def publish_draft() -> Any:
     try:
         if not current_app.config["IVR_SETTINGS"].require_approval and not changes:
             revision = publish(
-                engine, draft.text, flow_folder(), operator, message, checked=checked.result, live=compared_live()
+                engine,
+                draft.text,
+                flow_folder(),
+                operator,
+                message,
+                checked=checked.result,
+                live=compared_live(),
+                media_hosts=media_hosts(),
             )
             record(engine, operator, "publish", f"version {revision.version} as revision {revision.number}: {message}")
             discard_draft(engine, operator)
@@ -286,4 +297,6 @@ def init_app(app: Flask) -> None:
     settings = app.config["IVR_SETTINGS"]
     limits = StepLimits.for_flow_file(settings.flow_file, settings.console_steps, STEP_WAIT_SECONDS)
     folder = Path(settings.flow_file).resolve().parent
-    app.extensions["ivr.drafts"] = DraftChecker(folder, limits, settings.console_step_seconds)
+    app.extensions["ivr.drafts"] = DraftChecker(
+        folder, limits, settings.console_step_seconds, media_hosts=settings.media_hosts
+    )

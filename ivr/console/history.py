@@ -22,6 +22,7 @@ from ivr.console.editing import (
     draft_checker,
     flow_folder,
     live_flow,
+    media_hosts,
 )
 from ivr.console.roster import is_admin
 from ivr.drafts import DraftError, approve, proposal, proposals, reject, submit, withdraw
@@ -61,7 +62,14 @@ def rollback(number: int) -> Any:
         else:
             try:
                 new = publish(
-                    engine, old.text, flow_folder(), g.operator, message, checked=checked.result, live=compared_live()
+                    engine,
+                    old.text,
+                    flow_folder(),
+                    g.operator,
+                    message,
+                    checked=checked.result,
+                    live=compared_live(),
+                    media_hosts=media_hosts(),
                 )
             except NumbersChange:
                 if not is_admin(engine, g.operator):
@@ -129,6 +137,7 @@ def _decide(number: int, action: str) -> str:
                 checked=checked.result,
                 live=compared_live(),
                 may_change_numbers=is_admin(engine, operator),
+                media_hosts=media_hosts(),
             )
             record(
                 engine,

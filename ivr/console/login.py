@@ -33,8 +33,8 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy.exc import SQLAlchemyError
 
 from ivr.audit import record
+from ivr.console import proxies
 from ivr.console.accounts import (
-    address_of,
     complete_login,
     end_sessions,
     operator_of,
@@ -200,7 +200,8 @@ def login() -> Any:
         return _login_page()
     name = request.form.get("name", "").strip()[:80]
     password = request.form.get("password", "")[:200]
-    engine, now, address = services().database.engine, services().clock(), address_of(request.remote_addr)
+    engine, now = services().database.engine, services().clock()
+    address = proxies.notice().counted_address(request)  # None behind a proxy the line was not told about
     try:
         attempt = reserve_login(engine, name, address, now)
     except SQLAlchemyError as exc:

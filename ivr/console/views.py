@@ -15,7 +15,7 @@ from flask import Blueprint, Flask, Response, current_app, redirect, render_temp
 from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
-from ivr.console import charts, editing, history, team_pages
+from ivr.console import charts, editing, history, proxies, team_pages
 from ivr.console import login as console_login
 from ivr.console import try_call as console_try
 from ivr.console.accounts import SESSION_SECONDS, AccountError, add_operator, remove_operator, set_password
@@ -34,6 +34,7 @@ bp = Blueprint(
     static_folder="static/console",
     static_url_path="/static",
 )
+bp.before_request(proxies.look_at_request)
 bp.before_request(console_login.protect)
 bp.register_error_handler(SQLAlchemyError, console_login.database_down)
 bp.add_url_rule("/login", "login", console_login.login, methods=["GET", "POST"])
@@ -50,11 +51,12 @@ team_pages.register(bp)
 def line() -> str:
     live = current_app.extensions["ivr"].store.live
     settings = current_app.config["IVR_SETTINGS"]
-    on_disk = load_flow_file(settings.flow_file)
+    on_disk = load_flow_file(settings.flow_file, media_hosts=settings.media_hosts)
     picture = _picture(live.flow)
     return render_template(
         "console/line.html",
         unreachable_since=_helpline_unreachable_since(),
+        untrusted_proxy=proxies.notice().untrusted_proxy(request),
         flow=live.flow,
         source=live.source,
         since=time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(live.since)),
@@ -160,6 +162,7 @@ def init_app(app: Flask, database: Database, token: str, secret_key: str, develo
     )
     app.session_interface = console_login.ConsoleSessionInterface()
     app.extensions["ivr.console"] = console_login.ConsoleServices(database, token, secret_key)
+    app.extensions["ivr.proxies"] = proxies.ProxyNotice(app.config["IVR_SETTINGS"].trusted_proxies)
     app.jinja_env.globals["csrf_token"] = console_login.csrf_token
     editing.init_app(app)
     app.register_blueprint(bp)

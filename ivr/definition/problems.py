@@ -149,6 +149,9 @@ ALL_CODES: tuple[Code, ...] = (
          "The number is {crimestopers}.", "The number is {crimestoppers}."),
     Code("bad-recording", E, "a recording the line cannot play: outside recordings/, missing, or not WAV or MP3",
          "play: ../welcome.mp3", "play: recordings/welcome.mp3"),
+    Code("audio-host", E, "a recording at an https address on a host the operator has not named in IVR_MEDIA_HOSTS",
+         "play: https://audio.example.com/welcome.mp3",
+         "play: recordings/welcome.mp3   # or name your own media server: IVR_MEDIA_HOSTS=media.example.org"),
     # -- what callers hear (warnings, measured on the compiled flow) ------------------------------
     Code("many-choices", W, f"a menu with more than {COMFORTABLE_CHOICES} choices: allowed, but hard to remember",
          'keys "1" to "5" in one menu',

@@ -13,7 +13,10 @@ class Recording(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    play: str = Field(description="An audio file (WAV or MP3) under the flow's recordings/ folder, or an https URL.")
+    play: str = Field(
+        description="An audio file (WAV or MP3) under the flow's recordings/ folder, "
+        "or an https URL on a host named in the setting IVR_MEDIA_HOSTS."
+    )
 
 
 #: A text for callers: plain text in the line's language, or one text (or recording) per

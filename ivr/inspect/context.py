@@ -30,8 +30,10 @@ class Context:
     ``broken_nodes`` and ``broken_numbers`` were left out of ``document`` because they are
     already wrong in shape: references to them are not reported again, and reachability is
     not judged without them. ``base`` is the flow file's folder, where its recordings/ are
-    (``None`` for a text with no file). ``flow`` is the compiled flow, for the rules that
-    measure what callers hear; it exists only once the document had no errors.
+    (``None`` for a text with no file). ``media_hosts`` are the only hosts whose https
+    recordings the flow may play (the operator's ``IVR_MEDIA_HOSTS``, handed in by whoever
+    loads the flow: this layer reads no settings). ``flow`` is the compiled flow, for the
+    rules that measure what callers hear; it exists only once the document had no errors.
     """
 
     document: FlowDocument
@@ -40,6 +42,7 @@ class Context:
     broken_nodes: frozenset[str] = frozenset()
     broken_numbers: frozenset[str] = frozenset()
     flow: rt.Flow | None = None
+    media_hosts: frozenset[str] = frozenset()
     #: "Did you mean" compares a name with every other: worth it for the mistakes an
     #: operator reads, not for thousands of them in a generated or broken file (a budget
     #: of comparisons, so the same file always gets the same hints).

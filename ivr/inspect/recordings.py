@@ -1,12 +1,16 @@
 """Recordings: files the line itself serves from the flow's recordings/ folder, that
 are really audio Twilio can play. Each file is measured once however many texts play it.
 
-A recording hosted elsewhere (https://) is fetched by Twilio and cannot be checked here.
+A recording hosted elsewhere (https://) is fetched by Twilio during calls, and cannot be
+checked here: its host learns when people call, and its owner can change what callers
+hear without any check or review. So it is refused unless the operator named its host
+(``IVR_MEDIA_HOSTS``, given to the check as :attr:`Context.media_hosts`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from urllib.parse import urlsplit
 
 from ivr.definition.audio import AudioError
 from ivr.definition.model import Recording
@@ -15,7 +19,9 @@ from ivr.definition.source import Path
 from ivr.definition.texts import iter_texts
 from ivr.inspect.context import Context
 
-CODES = ("bad-recording",)
+CODES = ("bad-recording", "audio-host")
+#: The setting that names the hosts a recording may come from (read by the serving layer).
+MEDIA_HOSTS_SETTING = "IVR_MEDIA_HOSTS"
 
 
 def check(context: Context) -> Iterator[Problem]:
@@ -32,6 +38,7 @@ def check(context: Context) -> Iterator[Problem]:
 def _recording(context: Context, path: Path, recording: Recording) -> Iterator[Problem]:
     play = recording.play
     if play.startswith("https://"):
+        yield from _hosted(context, path, play)
         return
     if not play.startswith("recordings/") or ".." in play.split("/"):
         yield context.error(
@@ -59,3 +66,45 @@ def _recording(context: Context, path: Path, recording: Recording) -> Iterator[P
         yield context.error(
             path, str(exc), "record it again as WAV or MP3, and check the file name", code="bad-recording"
         )
+
+
+def _hosted(context: Context, path: Path, play: str) -> Iterator[Problem]:
+    """A recording at an https address: allowed only from a host the operator named."""
+    host = url_host(play)
+    named = ", ".join(sorted(context.media_hosts))
+    now = f"now: {named}" if named else "not set now: only recordings/ play"
+    setting = f"the setting {MEDIA_HOSTS_SETTING} ({now})"
+    if host is None:
+        yield context.error(
+            path,
+            f"{play!r} is not a plain https address (https://host/path)",
+            f"put the file in recordings/ beside the flow file, or write https://host/path with a host "
+            f"named in {setting}",
+            code="audio-host",
+        )
+    elif host not in context.media_hosts:
+        yield context.error(
+            path,
+            f"{play!r} is on {host}, which the line does not play recordings from: Twilio would fetch it "
+            "during calls, so that host would learn when people call",
+            f"put the file in recordings/ beside the flow file; or, if {host} is your own media server, "
+            f"name it in {setting}",
+            code="audio-host",
+        )
+
+
+def url_host(url: str) -> str | None:
+    """The host of a plain https URL, lower case; ``None`` for anything that parsers may
+    read differently (a user name, a backslash, spaces or control characters, no host), so
+    the host checked is the host Twilio fetches from."""
+    if any(c in url for c in "\\@") or any(c.isspace() or not c.isprintable() for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
+    except ValueError:
+        return None
+    if parts.scheme != "https" or not host:
+        return None
+    return host.rstrip(".")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
@@ -31,10 +32,13 @@ def builtin_safe_flow() -> rt.Flow:
     return result.flow
 
 
-def load_or_refuse(path: Path, isolated: bool = False) -> LoadResult:
-    """Load a flow file; a bug that raises while loading refuses the file, never the line."""
+def load_or_refuse(path: Path, isolated: bool = False, media_hosts: Iterable[str] = ()) -> LoadResult:
+    """Load a flow file; a bug that raises while loading refuses the file, never the line.
+    ``media_hosts``: the line's IVR_MEDIA_HOSTS, the hosts its recordings may come from."""
     try:
-        return load_isolated(path) if isolated else load_flow_file(path)
+        if isolated:
+            return load_isolated(path, media_hosts=media_hosts)
+        return load_flow_file(path, media_hosts=media_hosts)
     except Exception as exc:
         log.exception("loading the flow failed", extra={"fields": {"event": "flow-load-error", "file": str(path)}})
         return LoadResult(None, [error(1, 1, f"the line could not load this file ({type(exc).__name__})",

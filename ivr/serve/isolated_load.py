@@ -7,8 +7,12 @@ memory, is killed when it runs out of time, and hands back the checked result (p
 it is the line's own code talking to itself). A crash, a time-out or running out of
 memory is just a refusal, reported like any other problem with the file.
 
-    python -m ivr.serve.isolated_load FILE        (what the watcher runs, through run_child)
-    python -m ivr.serve.isolated_load - FOLDER    (a draft's text on stdin, media in FOLDER)
+    python -m ivr.serve.isolated_load [--media-hosts HOST,HOST] -- FILE      (what the watcher runs)
+    python -m ivr.serve.isolated_load [--media-hosts HOST,HOST] -- - FOLDER  (a draft's text on stdin)
+
+Both through :func:`run_child`, which sets the child's priority and memory limit. The child
+reads no settings: the hosts whose recordings the flow may play (IVR_MEDIA_HOSTS) come on
+its command line, from the worker's own settings.
 
 An operator's draft typed in the console is checked the same way (:func:`check_text_isolated`),
 and the console compares texts the same way (:func:`run_child`, :mod:`ivr.console.comparing`).
@@ -19,9 +23,11 @@ takes only the CPU that the calls leave.
 
 from __future__ import annotations
 
+import argparse
 import pickle
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from ivr.definition.problems import error
@@ -40,24 +46,48 @@ _CHILD_START = (
 )
 
 
+#: What a child under its memory limit writes when it runs out: Python's own error, or the
+#: loader's when a library cannot even be mapped into what is left.
+_OUT_OF_MEMORY = (b"MemoryError", b"failed to map segment from shared object", b"Cannot allocate memory")
+
+
 class ChildFailed(Exception):
     """A child process that gave no answer: the message says why, in an operator's words."""
 
 
-def load_isolated(path: Path, time_limit: float | None = None, memory_limit: int | None = None) -> LoadResult:
+def load_isolated(
+    path: Path,
+    time_limit: float | None = None,
+    memory_limit: int | None = None,
+    *,
+    media_hosts: Iterable[str] = (),
+) -> LoadResult:
     """The same result as :func:`ivr.load.load_flow_file`, computed in a child process
     (limits: :data:`TIME_LIMIT_SECONDS` and :data:`MEMORY_LIMIT_BYTES` unless given)."""
-    return _load(["ivr.serve.isolated_load", str(path)], None, time_limit, memory_limit)
+    return _load([*_child(media_hosts), str(path)], None, time_limit, memory_limit)
 
 
 def check_text_isolated(
-    text: str, media_folder: Path, time_limit: float | None = None, memory_limit: int | None = None
+    text: str,
+    media_folder: Path,
+    time_limit: float | None = None,
+    memory_limit: int | None = None,
+    *,
+    media_hosts: Iterable[str] = (),
 ) -> LoadResult:
     """The same result as :func:`ivr.load.load_flow_text` for ``text`` (media paths relative
     to ``media_folder``), computed in a child process with the same limits as a file."""
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
         return _refusal(f"the flow is larger than {MAX_FILE_BYTES // 1024 // 1024} MB")
-    return _load(["ivr.serve.isolated_load", "-", str(media_folder)], text.encode("utf-8"), time_limit, memory_limit)
+    command = [*_child(media_hosts), "-", str(media_folder)]
+    return _load(command, text.encode("utf-8"), time_limit, memory_limit)
+
+
+def _child(media_hosts: Iterable[str]) -> list[str]:
+    """The child's module and options, up to its positional arguments (after ``--``: a file
+    name that starts with - is still a file name)."""
+    hosts = ",".join(media_hosts)
+    return ["ivr.serve.isolated_load", *(["--media-hosts", hosts] if hosts else []), "--"]
 
 
 def _load(command: list[str], given: bytes | None, time_limit: float | None, memory_limit: int | None) -> LoadResult:
@@ -84,7 +114,7 @@ def run_child(command: list[str], given: bytes | None, time_limit: float, memory
     except OSError as exc:
         raise ChildFailed(f"could not be started ({exc.strerror})") from None
     if done.returncode != 0:
-        if b"MemoryError" in done.stderr:
+        if any(sign in done.stderr for sign in _OUT_OF_MEMORY):
             raise ChildFailed("ran out of memory")
         if done.returncode < 0:
             raise ChildFailed(f"crashed (signal {-done.returncode})")
@@ -105,10 +135,17 @@ def _refusal(why: str) -> LoadResult:
 
 def main(argv: list[str]) -> int:
     """The child's side (started by :func:`run_child`, which has set its limits)."""
-    if argv[0] == "-":
-        result = load_flow_text(sys.stdin.buffer.read().decode("utf-8", errors="replace"), Path(argv[1]))
+    parser = argparse.ArgumentParser(prog="python -m ivr.serve.isolated_load")
+    parser.add_argument("file", help="the flow file, or - for a text on stdin")
+    parser.add_argument("folder", nargs="?", type=Path, help="with -: the folder whose recordings/ it plays")
+    parser.add_argument("--media-hosts", default="", help="hosts its https recordings may come from, by commas")
+    given = parser.parse_args(argv)
+    hosts = [h for h in given.media_hosts.split(",") if h]
+    if given.file == "-":
+        text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
+        result = load_flow_text(text, given.folder, media_hosts=hosts)
     else:
-        result = load_flow_file(Path(argv[0]))
+        result = load_flow_file(Path(given.file), media_hosts=hosts)
     sys.stdout.buffer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     return 0
 
