@@ -99,8 +99,8 @@ def when_ready(server) -> None:  # type: ignore[no-untyped-def]
     master's own, for a Prometheus on a private network; no token needed there. Unset: only
     ``/metrics`` with ``IVR_METRICS_TOKEN``."""
     bind_to = os.environ.get("IVR_METRICS_BIND", "")
-    if not bind_to:
-        return
+    if not bind_to or getattr(server.app, "app_uri", "") == "app:console()":
+        return  # the console's master (Procfile console:) counts no calls, and the port is the line's
     from prometheus_client import start_http_server
 
     from ivr.metrics import multiprocess_registry
