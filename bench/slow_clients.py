@@ -191,10 +191,21 @@ def make_certificate(directory: Path) -> tuple[Path, Path]:
     return cert, key
 
 
-def render_site(text: str, *, https_port: int, http_port: int, upstream_port: int, cert: Path, key: Path, logs: Path):
+def render_site(
+    text: str,
+    *,
+    https_port: int,
+    http_port: int,
+    upstream_port: int,
+    console_port: int,
+    cert: Path,
+    key: Path,
+    logs: Path,
+):
     """deploy/nginx.conf with what only a real host has replaced: addresses, certificate, log."""
     replacements = {
         "server 127.0.0.1:8000;": f"server 127.0.0.1:{upstream_port};",
+        "server 127.0.0.1:8001;": f"server 127.0.0.1:{console_port};",
         "listen 443 ssl;": f"listen 127.0.0.1:{https_port} ssl;",
         "listen [::]:443 ssl;": "",
         "listen 80;": f"listen 127.0.0.1:{http_port};",
@@ -213,7 +224,11 @@ def render_site(text: str, *, https_port: int, http_port: int, upstream_port: in
 class Nginx:
     """deploy/nginx.conf run by a throwaway nginx: its own prefix, pid and logs, loopback only."""
 
-    def __init__(self, directory: Path, upstream_port: int, worker_processes: str = "1") -> None:
+    def __init__(
+        self, directory: Path, upstream_port: int, worker_processes: str = "1", console_port: int | None = None
+    ) -> None:
+        """``upstream_port``: the line's gunicorn (Procfile web:); ``console_port``: the
+        console's (Procfile console:), or nothing there: the line's port, which answers 404."""
         binary = nginx_binary()
         if binary is None:
             raise RuntimeError("nginx is not installed (Debian: apt-get install nginx)")
@@ -227,6 +242,7 @@ class Nginx:
                 https_port=self.https_port,
                 http_port=self.http_port,
                 upstream_port=upstream_port,
+                console_port=console_port or upstream_port,
                 cert=cert,
                 key=key,
                 logs=directory,

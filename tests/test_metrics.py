@@ -133,6 +133,10 @@ def test_under_gunicorn_every_scrape_adds_up_every_worker(gunicorn_server, flow_
     server = gunicorn_server(
         IVR_METRICS_TOKEN=METRICS_TOKEN, IVR_METRICS_BIND=f"127.0.0.1:{metrics_port}", IVR_RELOAD_SECONDS="0.3"
     )
+    # The console's master (Procfile console:) runs with the same settings beside it, and
+    # leaves the private port to the line's.
+    console = gunicorn_server("console", IVR_METRICS_TOKEN=METRICS_TOKEN, IVR_METRICS_BIND=f"127.0.0.1:{metrics_port}")
+    assert console.process.poll() is None
     transport = http_transport()
     calls = [SimulatedCall(transport, server.url, TOKEN) for _ in range(20)]
     for call in calls:

@@ -16,6 +16,7 @@ import importlib.util
 import re
 import sqlite3
 import sys
+import time
 from urllib.parse import urlencode, urlsplit
 
 import pytest
@@ -51,19 +52,27 @@ ANSWER_WITHIN = 10.0
 
 @pytest.fixture(scope="module")
 def deployed(tmp_path_factory):
-    """gunicorn (two workers) on loopback, and nginx with deploy/nginx.conf in front of it."""
+    """The line and its console under gunicorn (two workers each) on loopback, as the Procfile
+    starts them, and nginx with deploy/nginx.conf in front of them."""
     work = tmp_path_factory.mktemp("deployed")
     flow_file = work / "call_flows.yaml"
     flow_file.write_bytes(DEFAULT_FLOW.read_bytes())
     server = GunicornServer(flow_file, work / "server.log", IVR_PUBLIC_URL=PUBLIC, IVR_TRUSTED_PROXIES="1")
+    console = GunicornServer(flow_file, work / "console.log", "console", IVR_PUBLIC_URL=PUBLIC, IVR_TRUSTED_PROXIES="1")
     try:
-        nginx = bench.Nginx(work / "nginx", int(server.url.rsplit(":", 1)[1]))
+        nginx = bench.Nginx(work / "nginx", _port(server), console_port=_port(console))
     except BaseException:
         server.stop()
+        console.stop()
         raise
-    yield server, nginx
+    yield server, nginx, console
     nginx.stop()
     server.stop()
+    console.stop()
+
+
+def _port(server: GunicornServer) -> int:
+    return int(server.url.rsplit(":", 1)[1])
 
 
 def _via_nginx(nginx):
@@ -87,7 +96,7 @@ def _answered(target) -> tuple[int, bytes]:
 
 
 def test_signed_webhooks_are_answered_through_nginx_while_slow_clients_hold_on(deployed):
-    _, nginx = deployed
+    _, nginx, _ = deployed
     slow = bench.SlowClients(nginx.target, SLOW, kind="body", interval=1.0).start()
     try:
         slow.wait_rounds(2, timeout=20)  # every slow client has sent its headers and body bytes
@@ -111,7 +120,7 @@ def test_signed_webhooks_are_answered_through_nginx_while_slow_clients_hold_on(d
 
 
 def test_slow_headers_do_not_hold_the_line_either(deployed):
-    _, nginx = deployed
+    _, nginx, _ = deployed
     slow = bench.SlowClients(nginx.target, SLOW, kind="headers", interval=1.0).start()
     try:
         slow.wait_rounds(2, timeout=20)
@@ -124,7 +133,7 @@ def test_slow_headers_do_not_hold_the_line_either(deployed):
 
 def test_forwarded_headers_sent_by_a_client_are_replaced_by_nginx(deployed):
     """With IVR_TRUSTED_PROXIES=1 the line believes X-Forwarded-*: only nginx may set them."""
-    server, nginx = deployed
+    server, nginx, _ = deployed
     forged = {
         "X-Forwarded-Prefix": "/elsewhere",
         "X-Forwarded-Host": "attacker.example",
@@ -140,7 +149,7 @@ def test_forwarded_headers_sent_by_a_client_are_replaced_by_nginx(deployed):
 
 
 def test_a_request_larger_than_the_line_accepts_is_refused_by_nginx_before_its_body(deployed):
-    _, nginx = deployed
+    _, nginx, _ = deployed
     with nginx.target.connect(timeout=ANSWER_WITHIN) as sock:
         sock.sendall(
             f"POST /voice HTTP/1.1\r\nHost: {bench.PUBLIC_HOST}\r\n"
@@ -151,7 +160,7 @@ def test_a_request_larger_than_the_line_accepts_is_refused_by_nginx_before_its_b
 
 def test_one_address_cannot_take_every_connection(deployed):
     """Past 64 requests in progress from one address, nginx answers 503 at once; others go on."""
-    _, nginx = deployed
+    _, nginx, _ = deployed
     slow = bench.SlowClients(nginx.target, 70, kind="body", interval=1.0, addresses=1).start()
     try:
         slow.wait_rounds(2, timeout=20)
@@ -208,18 +217,20 @@ def _counted_under(server) -> set[str]:  # type: ignore[no-untyped-def]
 def test_a_failed_login_through_nginx_is_counted_under_the_browsers_own_address(deployed):
     """The README's setup (deploy/nginx.conf, IVR_PUBLIC_URL, IVR_TRUSTED_PROXIES=1): the line
     sees each browser's address, not nginx's 127.0.0.1, and says nothing about the proxy."""
-    server, nginx = deployed
+    _, nginx, console = deployed
     assert _wrong_login_through(nginx.target) == 401
-    assert _counted_under(server) == {f"address:{BROWSER}", "name:nobody"}
-    assert "untrusted-proxy" not in server.log_file.read_text()
+    assert _counted_under(console) == {f"address:{BROWSER}", "name:nobody"}
+    assert "untrusted-proxy" not in console.log_file.read_text()
 
 
 def test_without_the_proxy_setting_the_line_says_so_and_counts_failed_logins_by_name(tmp_path):
     flow_file = tmp_path / "call_flows.yaml"
     flow_file.write_bytes(DEFAULT_FLOW.read_bytes())
-    server = GunicornServer(flow_file, tmp_path / "server.log", IVR_PUBLIC_URL=PUBLIC, IVR_TRUSTED_PROXIES="0")
+    server = GunicornServer(
+        flow_file, tmp_path / "server.log", "console", IVR_PUBLIC_URL=PUBLIC, IVR_TRUSTED_PROXIES="0"
+    )
     try:
-        nginx = bench.Nginx(tmp_path / "nginx", int(server.url.rsplit(":", 1)[1]))
+        nginx = bench.Nginx(tmp_path / "nginx", _port(server), console_port=_port(server))
         try:
             assert [_wrong_login_through(nginx.target) for _ in range(2)] == [401, 401]
         finally:
@@ -232,3 +243,23 @@ def test_without_the_proxy_setting_the_line_says_so_and_counts_failed_logins_by_
     assert 1 <= len(said) <= 2, log  # once in each worker process that served the console
     assert all(UNTRUSTED_PROXY_WARNING in line for line in said)
     assert BROWSER not in log
+
+
+def test_nginx_sends_the_console_to_its_own_master_and_tells_browsers_to_stay_on_https(deployed):
+    server, nginx, console = deployed
+    connection = _FromBrowser(nginx.target)
+    try:
+        connection.request("GET", "/console/login", headers={"Host": nginx.target.host_header})
+        page = connection.getresponse()
+        page.read()
+    finally:
+        connection.close()
+    assert page.status == 200
+    assert set(page.headers.get_all("Strict-Transport-Security")) == {"max-age=31536000; includeSubDomains"}
+    logged = '\\"GET /console/login\\" status=200'
+    deadline = time.monotonic() + 5  # the access log is written just after the answer
+    while logged not in console.log_file.read_text() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert logged in console.log_file.read_text()  # the console's master answered
+    assert "/console/login" not in server.log_file.read_text()  # never the line's
+    assert _answered(nginx.target)[0] == 200  # and Twilio's requests go to the line
