@@ -8,10 +8,27 @@ flow; the translators' import is in tests/test_translations.py."""
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
 from click.testing import CliRunner
+from support import DEFAULT_FLOW
+from test_console import PASSWORD
+from test_console_editing import check, logged_in, words
 
 from ivr.cli import main
+from ivr.console.draft_flows import NOT_TWIML, words_heard
+from ivr.console.views import add_operator
 from ivr.load import load_flow_text
+from ivr.revisions import history, publish
+from ivr.runtime import flow as rt
+from ivr.runtime.state import EVENT_INVALID, EVENT_SILENCE, EVENT_UNCLEAR, EVENTS, CallState
+from ivr.runtime.twiml import Renderer, standalone_fallback
+from ivr.serve.copies import revision_copy_path
+
+LINE_NUMBER = "+441234567890"
 
 SMALL_FLOW = (
     "line: {name: Test line, start: welcome, helpline: helpline}\n"
@@ -79,3 +96,113 @@ def test_other_mistakes_in_the_file_are_still_reported_in_the_same_run():
         (5, 42, "control-character"),
         (7, 3, "duplicate-key"),
     ]
+
+
+# -- a live flow that still holds one (loaded before the line refused them) -----------------
+#: What a Polish caller hears before the helpline rings.
+TO_HELPLINE_PL = (
+    "pl-PL: >-\n"
+    "        Łączymy z infolinią, czynną całą dobę. Jeśli połączenie zostanie przerwane, numer to\n"
+    "        {helpline}."
+)
+#: The same with U+0007, as a translators' import wrote it and an older line took it.
+TO_HELPLINE_PL_WITH_BELL = (
+    'pl-PL: "Łączymy z infolinią, czynną całą dobę.\\u0007 Jeśli połączenie zostanie przerwane, numer to {helpline}."'
+)
+LIVE_TEXT = DEFAULT_FLOW.read_text(encoding="utf-8")
+BELL_TEXT = LIVE_TEXT.replace(TO_HELPLINE_PL, TO_HELPLINE_PL_WITH_BELL, 1)
+
+
+@contextmanager
+def as_an_older_line_loaded_it():
+    """The loader as it was before it refused characters made by escapes."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("ivr.definition.source.escaped_problems", lambda *written: [])
+        yield
+
+
+def test_the_bell_text_is_refused_now_and_was_taken_before():
+    assert [p.code for p in load_flow_text(BELL_TEXT).errors] == ["control-character"]
+    with as_an_older_line_loaded_it():
+        assert load_flow_text(BELL_TEXT).ok
+
+
+def test_every_document_of_a_flow_that_holds_one_is_xml_and_keeps_the_other_words():
+    with as_an_older_line_loaded_it():
+        flow = load_flow_text(BELL_TEXT).flow
+    renderer = Renderer(flow)
+    helpline = ET.fromstring(renderer.render(CallState(rt.HELPLINE_NODE, "pl-PL"), LINE_NUMBER))
+    assert [say.text for say in helpline.iter("Say")] == [
+        "Łączymy z infolinią, czynną całą dobę. Jeśli połączenie zostanie przerwane, numer to "
+    ]
+    for document in every_document(flow, renderer):
+        ET.fromstring(document)
+    ET.fromstring(standalone_fallback(flow))
+
+
+def test_a_document_that_is_not_xml_shows_a_plain_explanation_instead_of_its_words():
+    assert words_heard(b"<Response><Say>Sorry\x07</Say></Response>") == NOT_TWIML
+    assert words_heard(b"<Response><Say>Sorry") == NOT_TWIML
+    assert words_heard(b"<Response><Gather><Say>Sorry.</Say></Gather><Play>r/a.mp3</Play></Response>") == (
+        "Sorry.\n(recording a.mp3)"
+    )
+
+
+def every_document(flow: rt.Flow, renderer: Renderer) -> Iterator[str]:
+    """Every document the line serves for ``flow``: each node, in each language, at each
+    pace, first heard and after each kind of retry (the webhooks serve these, by state)."""
+    for node in flow.nodes:
+        for code in flow.languages:
+            for slow in (False, True):
+                for event in EVENTS:
+                    for count in (1, 2) if event in (EVENT_SILENCE, EVENT_INVALID, EVENT_UNCLEAR) else (0,):
+                        silences = count if event == EVENT_SILENCE else 0
+                        state = CallState(node, code, silences, count - silences, event, slow)
+                        yield renderer.render(state, LINE_NUMBER)
+
+
+@pytest.fixture
+def line_with_a_bell(make_app, flow_file):
+    """A line whose live flow holds U+0007 in its Polish danger sentence: revision 2, taken by
+    an older line, which kept its revision copy beside the flow file. Revision 1 is good."""
+    settings = {"IVR_RELOAD_SECONDS": "-1", "IVR_REQUIRE_APPROVAL": "1"}
+    engine = make_app(**settings).extensions["ivr.database"].engine
+    for name in ("alice", "bob"):
+        add_operator(engine, name, PASSWORD)
+    good = LIVE_TEXT.replace("a day.", "a day!", 1)
+    publish(engine, good, flow_file.parent, "alice", "good")
+    with as_an_older_line_loaded_it():
+        publish(engine, BELL_TEXT, flow_file.parent, "mallory", "the attack")
+        revision_copy_path(flow_file).write_text(BELL_TEXT, encoding="utf-8")
+        app = make_app(**settings)
+    assert app.extensions["ivr"].store.live.text == BELL_TEXT
+    return app
+
+
+def test_rollback_from_a_live_flow_that_holds_one_shows_the_form_first_and_works(line_with_a_bell):
+    """Regression: every rollback page answered 500 (it read the live flow's documents)."""
+    browser = logged_in(line_with_a_bell)
+    page = browser.get("/console/history/1/rollback")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert html.index('<input id="message" name="message"') < html.index("<h2>What the rollback changes</h2>")
+    assert "Roll back to revision 1?" in words(page)
+    done = browser.post("/console/history/1/rollback", {"message": "the bell broke Polish calls"})
+    assert (done.status_code, done.headers["Location"]) == (302, "/console/history")
+    newest, _, first = history(line_with_a_bell.extensions["ivr.database"].engine)
+    assert (newest.number, newest.text, newest.message) == (3, first.text, "the bell broke Polish calls")
+
+
+def test_approval_and_changes_pages_work_with_a_live_flow_that_holds_one(line_with_a_bell):
+    alice, bob = logged_in(line_with_a_bell, "alice"), logged_in(line_with_a_bell, "bob")
+    assert check(alice, LIVE_TEXT).status_code == 200
+    changes = alice.get("/console/edit/changes")
+    assert changes.status_code == 200
+    assert f"removed: {TO_HELPLINE_PL_WITH_BELL}" in words(changes)
+    asked = alice.post("/console/edit/publish", {"text": LIVE_TEXT, "message": "without the bell"})
+    assert (asked.status_code, asked.headers["Location"]) == (302, "/console/approvals/1")
+    approval = bob.get("/console/approvals/1")
+    assert approval.status_code == 200
+    assert "Approve and publish" in words(approval) and f"removed: {TO_HELPLINE_PL_WITH_BELL}" in words(approval)
+    assert bob.post("/console/approvals/1", {"do": "approve"}).status_code == 302
+    assert history(line_with_a_bell.extensions["ivr.database"].engine)[0].text == LIVE_TEXT
