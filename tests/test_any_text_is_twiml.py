@@ -1,9 +1,9 @@
 """Whatever an operator writes in a text, either the loader refuses it at the place of each
 character TwiML cannot carry, or every document the line serves for the flow is XML.
 
-Texts of any code points (every plane; surrogates only where Python can write them, in
-escapes YAML refuses anyway) go into a message in two languages, one with an SSML voice
-and one without, written as they are or as YAML escapes. The flow is loaded by the real
+Texts of any code points (every plane, half surrogate pairs too, as a program's text can
+hold them) go into a message in two languages, one with an SSML voice and one without,
+written as they are or as YAML escapes. The flow is loaded by the real
 loader, and every node is rendered in every language, pace and kind of retry. A flow the
 loader refuses is also loaded as an older line took it, before it refused escapes: even
 then every document is XML, because the renderer leaves such characters out.
@@ -46,13 +46,13 @@ nodes:
     choices: {"1": connect}
   connect: {type: transfer, to: helpline, say: {en-GB: Connecting you now., pl-PL: Łączymy.}}
 """
-#: The two texts the generated words end, each on its own line of the file.
+#: How the two texts that end in the generated words start, each on its own line of the file.
 TEXT_LINES = ('      en-GB: "Welcome. ', '      pl-PL: "Witamy. ')
 FIRST_TEXT_LINE = FLOW.splitlines().index("{texts}") + 1
 #: Characters YAML reads as line breaks: always escaped, so each text stays on its line.
 LINE_BREAKS = "\n\r\x85\u2028\u2029"
 #: A few of each kind, so that most examples hold one: forbidden in XML, refused only by
-#: YAML as written, allowed but unusual, and the astral planes' first and last.
+#: YAML as written, allowed but unusual, and astral (an emoji, a tag, the last code point).
 NOTABLE = "\x00\x07\x0b\x0c\x1b\x1f\ufffe\uffff\x7f\x80\x9f\x85\t\ufeff\u2028\U0001f600\U0010ffff\U000e0001"
 texts = st.text(
     st.one_of(st.characters(exclude_characters="{}"), st.sampled_from(NOTABLE)), max_size=8

@@ -42,8 +42,54 @@ WRITTEN_HINT = (
     "    hint: delete it; most editors do not show it, so if the words around it were pasted from another "
     "program, retype them"
 )
+#: What a Polish caller hears before the helpline rings.
+TO_HELPLINE_PL = (
+    "pl-PL: >-\n"
+    "        Łączymy z infolinią, czynną całą dobę. Jeśli połączenie zostanie przerwane, numer to\n"
+    "        {helpline}."
+)
+#: The same with U+0007, as a translators' import wrote it and an older line took it.
+TO_HELPLINE_PL_WITH_BELL = (
+    'pl-PL: "Łączymy z infolinią, czynną całą dobę.\\u0007 Jeśli połączenie zostanie przerwane, numer to {helpline}."'
+)
+LIVE_TEXT = DEFAULT_FLOW.read_text(encoding="utf-8")
+BELL_TEXT = LIVE_TEXT.replace(TO_HELPLINE_PL, TO_HELPLINE_PL_WITH_BELL, 1)
 
 
+def place_of(written: str, text: str) -> tuple[int, int]:
+    """The line and column (1-based) where ``written`` first is in ``text``."""
+    before = text[: text.index(written)]
+    return before.count("\n") + 1, len(before) - before.rfind("\n")
+
+
+def errors_shown(browser, text: str) -> list[tuple[int, int, str]]:
+    """The errors the console's editor shows for ``text`` as it is typed: line, column, message."""
+    problems = check(browser, text).get_json()["problems"]
+    return [(p["line"], p["column"], p["message"]) for p in problems if p["severity"] == "error"]
+
+
+@contextmanager
+def as_an_older_line_loaded_it():
+    """The loader as it was before it refused characters made by escapes."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("ivr.definition.source.escaped_problems", lambda *written: [])
+        yield
+
+
+def every_document(flow: rt.Flow, renderer: Renderer) -> Iterator[str]:
+    """Every document the line serves for ``flow``: each node, in each language, at each
+    pace, first heard and after each kind of retry (the webhooks serve these, by state)."""
+    for node in flow.nodes:
+        for code in flow.languages:
+            for slow in (False, True):
+                for event in EVENTS:
+                    for count in (1, 2) if event in (EVENT_SILENCE, EVENT_INVALID, EVENT_UNCLEAR) else (0,):
+                        silences = count if event == EVENT_SILENCE else 0
+                        state = CallState(node, code, silences, count - silences, event, slow)
+                        yield renderer.render(state, LINE_NUMBER)
+
+
+# -- the loader refuses them, wherever the text comes from ------------------------------------
 def test_ivr_check_names_each_character_at_its_line_and_column_and_exits_1(tmp_path):
     flow = tmp_path / "call_flows.yaml"
     flow.write_text(
@@ -98,35 +144,32 @@ def test_other_mistakes_in_the_file_are_still_reported_in_the_same_run():
     ]
 
 
-# -- a live flow that still holds one (loaded before the line refused them) -----------------
-#: What a Polish caller hears before the helpline rings.
-TO_HELPLINE_PL = (
-    "pl-PL: >-\n"
-    "        Łączymy z infolinią, czynną całą dobę. Jeśli połączenie zostanie przerwane, numer to\n"
-    "        {helpline}."
-)
-#: The same with U+0007, as a translators' import wrote it and an older line took it.
-TO_HELPLINE_PL_WITH_BELL = (
-    'pl-PL: "Łączymy z infolinią, czynną całą dobę.\\u0007 Jeśli połączenie zostanie przerwane, numer to {helpline}."'
-)
-LIVE_TEXT = DEFAULT_FLOW.read_text(encoding="utf-8")
-BELL_TEXT = LIVE_TEXT.replace(TO_HELPLINE_PL, TO_HELPLINE_PL_WITH_BELL, 1)
-
-
-@contextmanager
-def as_an_older_line_loaded_it():
-    """The loader as it was before it refused characters made by escapes."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("ivr.definition.source.escaped_problems", lambda *written: [])
-        yield
-
-
 def test_the_bell_text_is_refused_now_and_was_taken_before():
     assert [p.code for p in load_flow_text(BELL_TEXT).errors] == ["control-character"]
     with as_an_older_line_loaded_it():
         assert load_flow_text(BELL_TEXT).ok
 
 
+def test_the_consoles_live_check_names_the_character_and_the_draft_cannot_be_published(make_app):
+    app = make_app()
+    add_operator(app.extensions["ivr.database"].engine, "alice", PASSWORD)
+    browser = logged_in(app)
+    pasted = LIVE_TEXT.replace("Łączymy z infolinią,", "Łączymy z infolinią,\x07", 1)
+    line, column = place_of("\\u0007", BELL_TEXT)
+    assert errors_shown(browser, BELL_TEXT) == [
+        (line, column, '"\\u0007" makes U+0007 (a control character), which TwiML cannot carry')
+    ]
+    assert errors_shown(browser, pasted) == [
+        (
+            *place_of("\x07", pasted),
+            "U+0007 (a control character) is written here: an invisible character no flow may hold",
+        )
+    ]
+    refused = browser.post("/console/edit/publish", {"text": BELL_TEXT, "message": "the attack"})
+    assert refused.status_code == 400 and history(app.extensions["ivr.database"].engine) == []
+
+
+# -- a flow that still holds one (loaded before the line refused them) ------------------------
 def test_every_document_of_a_flow_that_holds_one_is_xml_and_keeps_the_other_words():
     with as_an_older_line_loaded_it():
         flow = load_flow_text(BELL_TEXT).flow
@@ -140,6 +183,7 @@ def test_every_document_of_a_flow_that_holds_one_is_xml_and_keeps_the_other_word
     ET.fromstring(standalone_fallback(flow))
 
 
+# -- the console works with such a live flow --------------------------------------------------
 def test_a_document_that_is_not_xml_shows_a_plain_explanation_instead_of_its_words():
     assert words_heard(b"<Response><Say>Sorry\x07</Say></Response>") == NOT_TWIML
     assert words_heard(b"<Response><Say>Sorry") == NOT_TWIML
@@ -148,23 +192,11 @@ def test_a_document_that_is_not_xml_shows_a_plain_explanation_instead_of_its_wor
     )
 
 
-def every_document(flow: rt.Flow, renderer: Renderer) -> Iterator[str]:
-    """Every document the line serves for ``flow``: each node, in each language, at each
-    pace, first heard and after each kind of retry (the webhooks serve these, by state)."""
-    for node in flow.nodes:
-        for code in flow.languages:
-            for slow in (False, True):
-                for event in EVENTS:
-                    for count in (1, 2) if event in (EVENT_SILENCE, EVENT_INVALID, EVENT_UNCLEAR) else (0,):
-                        silences = count if event == EVENT_SILENCE else 0
-                        state = CallState(node, code, silences, count - silences, event, slow)
-                        yield renderer.render(state, LINE_NUMBER)
-
-
 @pytest.fixture
 def line_with_a_bell(make_app, flow_file):
-    """A line whose live flow holds U+0007 in its Polish danger sentence: revision 2, taken by
-    an older line, which kept its revision copy beside the flow file. Revision 1 is good."""
+    """A line whose live flow holds U+0007 in the Polish words before the helpline rings:
+    revision 2, taken by an older line, which kept its revision copy beside the flow file.
+    Revision 1 is good."""
     settings = {"IVR_RELOAD_SECONDS": "-1", "IVR_REQUIRE_APPROVAL": "1"}
     engine = make_app(**settings).extensions["ivr.database"].engine
     for name in ("alice", "bob"):
