@@ -61,8 +61,10 @@ def flow_version(text: str) -> str:
     """A short hash of the file's content: the same file is the same version everywhere.
 
     Written in letters only (like the call ids in the logs), so that the number filter on
-    every log line never mistakes a version for a phone number."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10].translate(_HEX_TO_LETTERS)
+    every log line never mistakes a version for a phone number. A text with half of a
+    surrogate pair in it (which no file can hold, but a program can send) has a version
+    too: the loader refuses it with the character's place, instead of failing here."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:10].translate(_HEX_TO_LETTERS)
 
 
 _HEX_TO_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")

@@ -34,6 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "checker"
 LIVE_FLOW = ROOT / "call_flows.yaml"
 REGENERATE = bool(os.environ.get("IVR_REGENERATE"))
+#: A control character in a line the expected files show is shown as its picture ("␇" for
+#: U+0007), one character for one, so the caret under it stays in its column. Tabs stay tabs.
+VISIBLE_CONTROLS = {code: 0x2400 + code for code in range(0x20) if code != 0x09} | {0x7F: 0x2421}
 
 #: Codes that no flow text can give, and the tests that show each.
 CODES_TESTED_ELSEWHERE = {
@@ -79,7 +82,7 @@ def rendered(result: LoadResult) -> str:
         if p.hint:
             out.append(f"    hint: {p.hint}")
         if p.line <= len(lines) and lines[p.line - 1].strip():
-            out.append(f"    | {lines[p.line - 1]}".rstrip())
+            out.append(f"    | {lines[p.line - 1].translate(VISIBLE_CONTROLS)}".rstrip())
             out.append("    | " + " " * (p.column - 1) + "^")
     return "\n".join(out).replace(str(CASES), "tests/checker") + "\n"
 

@@ -310,6 +310,23 @@ def test_a_result_that_would_not_pass_the_check_is_refused():
     ]
 
 
+def test_a_character_twiml_cannot_carry_refuses_the_whole_file_and_nothing_is_signed_off():
+    """Regression: a translation with an invisible U+0007 was written as "\\u0007" and signed
+    off; once published, every Polish call that reached it broke."""
+    po = changed(exported(), "nodes.connect.say", "Łączymy\x07 teraz.", fuzzy=False)
+    po = changed(po, "nodes.main_menu.say", "Infolinia, naciśnij 1.\ufffe", fuzzy=False)
+    po = changed(po, "numbers.helpline.name", "infolinia do spraw niewolnictwa", fuzzy=False)
+    lines = {e.msgctxt: e.linenum for e in po}
+    assert refusals(po, reviewer="Anna Nowak") == [
+        f"nodes.main_menu.say (line {lines['nodes.main_menu.say']}): the translation of 'For the helpline, press "
+        "1.' has U+FFFE (a non-character) as its character 23, which TwiML cannot carry: delete it, or retype the "
+        "translation (translation tools often do not show it)",
+        f"nodes.connect.say (line {lines['nodes.connect.say']}): the translation of 'Connecting you now.' has "
+        "U+0007 (a control character) as its character 8, which TwiML cannot carry: delete it, or retype the "
+        "translation (translation tools often do not show it)",
+    ]
+
+
 # -- sign-offs --------------------------------------------------------------------------------
 def test_a_reviewer_signs_off_every_entry_not_marked_fuzzy():
     po = changed(exported(), "nodes.connect.say", fuzzy=False)
@@ -417,6 +434,21 @@ def test_import_command_refuses_with_a_message_per_entry_and_writes_nothing(smal
         1,
         f"{po_file}: nodes.welcome.say (line {line}): its placeholders differ from the source's: the source has "
         "{helpline}, the translation none; write each {...} exactly as the source does\n"
+        f"Error: {po_file} was not imported: nothing was written to {small_flow}\n",
+    )
+    assert small_flow.read_text(encoding="utf-8") == FLOW
+
+
+def test_import_command_refuses_a_control_character_at_the_po_files_line_and_signs_nothing(small_flow, tmp_path):
+    po_file = tmp_path / "pl.po"
+    changed(exported(), "nodes.connect.say", "Łączymy\x00 teraz.", fuzzy=False).save(str(po_file))
+    result = CliRunner().invoke(translations, ["import", str(po_file), "--reviewer", "Anna", str(small_flow)])
+    line = polib.pofile(str(po_file)).find("nodes.connect.say", by="msgctxt").linenum
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"{po_file}: nodes.connect.say (line {line}): the translation of 'Connecting you now.' has U+0000 (a "
+        "control character) as its character 8, which TwiML cannot carry: delete it, or retype the translation "
+        "(translation tools often do not show it)\n"
         f"Error: {po_file} was not imported: nothing was written to {small_flow}\n",
     )
     assert small_flow.read_text(encoding="utf-8") == FLOW

@@ -11,6 +11,7 @@ can start such a call, and only on their own draft.
 from __future__ import annotations
 
 import difflib
+import logging
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -27,6 +28,14 @@ from ivr.serve.answers import LineServices
 from ivr.serve.store import LiveFlow
 from ivr.tools.heard import heard_of
 from ivr.tools.transports import Transport
+
+#: Shown in place of the words of a part of a flow whose document Twilio could not read
+#: (a flow loaded before the line refused characters XML forbids, or a hand-edited database).
+NOT_TWIML = "(this part of the flow is not valid TwiML: roll back)"
+#: Shown in place of the words of a part of a flow the line fails to render.
+NOT_RENDERED = "(the line fails on this part of the flow, and connects callers here to the helpline: roll back)"
+
+log = logging.getLogger("ivr.console")
 
 
 def problems_of(result: LoadResult) -> list[dict[str, object]]:
@@ -107,12 +116,29 @@ def heard_changes(
 
 
 def _heard(flow: rt.Flow | None, renderer: Renderer | None, node: str, language: str) -> str:
-    """What a caller hears on arriving at ``node`` in ``language``, one line a verb."""
+    """What a caller hears on arriving at ``node`` in ``language``, one line a verb.
+
+    Never raises: the pages that show it (what a draft changes, an approval, a rollback)
+    must work whatever the live flow is, above all when it is the one to roll back."""
     if flow is None or renderer is None or node not in flow.nodes or language not in flow.languages:
         return ""
-    document = renderer.body(CallState(node, language), "")
+    try:
+        document = renderer.body(CallState(node, language), "")
+    except Exception:
+        log.exception("rendering a node for the console failed", extra={"fields": {"event": "heard-failed"}})
+        return NOT_RENDERED
+    return words_heard(document)
+
+
+def words_heard(document: bytes) -> str:
+    """The words and recordings of a TwiML document, one line a verb; :data:`NOT_TWIML`
+    when the document is not XML, as Twilio would find it."""
+    try:
+        root = ET.fromstring(document)
+    except ET.ParseError:
+        return NOT_TWIML
     lines = []
-    for verb in ET.fromstring(document).iter():
+    for verb in root.iter():
         heard = heard_of(verb)
         if heard is not None and heard.kind == "say":
             lines.append(heard.text)

@@ -61,6 +61,10 @@ ALL_CODES: tuple[Code, ...] = (
          'say: "If you are in danger now"'),
     Code("tab", E, "a tab in the indentation: YAML indents with spaces only", "<TAB>type: message",
          "    type: message"),
+    Code("control-character", E,
+         "an invisible control character or non-character (U+0007, U+FFFE, ...): TwiML cannot carry it, so every "
+         "call that reached the text would break; pasted in unseen, or made by an escape in a double-quoted text",
+         'say: "Welcome.\\a"   # or "\\x07", "\\0", "\\uFFFE"; or the character pasted in', 'say: "Welcome."'),
     Code("too-deep", E, "the file nests deeper than any flow does, most often because a bracket is never closed",
          "words: [[[[[[[[[[ ... (65 brackets never closed)", "words: [help, helpline]"),
     Code("too-many-values", E, "the file expands to too many values, through YAML anchors (&) and aliases (*)",

@@ -6,7 +6,10 @@ ourselves (instead of ``safe_load``) lets us
 * point every later problem at the line and column an operator must edit,
 * refuse duplicate keys, which ``safe_load`` silently resolves to the last one,
 * keep every scalar as the text the operator wrote, so ``0800555111`` keeps its
-  leading zero and ``no`` stays a word: the flow model converts types itself.
+  leading zero and ``no`` stays a word: the flow model converts types itself,
+* refuse characters TwiML cannot carry, written as they are or made by an escape, in
+  any scalar: this is where every text first arrives, from a file, the console or a
+  translators' import (:mod:`ivr.definition.characters`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from ivr.definition.characters import blanked, capped, escaped_problems, written_problems
 from ivr.definition.nesting import nesting_problem
 from ivr.definition.problems import Problem, error
 
@@ -161,7 +165,11 @@ class _Walker:
             return [self.walk(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         return self._scalar(node, path)
 
+    def _characters(self, node: yaml.ScalarNode) -> None:
+        self.problems += escaped_problems(self.document.text, node.start_mark.index, node.end_mark.index, node.value)
+
     def _scalar(self, node: yaml.ScalarNode, path: Path) -> str | None:
+        self._characters(node)
         if node.tag == "tag:yaml.org,2002:null" and not node.style:  # plain: None, or "" from libyaml
             self.document.empty.append(path)
             return None
@@ -179,6 +187,7 @@ class _Walker:
                     )
                 )
                 continue
+            self._characters(key_node)
             key = key_node.value
             if key in first_seen:
                 at = _position(key_node.start_mark)
@@ -209,18 +218,20 @@ def parse_yaml(text: str) -> tuple[SourceDocument | None, list[Problem]]:
     too_deep = nesting_problem(text)
     if too_deep is not None:
         return None, [too_deep]
-    problems = _tab_problems(text)
+    problems = _tab_problems(text) + written_problems(text)
     try:
-        root = yaml.compose(text, Loader=Loader)
+        # Characters YAML cannot read are reported above, each where it is: the rest of the
+        # file is read with spaces in their place, to find every other mistake in one run.
+        root = yaml.compose(blanked(text) if problems else text, Loader=Loader)
     except yaml.MarkedYAMLError as exc:
         problem = _syntax_problem(exc)
         if not any(p.line == problem.line for p in problems):
             problems.append(problem)
-        return None, sorted(problems)
+        return None, capped(problems)
     except yaml.YAMLError as exc:  # not positioned: rare (e.g. a reader error on bad bytes)
-        return None, problems + [error(1, 1, f"YAML: {exc}", code="yaml-syntax")]
-    if problems:
-        return None, problems
+        return None, capped(problems + [error(1, 1, f"YAML: {exc}", code="yaml-syntax")])
+    if any(p.code == "tab" for p in problems) or (problems and root is None):
+        return None, capped(problems)
     if root is None:
         return None, [
             error(
@@ -245,6 +256,6 @@ def parse_yaml(text: str) -> tuple[SourceDocument | None, list[Problem]]:
                 code="too-many-values",
             )
         ]
-    if walker.problems:
-        return None, sorted(walker.problems)
+    if walker.problems or problems:
+        return None, capped(walker.problems + problems)
     return document, []

@@ -3,6 +3,9 @@
 Rendering depends only on the flow version and the call state, so each state's
 TwiML is built once per flow version and served from a cache afterwards
 (see :class:`Renderer`).
+
+No document holds a character XML forbids (:func:`as_xml`): one would make it unreadable
+to Twilio, and the line's own fallback would never know (nothing raises).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from functools import lru_cache
 
 from twilio.twiml.voice_response import Gather, Say, VoiceResponse
 
+from ivr.definition.characters import NOT_IN_XML
 from ivr.definition.limits import MAX_MESSAGE_CHAIN
 from ivr.runtime import flow as rt
 from ivr.runtime.state import EVENT_INVALID, EVENT_NOW, EVENT_SILENCE, EVENT_UNCLEAR, CallState
@@ -43,6 +47,18 @@ def _append_text(element: Say, text: str) -> None:
         element.verbs[-1] += text
     else:
         element.append(text)
+
+
+def as_xml(response: VoiceResponse) -> str:
+    """The document as text, without any character XML forbids (U+0007, U+FFFE, ...).
+
+    The loader refuses them in every text, but a flow loaded before it did (by an older
+    version of the line, from its revision copy or a hand-edited database) may still hold
+    one. Twilio cannot read a document with one in it, and serving it raises nothing, so
+    the caller would get Twilio's fallback or be cut off. Dropped, the caller hears every
+    other word. The library writes them as they are (never as ``&#7;``), so dropping them
+    from the text drops exactly them."""
+    return NOT_IN_XML.sub("", str(response))
 
 
 def _url(path: str, state: CallState) -> str:
@@ -129,7 +145,7 @@ class Renderer:
     def _render(self, state: CallState, caller_id: str = "") -> str:
         response = VoiceResponse()
         self.add(response, state, depth=0, caller_id=caller_id)
-        return str(response)
+        return as_xml(response)
 
     def add(self, response: VoiceResponse, state: CallState, depth: int, caller_id: str = "") -> None:
         node = self.flow.node(state.node)
@@ -278,4 +294,4 @@ def standalone_fallback(flow: rt.Flow) -> str:
     response.dial(**options).number(helpline.target.e164)
     speaker.say(response, flow.messages.fallback_end[language.code])
     response.hangup()
-    return str(response)
+    return as_xml(response)

@@ -2,8 +2,9 @@
 
 Only the texts that changed are rewritten, each at its own place and in its own style, so
 the file's comments and layout stay as they were. Nothing is written unless every entry
-can be taken: a placeholder that differs from the source, a text the flow does not have,
-or a result that would not pass ``ivr check`` refuses the whole file, with one message per
+can be taken: a placeholder that differs from the source, a character TwiML cannot carry
+(which no reviewer can see, so none may sign it off), a text the flow does not have, or a
+result that would not pass ``ivr check`` refuses the whole file, with one message per
 thing to fix.
 """
 
@@ -18,6 +19,7 @@ from typing import Any
 import polib
 import yaml
 
+from ivr.definition.characters import NOT_IN_XML, describe
 from ivr.definition.languages import family
 from ivr.definition.model import FlowDocument
 from ivr.definition.reviews import ReviewState, Translatable, sign_off, state_of, translatables
@@ -159,6 +161,13 @@ def _take(
     text = entry.msgstr
     if not text.strip():
         return ""  # not translated yet: the flow keeps what it has
+    unsayable = NOT_IN_XML.search(text)
+    if unsayable:
+        return (
+            f"the translation of {entry.msgid!r} has {describe(unsayable.group())} as its character "
+            f"{unsayable.start() + 1}, which TwiML cannot carry: delete it, or retype the translation "
+            "(translation tools often do not show it)"
+        )
     wanted, written = Counter(placeholders_in(item.source)), Counter(placeholders_in(text))
     if wanted != written:
         return (
