@@ -38,24 +38,29 @@ def _new_password() -> str:
     return lines[0]
 
 
-def _audit(action: str, detail: str) -> None:
-    """The command goes in the audit log like the same change made in the console."""
+def _actor() -> str:
+    """Who the audit log says made a change from the command line: ``cli:<user>``."""
     import getpass
-
-    from ivr.audit import record
 
     try:
         user = getpass.getuser()
     except Exception:  # no user name in this environment (some containers)
         user = "unknown"
-    record(_database().engine, f"cli:{user}", action, detail)
+    return f"cli:{user}"
 
 
-def _account_change(change) -> None:  # type: ignore[no-untyped-def]
+def _audit(action: str, detail: str) -> None:
+    """The command goes in the audit log like the same change made in the console."""
+    from ivr.audit import record
+
+    record(_database().engine, _actor(), action, detail)
+
+
+def _account_change(change):  # type: ignore[no-untyped-def]
     from ivr.console.accounts import AccountError
 
     try:
-        change()
+        return change()
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -86,11 +91,12 @@ def operator_add(name: str, admin: bool) -> None:
 @operator.command("disable", help="Disable an operator: their sessions end at once, their password opens nothing.")
 @click.argument("name")
 def operator_disable(name: str) -> None:
-    from ivr.console.roster import disable
+    from ivr.console.roster import disable, what_was_withdrawn
 
-    _account_change(lambda: disable(_database().engine, name))
-    _audit("operator-disabled", name)
+    left = _account_change(lambda: disable(_database().engine, name, _actor()))
     click.echo(f"operator {name!r} disabled; their console sessions have ended")
+    if what_was_withdrawn(left):
+        click.echo(what_was_withdrawn(left))
 
 
 @operator.command("enable", help="Let a disabled operator log in again.")
