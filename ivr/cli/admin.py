@@ -31,7 +31,9 @@ def operator() -> None:
 def _new_password() -> str:
     """Asked twice on a terminal; else two lines of stdin, the same both times."""
     if sys.stdin.isatty():
-        return click.prompt("Password (12 characters or more)", hide_input=True, confirmation_prompt=True)
+        return click.prompt(
+            "Password (a passphrase of three or four unrelated words)", hide_input=True, confirmation_prompt=True
+        )
     lines = sys.stdin.read().splitlines()
     if len(lines) < 2 or lines[0] != lines[1]:
         raise click.ClickException("give the password twice, on two lines, and the same both times")
@@ -115,7 +117,7 @@ def operator_password(name: str) -> None:
     from ivr.console.accounts import set_password
 
     password = _new_password()
-    set_password(_database().engine, name, password)
+    _account_change(lambda: set_password(_database().engine, name, password))
     _audit("password-changed", name)
     click.echo(f"operator {name!r} has a new password; their console sessions have ended")
 
