@@ -20,6 +20,7 @@ import re
 import secrets
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
@@ -27,6 +28,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, text, u
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
+from ivr.audit import BIDI_CONTROLS
 from ivr.db import console_sessions, known_addresses, login_failures, operators
 from ivr.definition.limits import DAY_SECONDS
 
@@ -126,6 +128,11 @@ def add_operator(engine: Engine, name: str, password: str, admin: bool = False) 
     name = name.strip()
     if not name or len(name) > 80:
         raise AccountError("an operator's name must be 1 to 80 characters")
+    if any(c in BIDI_CONTROLS or unicodedata.category(c) == "Cc" for c in name):
+        raise AccountError(
+            "an operator's name may not hold invisible characters (such as ones that turn text right to left): "
+            "type it again with letters, digits and spaces only"
+        )
     password_hash = _password_hash(password, name)
     with engine.begin() as connection:
         if connection.execute(select(operators.c.name).where(operators.c.name == name)).first():
