@@ -178,6 +178,13 @@ def test_a_webhook_answering_500_gets_7_posts_in_an_hour_of_checks_not_120_and_o
             "failed_tries": 1,
         }
     ]
+    from click.testing import CliRunner
+
+    from ivr.cli import main
+
+    status = CliRunner().invoke(main, ["alert", "status"], env={"DATABASE_URL": database_url}).output
+    next_try = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(start + 1890 + 1800))
+    assert status.splitlines()[1] == f"told: not yet: 7 tries failed to deliver; the next one at {next_try}"
     receiver.status = 200
     assert alert.check(start + 3660) and receiver.tries == 7  # the next try is due at 1890 + 1800 s
     for step in range(123, 130):
