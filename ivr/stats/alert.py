@@ -237,7 +237,7 @@ class HelplineAlert:
 
 def backoff_seconds(failed: int) -> float:
     """How long every server waits after ``failed`` tries in a row: 30 s, doubling, at most
-    30 minutes. A webhook down for an hour gets 8 posts from the whole fleet, not 120; once
+    30 minutes. A webhook down for an hour gets 7 posts from the whole fleet, not 120; once
     it is back, the message is at most half an hour late."""
     return min(BACKOFF_FIRST_SECONDS * 2 ** (failed - 1), BACKOFF_MAX_SECONDS)
 
