@@ -47,7 +47,7 @@ from ivr.tools.transports import http_transport  # noqa: E402
 
 TOKEN = "bench-operators-token"
 SECRET_KEY = "bench-operators-secret-" + "7" * 32
-PASSWORD = "correct horse battery staple"
+PASSWORD = "quiet lantern orbit ferry plum"
 OPERATORS = ("alice", "bob", "carol")
 TWILIO_TIMEOUT = 15.0
 

@@ -9,7 +9,8 @@ A row never holds a caller's data: actors are operators' names (or ``cli:<user>`
 ``ivr`` commands), and details name flow versions, operators and messages. A failed login
 records the name that was tried, never the password or the address; anything in a row that
 looks like a phone number is masked before it is written (:func:`ivr.logs.redact`), so a
-number typed into the name box or a message does not reach the database.
+number typed into the name box or a message does not reach the database. Characters that
+reorder text (bidi controls) are written as their codes, so no row reads as something else.
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ ACTIONS: dict[str, str] = {
     "operator-removed": "removed an operator",
     "password-changed": "changed a password",
 }
+#: Characters that reorder the text around them: Unicode's bidi marks, embeddings, overrides
+#: and isolates. A row of the audit log writes each as its code ("[U+202E]"), so a name tried
+#: at the login page ("\u202eecila", which a browser shows as "alice") cannot pass for another
+#: operator's, on the page or in the CSV.
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 #: Longest actor and detail kept: a name box or message cannot fill the database.
 MAX_ACTOR = 100
 MAX_DETAIL = 2000
@@ -71,12 +77,17 @@ def record(engine: Engine, actor: str, action: str, detail: str = "", now: float
         raise ValueError(f"unknown audit action {action!r}: add it to ivr.audit.ACTIONS")
     values = dict(
         at=time.time() if now is None else now,
-        actor=redact(actor.strip())[:MAX_ACTOR] or "(no name)",
+        actor=redact(visible_controls(actor.strip()))[:MAX_ACTOR] or "(no name)",
         action=action,
-        detail=redact(detail.strip())[:MAX_DETAIL],
+        detail=redact(visible_controls(detail.strip()))[:MAX_DETAIL],
     )
     with engine.begin() as connection:
         connection.execute(insert(audit_log).values(**values))
+
+
+def visible_controls(text: str) -> str:
+    """``text`` with every bidi control written as its code point, e.g. ``[U+202E]``."""
+    return "".join(f"[U+{ord(c):04X}]" if c in BIDI_CONTROLS else c for c in text)
 
 
 def entries(engine: Engine, limit: int | None = 500, since: float | None = None) -> list[AuditEntry]:
@@ -98,7 +109,8 @@ def entries_csv(rows: list[AuditEntry]) -> str:
     writer = csv.writer(out)
     writer.writerow(["when (UTC)", "who", "action", "what", "detail"])
     for row in rows:
-        writer.writerow([row.when.removesuffix(" UTC"), _cell(row.actor), row.action, row.said, _cell(row.detail)])
+        actor, detail = visible_controls(row.actor), visible_controls(row.detail)  # older rows too
+        writer.writerow([row.when.removesuffix(" UTC"), _cell(actor), row.action, row.said, _cell(detail)])
     return out.getvalue()
 
 

@@ -170,6 +170,9 @@ line_alerts = Table(
     Column("changed", Float, nullable=False),  # when the state last changed
     Column("notified", Boolean, nullable=False, default=True),  # the change was told
     Column("checked", Float, nullable=False),  # when a server last looked
+    # delivery's backoff: failed tries in a row, and when any server may try again
+    Column("failed_sends", Integer, nullable=False, default=0, server_default="0"),
+    Column("next_send", Float, nullable=False, default=0.0, server_default="0"),
 )
 
 
@@ -299,7 +302,7 @@ def _schema_of(connection: Connection) -> str | None:
     if "operators" not in tables:
         return None
     if "line_alerts" in tables:
-        return "0003"
+        return "0004" if "next_send" in {c["name"] for c in found.get_columns("line_alerts")} else "0003"
     columns = {column["name"] for column in found.get_columns("operators")}
     return "0002" if "admin" in columns and "audit_log" in tables else "0001"
 

@@ -20,9 +20,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 
-from ivr.db import flow_drafts, flow_proposals
+from ivr.db import flow_drafts, flow_proposals, operators
 from ivr.load import LoadResult, flow_version
 from ivr.revisions import Revision, RevisionError, check_for_publishing, latest, publish
 from ivr.runtime import flow as rt
@@ -168,6 +168,11 @@ def approve(
     waiting = _waiting(engine, number)
     if waiting.author == approver:
         raise DraftError("nobody can approve their own draft: another operator must approve it")
+    if _disabled(engine, waiting.author):
+        raise DraftError(
+            f"{waiting.author}'s account is disabled, so their draft cannot go live: if the change is still "
+            "wanted, make it in a draft of your own (or ask an admin to enable the account first)"
+        )
     result = check_for_publishing(waiting.text, base, checked, media_hosts)
     decided = _decide(engine, waiting, APPROVED, approver)  # first, so two approvals cannot both publish
     try:
@@ -208,6 +213,42 @@ def withdraw(engine: Engine, number: int, operator: str) -> Proposal:
     if waiting.author != operator:
         raise DraftError(f"only {waiting.author} can withdraw their draft; you can turn it down")
     return _decide(engine, waiting, WITHDRAWN, operator)
+
+
+@dataclass(frozen=True)
+class LeftBehind:
+    """What a disabled operator had under way: the numbers of their proposals that were
+    waiting (now withdrawn), and whether they had a draft (now deleted)."""
+
+    proposals: tuple[int, ...]
+    draft: bool
+
+
+def withdraw_all_of(connection: Connection, author: str, decided_by: str, now: float) -> LeftBehind:
+    """Withdraw every waiting proposal of ``author`` (decided by ``decided_by``, the admin who
+    disabled them) and delete their draft, in the caller's transaction: work from an account
+    the team has stopped trusting must not be approved and put live by someone else."""
+    waiting = tuple(
+        connection.execute(
+            select(flow_proposals.c.id)
+            .where(flow_proposals.c.author == author, flow_proposals.c.status == WAITING)
+            .order_by(flow_proposals.c.id)
+        ).scalars()
+    )
+    if waiting:
+        connection.execute(
+            update(flow_proposals)
+            .where(flow_proposals.c.id.in_(waiting), flow_proposals.c.status == WAITING)
+            .values(status=WITHDRAWN, decided_by=decided_by, decided_at=now)
+        )
+    draft = connection.execute(delete(flow_drafts).where(flow_drafts.c.operator == author)).rowcount
+    return LeftBehind(waiting, bool(draft))
+
+
+def _disabled(engine: Engine, name: str) -> bool:
+    with engine.connect() as connection:
+        row = connection.execute(select(operators.c.disabled).where(operators.c.name == name)).first()
+    return row is not None and row.disabled is not None
 
 
 def _waiting(engine: Engine, number: int) -> Proposal:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import email
 import email.policy
+import functools
+import itertools
 import json
 import logging
+import socket
 import socketserver
 import threading
 import time
@@ -17,6 +20,8 @@ from support import PUBLIC, TOKEN
 
 from ivr.config import ConfigError
 from ivr.runtime import twilio as tw
+from ivr.stats.alert import backoff_seconds
+from ivr.stats.alert_delivery import SendLimits, deliver, post_to_webhook, send_email
 from ivr.tools.simulator import SimulatedCall, flask_transport
 
 FAILING_TEXT = (
@@ -37,12 +42,14 @@ class Receiver:
 
     def __init__(self) -> None:
         self.posted: list[dict] = []
+        self.tries = 0  # every POST, whatever it was answered
         self.status = 200
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
                 body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.tries += 1
                 if receiver.status == 200:
                     receiver.posted.append(json.loads(body))
                 self.send_response(receiver.status)
@@ -131,23 +138,154 @@ def test_too_few_transfers_or_a_failed_share_at_the_limit_does_not_alert(make_ap
     assert receiver.posted == []
 
 
-def test_a_message_that_could_not_be_sent_is_sent_at_the_next_check(make_app, database_url, receiver, caplog):
+def _alert_log(caplog) -> list[tuple[str, str]]:
+    """What the alert logged, as an operator reads it; none of it with a traceback."""
+    records = [r for r in caplog.records if r.name == "ivr.alert" and r.levelno >= logging.INFO]
+    assert [r for r in records if r.exc_info] == []
+    return [(r.levelname, r.getMessage()) for r in records]
+
+
+FAILING_LOG = ("ERROR", "ALERT: callers are not reaching the helpline")
+NOT_SENT_LOG = (
+    "WARNING",
+    "the alert could not be sent: trying again in 30 s, then less and less often (at most every 30 min) until it goes",
+)
+
+
+def test_the_backoff_after_failed_deliveries_doubles_from_30_seconds_to_at_most_30_minutes():
+    assert [backoff_seconds(n) for n in range(1, 10)] == [30, 60, 120, 240, 480, 960, 1800, 1800, 1800]
+
+
+def test_a_webhook_answering_500_gets_7_posts_in_an_hour_of_checks_not_120_and_one_warning(
+    make_app, database_url, receiver, caplog
+):
     caplog.set_level(logging.INFO, logger="ivr.alert")
     app = _line(make_app, database_url, receiver.url)
     alert = app.extensions["ivr.alert"].alert
     _transfers(app, tw.DIAL_BUSY, tw.DIAL_BUSY, tw.DIAL_BUSY)
     receiver.status = 500
-    now = time.time()
-    assert alert.check(now) and receiver.posted == []
-    failures = [r.fields for r in caplog.records if getattr(r, "fields", {}).get("event") == "alert-not-delivered"]
-    assert failures == [
-        {"event": "alert-not-delivered", "alert": "helpline-unreachable", "error": "webhook: HTTPError"}
+    start = time.time()
+    for step in range(120):  # an hour of checks, every 30 s
+        assert alert.check(start + 30 * step)
+    assert (receiver.tries, receiver.posted) == (7, [])  # at 0, 30, 90, 210, 450, 930 and 1890 s
+    assert _alert_log(caplog) == [FAILING_LOG, NOT_SENT_LOG]
+    not_sent = [r.fields for r in caplog.records if r.fields.get("event") == "alert-not-delivered"]
+    assert not_sent == [
+        {
+            "event": "alert-not-delivered",
+            "alert": "helpline-unreachable",
+            "error": "webhook: answered 500",
+            "failed_tries": 1,
+        }
     ]
+    from click.testing import CliRunner
+
+    from ivr.cli import main
+
+    status = CliRunner().invoke(main, ["alert", "status"], env={"DATABASE_URL": database_url}).output
+    next_try = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(start + 1890 + 1800))
+    assert status.splitlines()[1] == f"told: not yet: 7 tries failed to deliver; the next one at {next_try}"
     receiver.status = 200
-    assert alert.check(now + 31)
-    assert len(receiver.posted) == 1 and receiver.posted[0]["text"].startswith("*Callers are not reaching")
-    assert alert.check(now + 62) and len(receiver.posted) == 1
-    assert len(_alert_events(caplog)) == 1
+    assert alert.check(start + 3660) and receiver.tries == 7  # the next try is due at 1890 + 1800 s
+    for step in range(123, 130):
+        assert alert.check(start + 30 * step)
+    assert (receiver.tries, len(receiver.posted)) == (8, 1)
+    assert receiver.posted[0]["text"].startswith("*Callers are not reaching the helpline")
+    assert _alert_log(caplog) == [FAILING_LOG, NOT_SENT_LOG, ("INFO", "alert sent, after 7 failed tries")]
+
+
+def test_the_backoff_is_shared_by_every_server(make_app, database_url, receiver):
+    servers = [_line(make_app, database_url, receiver.url) for _ in range(3)]
+    _transfers(servers[0], tw.DIAL_BUSY, tw.DIAL_BUSY, tw.DIAL_BUSY)
+    receiver.status = 500
+    start = time.time()
+    for step in range(120):  # each server in turn, as their threads would
+        assert servers[step % 3].extensions["ivr.alert"].alert.check(start + 30 * step)
+    assert receiver.tries == 7
+    for server in servers:
+        server.extensions["ivr.database"].engine.dispose()
+
+
+class _Silent:
+    """A server that accepts connections and never answers (or answers a byte at a time,
+    for ever, with ``trickle``): counts the connections."""
+
+    def __init__(self, trickle: bytes = b"") -> None:
+        self.connections = 0
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.trickle = trickle
+        self.stop = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self.stop.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._hold, args=(connection,), daemon=True).start()
+
+    def _hold(self, connection: socket.socket) -> None:
+        with connection:
+            for byte in itertools.cycle(self.trickle or b"\0"):
+                if self.stop.wait(0.05):
+                    return
+                if self.trickle:
+                    try:
+                        connection.send(bytes([byte]))
+                    except OSError:
+                        return
+
+    def close(self) -> None:
+        self.stop.set()
+        self.listener.close()
+
+
+def test_a_webhook_that_never_answers_holds_the_check_no_longer_than_the_total_limit(make_app, database_url, caplog):
+    caplog.set_level(logging.INFO, logger="ivr.alert")
+    silent = _Silent()
+    app = _line(make_app, database_url, f"http://127.0.0.1:{silent.port}/hook")
+    alert = app.extensions["ivr.alert"].alert
+    alert.send = functools.partial(deliver, limits=SendLimits(connect=0.2, total=0.4))
+    _transfers(app, tw.DIAL_BUSY, tw.DIAL_BUSY, tw.DIAL_BUSY)
+    start = time.time()
+    took = []
+    for step in range(30):  # a quarter of an hour of checks
+        began = time.monotonic()
+        assert alert.check(start + 30 * step)
+        took.append(time.monotonic() - began)
+    silent.close()
+    assert silent.connections == 5  # at 0, 30, 90, 210 and 450 s
+    assert max(took) < 2.0  # 0.4 s at most waiting, and the database's own work (urllib alone: 10 s each)
+    assert _alert_log(caplog) == [FAILING_LOG, NOT_SENT_LOG]
+    [not_sent] = [r.fields for r in caplog.records if r.fields.get("event") == "alert-not-delivered"]
+    assert not_sent["error"] == "webhook: no answer within 0.4 s"
+
+
+@pytest.mark.parametrize("destination", ["webhook", "email"])
+def test_a_server_answering_a_byte_at_a_time_is_cut_off_at_the_total_limit(destination):
+    """A socket's time-out would never fire here: every read gets a byte within 0.05 s."""
+    from ivr.config import AlertSettings
+
+    silent = _Silent(trickle=b"HTTP/1.1 200 OK\r\nX-Slow: " if destination == "webhook" else b"220-slow\r\n")
+    limits = SendLimits(connect=0.3, total=0.6)
+    began = time.monotonic()
+    with pytest.raises(TimeoutError, match=r"^no answer within 0.6 s$"):
+        if destination == "webhook":
+            post_to_webhook(f"http://127.0.0.1:{silent.port}/hook", "hello", limits)
+        else:
+            settings = AlertSettings(
+                email_to=("team@example.org",),
+                email_from="line@example.org",
+                smtp_host="127.0.0.1",
+                smtp_port=silent.port,
+            )
+            send_email(settings, "subject", "text", limits)
+    took = time.monotonic() - began
+    silent.close()
+    assert 0.6 <= took < 2.0
 
 
 def test_servers_checking_at_the_same_moment_tell_an_episode_once(make_app, database_url, receiver):
@@ -258,7 +396,7 @@ def test_ivr_alert_test_sends_a_test_message_and_says_where_it_went(receiver):
     failed = CliRunner().invoke(main, ["alert", "test"], env=env)
     assert (failed.exit_code, failed.output) == (
         1,
-        "Error: the test message was not delivered (webhook: HTTPError); check the settings\n",
+        "Error: the test message was not delivered (webhook: answered 500); check the settings\n",
     )
     nowhere = CliRunner().invoke(main, ["alert", "test"], env={"IVR_ALERT_WEBHOOK_URL": ""})
     assert nowhere.exit_code == 1 and nowhere.output.startswith("Error: no destination is set")

@@ -40,6 +40,7 @@ def engine_of(app):
 def words(response) -> str:
     """A page's text as a person reads it."""
     page = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", response.get_data(as_text=True), flags=re.S)
+    page = re.sub(r"</?bdi>", "", page)  # a name isolated in <bdi> reads as part of its sentence
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))).strip()
 
 

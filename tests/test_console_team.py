@@ -71,6 +71,36 @@ def test_an_admin_adds_and_disables_an_operator_whose_sessions_end_at_once(app):
     ]
 
 
+def test_disabling_an_operator_withdraws_the_drafts_they_left_waiting_so_nobody_can_put_them_live(make_app):
+    from test_console_editing import CHANGED_TEXT
+
+    from ivr.drafts import draft_of, proposal, save_draft
+    from ivr.revisions import history
+
+    app = make_app(IVR_REQUIRE_APPROVAL="1")
+    engine = engine_of(app)
+    for name in ("alice", "bob", "carol"):
+        add_operator(engine, name, PASSWORD, admin=name == "alice")
+    alice, bob, carol = logged_in(app, "alice"), logged_in(app, "bob"), logged_in(app, "carol")
+    assert bob.post("/console/edit/publish", {"text": CHANGED_TEXT, "message": "Say 'now'"}).status_code == 302
+    save_draft(engine, "bob", "the next change, half-written", None)
+    done = alice.post("/console/operators", {"do": "disable", "name": "bob", "confirm": "1"})
+    assert done.status_code == 302
+    assert (
+        "bob is disabled: their sessions have ended on every server. Their draft waiting for approval (number 1) "
+        "was withdrawn and their unsaved draft was deleted." in words(alice.get("/console/operators"))
+    )
+    assert (proposal(engine, 1).status, proposal(engine, 1).decided_by) == ("withdrawn", "alice")
+    assert draft_of(engine, "bob") is None
+    late = carol.post("/console/approvals/1", {"do": "approve"})
+    assert late.status_code == 400 and "draft number 1 was already withdrawn by alice." in words(late)
+    assert history(engine) == []
+    assert [a for a in audit(app) if a[0] == "alice" and a[1] != "login"] == [
+        ("alice", "operator-disabled", "bob; their unsaved draft was deleted"),
+        ("alice", "withdraw", "draft 1 by bob: its author was disabled"),
+    ]
+
+
 def test_only_an_admin_changes_the_team_and_the_last_admin_cannot_be_disabled(app):
     bob = logged_in(app, "bob")
     refused = bob.post("/console/operators", {"do": "disable", "name": "alice", "confirm": "1"})
@@ -140,6 +170,37 @@ def test_operators_from_the_command_line_admin_disable_enable_and_each_in_the_au
         (actor, "operator-added", "dan made admin"),
         (actor, "operator-disabled", "root"),
         (actor, "operator-enabled", "root"),
+    ]
+
+
+def test_ivr_operator_disable_withdraws_their_waiting_drafts_and_says_so(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+    from support import DEFAULT_FLOW
+
+    from ivr.cli import main
+    from ivr.db import Database
+    from ivr.drafts import proposal, save_draft, submit
+    from ivr.revisions import publish
+
+    monkeypatch.setenv("IVR_DATABASE_FILE", str(tmp_path / "ops.sqlite3"))
+    engine = Database(f"sqlite:///{tmp_path / 'ops.sqlite3'}").engine
+    add_operator(engine, "erin", PASSWORD)
+    text = DEFAULT_FLOW.read_text(encoding="utf-8")
+    publish(engine, text, DEFAULT_FLOW.parent, "ci", "as shipped")
+    first = submit(engine, "erin", text.replace("a day.", "a day!", 1), "one", DEFAULT_FLOW.parent)
+    save_draft(engine, "erin", "half-written", None)
+    done = CliRunner().invoke(main, ["operator", "disable", "erin"])
+    assert (done.exit_code, done.output) == (
+        0,
+        "operator 'erin' disabled; their console sessions have ended\n"
+        f"Their draft waiting for approval (number {first.number}) was withdrawn and their unsaved draft was "
+        "deleted.\n",
+    )
+    actor = f"cli:{getpass.getuser()}"
+    assert (proposal(engine, first.number).status, proposal(engine, first.number).decided_by) == ("withdrawn", actor)
+    assert [(e.actor, e.action, e.detail) for e in reversed(entries(engine))] == [
+        (actor, "operator-disabled", "erin; their unsaved draft was deleted"),
+        (actor, "withdraw", f"draft {first.number} by erin: its author was disabled"),
     ]
 
 

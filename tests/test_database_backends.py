@@ -22,7 +22,7 @@ from ivr.console.accounts import (
 )
 from ivr.console.roster import disable, is_admin, team
 from ivr.db import Database, shared_secret
-from ivr.drafts import DraftError, approve, draft_of, proposals, reject, save_draft, submit
+from ivr.drafts import DraftError, LeftBehind, approve, draft_of, proposal, proposals, reject, save_draft, submit
 from ivr.revisions import diff, find, history, latest_head, publish, rollback
 from ivr.stats.report import summarise
 from ivr.tools.simulator import SimulatedCall, flask_transport
@@ -84,6 +84,42 @@ def test_drafts_and_approvals_decide_once(engine):
     assert proposals(engine) == []
 
 
+def test_disabling_an_operator_withdraws_their_waiting_drafts_and_deletes_their_own(engine):
+    publish(engine, TEXT, FOLDER, "ci", "as shipped")
+    add_operator(engine, "alice", PASSWORD, admin=True)
+    add_operator(engine, "mallory", PASSWORD)
+    waiting = submit(engine, "mallory", CHANGED, "all night", FOLDER)
+    save_draft(engine, "mallory", "half-written", None)
+    assert disable(engine, "mallory", "alice", now=5000.0) == LeftBehind((waiting.number,), True)
+    withdrawn = proposal(engine, waiting.number)
+    assert (withdrawn.status, withdrawn.decided_by, withdrawn.decided_at) == ("withdrawn", "alice", 5000.0)
+    assert draft_of(engine, "mallory") is None and proposals(engine) == []
+    assert [(e.actor, e.action, e.detail) for e in reversed(entries(engine))] == [
+        ("alice", "operator-disabled", "mallory; their unsaved draft was deleted"),
+        ("alice", "withdraw", f"draft {waiting.number} by mallory: its author was disabled"),
+    ]
+
+
+def test_a_draft_whose_author_is_disabled_is_refused_on_approval_with_what_to_do(engine):
+    publish(engine, TEXT, FOLDER, "ci", "as shipped")
+    add_operator(engine, "alice", PASSWORD, admin=True)
+    add_operator(engine, "mallory", PASSWORD)
+    waiting = submit(engine, "mallory", CHANGED, "all night", FOLDER)
+    from sqlalchemy import update
+
+    from ivr.db import operators
+
+    with engine.begin() as connection:  # disabled by an older line, which left the proposal waiting
+        connection.execute(update(operators).where(operators.c.name == "mallory").values(disabled=1.0))
+    with pytest.raises(DraftError) as refused:
+        approve(engine, waiting.number, "alice", FOLDER)
+    assert str(refused.value) == (
+        "mallory's account is disabled, so their draft cannot go live: if the change is still wanted, make it "
+        "in a draft of your own (or ask an admin to enable the account first)"
+    )
+    assert proposal(engine, waiting.number).status == "waiting" and len(history(engine)) == 1
+
+
 def test_the_audit_log_keeps_order_masks_numbers_and_prunes(engine):
     record(engine, "alice", "login", now=100.0)
     record(engine, "+44 7700 900123", "login-failed", now=200.0)
@@ -106,7 +142,7 @@ def test_operators_log_in_are_disabled_and_concurrent_tries_are_counted(engine):
     assert password_matches(engine, "bob", PASSWORD)
     session = complete_login(engine, "bob", "192.0.2.1", attempt, now)
     assert operator_of(engine, session, now) == "bob"
-    disable(engine, "bob")
+    disable(engine, "bob", "alice")
     assert operator_of(engine, session, now) is None and not password_matches(engine, "bob", PASSWORD)
     waits = []
     threads = [

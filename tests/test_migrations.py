@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, select, text
 
 from ivr.console.accounts import add_operator
-from ivr.db import MIGRATIONS, Database, call_events, driver_url, metadata, operators
+from ivr.db import MIGRATIONS, Database, call_events, driver_url, line_alerts, metadata, operators
 
 
 def differences(engine) -> list:
@@ -30,7 +30,7 @@ def head(engine) -> str | None:
 
 def test_a_new_database_gets_every_table_of_the_model(database_url):
     engine = Database(database_url).engine
-    assert (head(engine), differences(engine)) == ("0003", [])
+    assert (head(engine), differences(engine)) == ("0004", [])
     engine.dispose()
 
 
@@ -51,7 +51,7 @@ def test_a_database_made_before_migrations_is_upgraded_in_place_with_its_rows(da
         )
     old.dispose()
     engine = Database(database_url).engine
-    assert (head(engine), differences(engine)) == ("0003", [])
+    assert (head(engine), differences(engine)) == ("0004", [])
     with engine.connect() as connection:
         assert connection.execute(select(operators.c.name, operators.c.admin, operators.c.disabled)).all() == [
             ("alice", False, None)
@@ -64,7 +64,7 @@ def test_a_database_made_before_migrations_is_upgraded_in_place_with_its_rows(da
 def test_starting_again_changes_nothing(database_url):
     Database(database_url).engine.dispose()
     engine = Database(database_url).engine
-    assert (head(engine), differences(engine)) == ("0003", [])
+    assert (head(engine), differences(engine)) == ("0004", [])
     engine.dispose()
 
 
@@ -85,9 +85,9 @@ def test_ivr_database_upgrade_says_what_it_did_and_then_that_nothing_is_left(dat
     again = runner.invoke(main, ["database", "upgrade"], env={"DATABASE_URL": database_url})
     assert (first.exit_code, first.output) == (
         0,
-        "The database was upgraded from schema 0002 to schema 0003; every row was kept.\n",
+        "The database was upgraded from schema 0002 to schema 0004; every row was kept.\n",
     )
-    assert (again.exit_code, again.output) == (0, "The database is up to date (schema 0003).\n")
+    assert (again.exit_code, again.output) == (0, "The database is up to date (schema 0004).\n")
 
 
 def test_a_database_made_from_the_model_without_migrations_is_taken_as_it_is(database_url):
@@ -95,5 +95,27 @@ def test_a_database_made_from_the_model_without_migrations_is_taken_as_it_is(dat
     metadata.create_all(made)  # as a script or an older tool might have made it
     made.dispose()
     engine = Database(database_url).engine
-    assert (head(engine), differences(engine)) == ("0003", [])
+    assert (head(engine), differences(engine)) == ("0004", [])
+    engine.dispose()
+
+
+def test_an_alert_row_of_schema_0003_is_kept_and_starts_with_no_failed_deliveries(database_url):
+    old = create_engine(driver_url(database_url))
+    with old.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        alembic_upgrade(config, "0003")
+        connection.execute(
+            text(
+                "INSERT INTO line_alerts (name, failing, changed, notified, checked) "
+                "VALUES ('helpline-unreachable', true, 5.0, false, 6.0)"
+            )
+        )
+    old.dispose()
+    engine = Database(database_url).engine
+    assert (head(engine), differences(engine)) == ("0004", [])
+    with engine.connect() as connection:
+        kept = connection.execute(select(line_alerts)).all()
+    assert kept == [("helpline-unreachable", True, 5.0, False, 6.0, 0, 0.0)]
     engine.dispose()

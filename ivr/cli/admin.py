@@ -31,31 +31,38 @@ def operator() -> None:
 def _new_password() -> str:
     """Asked twice on a terminal; else two lines of stdin, the same both times."""
     if sys.stdin.isatty():
-        return click.prompt("Password (12 characters or more)", hide_input=True, confirmation_prompt=True)
+        return click.prompt(
+            "Password (a passphrase of three or four unrelated words)", hide_input=True, confirmation_prompt=True
+        )
     lines = sys.stdin.read().splitlines()
     if len(lines) < 2 or lines[0] != lines[1]:
         raise click.ClickException("give the password twice, on two lines, and the same both times")
     return lines[0]
 
 
-def _audit(action: str, detail: str) -> None:
-    """The command goes in the audit log like the same change made in the console."""
+def _actor() -> str:
+    """Who the audit log says made a change from the command line: ``cli:<user>``."""
     import getpass
-
-    from ivr.audit import record
 
     try:
         user = getpass.getuser()
     except Exception:  # no user name in this environment (some containers)
         user = "unknown"
-    record(_database().engine, f"cli:{user}", action, detail)
+    return f"cli:{user}"
 
 
-def _account_change(change) -> None:  # type: ignore[no-untyped-def]
+def _audit(action: str, detail: str) -> None:
+    """The command goes in the audit log like the same change made in the console."""
+    from ivr.audit import record
+
+    record(_database().engine, _actor(), action, detail)
+
+
+def _account_change(change):  # type: ignore[no-untyped-def]
     from ivr.console.accounts import AccountError
 
     try:
-        change()
+        return change()
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -86,11 +93,12 @@ def operator_add(name: str, admin: bool) -> None:
 @operator.command("disable", help="Disable an operator: their sessions end at once, their password opens nothing.")
 @click.argument("name")
 def operator_disable(name: str) -> None:
-    from ivr.console.roster import disable
+    from ivr.console.roster import disable, what_was_withdrawn
 
-    _account_change(lambda: disable(_database().engine, name))
-    _audit("operator-disabled", name)
+    left = _account_change(lambda: disable(_database().engine, name, _actor()))
     click.echo(f"operator {name!r} disabled; their console sessions have ended")
+    if what_was_withdrawn(left):
+        click.echo(what_was_withdrawn(left))
 
 
 @operator.command("enable", help="Let a disabled operator log in again.")
@@ -109,7 +117,7 @@ def operator_password(name: str) -> None:
     from ivr.console.accounts import set_password
 
     password = _new_password()
-    set_password(_database().engine, name, password)
+    _account_change(lambda: set_password(_database().engine, name, password))
     _audit("password-changed", name)
     click.echo(f"operator {name!r} has a new password; their console sessions have ended")
 

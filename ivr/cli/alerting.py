@@ -71,5 +71,10 @@ def alert_status() -> None:
 
     state = "FAILING: callers are not reaching the helpline" if row.failing else "ok"
     click.echo(f"{state}, since {when(row.changed)}")
-    click.echo(f"told: {'yes' if row.notified else 'not yet (tried again at the next look)'}")
+    if row.notified:
+        click.echo("told: yes")
+    elif row.failed_sends:
+        click.echo(f"told: not yet: {row.failed_sends} tries failed to deliver; the next one at {when(row.next_send)}")
+    else:
+        click.echo("told: not yet (tried at the next look)")
     click.echo(f"last look by a server: {when(row.checked)}")

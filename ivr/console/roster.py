@@ -3,8 +3,11 @@
 An admin may add operators and disable or enable them from the console; the first admin is
 made on the server (``ivr operator add NAME --admin``). Disabling keeps the account (and its
 name in the history and the audit log) but ends its sessions on every server at once, and
-its password opens nothing until it is enabled again. The last enabled admin cannot be
-disabled: the team would have nobody left to manage it from the browser.
+its password opens nothing until it is enabled again. Its drafts waiting for approval are
+withdrawn and its own draft deleted: nobody can put live the work of an account the team has
+stopped trusting (and :func:`ivr.drafts.approve` refuses a disabled author's draft besides).
+The last enabled admin cannot be disabled: the team would have nobody left to manage it from
+the browser.
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, delete, func, select, update
 
+from ivr.audit import record
 from ivr.console.accounts import AccountError
 from ivr.db import console_sessions, operators
+from ivr.drafts import LeftBehind, withdraw_all_of
 
 
 @dataclass(frozen=True)
@@ -50,8 +55,11 @@ def make_admin(engine: Engine, name: str) -> None:
             raise AccountError(f"there is no operator called {name!r}")
 
 
-def disable(engine: Engine, name: str, now: float | None = None) -> None:
-    """Disable an account and end its sessions in every browser, on every server."""
+def disable(engine: Engine, name: str, by: str, now: float | None = None) -> LeftBehind:
+    """Disable an account and end its sessions in every browser, on every server; withdraw its
+    drafts waiting for approval (decided ``by`` the admin) and delete its own draft, in the
+    same transaction, and write it all to the audit log."""
+    now = time.time() if now is None else now
     with engine.begin() as connection:
         row = connection.execute(
             select(operators.c.admin, operators.c.disabled).where(operators.c.name == name)
@@ -66,10 +74,29 @@ def disable(engine: Engine, name: str, now: float | None = None) -> None:
             ).scalar_one()
             if admins <= 1:
                 raise AccountError(f"{name} is the last admin who can log in: make another admin first")
-        connection.execute(
-            update(operators).where(operators.c.name == name).values(disabled=time.time() if now is None else now)
-        )
+        connection.execute(update(operators).where(operators.c.name == name).values(disabled=now))
         connection.execute(delete(console_sessions).where(console_sessions.c.operator == name))
+        left = withdraw_all_of(connection, name, by, now)
+    record(engine, by, "operator-disabled", name + ("; their unsaved draft was deleted" if left.draft else ""), now)
+    for number in left.proposals:
+        record(engine, by, "withdraw", f"draft {number} by {name}: its author was disabled", now)
+    return left
+
+
+def what_was_withdrawn(left: LeftBehind) -> str:
+    """The sentence that tells the admin what went with the account ("" for nothing)."""
+    said = []
+    if left.proposals:
+        many = len(left.proposals) > 1
+        numbers = ", ".join(str(n) for n in left.proposals)
+        said.append(
+            f"their draft{'s' if many else ''} waiting for approval (number{'s' if many else ''} {numbers}) "
+            f"{'were' if many else 'was'} withdrawn"
+        )
+    if left.draft:
+        said.append("their unsaved draft was deleted")
+    sentence = " and ".join(said)
+    return sentence[:1].upper() + sentence[1:] + "." if said else ""
 
 
 def enable(engine: Engine, name: str) -> None:

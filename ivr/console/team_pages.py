@@ -27,7 +27,7 @@ from ivr.console.accounts import (
 )
 from ivr.console.editing import console_engine
 from ivr.console.login import services
-from ivr.console.roster import disable, enable, is_admin, team
+from ivr.console.roster import disable, enable, is_admin, team, what_was_withdrawn
 
 
 def _when(at: float | None) -> str:
@@ -63,9 +63,8 @@ def _change_team() -> str:
         elif action == "disable":
             if request.form.get("confirm") != "1":
                 return f"Tick 'Yes, disable {name}' to confirm."
-            disable(engine, name)
-            record(engine, operator, "operator-disabled", name)
-            flash(f"{name} is disabled: their sessions have ended on every server.")
+            left = disable(engine, name, operator)
+            flash(f"{name} is disabled: their sessions have ended on every server. {what_was_withdrawn(left)}".strip())
         elif action == "enable":
             enable(engine, name)
             record(engine, operator, "operator-enabled", name)

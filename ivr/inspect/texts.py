@@ -8,15 +8,27 @@ Which values are texts, and the placeholders each may use, is declared once in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 
+from ivr.definition.limits import SAY_PER_NUMBER, SAY_PER_SENTENCE, SAY_SLOW_WRAPPER, say_limit
 from ivr.definition.model import Recording
 from ivr.definition.problems import Problem
 from ivr.definition.source import Path
 from ivr.definition.texts import PLACEHOLDER, TextField, iter_texts
 from ivr.inspect.context import Context
 
-CODES = ("unknown-language", "default-message", "missing-language", "no-voice", "empty-text", "unknown-placeholder")
+CODES = (
+    "unknown-language",
+    "default-message",
+    "missing-language",
+    "no-voice",
+    "empty-text",
+    "too-long-to-say",
+    "unknown-placeholder",
+)
+#: Where the line's voices end a sentence (as :mod:`ivr.runtime.twiml` pauses after one).
+SENTENCE_END = re.compile(r"[.!?。؟](?=\s|$)")
 
 
 def check(context: Context) -> Iterator[Problem]:
@@ -83,6 +95,9 @@ def _text(context: Context, path: Path, code: str, value: str, known: set[str]) 
         yield context.error(
             path, "this text is empty: callers would hear nothing", "write what callers should hear", code="empty-text"
         )
+    line = context.document.line
+    voice = language.voice if language is not None else (None if line.languages else line.voice)
+    yield from _too_long_to_say(context, path, voice, value)
     for match in PLACEHOLDER.finditer(value):
         name = match.group(1).strip()
         if name not in known:
@@ -94,3 +109,27 @@ def _text(context: Context, path: Path, code: str, value: str, known: set[str]) 
                 context.did_you_mean(name, known) or "a {name} in a text must name one of the flow's numbers",
                 code="unknown-placeholder",
             )
+
+
+def say_length(value: str, voice: str | None) -> int:
+    """What Twilio counts of a text in one ``<Say>``: its UTF-8 bytes, each number as said
+    (twice, slowly, with pauses), and for a Google voice the slow pace's SSML tags."""
+    numbers = len(PLACEHOLDER.findall(value))
+    length = len(PLACEHOLDER.sub("", value).encode("utf-8")) + numbers * SAY_PER_NUMBER
+    if (voice or "").startswith("Google."):
+        length += len(SENTENCE_END.findall(value)) * SAY_PER_SENTENCE + SAY_SLOW_WRAPPER
+    return length
+
+
+def _too_long_to_say(context: Context, path: Path, voice: str | None, value: str) -> Iterator[Problem]:
+    maker, limit = say_limit(voice)
+    length = say_length(value, voice)
+    if length > limit:
+        yield context.error(
+            path,
+            f"this text is too long for one <Say>: Twilio's {maker} take {limit:,} characters at most and this "
+            f"counts {length:,}, so callers would not hear it whole",
+            "split it into several messages of a few sentences each, with a menu between (a letter outside plain "
+            f"English counts as two or three characters, a number as {SAY_PER_NUMBER})",
+            code="too-long-to-say",
+        )

@@ -11,8 +11,10 @@ share is back at or under the limit (a quiet window proves nothing, so it does n
 Each change is logged (event ``alert``) and sent (:mod:`ivr.stats.alert_delivery`) once:
 the state lives in the ``line_alerts`` row, and a server changes it only with an update
 that names the state it read, so when several servers look at once one of them tells.
-A message that could not be delivered is tried again at the next check. Messages hold
-counts and times only: nothing about any caller.
+A message that could not be delivered is tried again with backoff (30 s, doubling, at most
+every 30 minutes), counted in the same row, so the whole fleet together sends a dead or
+hanging webhook a few tries an hour; the log says once that delivery fails and once that it
+works again. Messages hold counts and times only: nothing about any caller.
 
 Each worker runs one :class:`AlertWatch` thread; the ``checked`` time in the row lets
 only one of them, across the fleet, count per period.
@@ -34,13 +36,20 @@ from sqlalchemy.exc import IntegrityError
 from ivr.config import AlertSettings
 from ivr.db import call_events, line_alerts
 from ivr.runtime.outcomes import Outcome
-from ivr.stats.alert_delivery import NotDelivered, deliver
+from ivr.stats.alert_delivery import LIMITS, NotDelivered, deliver
 from ivr.stats.events import KIND_STEP
 from ivr.stats.writer import HasEngine
 
 log = logging.getLogger("ivr.alert")
 
 NAME = "helpline-unreachable"
+#: The backoff after a failed delivery: the first retry at the next look (the default check
+#: period), then twice as long each time, capped so a message is never more than half an
+#: hour late once the destination works again.
+BACKOFF_FIRST_SECONDS = 30.0
+BACKOFF_MAX_SECONDS = 30 * 60.0
+#: While one server sends, no other may (the longest a delivery can take, with a margin).
+SEND_TURN_SECONDS = 2 * LIMITS.total + 5
 #: The dial statuses that mean the helpline was not reached (a caller hanging up while it
 #: rang, "canceled", is the caller's choice, not the helpline's failure).
 FAILURES = ("busy", "no-answer", "failed")
@@ -122,12 +131,29 @@ class HelplineAlert:
                     .where(line_alerts.c.name == NAME, line_alerts.c.failing == row.failing)
                     .values(failing=failing, changed=now, notified=False)
                 ).rowcount
-        if changed:  # logged and told once the change is in the database, by the server that made it
+            since = now if changed else row.changed
+            due = bool(changed) or (failing == row.failing and not row.notified)
+            # The turn to send: only when the backoff allows, and taken in this transaction,
+            # so a slow delivery is not tried again by another server meanwhile.
+            sending = due and self._take_turn(connection, now, row.next_send)
+        if changed:  # logged once the change is in the database, by the server that made it
             self._log_change(failing, transfers)
-            self._tell(failing, now, transfers)
-        elif failing == row.failing and not row.notified:  # a message that did not go last time
-            self._tell(row.failing, row.changed, transfers)
+        if sending:
+            self._tell(failing, since, transfers, now, row.failed_sends)
         return True
+
+    def _take_turn(self, connection: Connection, now: float, next_send: float) -> bool:
+        if not (self.settings.webhook_url or self.settings.email_to):
+            return True  # logged only: nothing to wait for
+        if now < next_send:
+            return False
+        return bool(
+            connection.execute(
+                update(line_alerts)
+                .where(line_alerts.c.name == NAME, line_alerts.c.next_send == next_send)
+                .values(next_send=now + SEND_TURN_SECONDS)
+            ).rowcount
+        )
 
     def _claim(self, connection: Connection, now: float) -> bool:
         """Take this period's look: only the server whose update moves ``checked`` on."""
@@ -165,25 +191,55 @@ class HelplineAlert:
         else:
             log.warning("alert over: callers are reaching the helpline again", extra={"fields": fields})
 
-    def _tell(self, failing: bool, since: float, transfers: Transfers) -> None:
+    def _tell(self, failing: bool, since: float, transfers: Transfers, now: float, failed_before: int) -> None:
         """Send the message of the state that began at ``since``; mark it told once it went
-        (not before: a message that did not go is sent at the next look)."""
+        (not before: a message that did not go is sent again after the backoff). The log says
+        once that delivery fails, and once that it works again, not at every try."""
         subject, text = message(self.settings, failing, transfers, since)
         if self.settings.webhook_url or self.settings.email_to:
             try:
                 sent_to = self.send(self.settings, subject, text)
             except NotDelivered as failure:
-                fields = {"event": "alert-not-delivered", "alert": NAME, "error": str(failure)}
-                log.error("the alert could not be sent: trying again at the next check", extra={"fields": fields})
+                self._not_delivered(str(failure), now, failed_before + 1)
                 return
-            fields = {"event": "alert-sent", "alert": NAME, "to": sent_to}
-            log.info("alert sent", extra={"fields": fields})
+            fields: dict[str, Any] = {"event": "alert-sent", "alert": NAME, "to": sent_to}
+            if failed_before:
+                fields["failed_tries"] = failed_before
+                log.info(f"alert sent, after {failed_before} failed tries", extra={"fields": fields})
+            else:
+                log.info("alert sent", extra={"fields": fields})
         with self.database.engine.begin() as connection:
+            connection.execute(
+                update(line_alerts).where(line_alerts.c.name == NAME).values(failed_sends=0, next_send=0)
+            )
             connection.execute(
                 update(line_alerts)
                 .where(line_alerts.c.name == NAME, line_alerts.c.changed == since)
                 .values(notified=True)
             )
+
+    def _not_delivered(self, error: str, now: float, failed: int) -> None:
+        wait = backoff_seconds(failed)
+        with self.database.engine.begin() as connection:
+            connection.execute(
+                update(line_alerts).where(line_alerts.c.name == NAME).values(failed_sends=failed, next_send=now + wait)
+            )
+        fields = {"event": "alert-not-delivered", "alert": NAME, "error": error, "failed_tries": failed}
+        if failed == 1:
+            log.warning(
+                f"the alert could not be sent: trying again in {wait:g} s, then less and less often "
+                f"(at most every {BACKOFF_MAX_SECONDS // 60:g} min) until it goes",
+                extra={"fields": fields},
+            )
+        else:
+            log.debug("the alert could still not be sent", extra={"fields": {**fields, "next_try_in": wait}})
+
+
+def backoff_seconds(failed: int) -> float:
+    """How long every server waits after ``failed`` tries in a row: 30 s, doubling, at most
+    30 minutes. A webhook down for an hour gets 7 posts from the whole fleet, not 120; once
+    it is back, the message is at most half an hour late."""
+    return min(BACKOFF_FIRST_SECONDS * 2 ** (failed - 1), BACKOFF_MAX_SECONDS)
 
 
 def message(settings: AlertSettings, failing: bool, transfers: Transfers, since: float) -> tuple[str, str]:
