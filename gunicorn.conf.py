@@ -1,7 +1,7 @@
 """gunicorn settings for the line (see Procfile). Every log handler gets the filter that
 takes phone numbers out, the access log included (docs/safety.md rule 2).
 
-Restarts callers never notice (README, "Reloads and deploys"): the app is loaded once, in
+Restarts callers never notice (README, "Under systemd: logs, reloads and deploys"): the app is loaded once, in
 the master, so a worker is ready as soon as it is forked. A SIGHUP then replaces the
 workers in milliseconds, with the code already loaded; deploy/upgrade-line loads new
 code (gunicorn's USR2 binary upgrade) with the old workers serving until the new ones
@@ -30,7 +30,7 @@ keepalive = 5
 # The app (imports, settings, the database's migrations: seconds) is loaded in the master,
 # before any worker is forked: new workers, at start or after a SIGHUP, answer at once.
 # The price: a SIGHUP no longer loads new code (deploy/upgrade-line does), and what the
-# master makes before forking must not be shared by the workers (when_ready, post_worker_init).
+# master makes before forking must not be shared by the workers (on_starting, post_worker_init).
 preload_app = True
 # gunicorn's control socket (gunicornc) is one path per user by default: a second master on
 # the machine (the console's, or the new master of an upgrade) would take it from the
@@ -77,15 +77,23 @@ def _is_the_line(app) -> bool:  # type: ignore[no-untyped-def]
     return "ivr" in getattr(app, "extensions", {})
 
 
+def _has_the_database(app) -> bool:  # type: ignore[no-untyped-def]
+    """Whether gunicorn runs an app of the line's with its database (the line, the console)."""
+    return "ivr.database" in getattr(app, "extensions", {})
+
+
 def post_worker_init(worker) -> None:  # type: ignore[no-untyped-def]
     """In each worker as it starts: let go of the database connections the master's pool
-    would have handed down, then start the worker's flow watcher and alert checks at once,
-    not at its first call: a worker that has served nobody yet still takes a new revision
-    or file within seconds, so its first caller never hears a flow older than the others'."""
-    if _is_the_line(worker.wsgi):
-        from ivr import after_fork, start_background_work
+    would have handed down (ivr.after_fork), then start the worker's flow watcher and alert
+    checks at once, not at its first call: a worker that has served nobody yet still takes a
+    new revision or file within seconds, so its first caller never hears an older flow."""
+    if _has_the_database(worker.wsgi):
+        from ivr import after_fork
 
         after_fork(worker.wsgi)
+    if _is_the_line(worker.wsgi):
+        from ivr import start_background_work
+
         start_background_work(worker.wsgi)
     worker.log.info("worker ready")  # what tests/line_fleet.py waits for
 
@@ -93,7 +101,7 @@ def post_worker_init(worker) -> None:  # type: ignore[no-untyped-def]
 def on_reload(server) -> None:  # type: ignore[no-untyped-def]
     """On a SIGHUP, in the master, before the new workers are forked (the old ones serve
     meanwhile): the newest flow, so the new workers start with it (ivr.prepare_for_workers)."""
-    if server.cfg.preload_app and _is_the_line(server.app.wsgi()):
+    if server.cfg.preload_app and _has_the_database(server.app.wsgi()):
         from ivr import prepare_for_workers
 
         prepare_for_workers(server.app.wsgi())
@@ -104,10 +112,21 @@ def on_reload(server) -> None:  # type: ignore[no-untyped-def]
 # PROMETHEUS_MULTIPROC_DIR, and a scrape adds them up. The library reads the variable at
 # its first import, which is when the master loads the app (preload_app), before any hook
 # runs: so the folder is chosen here, as gunicorn reads this file. A folder made here is
-# removed at exit; the workers inherit the variable. (gunicorn reads this file again on a
-# SIGHUP: the variable is set by then, so no second folder is made.)
+# removed when the master exits, even if the app failed to load; the workers inherit the
+# variable. (gunicorn reads this file again on a SIGHUP: the variable is set by then, so
+# no second folder is made.)
+def _remove_metrics_folder(folder: str, master: int) -> None:
+    if os.getpid() == master:  # not in a worker, which inherits this exit handler
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    import atexit
+
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="ivr-metrics-")
+    atexit.register(_remove_metrics_folder, os.environ["PROMETHEUS_MULTIPROC_DIR"], os.getpid())
 
 
 def on_starting(server) -> None:  # type: ignore[no-untyped-def]
@@ -119,12 +138,11 @@ def on_starting(server) -> None:  # type: ignore[no-untyped-def]
     import glob
 
     folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
-    server.ivr_made_metrics_folder = "PROMETHEUS_MULTIPROC_DIR" not in server.cfg.env_orig
     os.makedirs(folder, exist_ok=True)
     if not os.environ.get("GUNICORN_PID"):  # not the new master of an upgrade
         for old in glob.glob(os.path.join(folder, "*.db")):
             os.remove(old)
-    if server.cfg.preload_app and _is_the_line(server.app.wsgi()):
+    if server.cfg.preload_app and _has_the_database(server.app.wsgi()):
         from ivr import prepare_for_workers
 
         prepare_for_workers(server.app.wsgi())
@@ -188,10 +206,3 @@ def child_exit(server, worker) -> None:  # type: ignore[no-untyped-def]
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
-
-
-def on_exit(server) -> None:  # type: ignore[no-untyped-def]
-    if getattr(server, "ivr_made_metrics_folder", False):
-        import shutil
-
-        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

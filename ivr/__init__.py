@@ -117,10 +117,23 @@ def prepare_for_workers(app: Flask) -> None:
     database up to date, here once rather than in every worker as it starts; take the
     newest published revision or flow file, so the new workers start with it; then close
     the master's connections, so that no worker is handed one another process also uses.
-    The master itself serves no call and watches nothing between these moments."""
+    The master itself serves no call and watches nothing between these moments. Any app
+    of the line's with a database (the console's too) may be prepared so."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     database = app.extensions["ivr.database"]
-    database.engine  # noqa: B018 (the first use makes the engine, which migrates)
-    app.extensions["ivr"].store.check_now()
+    try:
+        database.engine  # noqa: B018 (the first use makes the engine, which migrates)
+    except (SQLAlchemyError, OSError) as exc:
+        # Calls never need the database: each worker tries again and serves meanwhile.
+        logging.getLogger("ivr").error(
+            "the database did not answer at start: calls are served from the flow file and each worker tries again",
+            extra={"fields": {"event": "database-unreachable-at-start", "reason": type(exc).__name__}},
+        )
+        return
+    line = app.extensions.get("ivr")
+    if line is not None:
+        line.store.check_now()
     database.engine.dispose()
 
 
@@ -130,4 +143,6 @@ def after_fork(app: Flask) -> None:
     newest flow, should one have come since the master last looked (a worker the master
     starts again after a crash), so its first caller never hears an older flow."""
     app.extensions["ivr.database"].after_fork()
-    app.extensions["ivr"].store.check_now()
+    line = app.extensions.get("ivr")
+    if line is not None:
+        line.store.check_now()

@@ -159,3 +159,22 @@ def test_an_upgrade_whose_new_code_cannot_start_leaves_the_old_code_serving(serv
     call.start()
     call.press("1")
     assert silence_until_transfer(call).dialled_number == HELPLINE
+
+
+def test_a_line_whose_database_does_not_answer_at_start_still_starts_and_puts_callers_through(tmp_path):
+    """The master prepares the database for its workers, but a call never needs it: the
+    line starts and serves from the flow file, as each worker did before the master did."""
+    unreachable = f"sqlite:///{tmp_path}/no/such/folder/ivr.sqlite3"
+    line = FleetServer(tmp_path / "line", free_port(), unreachable)
+    try:
+        line.wait_until_serving(timeout=60)
+        call = SimulatedCall(TwilioThroughBalancer(Balancer([line.url])), PUBLIC, TOKEN)
+        call.start()
+        call.press("1")
+        assert silence_until_transfer(call).dialled_number == HELPLINE
+        assert (
+            '"message": "the database did not answer at start: calls are served from the flow file and each '
+            'worker tries again", "event": "database-unreachable-at-start", "reason": "OperationalError"}'
+        ) in line.log.read_text()
+    finally:
+        line.stop()
