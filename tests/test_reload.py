@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -177,4 +178,37 @@ def test_a_line_whose_database_does_not_answer_at_start_still_starts_and_puts_ca
             'worker tries again", "event": "database-unreachable-at-start", "reason": "OperationalError"}'
         ) in line.log.read_text()
     finally:
+        line.stop()
+
+
+def test_under_systemd_the_new_master_of_an_upgrade_says_it_is_the_main_process(tmp_path):
+    """systemd (deploy/ivr@.service, NotifyAccess=all) hears each master say it is ready,
+    and the new one say it is now the main process, before the old one is stopped."""
+    notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    notify.bind(str(tmp_path / "notify"))
+    notify.settimeout(30)
+    line = FleetServer(
+        tmp_path / "line", free_port(), f"sqlite:///{tmp_path / 'line.sqlite3'}", NOTIFY_SOCKET=str(tmp_path / "notify")
+    )
+    new_master = 0
+    try:
+        line.wait_until_serving(timeout=60)
+        heard = [notify.recv(1000).decode()]
+        upgrade = subprocess.run(
+            ["sh", str(UPGRADE), str(line.process.pid)], capture_output=True, text=True, timeout=120
+        )
+        assert upgrade.returncode == 0, upgrade.stderr
+        new_master = int(upgrade.stdout.split()[3])
+        heard += [notify.recv(1000).decode(), notify.recv(1000).decode()]
+        line.process.wait(timeout=30)
+        assert heard == [
+            "READY=1\nSTATUS=Gunicorn arbiter booted",
+            "READY=1\nSTATUS=Gunicorn arbiter booted",
+            f"MAINPID={new_master}",
+        ]
+    finally:
+        notify.close()
+        if new_master:
+            os.kill(new_master, signal.SIGTERM)
+            wait_for(lambda: gone(new_master))
         line.stop()
