@@ -41,6 +41,8 @@ from ivr.tools.simulator import SimulatedCall, flask_transport  # noqa: E402
 
 TOKEN = "bench-token-not-a-secret"
 SECONDS_BETWEEN_REQUESTS_OF_A_CALL = 15
+#: What the simulated callers say when the line listens for speech.
+CALLER_WORDS = ["victim", "report", "police", "repeat", "helpline", "I don't know", "polish", "english"]
 
 
 @dataclass(frozen=True)
@@ -75,26 +77,30 @@ def record_calls(calls: int, base_url: str, seed: int = 7) -> list[Recorded]:
         return inner(url, params, headers)
 
     rng = random.Random(seed)
-    words = ["victim", "report", "police", "repeat", "helpline", "I don't know", "polish", "english"]
     for _ in range(calls):
-        call = SimulatedCall(transport, base_url, TOKEN, caller=f"+4477009{rng.randrange(10**5):05d}")
-        call.start()
-        for _step in range(12):
-            if call.waiting_for == "dial":
-                call.dial_result(rng.choice(["completed", "busy", "no-answer", "failed", "completed"]))
-            elif call.waiting_for == "gather":
-                roll = rng.random()
-                if roll < 0.55:
-                    call.press(rng.choice("12341234*08"))
-                elif roll < 0.7:
-                    call.silence()
-                elif roll < 0.85:
-                    call.press(rng.choice("67#"))  # not a choice
-                else:
-                    call.say(rng.choice(words))
-            else:
-                break
+        play_call(SimulatedCall(transport, base_url, TOKEN, caller=f"+4477009{rng.randrange(10**5):05d}"), rng)
     return recorded
+
+
+def play_call(call: SimulatedCall, rng: random.Random, steps: int = 12) -> None:
+    """Start ``call`` and answer at random, as callers might: choices, silence, wrong keys,
+    speech, and busy or finished transfers, for at most ``steps`` answers."""
+    call.start()
+    for _step in range(steps):
+        if call.waiting_for == "dial":
+            call.dial_result(rng.choice(["completed", "busy", "no-answer", "failed", "completed"]))
+        elif call.waiting_for == "gather":
+            roll = rng.random()
+            if roll < 0.55:
+                call.press(rng.choice("12341234*08"))
+            elif roll < 0.7:
+                call.silence()
+            elif roll < 0.85:
+                call.press(rng.choice("67#"))  # not a choice
+            else:
+                call.say(rng.choice(CALLER_WORDS))
+        else:
+            break
 
 
 def free_port() -> int:

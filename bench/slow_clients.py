@@ -162,7 +162,7 @@ class Gunicorn:
         )
         log.close()
         deadline = time.monotonic() + 30
-        while self.log_file.read_text().count('"flow live"') < workers:  # every worker has its flow
+        while self.log_file.read_text().count('"worker ready"') < workers:  # every worker is ready (gunicorn.conf.py)
             if time.monotonic() > deadline or self.process.poll() is not None:
                 self.stop()
                 raise RuntimeError(f"gunicorn did not start; see {self.log_file}")

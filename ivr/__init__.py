@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask
 
-__all__ = ["CALLS", "CONSOLE", "EVERYTHING", "create_app", "start_background_work"]
+__all__ = ["CALLS", "CONSOLE", "EVERYTHING", "after_fork", "create_app", "prepare_for_workers", "start_background_work"]
 
 
 #: What one app serves. Production runs the line's callers and the operators' console as two
@@ -153,3 +153,40 @@ def start_background_work(app: Flask) -> None:
     alert = app.extensions.get("ivr.alert")
     if alert is not None:
         alert.start()
+
+
+def prepare_for_workers(app: Flask) -> None:
+    """In a server's master process, before it forks workers (gunicorn.conf.py loads the
+    app there: ``preload_app``; at start and before a SIGHUP's new workers): bring the
+    database up to date, here once rather than in every worker as it starts; take the
+    newest published revision or flow file, so the new workers start with it; then close
+    the master's connections, so that no worker is handed one another process also uses.
+    The master itself serves no call and watches nothing between these moments. Any app
+    of the line's with a database (the console's too) may be prepared so."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    database = app.extensions["ivr.database"]
+    try:
+        database.engine  # noqa: B018 (the first use makes the engine, which migrates)
+    except (SQLAlchemyError, OSError) as exc:
+        # Calls never need the database: each worker tries again and serves meanwhile.
+        logging.getLogger("ivr").error(
+            "the database did not answer at start: calls are served from the flow file and each worker tries again",
+            extra={"fields": {"event": "database-unreachable-at-start", "reason": type(exc).__name__}},
+        )
+        return
+    line = app.extensions.get("ivr")
+    if line is not None:
+        line.store.check_now()
+    database.engine.dispose()
+
+
+def after_fork(app: Flask) -> None:
+    """In a worker just forked from the master that loaded ``app``, before it answers:
+    a database pool of its own (the master's connections stay the master's), and the
+    newest flow, should one have come since the master last looked (a worker the master
+    starts again after a crash), so its first caller never hears an older flow."""
+    app.extensions["ivr.database"].after_fork()
+    line = app.extensions.get("ivr")
+    if line is not None:
+        line.store.check_now()

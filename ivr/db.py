@@ -192,6 +192,13 @@ class Database:
                     self._engine = make_engine(self.url)
         return self._engine
 
+    def after_fork(self) -> None:
+        """In a child process forked after the engine was made: start with an empty pool.
+        ``close=False`` leaves the parent's connections alone (SQLAlchemy's documented way
+        for ``os.fork()``): closing them here would close them for the parent too."""
+        if self._engine is not None:
+            self._engine.dispose(close=False)
+
 
 #: The advisory lock under which a PostgreSQL database's tables are made (any fixed number).
 SCHEMA_LOCK = 0x1C5_7AB1E

@@ -90,7 +90,7 @@ class FleetServer:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the server on port {self.port} stopped; see {self.log}")
-            if self.log.read_text().count('"flow live"') >= self.workers and self._health() == 200:
+            if self.log.read_text().count('"worker ready"') >= self.workers and self._health() == 200:
                 return
             time.sleep(0.1)
         raise RuntimeError(f"the server on port {self.port} did not start; see {self.log}")

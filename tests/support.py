@@ -65,8 +65,8 @@ class GunicornServer:
             stderr=self._log,
         )
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and log_file.read_text().count('"flow live"') < 2:
-            time.sleep(0.1)  # ready when both workers have loaded the flow
+        while time.monotonic() < deadline and log_file.read_text().count('"worker ready"') < 2:
+            time.sleep(0.1)  # ready when both workers are (gunicorn.conf.py)
 
     def workers(self) -> list[int]:
         master = self.process.pid
