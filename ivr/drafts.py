@@ -75,7 +75,7 @@ def save_draft(engine: Engine, operator: str, text: str, base: str | None, now: 
     """Keep ``text`` as ``operator``'s draft, replacing the one before. ``base``: the version
     the draft was started from, kept from the first save so the console can warn when the
     live flow changed under it."""
-    if len(text.encode("utf-8")) > MAX_DRAFT_BYTES:
+    if len(_encoded(text)) > MAX_DRAFT_BYTES:
         raise DraftTooLarge(f"the draft is larger than {MAX_DRAFT_BYTES // 1024 // 1024} MB: a flow needs far less")
     saved = time.time() if now is None else now
     with engine.begin() as connection:
@@ -85,6 +85,20 @@ def save_draft(engine: Engine, operator: str, text: str, base: str | None, now: 
             return Draft(operator, text, saved, base)
         connection.execute(update(flow_drafts).where(flow_drafts.c.operator == operator).values(text=text, saved=saved))
     return Draft(operator, text, saved, before.base)
+
+
+def _encoded(text: str) -> bytes:
+    """``text`` as UTF-8; a lone half of a surrogate pair (which a browser's JSON can carry,
+    and no file or database can) refused at its line and column."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        line = text.count("\n", 0, exc.start) + 1
+        column = exc.start - text.rfind("\n", 0, exc.start)
+        raise DraftError(
+            f"the text holds half of a character (U+{ord(text[exc.start]):04X}) at line {line}, column {column}, "
+            "which no file can keep: retype the words there"
+        ) from None
 
 
 def discard_draft(engine: Engine, operator: str) -> None:

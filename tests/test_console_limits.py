@@ -3,6 +3,7 @@ own, and its heavy steps are bounded in size, time, per operator and per server.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -220,3 +221,23 @@ def test_the_console_tells_browsers_to_come_back_only_over_https_when_served_ove
     assert secure.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     plain = client.get("/console/login", base_url="http://127.0.0.1:8001")
     assert "Strict-Transport-Security" not in plain.headers  # meaningless, and ignored, over HTTP
+
+
+def test_half_a_character_sent_by_a_browser_is_refused_at_its_place_not_a_server_error(console_app):
+    browser = Browser(console_app)
+    browser.login("alice")
+    broken = LIVE_TEXT.replace("open 24 hours a day.", "open 24 hours a day\ud800.", 1)
+    line = broken.splitlines().index(next(x for x in broken.splitlines() if "\ud800" in x)) + 1
+    column = next(x for x in broken.splitlines() if "\ud800" in x).index("\ud800") + 1
+    answer = browser.client.post(
+        "/console/edit/check",
+        data='{"text": ' + json.dumps(broken, ensure_ascii=True) + "}",
+        content_type="application/json",
+        headers={"X-CSRF-Token": browser.csrf()},
+        base_url=SITE,
+    )
+    assert answer.status_code == 400
+    assert answer.get_json() == {
+        "error": f"Not saved: the text holds half of a character (U+D800) at line {line}, column {column}, "
+        "which no file can keep: retype the words there."
+    }

@@ -38,7 +38,7 @@ from ivr.console.checking import CheckedDraft, DraftChecker
 from ivr.console.draft_flows import problems_of, webhooks_in_process
 from ivr.console.limits import ConsoleBusy, StepLimits
 from ivr.console.roster import is_admin
-from ivr.drafts import Draft, DraftError, discard_draft, draft_of, save_draft, submit
+from ivr.drafts import Draft, DraftError, DraftTooLarge, discard_draft, draft_of, save_draft, submit
 from ivr.load import load_flow_file
 from ivr.revisions import NumbersChange, RevisionError, destination_changes, publish
 from ivr.runtime.flow import Flow
@@ -145,7 +145,12 @@ def check() -> Response:
     data = request.get_json(silent=True)
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
         return jsonify(error='Send {"text": "the whole flow"} as JSON.'), 400  # type: ignore[return-value]
-    draft = save_draft(console_engine(), g.operator, data["text"].replace("\r\n", "\n"), live_flow().flow.version)
+    try:
+        draft = save_draft(console_engine(), g.operator, data["text"].replace("\r\n", "\n"), live_flow().flow.version)
+    except DraftTooLarge:
+        raise  # 413 (ivr.console.refusals)
+    except DraftError as exc:
+        return jsonify(error=f"Not saved: {exc}."), 400  # type: ignore[return-value]
     checked = draft_checker().check(draft.text, g.operator)  # ConsoleBusy: 429, the draft kept
     return jsonify(
         saved=time.strftime("%H:%M:%S", time.localtime(draft.saved)),
