@@ -112,7 +112,7 @@ def on_reload(server) -> None:  # type: ignore[no-untyped-def]
 
 
 #: How much lower the console's workers' CPU priority is than the line's (``nice``).
-CONSOLE_NICENESS = 5
+CONSOLE_NICENESS = 10
 
 
 # -- Prometheus (ivr/metrics.py) ----------------------------------------------------------------
