@@ -221,8 +221,10 @@ def main() -> int:
     never_seen = older_corpus(ROOT / "bench" / "corpus" / "speech_holdout.yaml")
     tuned_on = older_corpus(ROOT / "tests" / "corpus" / "speech.yaml")
     languages = Counter(u.language for u in everything)
-    print(f"project corpus: {len(everything)} utterances ({dict(languages)}); {len(train)} to train, "
-          f"{len(test)} held out; {len(never_seen)} never seen (bench/corpus); {len(tuned_on)} tuned on (tests/corpus)")  # fmt: skip
+    print(
+        f"project corpus: {len(everything)} utterances ({dict(languages)}); {len(train)} to train, {len(test)} held "
+        f"out; {len(never_seen)} never seen (bench/corpus); {len(tuned_on)} tuned on (tests/corpus)"
+    )
     models: list[tuple[str, Callable]] = []
     if args.only != "learned":
         models.append(("the matcher (today)", matcher(flow)))
