@@ -241,3 +241,23 @@ def test_half_a_character_sent_by_a_browser_is_refused_at_its_place_not_a_server
         "error": f"Not saved: the text holds half of a character (U+D800) at line {line}, column {column}, "
         "which no file can keep: retype the words there."
     }
+
+
+def test_the_first_page_checks_the_file_on_disk_as_a_draft_once_per_version(console_app, monkeypatch):
+    from ivr.console import checking
+
+    checked = []
+    real = checking.check_text_isolated
+
+    def counted(text, *args, **kwargs):
+        checked.append(len(text))
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(checking, "check_text_isolated", counted)
+    browser = Browser(console_app)
+    browser.login("alice")
+    for _ in range(3):
+        page = browser.get("/console")
+        assert page.status_code == 200
+        assert "The saved file is the live flow" in words(page)
+    assert checked == [len(LIVE_TEXT)]  # in a child process, once: the same version is kept

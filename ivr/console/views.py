@@ -10,8 +10,9 @@ carries headers that keep it out of frames, caches and other sites' scripts.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
-from flask import Blueprint, Flask, Response, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Response, current_app, g, redirect, render_template, request, url_for
 from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -19,8 +20,9 @@ from ivr.console import charts, editing, history, proxies, team_pages
 from ivr.console import login as console_login
 from ivr.console import try_call as console_try
 from ivr.console.accounts import SESSION_SECONDS, AccountError, add_operator, remove_operator, set_password
+from ivr.console.limits import ConsoleBusy
 from ivr.db import Database
-from ivr.load import load_flow_file
+from ivr.load import MAX_FILE_BYTES, LoadResult, load_flow_file
 from ivr.stats.alert import episode_since
 from ivr.stats.report import report_csv, summarise
 
@@ -51,7 +53,7 @@ team_pages.register(bp)
 def line() -> str:
     live = current_app.extensions["ivr"].store.live
     settings = current_app.config["IVR_SETTINGS"]
-    on_disk = load_flow_file(settings.flow_file, media_hosts=settings.media_hosts)
+    on_disk = _file_on_disk(settings)
     picture = _picture(live.flow)
     return render_template(
         "console/line.html",
@@ -62,10 +64,28 @@ def line() -> str:
         since=time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(live.since)),
         on_disk=on_disk,
         file=settings.flow_file,
-        disk_is_live=on_disk.version == live.flow.version,
+        disk_is_live=on_disk is not None and on_disk.version == live.flow.version,
         serving_revisions=current_app.extensions["ivr"].store.serving_revisions,
         picture=picture,
     )
+
+
+def _file_on_disk(settings) -> LoadResult | None:  # type: ignore[no-untyped-def]
+    """The flow file as it is on disk, checked as a draft is: in a child process, under the
+    console's limits, kept by version, so opening this page again and again costs nothing.
+    A file that cannot be read, or is too large, is refused before anything parses it.
+    None when the console is too busy to check it just now."""
+    path = Path(settings.flow_file)
+    try:
+        text = path.read_text(encoding="utf-8") if path.stat().st_size <= MAX_FILE_BYTES else None
+    except (OSError, UnicodeDecodeError):
+        text = None
+    if text is None:
+        return load_flow_file(path, media_hosts=settings.media_hosts)  # says why, without parsing
+    try:
+        return editing.draft_checker().check(text, g.operator).result
+    except ConsoleBusy:
+        return None
 
 
 def _helpline_unreachable_since() -> str | None:
