@@ -166,6 +166,16 @@ def learned(train: list[Utterance], features: str, threshold: float, confirm: fl
     return decide
 
 
+def hybrid(first: Callable, then: Callable) -> Callable:
+    """``first``'s answer when it has one; ``then``'s when it would ask again."""
+
+    def decide(u: Utterance) -> tuple[str, bool]:
+        got = first(u)
+        return got if got[0] != ASKED_AGAIN else then(u)
+
+    return decide
+
+
 def _places_by_menu(corpus: Iterable[Utterance]) -> dict[str, set[str]]:
     places: dict[str, set[str]] = defaultdict(set)
     for u in corpus:
@@ -234,6 +244,8 @@ def main() -> int:
             decide = learned(train + tuned_on, features, threshold=0.6, confirm=0.35)
             trained = time.perf_counter() - started
             models.append((f"learned, {features} (trained in {trained:.1f} s)", decide))
+        models.append(("the matcher, then the learned model (chars+words) where it would ask again",
+                       hybrid(matcher(flow), decide)))  # fmt: skip
     for title, corpus in (("held out", test), ("never seen", never_seen), ("tuned on", tuned_on)):
         if not corpus:
             continue
