@@ -14,8 +14,9 @@ from test_console_editing import LIVE_TEXT, check, engine_of, logged_in, words
 from ivr.cli import main
 from ivr.console.roster import make_admin
 from ivr.console.views import add_operator
+from ivr.inspect.destinations import destination_changes
 from ivr.load import load_flow_text
-from ivr.revisions import destination_changes, history
+from ivr.revisions import history
 
 OTHER_NUMBER = LIVE_TEXT.replace("number: 0800 0121 700", "number: 020 7946 0123", 1)
 CHANGED_SENTENCE = (

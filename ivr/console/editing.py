@@ -33,14 +33,15 @@ from flask import (
 from sqlalchemy import Engine
 
 from ivr.audit import record
-from ivr.console import refusals, try_call
+from ivr.console import refusals
 from ivr.console.checking import CheckedDraft, DraftChecker
-from ivr.console.draft_flows import problems_of, webhooks_in_process
+from ivr.console.draft_flows import problems_of
 from ivr.console.limits import ConsoleBusy, StepLimits
 from ivr.console.roster import is_admin
 from ivr.drafts import Draft, DraftError, DraftTooLarge, discard_draft, draft_of, save_draft, submit
+from ivr.inspect.destinations import destination_changes
 from ivr.load import load_flow_file
-from ivr.revisions import NumbersChange, RevisionError, destination_changes, publish
+from ivr.revisions import NumbersChange, RevisionError, publish
 from ivr.runtime.flow import Flow
 from ivr.serve.store import LiveFlow
 
@@ -51,7 +52,6 @@ NUMBERS_NEED_AN_ADMIN = (
 )
 #: How long a heavy step waits for a free slot before the operator is asked to try again.
 STEP_WAIT_SECONDS = 5.0
-NO_DRAFT_TO_TRY = "You have no draft to try: open Edit the flow, change something, and it is saved as your draft."
 
 
 def console_engine() -> Engine:
@@ -255,45 +255,12 @@ def publish_draft() -> Any:
     return redirect(url_for("console.approval", number=waiting.number))
 
 
-# -- a call on the draft ----------------------------------------------------------------------
-def try_draft() -> Any:
-    draft = draft_of(console_engine(), g.operator)
-    checked = draft_checker().check(draft.text, g.operator) if draft else None
-    return render_template(
-        "console/try.html",
-        flow=checked.live.flow if checked and checked.live else live_flow().flow,
-        dial_results=try_call.DIAL_RESULTS,
-        draft=draft,
-        checked=checked,
-        step_url=url_for("console.try_draft_step"),
-        refused=NO_DRAFT_TO_TRY if draft is None else "" if checked and checked.live else _has_errors(checked),
-    )
-
-
-def _has_errors(checked: CheckedDraft | None) -> str:
-    errors = len(checked.result.errors) if checked else 0
-    return f"Your draft has {errors} error(s), so it cannot take a call. Fix them in Edit the flow first."
-
-
-def try_draft_step() -> Response:
-    """A step of a call on the operator's own draft, through a copy of the line's webhooks that
-    serves it and counts nothing."""
-    draft = draft_of(console_engine(), g.operator)
-    checked = draft_checker().check(draft.text, g.operator) if draft else None
-    if checked is None or checked.live is None:
-        return jsonify(error=NO_DRAFT_TO_TRY if draft is None else _has_errors(checked)), 400  # type: ignore[return-value]
-    transport = webhooks_in_process(checked.live, current_app.extensions["ivr"])
-    return try_call.take_step(transport, checked.live.flow.languages, try_call.DRAFT + checked.version)
-
-
 def register(bp: Blueprint) -> None:
     refusals.register(bp)
     bp.add_url_rule("/edit", "edit", edit, methods=["GET", "POST"])
     bp.add_url_rule("/edit/check", "edit_check", check, methods=["POST"])
     bp.add_url_rule("/edit/changes", "edit_changes", changes)
     bp.add_url_rule("/edit/publish", "edit_publish", publish_draft, methods=["POST"])
-    bp.add_url_rule("/try/draft", "try_draft", try_draft)
-    bp.add_url_rule("/try/draft/step", "try_draft_step", try_draft_step, methods=["POST"])
 
 
 def init_app(app: Flask) -> None:

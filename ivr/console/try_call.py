@@ -1,4 +1,5 @@
-"""Try a call from the console: a phone in the browser, through the line's real webhooks.
+"""Try a call from the console: a phone in the browser, through the line's real webhooks,
+on the live flow or on the operator's own draft.
 
 Each step is one request from the page. The console plays Twilio's part (:mod:`ivr.tools.simulator`),
 signing as Twilio signs, and the call is marked so the statistics leave it out. The line
@@ -9,12 +10,15 @@ and back, signed with the console's key.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import NoReturn
+from typing import Any, NoReturn
 
-from flask import Response, abort, current_app, jsonify, make_response, request
+from flask import Blueprint, Response, abort, current_app, g, jsonify, make_response, render_template, request, url_for
 from itsdangerous import BadData, URLSafeSerializer
 
+from ivr.console.checking import CheckedDraft
 from ivr.console.draft_flows import webhooks_in_process
+from ivr.console.editing import console_engine, draft_checker, live_flow
+from ivr.drafts import draft_of
 from ivr.runtime.twilio import DIAL_BUSY, DIAL_COMPLETED, DIAL_FAILED, DIAL_NO_ANSWER, TEST_CALL_PARAM
 from ivr.tools.simulator import CallEnded, Heard, SimulatedCall, Transport
 
@@ -130,3 +134,43 @@ def _resume(transport: Transport, position: str, salt: str) -> SimulatedCall:
         return SimulatedCall.resume(transport, _base_url(), token, call_sid, document, extra_params=_marked())
     except (BadData, KeyError, TypeError, ValueError):
         _refuse_step("This call's position was not issued by the console. Call the line again.")
+
+
+NO_DRAFT_TO_TRY = "You have no draft to try: open Edit the flow, change something, and it is saved as your draft."
+
+
+# -- a call on the draft ----------------------------------------------------------------------
+def try_draft() -> Any:
+    draft = draft_of(console_engine(), g.operator)
+    checked = draft_checker().check(draft.text, g.operator) if draft else None
+    return render_template(
+        "console/try.html",
+        flow=checked.live.flow if checked and checked.live else live_flow().flow,
+        dial_results=DIAL_RESULTS,
+        draft=draft,
+        checked=checked,
+        step_url=url_for("console.try_draft_step"),
+        refused=NO_DRAFT_TO_TRY if draft is None else "" if checked and checked.live else _has_errors(checked),
+    )
+
+
+def _has_errors(checked: CheckedDraft | None) -> str:
+    errors = len(checked.result.errors) if checked else 0
+    return f"Your draft has {errors} error(s), so it cannot take a call. Fix them in Edit the flow first."
+
+
+def try_draft_step() -> Response:
+    """A step of a call on the operator's own draft, through a copy of the line's webhooks that
+    serves it and counts nothing."""
+    draft = draft_of(console_engine(), g.operator)
+    checked = draft_checker().check(draft.text, g.operator) if draft else None
+    if checked is None or checked.live is None:
+        return jsonify(error=NO_DRAFT_TO_TRY if draft is None else _has_errors(checked)), 400  # type: ignore[return-value]
+    transport = webhooks_in_process(checked.live, current_app.extensions["ivr"])
+    return take_step(transport, checked.live.flow.languages, DRAFT + checked.version)
+
+
+def register(bp: Blueprint) -> None:
+    bp.add_url_rule("/try/step", "try_step", step, methods=["POST"])
+    bp.add_url_rule("/try/draft", "try_draft", try_draft)
+    bp.add_url_rule("/try/draft/step", "try_draft_step", try_draft_step, methods=["POST"])
