@@ -166,6 +166,76 @@ def learned(train: list[Utterance], features: str, threshold: float, confirm: fl
     return decide
 
 
+# -- intents shared by every menu ------------------------------------------------------------
+#: What a place means at its menu, the same wherever it is offered: "connect me" and "a person"
+#: are one intent at every menu; "hear it again" is one, whichever option says it.
+_SAME_EVERYWHERE = {
+    "helpline": "person", "connect_helpline": "person", "repeat": "repeat", "slower": "slower",
+    "none": "none", "main_menu": "back", "danger_more": "cannot-speak", "about_helpline": "helpline-info",
+    "connect_crimestoppers": "report", "report_anonymously": "report", "try_again": "retry",
+    "other_number": "other-number",
+}  # fmt: skip
+_AGAIN_AT = {"danger_menu": "danger", "about_slavery_menu": "about_slavery", "police_menu": "police_non_emergency"}
+_DANGER_NOW = ("danger-implicit", "danger-explicit", "emergency-number")
+
+
+def intent_of(u: Utterance, place: str) -> str:
+    """The menu-independent intent behind one accepted place of an utterance."""
+    if place.startswith("language:"):
+        return place
+    if place == _AGAIN_AT.get(u.menu) and not (place == "danger" and u.category in _DANGER_NOW):
+        return "again"
+    if place == "danger":
+        return "danger"
+    if place == "about_slavery":
+        return "info"
+    if place == "police_non_emergency":
+        return "police"
+    return _SAME_EVERYWHERE[place]
+
+
+def place_of(menu: str, intent: str, places: set[str]) -> str | None:
+    """Where an intent goes at a menu, if the menu has it."""
+    for place in sorted(places):
+        probe = Utterance("", menu, "", frozenset(), "danger-explicit" if intent == "danger" else "")
+        if intent_of(probe, place) == intent:
+            return place
+    return None
+
+
+def intents(train: list[Utterance], threshold: float, confirm: float) -> Callable:
+    """One linear model of menu-independent intents (characters and words, every language at
+    once); each menu takes the intents it offers. Danger wins from 0.25 up; option numbers
+    said as words are left to the matcher (run first, see :func:`hybrid`)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, make_pipeline
+
+    rows = [(fold(u.say), intent_of(u, place)) for u in train if u.category != "option-number" for place in u.accept]
+    parts = [
+        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)),
+        ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True)),
+    ]
+    model = make_pipeline(FeatureUnion(parts), LogisticRegression(C=10, max_iter=3000))
+    model.fit([t for t, _ in rows], [i for _, i in rows])
+    classes = list(model.classes_)
+    places = _places_by_menu(train)
+
+    def decide(u: Utterance) -> tuple[str, bool]:
+        scores = dict(zip(classes, model.predict_proba([fold(u.say)])[0], strict=True))
+        offered = {i: scores.get(i, 0.0) for i in classes if place_of(u.menu, i, places[u.menu]) is not None}
+        total = sum(offered.values()) or 1.0
+        if offered.get("danger", 0.0) / total >= 0.25:
+            return "danger" if "danger" in places[u.menu] else ASKED_AGAIN, False
+        best, intent = max((v / total, k) for k, v in offered.items())
+        place = place_of(u.menu, intent, places[u.menu]) or ASKED_AGAIN
+        if place == ASKED_AGAIN or best < confirm:
+            return ASKED_AGAIN, False
+        return place, best < threshold
+
+    return decide
+
+
 def hybrid(first: Callable, then: Callable) -> Callable:
     """``first``'s answer when it has one; ``then``'s when it would ask again."""
 
@@ -246,6 +316,11 @@ def main() -> int:
             models.append((f"learned, {features} (trained in {trained:.1f} s)", decide))
         models.append(("the matcher, then the learned model (chars+words) where it would ask again",
                        hybrid(matcher(flow), decide)))  # fmt: skip
+        started = time.perf_counter()
+        by_intent = intents(train + tuned_on, threshold=0.6, confirm=0.35)
+        trained = time.perf_counter() - started
+        models.append((f"the matcher, then menu-independent intents (trained in {trained:.1f} s)",
+                       hybrid(matcher(flow), by_intent)))  # fmt: skip
     for title, corpus in (("held out", test), ("never seen", never_seen), ("tuned on", tuned_on)):
         if not corpus:
             continue
