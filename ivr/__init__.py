@@ -35,6 +35,7 @@ def create_app(
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from ivr.config import Settings
+    from ivr.definition.allowed import Allowed
     from ivr.logs import configure_logging, protect_all_handlers
     from ivr.serve import health, media
 
@@ -48,6 +49,8 @@ def create_app(
         MAX_FORM_MEMORY_SIZE=settings.max_request_bytes,
         IVR_SETTINGS=settings,
         IVR_SERVES=serves,
+        # What the settings allow a flow beyond the checks (recordings' hosts, numbers to dial).
+        IVR_ALLOWED=Allowed.of(settings.media_hosts, settings.destinations),
     )
     if settings.development:
         message = "DEVELOPMENT MODE: not for callers."
@@ -100,7 +103,7 @@ def _line_services(app: Flask, settings: Any, *, record_calls: bool) -> Any:
         settings.reload_seconds,
         database=database,
         metrics=metrics,
-        media_hosts=settings.media_hosts,
+        allowed=app.config["IVR_ALLOWED"],
     )
     log_secret = hashlib.sha256(b"ivr call id\0" + settings.auth_token.encode()).digest()
     app.extensions["ivr.database"] = database

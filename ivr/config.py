@@ -42,6 +42,7 @@ DEFAULTS: dict[str, Any] = {
     "IVR_CONSOLE_STEPS": 1,
     "IVR_CONSOLE_STEP_SECONDS": 10.0,
     "IVR_MEDIA_HOSTS": "",
+    "IVR_DESTINATIONS": "",
 }
 #: The shortest token /metrics accepts: a Prometheus server's bearer token, not a password.
 METRICS_TOKEN_LENGTH = 32
@@ -92,6 +93,29 @@ def media_hosts_of(values: Mapping[str, Any]) -> tuple[str, ...]:
             )
         hosts.append(host)
     return tuple(dict.fromkeys(hosts))
+
+
+def destinations_of(values: Mapping[str, Any]) -> tuple[str, ...]:
+    """``IVR_DESTINATIONS``: the only numbers a flow may connect callers to, in E.164, or
+    none (the default: any number the checks accept). Kept here, where only whoever runs
+    the server can change it, so that an operator who may edit the flow cannot redirect it."""
+    import phonenumbers
+
+    numbers = []
+    for given in str(values.get("IVR_DESTINATIONS") or "").split(","):
+        if not given.strip():
+            continue
+        try:
+            parsed = phonenumbers.parse(given, "GB")
+        except phonenumbers.NumberParseException:
+            parsed = None
+        if parsed is None or not phonenumbers.is_possible_number(parsed):
+            raise ConfigError(
+                f"IVR_DESTINATIONS: {given.strip()!r} is not a phone number. Write the numbers the line may connect "
+                "callers to, separated by commas, e.g. 0800 0121 700, 0800 555 111"
+            )
+        numbers.append(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
+    return tuple(dict.fromkeys(numbers))
 
 
 @dataclass(frozen=True)
@@ -190,6 +214,8 @@ class Settings:
     console_step_seconds: float = 10.0
     #: Hosts whose https recordings a flow may play (IVR_MEDIA_HOSTS); empty: only its own recordings/.
     media_hosts: tuple[str, ...] = ()
+    #: The only numbers a flow may connect callers to (IVR_DESTINATIONS, E.164); empty: any.
+    destinations: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, environ: Mapping[str, str], overrides: Mapping[str, Any] | None = None) -> Settings:
@@ -279,4 +305,5 @@ class Settings:
             console_steps=console_steps,
             console_step_seconds=step_seconds,
             media_hosts=media_hosts_of(values),
+            destinations=destinations_of(values),
         )

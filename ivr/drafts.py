@@ -16,13 +16,13 @@ message that says what to do, and the console records what was done.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from ivr.db import flow_drafts, flow_proposals, operators
+from ivr.definition.allowed import UNSET, Allowed
 from ivr.load import LoadResult, flow_version
 from ivr.revisions import Revision, RevisionError, check_for_publishing, latest, publish
 from ivr.runtime import flow as rt
@@ -174,10 +174,10 @@ def approve(
     checked: LoadResult | None = None,
     live: rt.Flow | None = None,
     may_change_numbers: bool = False,
-    media_hosts: Iterable[str] = (),
+    allowed: Allowed = UNSET,
 ) -> tuple[Proposal, Revision]:
     """Publish a waiting proposal as a revision by its author, approved by ``approver``.
-    ``live``, ``may_change_numbers`` and ``media_hosts``: as for :func:`ivr.revisions.publish`
+    ``live``, ``may_change_numbers`` and ``allowed``: as for :func:`ivr.revisions.publish`
     (whether the approver may put live a change to the numbers callers are connected to)."""
     waiting = _waiting(engine, number)
     if waiting.author == approver:
@@ -187,7 +187,7 @@ def approve(
             f"{waiting.author}'s account is disabled, so their draft cannot go live: if the change is still "
             "wanted, make it in a draft of your own (or ask an admin to enable the account first)"
         )
-    result = check_for_publishing(waiting.text, base, checked, media_hosts)
+    result = check_for_publishing(waiting.text, base, checked, allowed)
     decided = _decide(engine, waiting, APPROVED, approver)  # first, so two approvals cannot both publish
     try:
         # The bytes that were checked, with that check's result: never a second check here.
@@ -201,7 +201,7 @@ def approve(
             checked=result,
             live=live,
             may_change_numbers=may_change_numbers,
-            media_hosts=media_hosts,
+            allowed=allowed,
         )
     except RevisionError:
         with engine.begin() as connection:  # not published after all: it waits again

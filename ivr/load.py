@@ -3,9 +3,10 @@
 ``load_flow_text`` never raises for anything an operator can write: it returns the
 runtime flow, or ``None`` with every problem found, each at its line and column.
 
-``media_hosts`` are the hosts whose https recordings the flow may play (the operator's
-``IVR_MEDIA_HOSTS``): whoever loads a flow for the line passes the setting's value here,
-as the checks below read no settings. Without it, only the line's own recordings/ play.
+``allowed`` is what the line's settings allow a flow beyond the checks
+(:mod:`ivr.definition.allowed`: the hosts its recordings may come from, the numbers it may
+dial): whoever loads a flow for the line passes it here, as the checks below read no
+settings. Without it, only the line's own recordings/ play, and any number may be dialled.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ import gc
 import hashlib
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
 from pydantic import ValidationError
 
+from ivr.definition.allowed import UNSET, Allowed
 from ivr.definition.model import FlowDocument
 from ivr.definition.problems import Problem, error, has_errors
 from ivr.definition.shape import shape_problems
@@ -71,7 +73,7 @@ _HEX_TO_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
 
 
 def _check_the_rest(
-    exc: ValidationError | None, source: SourceDocument, base: FsPath | None, media_hosts: frozenset[str]
+    exc: ValidationError | None, source: SourceDocument, base: FsPath | None, allowed: Allowed
 ) -> list[Problem]:
     """With some nodes or numbers wrong in shape, check all the others too, so that an
     operator sees every mistake in one run. Mistakes outside nodes and numbers (in
@@ -91,17 +93,15 @@ def _check_the_rest(
         document = FlowDocument.model_validate(data)
     except ValidationError:
         return []
-    context = Context(
-        document, source, base, frozenset(broken["nodes"]), frozenset(broken["numbers"]), media_hosts=media_hosts
-    )
+    context = Context(document, source, base, frozenset(broken["nodes"]), frozenset(broken["numbers"]), allowed=allowed)
     return check_document(context)
 
 
-def load_flow_text(text: str, base: FsPath | None = None, *, media_hosts: Iterable[str] = ()) -> LoadResult:
+def load_flow_text(text: str, base: FsPath | None = None, *, allowed: Allowed = UNSET) -> LoadResult:
     """Load flow text; ``base`` is the folder whose recordings/ its recordings are in, and
-    ``media_hosts`` the hosts its https recordings may come from."""
+    ``allowed`` what the line's settings allow it (:mod:`ivr.definition.allowed`)."""
     with _no_cyclic_gc():
-        result = _load(text, base, frozenset(h.lower() for h in media_hosts))
+        result = _load(text, base, allowed)
     return LoadResult(result.flow, result.problems, result.version, result.readable, text)
 
 
@@ -119,7 +119,7 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _load(text: str, base: FsPath | None, media_hosts: frozenset[str]) -> LoadResult:
+def _load(text: str, base: FsPath | None, allowed: Allowed) -> LoadResult:
     version = flow_version(text)
     source, problems = parse_yaml(text)
     if source is None:
@@ -136,12 +136,12 @@ def _load(text: str, base: FsPath | None, media_hosts: frozenset[str]) -> LoadRe
     except ValidationError as exc:
         return LoadResult(
             None,
-            sorted(empty + shape_problems(exc, source) + _check_the_rest(exc, source, base, media_hosts)),
+            sorted(empty + shape_problems(exc, source) + _check_the_rest(exc, source, base, allowed)),
             version,
         )
     if empty:
-        return LoadResult(None, sorted(empty + _check_the_rest(None, source, base, media_hosts)), version)
-    context = Context(document, source, base, media_hosts=media_hosts)
+        return LoadResult(None, sorted(empty + _check_the_rest(None, source, base, allowed)), version)
+    context = Context(document, source, base, allowed=allowed)
     problems = check_document(context)
     if has_errors(problems):
         return LoadResult(None, sorted(problems), version)
@@ -174,9 +174,9 @@ def read_regular_file(path: FsPath, limit: int) -> bytes | None:
         os.close(descriptor)
 
 
-def load_flow_file(path: str | FsPath, *, media_hosts: Iterable[str] = ()) -> LoadResult:
+def load_flow_file(path: str | FsPath, *, allowed: Allowed = UNSET) -> LoadResult:
     """Read and load a flow file; a file that cannot be read is a problem, not an exception.
-    ``media_hosts``: as for :func:`load_flow_text`."""
+    ``allowed``: as for :func:`load_flow_text`."""
     path = FsPath(path)
     try:
         raw = read_regular_file(path, MAX_FILE_BYTES + 1)
@@ -221,4 +221,4 @@ def load_flow_file(path: str | FsPath, *, media_hosts: Iterable[str] = ()) -> Lo
             ],
             readable=False,
         )
-    return load_flow_text(text.removeprefix("\ufeff"), path.parent, media_hosts=media_hosts)
+    return load_flow_text(text.removeprefix("\ufeff"), path.parent, allowed=allowed)

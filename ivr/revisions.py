@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy import text as sql
 
 from ivr.db import flow_revisions
+from ivr.definition.allowed import UNSET, Allowed
 from ivr.inspect.destinations import destination_changes
 from ivr.load import LoadResult, flow_version, load_flow_text
 from ivr.runtime import flow as rt
@@ -118,12 +119,12 @@ def find(engine: Engine, version: str) -> Revision:
 
 
 def check_for_publishing(
-    text: str, base: Path, checked: LoadResult | None = None, media_hosts: Iterable[str] = ()
+    text: str, base: Path, checked: LoadResult | None = None, allowed: Allowed = UNSET
 ) -> LoadResult:
     """``text`` checked (or ``checked``, when it is this very text's result already), refused
     with :class:`RevisionError` when it has any error: only such a text may become live."""
     fresh = checked is not None and checked.text == text
-    result = checked if fresh else load_flow_text(text, base, media_hosts=media_hosts)
+    result = checked if fresh else load_flow_text(text, base, allowed=allowed)
     if result.flow is None or result.errors:
         problems = [p.format("flow") for p in result.errors]
         raise RevisionError(
@@ -145,7 +146,7 @@ def publish(
     checked: LoadResult | None = None,
     live: rt.Flow | None = None,
     may_change_numbers: bool = False,
-    media_hosts: Iterable[str] = (),
+    allowed: Allowed = UNSET,
 ) -> Revision:
     """Check ``text`` (media paths relative to ``base``, the flow file's folder) and store it
     as the newest revision. Refused, with nothing stored, when the message or author is
@@ -158,13 +159,13 @@ def publish(
     to (:func:`destination_changes`) against the newest revision, read under the publishing
     lock, unless ``may_change_numbers``. ``live``: the flow this server serves (the
     console's), used for that when it is the newest revision, so nothing is loaded again.
-    ``media_hosts``: the line's IVR_MEDIA_HOSTS, for any text this has to check itself."""
+    ``allowed``: what the line's settings allow a flow, for any text this has to check itself."""
     message, author = message.strip(), author.strip()
     if not message:
         raise RevisionError('say why with a message: -m "what changed and why"')
     if not author:
         raise RevisionError("say who is publishing with --as NAME")
-    result = check_for_publishing(text, base, checked, media_hosts)
+    result = check_for_publishing(text, base, checked, allowed)
     assert result.flow is not None  # check_for_publishing refuses a text with errors
     version = flow_version(text)
     with publishing(engine) as connection:
@@ -173,7 +174,7 @@ def publish(
         if newest is not None and newest.text == text:
             raise RevisionError(f"this text is already live (version {version}): nothing to publish")
         if not may_change_numbers:
-            changes = destination_changes(_live_flow(newest, live, base, media_hosts), result.flow)
+            changes = destination_changes(_live_flow(newest, live, base, allowed), result.flow)
             if changes:
                 raise NumbersChange(changes)
         values = dict(
@@ -190,19 +191,17 @@ def publish(
     return by_number(engine, number)
 
 
-def _live_flow(
-    newest: Revision | None, served: rt.Flow | None, base: Path, media_hosts: Iterable[str]
-) -> rt.Flow | None:
+def _live_flow(newest: Revision | None, served: rt.Flow | None, base: Path, allowed: Allowed) -> rt.Flow | None:
     """The flow callers are served: the newest revision's (``served`` when this server has
     taken it already), else, with nothing published yet, the one this server serves. A live
     revision that cannot be checked here refuses the publish: its numbers could not be compared."""
     if newest is None or (served is not None and served.version == newest.version):
         return served
-    flow = load_flow_text(newest.text, base, media_hosts=media_hosts).flow  # published a moment ago
+    flow = load_flow_text(newest.text, base, allowed=allowed).flow  # published a moment ago
     if flow is None:
         raise RevisionError(
             f"the live revision (version {newest.version}) cannot be checked on this server, so the numbers your "
-            "text connects callers to cannot be compared with it: check this server's IVR_MEDIA_HOSTS"
+            "text connects callers to cannot be compared with it: check IVR_MEDIA_HOSTS and IVR_DESTINATIONS here"
         )
     return flow
 

@@ -49,6 +49,7 @@ CODES_TESTED_ELSEWHERE = {
     "latin-in-non-latin-text": "tests/test_text_lints.py: Crimestoppers in an Arabic text",
     "digits-next-to-words": "tests/test_text_lints.py: w 100 procentach",
     "translation-too-long": "tests/test_text_lints.py: a Polish text 2.5 times the English",
+    "destination-not-allowed": "tests/test_numbers_protected.py: a number IVR_DESTINATIONS does not list",
 }
 
 

@@ -17,6 +17,7 @@ from support import PUBLIC, TOKEN
 
 from ivr.cli import main
 from ivr.config import ConfigError, Settings
+from ivr.definition.allowed import Allowed
 from ivr.load import flow_version, load_flow_file, load_flow_text
 from ivr.serve.isolated_load import check_text_isolated, load_isolated
 from ivr.serve.store import BUILTIN
@@ -60,14 +61,14 @@ def _errors(result) -> list[str]:  # type: ignore[no-untyped-def]
 
 def test_a_recording_on_a_host_the_operator_named_passes_and_only_that_host():
     assert _errors(load_flow_text(FLOW)) == [REFUSED]
-    assert _errors(load_flow_text(FLOW, media_hosts=["media.example.org"])) == []
-    assert _errors(load_flow_text(FLOW, media_hosts=["example.org", "other.example.org"])) == [
+    assert _errors(load_flow_text(FLOW, allowed=Allowed.of(["media.example.org"]))) == []
+    assert _errors(load_flow_text(FLOW, allowed=Allowed.of(["example.org", "other.example.org"]))) == [
         REFUSED.replace("(not set now: only recordings/ play)", "(now: example.org, other.example.org)")
     ]
 
 
 def test_an_address_parsers_could_read_differently_is_refused_even_when_its_hosts_are_named():
-    result = load_flow_file(CASE, media_hosts=["media.example.org", "line.example.org", "tracker.example.com"])
+    result = load_flow_file(CASE, allowed=Allowed.of(["media.example.org", "line.example.org", "tracker.example.com"]))
     assert _errors(result) == [
         "28:25: error: 'https://line.example.org@tracker.example.com/advice.mp3' is not a plain https address "
         "(https://host/path)\n"
@@ -80,9 +81,9 @@ def test_the_child_process_checks_with_the_hosts_it_is_given(tmp_path):
     flow_file = tmp_path / "call_flows.yaml"
     flow_file.write_text(FLOW)
     assert _errors(load_isolated(flow_file)) == [REFUSED]
-    assert load_isolated(flow_file, media_hosts=("media.example.org",)).errors == []
+    assert load_isolated(flow_file, allowed=Allowed.of(("media.example.org",))).errors == []
     assert _errors(check_text_isolated(FLOW, tmp_path)) == [REFUSED]
-    assert check_text_isolated(FLOW, tmp_path, media_hosts=("media.example.org",)).errors == []
+    assert check_text_isolated(FLOW, tmp_path, allowed=Allowed.of(("media.example.org",))).errors == []
 
 
 def test_the_setting_takes_host_names_only():

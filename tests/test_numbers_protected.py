@@ -136,3 +136,53 @@ def test_the_command_line_publishes_a_change_of_number_only_when_told_it_was_che
     done = runner.invoke(main, ["publish", str(other), "-m", "moved", "--as", "ada", "--change-numbers"])
     assert done.exit_code == 0, done.output
     assert Path(other).read_text() == OTHER_NUMBER
+
+
+# -- the numbers the line may dial, kept in settings ----------------------------------------------
+SHIPPED = "0800 0121 700, 0800 555 111"
+
+
+def test_destinations_are_read_as_numbers_and_a_mistake_stops_the_line_starting():
+    from ivr.config import ConfigError, Settings
+
+    settings = Settings.load({}, {"IVR_DEV": True, "IVR_DESTINATIONS": SHIPPED})
+    assert settings.destinations == ("+448000121700", "+44800555111")
+    with pytest.raises(ConfigError) as refused:
+        Settings.load({}, {"IVR_DEV": True, "IVR_DESTINATIONS": "0800 0121 700, helpline"})
+    assert str(refused.value) == (
+        "IVR_DESTINATIONS: 'helpline' is not a phone number. Write the numbers the line may connect callers to, "
+        "separated by commas, e.g. 0800 0121 700, 0800 555 111"
+    )
+
+
+def test_a_number_the_settings_do_not_list_is_refused_at_every_transfer_that_dials_it():
+    from ivr.config import destinations_of
+    from ivr.definition.allowed import Allowed
+
+    listed = Allowed.of(destinations=destinations_of({"IVR_DESTINATIONS": SHIPPED}))
+    assert load_flow_text(LIVE_TEXT, DEFAULT_FLOW.parent, allowed=listed).errors == []
+    result = load_flow_text(OTHER_NUMBER, DEFAULT_FLOW.parent, allowed=listed)
+    lines = OTHER_NUMBER.splitlines()
+    helpline_at = next(n for n, line in enumerate(lines, 1) if line.strip() == "helpline: helpline")
+    transfers = [n for n, line in enumerate(lines, 1) if line.strip() == "to: helpline"]
+    assert [p.format("flow", with_code=True).split("\n")[0] for p in result.errors] == [
+        f"flow:{line}:{lines[line - 1].index(':') + 3}: error: 'helpline' (020 7946 0123) is not a number this line "
+        "may connect callers to: IVR_DESTINATIONS lists only +448000121700, +44800555111 [destination-not-allowed]"
+        for line in sorted([helpline_at, *transfers])
+    ]
+    assert load_flow_text(OTHER_NUMBER, DEFAULT_FLOW.parent).errors == []  # without the setting: any number
+
+
+def test_ivr_check_and_the_console_refuse_a_number_the_settings_do_not_list(tmp_path, make_app, flow_file):
+    flow_file.write_text(OTHER_NUMBER)
+    runner = CliRunner(env={"IVR_DESTINATIONS": SHIPPED})
+    checked = runner.invoke(main, ["check", str(flow_file)])
+    assert checked.exit_code == 1 and "[destination-not-allowed]" in checked.output
+    flow_file.write_text(LIVE_TEXT)
+    app = make_app(IVR_DESTINATIONS=SHIPPED)
+    add_operator(engine_of(app), "ada", PASSWORD, admin=True)
+    answer = check(logged_in(app, "ada"), OTHER_NUMBER).get_json()
+    assert (answer["publishable"], {p["code"] for p in answer["problems"] if p["severity"] == "error"}) == (
+        False,
+        {"destination-not-allowed"},
+    )

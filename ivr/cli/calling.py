@@ -7,7 +7,7 @@ from __future__ import annotations
 import click
 
 from ivr.cli.errors import FlowHasErrors
-from ivr.cli.flow_file import flow_file_argument, media_hosts
+from ivr.cli.flow_file import allowed, flow_file_argument
 from ivr.load import load_flow_file
 from ivr.tools.simulator import CallEnded, Heard, SimulatedCall, flask_transport, http_transport
 
@@ -125,8 +125,8 @@ def simulate(file: str, script: str | None, language: str, speak: bool) -> None:
 
     from ivr import create_app
 
-    hosts = media_hosts()
-    result = load_flow_file(file, media_hosts=hosts)
+    given = allowed()
+    result = load_flow_file(file, allowed=given)
     if result.flow is None:
         raise FlowHasErrors(f"{file} has errors, so the line would not serve it; run 'ivr check {file}'.")
     if language and language not in result.flow.languages:
@@ -144,7 +144,8 @@ def simulate(file: str, script: str | None, language: str, speak: bool) -> None:
             "IVR_RELOAD_SECONDS": -1,
             "IVR_STATS": False,
             "IVR_ALLOWED_HOSTS": "simulated.invalid",
-            "IVR_MEDIA_HOSTS": ",".join(hosts),
+            "IVR_MEDIA_HOSTS": ",".join(sorted(given.media_hosts)),
+            "IVR_DESTINATIONS": ",".join(sorted(given.destinations)),
         },
         environ={},
     )

@@ -1,7 +1,7 @@
 """Commands about a flow file: check it, explain its problems, draw it, and print the
 TwiML for Twilio's fallback. Each reads the file named on the command line, else
 ``IVR_FLOW_FILE``, else call_flows.yaml, and checks it as the line would, with the line's
-``IVR_MEDIA_HOSTS`` from the environment."""
+``IVR_MEDIA_HOSTS`` and ``IVR_DESTINATIONS`` from the environment."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ import click
 
 from ivr.cli.errors import FlowHasErrors, FlowUnreadable
 from ivr.cli.explain import UnknownCode, explain
-from ivr.config import media_hosts_of
+from ivr.config import destinations_of, media_hosts_of
+from ivr.definition.allowed import Allowed
 from ivr.load import LoadResult, load_flow_file
 from ivr.runtime import flow as rt
 
@@ -21,10 +22,10 @@ DEFAULT_FLOW = "call_flows.yaml"
 GRAPH_FORMATS = ("svg", "png", "dot", "mermaid")
 
 
-def media_hosts() -> tuple[str, ...]:
-    """The hosts whose recordings the line may play (``IVR_MEDIA_HOSTS``), as the server reads
-    them: a command checks a flow as the line itself would."""
-    return media_hosts_of(os.environ)
+def allowed() -> Allowed:
+    """What the line's settings allow a flow (``IVR_MEDIA_HOSTS``, ``IVR_DESTINATIONS``), as
+    the server reads them: a command checks a flow as the line itself would."""
+    return Allowed.of(media_hosts_of(os.environ), destinations_of(os.environ))
 
 
 def flow_file_argument():  # type: ignore[no-untyped-def]
@@ -42,7 +43,7 @@ def check(file: str, code: str | None) -> None:
         except UnknownCode as exc:
             raise click.BadParameter(str(exc), param_hint="--explain") from None
         return
-    result = load_flow_file(file, media_hosts=media_hosts())
+    result = load_flow_file(file, allowed=allowed())
     for problem in result.problems:
         text = problem.format(file, with_code=True)
         head, _, hint = text.partition("\n")
@@ -95,7 +96,7 @@ def _say_languages(result: LoadResult) -> None:
 def graph(file: str, output: str | None, fmt: str | None) -> None:
     from ivr.tools.picture import to_graphviz, to_mermaid
 
-    result = load_flow_file(file, media_hosts=media_hosts())
+    result = load_flow_file(file, allowed=allowed())
     if result.flow is None:
         raise click.ClickException(f"{file} has errors, so it cannot be drawn; run 'ivr check {file}'")
     if fmt is None:
@@ -135,7 +136,7 @@ def graph(file: str, output: str | None, fmt: str | None) -> None:
 def fallback_twiml(file: str) -> None:
     from ivr.runtime.twiml import standalone_fallback
 
-    result = load_flow_file(file, media_hosts=media_hosts())
+    result = load_flow_file(file, allowed=allowed())
     if result.flow is None:
         raise click.ClickException(f"{file} has errors; run 'ivr check {file}' and fix them first")
     click.echo(standalone_fallback(result.flow))

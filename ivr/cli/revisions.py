@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 
 from ivr.audit import record
 from ivr.cli.errors import FlowHasErrors, FlowUnreadable
-from ivr.cli.flow_file import media_hosts
+from ivr.cli.flow_file import allowed
 from ivr.config import DEFAULTS, database_url_of
 from ivr.db import Database
 from ivr.load import load_flow_text
@@ -89,13 +89,13 @@ def publish_command(file: str, message: str, author: str | None, change_numbers:
     except (OSError, UnicodeDecodeError) as exc:
         raise FlowUnreadable(f"Error: {file}: cannot be read ({exc}); give the path of a flow file") from None
     who, engine, folder = _author(author), _engine(), path.resolve().parent
-    hosts = media_hosts()
-    checked = load_flow_text(text, folder, media_hosts=hosts)
+    rules = allowed()
+    checked = load_flow_text(text, folder, allowed=rules)
     _published(
         "published",
         engine,
         lambda: publish(
-            engine, text, folder, who, message, checked=checked, media_hosts=hosts, may_change_numbers=change_numbers
+            engine, text, folder, who, message, checked=checked, allowed=rules, may_change_numbers=change_numbers
         ),
     )
 
@@ -110,10 +110,10 @@ def rollback_command(version: str, message: str, author: str | None, change_numb
 
     def run() -> Revision:
         # What ivr.revisions.rollback does, with the text checked against the line's media hosts.
-        text, hosts = find(engine, version).text, media_hosts()
-        checked = load_flow_text(text, folder, media_hosts=hosts)
+        text, rules = find(engine, version).text, allowed()
+        checked = load_flow_text(text, folder, allowed=rules)
         return publish(
-            engine, text, folder, who, message, checked=checked, media_hosts=hosts, may_change_numbers=change_numbers
+            engine, text, folder, who, message, checked=checked, allowed=rules, may_change_numbers=change_numbers
         )
 
     _published("rolled back to", engine, run)

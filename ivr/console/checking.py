@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ivr.console.comparing import Comparison, compare_isolated
 from ivr.console.limits import StepLimits
+from ivr.definition.allowed import UNSET, Allowed
 from ivr.load import LoadResult, flow_version
 from ivr.runtime.twiml import Renderer
 from ivr.serve.isolated_load import check_text_isolated
@@ -50,12 +51,12 @@ class DraftChecker:
         limits: StepLimits | None = None,
         time_limit: float = STEP_SECONDS,
         kept: int = KEPT_RESULTS,
-        media_hosts: tuple[str, ...] = (),
+        allowed: Allowed = UNSET,
     ) -> None:
-        """``limits``: None for no per-server limit (a single-user tool). ``media_hosts``: the
-        line's IVR_MEDIA_HOSTS: a draft may play recordings from the hosts the line may."""
+        """``limits``: None for no per-server limit (a single-user tool). ``allowed``: what the
+        line's settings allow a flow: a draft is held to what the line is."""
         self.media_folder = media_folder
-        self.media_hosts = media_hosts
+        self.allowed = allowed
         self.limits = limits
         self.time_limit = time_limit
         self.kept = kept
@@ -73,9 +74,7 @@ class DraftChecker:
                 self._results.move_to_end(version)
                 return found
         with self._within_limits(operator):
-            result = check_text_isolated(
-                text, self.media_folder, time_limit=self.time_limit, media_hosts=self.media_hosts
-            )
+            result = check_text_isolated(text, self.media_folder, time_limit=self.time_limit, allowed=self.allowed)
         result = replace(result, text=text, version=result.version or version)
         flow = result.flow if not result.errors else None
         served = None if flow is None else LiveFlow(flow, Renderer(flow), "draft", time.time(), text)
@@ -92,7 +91,7 @@ class DraftChecker:
                 self._comparisons.move_to_end(key)
                 return found
         with self._within_limits(operator):
-            comparison = compare_isolated(before, after, self.media_folder, self.time_limit, self.media_hosts)
+            comparison = compare_isolated(before, after, self.media_folder, self.time_limit, self.allowed)
         if not comparison.failed:
             self._keep(self._comparisons, key, comparison)
         return comparison

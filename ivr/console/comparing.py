@@ -8,7 +8,7 @@ child process at a lower priority, killed after its time limit
 per-server limits (:mod:`ivr.console.limits`); and what it hands back is capped at
 :data:`SHOWN_LINES` changed lines and :data:`SHOWN_PLACES` places, with the number left out.
 
-    python -m ivr.console.comparing FOLDER [HOST,HOST]    (pickled (before, after) texts on stdin)
+    python -m ivr.console.comparing FOLDER [ALLOWED]    (pickled (before, after) texts on stdin)
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from __future__ import annotations
 import pickle
 import sys
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ivr.console.draft_flows import DiffLine, HeardChange, heard_changes, text_diff
+from ivr.definition.allowed import UNSET, Allowed
 from ivr.load import load_flow_text
 from ivr.runtime.twiml import Renderer
 from ivr.serve.isolated_load import ChildFailed, run_child
@@ -46,12 +46,12 @@ class Comparison:
 
 
 def compare_isolated(
-    before: str, after: str, media_folder: Path, time_limit: float, media_hosts: Iterable[str] = ()
+    before: str, after: str, media_folder: Path, time_limit: float, allowed: Allowed = UNSET
 ) -> Comparison:
     """:func:`compare` of the two texts, in a child process; a comparison that fails or
     takes too long says so instead of raising."""
     given = pickle.dumps((before, after), protocol=pickle.HIGHEST_PROTOCOL)
-    command = ["ivr.console.comparing", str(media_folder), ",".join(media_hosts)]
+    command = ["ivr.console.comparing", str(media_folder), allowed.to_argument()]
     try:
         result = run_child(command, given, time_limit, MEMORY_LIMIT_BYTES)
     except ChildFailed as exc:
@@ -61,7 +61,7 @@ def compare_isolated(
     return result
 
 
-def compare(before: str, after: str, media_folder: Path, media_hosts: Iterable[str] = ()) -> Comparison:
+def compare(before: str, after: str, media_folder: Path, allowed: Allowed = UNSET) -> Comparison:
     """The capped diff of ``after`` against ``before``, and what callers would hear differently."""
     every_line = text_diff(before, after)
     changed = [d for d in every_line if d.kind in ("added", "removed")]
@@ -70,7 +70,7 @@ def compare(before: str, after: str, media_folder: Path, media_hosts: Iterable[s
     if left_out:
         last = changed[SHOWN_LINES - 1]
         lines = every_line[: every_line.index(last) + 1]
-    was, now = _served(before, media_folder, media_hosts), _served(after, media_folder, media_hosts)
+    was, now = _served(before, media_folder, allowed), _served(after, media_folder, allowed)
     if now is None:
         return Comparison(lines, left_out)
     heard = heard_changes(was, now, limit=SHOWN_PLACES)
@@ -78,8 +78,8 @@ def compare(before: str, after: str, media_folder: Path, media_hosts: Iterable[s
     return Comparison(lines, left_out, heard, heard_cut=shown >= SHOWN_PLACES)
 
 
-def _served(text: str, media_folder: Path, media_hosts: Iterable[str]) -> LiveFlow | None:
-    result = load_flow_text(text, media_folder, media_hosts=media_hosts)
+def _served(text: str, media_folder: Path, allowed: Allowed) -> LiveFlow | None:
+    result = load_flow_text(text, media_folder, allowed=allowed)
     if result.flow is None or result.errors:
         return None
     return LiveFlow(result.flow, Renderer(result.flow), "compared", time.time(), text)
@@ -91,8 +91,8 @@ def main(argv: list[str]) -> int:
     from ivr.console.comparing import compare as compare_here
 
     before, after = pickle.loads(sys.stdin.buffer.read())  # noqa: S301 (our own parent's texts)
-    hosts = [host for host in (argv[1] if len(argv) > 1 else "").split(",") if host]
-    comparison = compare_here(before, after, Path(argv[0]), hosts)
+    allowed = Allowed.from_argument(argv[1] if len(argv) > 1 else "")
+    comparison = compare_here(before, after, Path(argv[0]), allowed)
     sys.stdout.buffer.write(pickle.dumps(comparison, protocol=pickle.HIGHEST_PROTOCOL))
     return 0
 

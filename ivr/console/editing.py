@@ -38,6 +38,7 @@ from ivr.console.checking import CheckedDraft, DraftChecker
 from ivr.console.draft_flows import problems_of
 from ivr.console.limits import ConsoleBusy, StepLimits
 from ivr.console.roster import is_admin
+from ivr.definition.allowed import Allowed
 from ivr.drafts import Draft, DraftError, DraftTooLarge, discard_draft, draft_of, save_draft, submit
 from ivr.inspect.destinations import destination_changes
 from ivr.load import load_flow_file
@@ -193,8 +194,9 @@ def comparison(checked: CheckedDraft) -> dict[str, Any]:
     }
 
 
-def media_hosts() -> tuple[str, ...]:
-    return current_app.config["IVR_SETTINGS"].media_hosts
+def allowed() -> Allowed:
+    """What the line's settings allow a flow beyond the checks (recordings' hosts, numbers)."""
+    return current_app.config["IVR_ALLOWED"]
 
 
 def compared_live() -> Flow | None:
@@ -232,7 +234,7 @@ def publish_draft() -> Any:
                 message,
                 checked=checked.result,
                 live=compared_live(),
-                media_hosts=media_hosts(),
+                allowed=allowed(),
             )
             record(engine, operator, "publish", f"version {revision.version} as revision {revision.number}: {message}")
             discard_draft(engine, operator)
@@ -270,5 +272,5 @@ def init_app(app: Flask) -> None:
     limits = StepLimits.for_flow_file(settings.flow_file, settings.console_steps, STEP_WAIT_SECONDS)
     folder = Path(settings.flow_file).resolve().parent
     app.extensions["ivr.drafts"] = DraftChecker(
-        folder, limits, settings.console_step_seconds, media_hosts=settings.media_hosts
+        folder, limits, settings.console_step_seconds, allowed=app.config["IVR_ALLOWED"]
     )

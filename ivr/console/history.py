@@ -16,13 +16,13 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from ivr.audit import record
 from ivr.console.editing import (
     NUMBERS_NEED_AN_ADMIN,
+    allowed,
     compared_live,
     comparison,
     console_engine,
     draft_checker,
     flow_folder,
     live_flow,
-    media_hosts,
 )
 from ivr.console.roster import is_admin
 from ivr.drafts import DraftError, approve, proposal, proposals, reject, submit, withdraw
@@ -69,7 +69,7 @@ def rollback(number: int) -> Any:
                     message,
                     checked=checked.result,
                     live=compared_live(),
-                    media_hosts=media_hosts(),
+                    allowed=allowed(),
                 )
             except NumbersChange:
                 if not is_admin(engine, g.operator):
@@ -137,7 +137,7 @@ def _decide(number: int, action: str) -> str:
                 checked=checked.result,
                 live=compared_live(),
                 may_change_numbers=is_admin(engine, operator),
-                media_hosts=media_hosts(),
+                allowed=allowed(),
             )
             record(
                 engine,

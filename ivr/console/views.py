@@ -81,7 +81,7 @@ def _file_on_disk(settings) -> LoadResult | None:  # type: ignore[no-untyped-def
     except (OSError, UnicodeDecodeError):
         text = None
     if text is None:
-        return load_flow_file(path, media_hosts=settings.media_hosts)  # says why, without parsing
+        return load_flow_file(path, allowed=current_app.config["IVR_ALLOWED"])  # says why, without parsing
     try:
         return editing.draft_checker().check(text, g.operator).result
     except ConsoleBusy:

@@ -108,6 +108,8 @@ ALL_CODES: tuple[Code, ...] = (
          "number: 0800 555 111\nshow_caller_number: true", "number: 0800 555 111"),
     Code("dial-short-number", E, "the line would dial an emergency or short number (docs/safety.md rule 1)",
          "to: emergency   # 999", "a message: 'If you are in danger now, hang up and dial 9 9 9.'"),
+    Code("destination-not-allowed", E, "the line would connect callers to a number its IVR_DESTINATIONS does not list",
+         "number: 020 7946 0123   # not in IVR_DESTINATIONS", "number: 0800 0121 700"),
     Code("unknown-number", E, "'to:', 'helpline:' names no number under 'numbers:'", "to: crimestopers",
          "to: crimestoppers"),
     # -- nodes, menus and languages -------------------------------------------------------------

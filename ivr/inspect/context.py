@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
+from ivr.definition.allowed import UNSET, Allowed
 from ivr.definition.audio import AudioError, audio_seconds
 from ivr.definition.model import FlowDocument
 from ivr.definition.phone import NumberError, PhoneNumber, parse_number
@@ -30,9 +31,9 @@ class Context:
     ``broken_nodes`` and ``broken_numbers`` were left out of ``document`` because they are
     already wrong in shape: references to them are not reported again, and reachability is
     not judged without them. ``base`` is the flow file's folder, where its recordings/ are
-    (``None`` for a text with no file). ``media_hosts`` are the only hosts whose https
-    recordings the flow may play (the operator's ``IVR_MEDIA_HOSTS``, handed in by whoever
-    loads the flow: this layer reads no settings). ``flow`` is the compiled flow, for the
+    (``None`` for a text with no file). ``allowed`` is what the line's settings allow
+    beyond the checks (:mod:`ivr.definition.allowed`: recordings' hosts, numbers to dial),
+    handed in by whoever loads the flow: this layer reads no settings. ``flow`` is the compiled flow, for the
     rules that measure what callers hear; it exists only once the document had no errors.
     """
 
@@ -42,7 +43,7 @@ class Context:
     broken_nodes: frozenset[str] = frozenset()
     broken_numbers: frozenset[str] = frozenset()
     flow: rt.Flow | None = None
-    media_hosts: frozenset[str] = frozenset()
+    allowed: Allowed = UNSET
     #: "Did you mean" compares a name with every other: worth it for the mistakes an
     #: operator reads, not for thousands of them in a generated or broken file (a budget
     #: of comparisons, so the same file always gets the same hints).

@@ -1,5 +1,7 @@
-"""Phone numbers: written right, never an emergency or short number, and never showing a
-caller's number to a line that promises anonymity (docs/safety.md rules 1 and 7)."""
+"""Phone numbers: written right, never an emergency or short number, never showing a caller's
+number to a line that promises anonymity (docs/safety.md rules 1 and 7), and, where the
+line's settings list the numbers it may connect callers to (``IVR_DESTINATIONS``, in
+:attr:`Context.allowed`), never another."""
 
 from __future__ import annotations
 
@@ -11,7 +13,14 @@ from ivr.definition.problems import Problem
 from ivr.definition.source import Path
 from ivr.inspect.context import Context
 
-CODES = ("bad-number", "number-typo", "ungrouped-number", "caller-number-to-anonymous-line", "dial-short-number")
+CODES = (
+    "bad-number",
+    "number-typo",
+    "ungrouped-number",
+    "caller-number-to-anonymous-line",
+    "dial-short-number",
+    "destination-not-allowed",
+)
 
 
 def check(context: Context) -> Iterator[Problem]:
@@ -63,8 +72,11 @@ def _never_short(context: Context, path: Path, name: str) -> Iterator[Problem]:
     if name not in context.document.numbers:
         return  # no such number: the references rule says so
     parsed = context.parsed_number(name)
-    if isinstance(parsed, NumberError) or parsed.dialable:
+    if isinstance(parsed, NumberError):
         return  # a number that does not parse is reported where it is written
+    if parsed.dialable:
+        yield from _listed(context, path, name, parsed.e164 or "")
+        return
     kind = "an emergency number" if parsed.is_emergency else "a short number"
     written = context.document.numbers[name].number
     yield context.error(
@@ -74,3 +86,19 @@ def _never_short(context: Context, path: Path, name: str) -> Iterator[Problem]:
         "so their location and the Silent Solution come with the call",
         code="dial-short-number",
     )
+
+
+def _listed(context: Context, path: Path, name: str, e164: str) -> Iterator[Problem]:
+    """A number the line dials must be one its settings list, when they list any."""
+    allowed = context.allowed.destinations
+    if allowed and e164 not in allowed:
+        written = context.document.numbers[name].number
+        listed = ", ".join(sorted(allowed))
+        yield context.error(
+            path,
+            f"{name!r} ({written}) is not a number this line may connect callers to: IVR_DESTINATIONS lists only "
+            f"{listed}",
+            "check the number against its official source; only whoever runs the server can add a number to "
+            "IVR_DESTINATIONS",
+            code="destination-not-allowed",
+        )

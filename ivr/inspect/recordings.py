@@ -4,7 +4,7 @@ are really audio Twilio can play. Each file is measured once however many texts 
 A recording hosted elsewhere (https://) is fetched by Twilio during calls, and cannot be
 checked here: its host learns when people call, and its owner can change what callers
 hear without any check or review. So it is refused unless the operator named its host
-(``IVR_MEDIA_HOSTS``, given to the check as :attr:`Context.media_hosts`).
+(``IVR_MEDIA_HOSTS``, given to the check in :attr:`Context.allowed`).
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def _recording(context: Context, path: Path, recording: Recording) -> Iterator[P
 def _hosted(context: Context, path: Path, play: str) -> Iterator[Problem]:
     """A recording at an https address: allowed only from a host the operator named."""
     host = url_host(play)
-    named = ", ".join(sorted(context.media_hosts))
+    named = ", ".join(sorted(context.allowed.media_hosts))
     now = f"now: {named}" if named else "not set now: only recordings/ play"
     setting = f"the setting {MEDIA_HOSTS_SETTING} ({now})"
     if host is None:
@@ -82,7 +82,7 @@ def _hosted(context: Context, path: Path, play: str) -> Iterator[Problem]:
             f"named in {setting}",
             code="audio-host",
         )
-    elif host not in context.media_hosts:
+    elif host not in context.allowed.media_hosts:
         yield context.error(
             path,
             f"{play!r} is on {host}, which the line does not play recordings from: Twilio would fetch it "

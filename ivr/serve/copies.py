@@ -12,10 +12,10 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
+from ivr.definition.allowed import UNSET, Allowed
 from ivr.definition.problems import error
 from ivr.load import LoadResult, load_flow_file, load_flow_text
 from ivr.runtime import flow as rt
@@ -32,13 +32,13 @@ def builtin_safe_flow() -> rt.Flow:
     return result.flow
 
 
-def load_or_refuse(path: Path, isolated: bool = False, media_hosts: Iterable[str] = ()) -> LoadResult:
+def load_or_refuse(path: Path, isolated: bool = False, allowed: Allowed = UNSET) -> LoadResult:
     """Load a flow file; a bug that raises while loading refuses the file, never the line.
-    ``media_hosts``: the line's IVR_MEDIA_HOSTS, the hosts its recordings may come from."""
+    ``allowed``: what the line's settings allow a flow (:mod:`ivr.definition.allowed`)."""
     try:
         if isolated:
-            return load_isolated(path, media_hosts=media_hosts)
-        return load_flow_file(path, media_hosts=media_hosts)
+            return load_isolated(path, allowed=allowed)
+        return load_flow_file(path, allowed=allowed)
     except Exception as exc:
         log.exception("loading the flow failed", extra={"fields": {"event": "flow-load-error", "file": str(path)}})
         return LoadResult(None, [error(1, 1, f"the line could not load this file ({type(exc).__name__})",

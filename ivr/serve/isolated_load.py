@@ -7,12 +7,12 @@ memory, is killed when it runs out of time, and hands back the checked result (p
 it is the line's own code talking to itself). A crash, a time-out or running out of
 memory is just a refusal, reported like any other problem with the file.
 
-    python -m ivr.serve.isolated_load [--media-hosts HOST,HOST] -- FILE      (what the watcher runs)
-    python -m ivr.serve.isolated_load [--media-hosts HOST,HOST] -- - FOLDER  (a draft's text on stdin)
+    python -m ivr.serve.isolated_load [--allowed JSON] -- FILE      (what the watcher runs)
+    python -m ivr.serve.isolated_load [--allowed JSON] -- - FOLDER  (a draft's text on stdin)
 
 Both through :func:`run_child`, which sets the child's priority and memory limit. The child
-reads no settings: the hosts whose recordings the flow may play (IVR_MEDIA_HOSTS) come on
-its command line, from the worker's own settings.
+reads no settings: what the line's settings allow a flow (recordings' hosts, numbers to
+dial: :mod:`ivr.definition.allowed`) comes on its command line, from the worker's settings.
 
 An operator's draft typed in the console is checked the same way (:func:`check_text_isolated`),
 and the console compares texts the same way (:func:`run_child`, :mod:`ivr.console.comparing`).
@@ -27,9 +27,9 @@ import argparse
 import pickle
 import subprocess
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 
+from ivr.definition.allowed import UNSET, Allowed
 from ivr.definition.problems import error
 from ivr.load import MAX_FILE_BYTES, LoadResult, load_flow_file, load_flow_text
 
@@ -60,11 +60,11 @@ def load_isolated(
     time_limit: float | None = None,
     memory_limit: int | None = None,
     *,
-    media_hosts: Iterable[str] = (),
+    allowed: Allowed = UNSET,
 ) -> LoadResult:
     """The same result as :func:`ivr.load.load_flow_file`, computed in a child process
     (limits: :data:`TIME_LIMIT_SECONDS` and :data:`MEMORY_LIMIT_BYTES` unless given)."""
-    return _load([*_child(media_hosts), str(path)], None, time_limit, memory_limit)
+    return _load([*_child(allowed), str(path)], None, time_limit, memory_limit)
 
 
 def check_text_isolated(
@@ -73,21 +73,20 @@ def check_text_isolated(
     time_limit: float | None = None,
     memory_limit: int | None = None,
     *,
-    media_hosts: Iterable[str] = (),
+    allowed: Allowed = UNSET,
 ) -> LoadResult:
     """The same result as :func:`ivr.load.load_flow_text` for ``text`` (media paths relative
     to ``media_folder``), computed in a child process with the same limits as a file."""
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
         return _refusal(f"the flow is larger than {MAX_FILE_BYTES // 1024 // 1024} MB")
-    command = [*_child(media_hosts), "-", str(media_folder)]
+    command = [*_child(allowed), "-", str(media_folder)]
     return _load(command, text.encode("utf-8"), time_limit, memory_limit)
 
 
-def _child(media_hosts: Iterable[str]) -> list[str]:
+def _child(allowed: Allowed) -> list[str]:
     """The child's module and options, up to its positional arguments (after ``--``: a file
     name that starts with - is still a file name)."""
-    hosts = ",".join(media_hosts)
-    return ["ivr.serve.isolated_load", *(["--media-hosts", hosts] if hosts else []), "--"]
+    return ["ivr.serve.isolated_load", "--allowed", allowed.to_argument(), "--"]
 
 
 def _load(command: list[str], given: bytes | None, time_limit: float | None, memory_limit: int | None) -> LoadResult:
@@ -138,14 +137,14 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m ivr.serve.isolated_load")
     parser.add_argument("file", help="the flow file, or - for a text on stdin")
     parser.add_argument("folder", nargs="?", type=Path, help="with -: the folder whose recordings/ it plays")
-    parser.add_argument("--media-hosts", default="", help="hosts its https recordings may come from, by commas")
+    parser.add_argument("--allowed", default="", help="what the line's settings allow (Allowed.to_argument)")
     given = parser.parse_args(argv)
-    hosts = [h for h in given.media_hosts.split(",") if h]
+    allowed = Allowed.from_argument(given.allowed)
     if given.file == "-":
         text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
-        result = load_flow_text(text, given.folder, media_hosts=hosts)
+        result = load_flow_text(text, given.folder, allowed=allowed)
     else:
-        result = load_flow_file(Path(given.file), media_hosts=hosts)
+        result = load_flow_file(Path(given.file), allowed=allowed)
     sys.stdout.buffer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     return 0
 

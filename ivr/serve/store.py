@@ -35,6 +35,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from ivr.db import Database
+from ivr.definition.allowed import UNSET, Allowed
 from ivr.definition.problems import error
 from ivr.load import LoadResult
 from ivr.metrics import LineMetrics
@@ -70,15 +71,15 @@ class FlowStore:
         database: Database | None = None,
         poll_seconds: float = POLL_SECONDS,
         metrics: LineMetrics | None = None,
-        media_hosts: tuple[str, ...] = (),
+        allowed: Allowed = UNSET,
     ) -> None:
         """``reload_seconds`` < 0: never reload. ``isolated``: load changed files in a child
         process (what a serving line does; ``ivr check`` and the tests may load in-process).
         ``database``: where published revisions are; polled by the watcher, never here.
-        ``media_hosts``: the hosts whose recordings a flow may play (IVR_MEDIA_HOSTS), for
-        every load: the file, its copies and revisions are checked alike."""
+        ``allowed``: what the line's settings allow a flow (recordings' hosts, numbers to
+        dial), for every load: the file, its copies and revisions are checked alike."""
         self.path = Path(path)
-        self.media_hosts = media_hosts
+        self.allowed = allowed
         self.last_good = last_good_path(self.path)
         self.revision_copy = revision_copy_path(self.path)
         self.database = database
@@ -99,18 +100,18 @@ class FlowStore:
         self.last_check = 0.0
         self._seen = self._stat()
         if database is not None and self.revision_copy.exists():
-            saved = load_or_refuse(self.revision_copy, media_hosts=media_hosts)
+            saved = load_or_refuse(self.revision_copy, allowed=allowed)
             if saved.flow is not None:
                 self.last_result = saved
                 self._live = self._go_live(saved, str(self.revision_copy), self.revision_copy)
                 self._say_revisions_win()
                 return
-        self.last_result: LoadResult = load_or_refuse(self.path, media_hosts=media_hosts)
+        self.last_result: LoadResult = load_or_refuse(self.path, allowed=allowed)
         if self.last_result.flow is not None:
             self._live = self._go_live(self.last_result, str(self.path))
             return
         self._refused_version = self.last_result.version
-        saved = load_or_refuse(self.last_good, media_hosts=media_hosts) if self.last_good.exists() else None
+        saved = load_or_refuse(self.last_good, allowed=allowed) if self.last_good.exists() else None
         if saved is not None and saved.flow is not None:
             self._live = LiveFlow(saved.flow, Renderer(saved.flow), str(self.last_good), time.time(), saved.text)
             self._log_refused(self.last_result, "flow file refused at start: serving its last good copy")
@@ -234,7 +235,7 @@ class FlowStore:
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(text.encode("utf-8"))
-            return load_or_refuse(Path(temporary), self.isolated, self.media_hosts)
+            return load_or_refuse(Path(temporary), self.isolated, self.allowed)
         finally:
             os.unlink(temporary)
 
@@ -254,7 +255,7 @@ class FlowStore:
         if seen is not None and time.time() - seen[0] / 1e9 < SETTLE_SECONDS:
             return False  # still being written: look again next time
         self._seen = seen
-        result = load_or_refuse(self.path, self.isolated, self.media_hosts)
+        result = load_or_refuse(self.path, self.isolated, self.allowed)
         self.last_result = result
         if result.flow is None:
             if result.version != self._refused_version:
