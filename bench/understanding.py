@@ -3,7 +3,7 @@ models that may replace it, on speech none of them was tuned on.
 
     .venv/bin/python bench/understanding.py [--only matcher]
 
-The project's corpus is ``corpus/speech/<language>.yaml``: what callers say at each menu of
+The project's corpus is ``ivr/runtime/speech/corpus/<language>.yaml``: what callers say at each menu of
 the default flow, as a phone recogniser returns it, each utterance labelled with every
 place a careful operator would accept. A fixed fifth of it is **held out**
 (:func:`held_out`: by a hash of the language, the menu and the words, so the split never
@@ -23,13 +23,11 @@ danger sent elsewhere; each utterance decided in 2 ms or less (p99).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import statistics
 import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -41,8 +39,9 @@ from ivr.load import load_flow_file  # noqa: E402
 from ivr.runtime import flow as rt  # noqa: E402
 from ivr.runtime.engine import where_speech_goes  # noqa: E402
 from ivr.runtime.normalise import fold  # noqa: E402
+from ivr.runtime.speech import corpus  # noqa: E402
+from ivr.runtime.speech.corpus import Utterance, held_out  # noqa: E402
 
-CORPUS = ROOT / "corpus" / "speech"
 #: The corpus's menus, and the node of the default flow each is measured at.
 MENU_NODES = {
     "choose_language": "choose_language",
@@ -58,45 +57,8 @@ TRANSFER_FAILED = {"try_again": "connect_helpline", "other_number": "_transfer:c
 ASKED_AGAIN = "none"
 
 
-@dataclass(frozen=True)
-class Utterance:
-    language: str
-    menu: str
-    say: str
-    accept: frozenset[str]
-    category: str = ""
-    dialect: str = ""
-
-    @property
-    def is_danger(self) -> bool:
-        """Someone in danger now (not "say the danger advice again", which is also "danger")."""
-        if self.category:
-            return self.category in ("danger-implicit", "danger-explicit", "emergency-number")
-        return self.accept == {"danger"} and self.menu != "danger_menu"
-
-
-def held_out(utterance: Utterance) -> bool:
-    """One utterance in five, chosen by a hash: the same on every machine and every run."""
-    key = f"{utterance.language}\0{utterance.menu}\0{fold(utterance.say)}".encode()
-    return hashlib.sha256(key).digest()[0] % 5 == 0
-
-
 def project_corpus() -> list[Utterance]:
-    found = []
-    for path in sorted(CORPUS.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for item in data["utterances"]:
-            found.append(
-                Utterance(
-                    data["language"],
-                    item["menu"],
-                    item["say"],
-                    frozenset(item["accept"]),
-                    item.get("category", ""),
-                    item.get("dialect", ""),
-                )
-            )
-    return found
+    return list(corpus.read())
 
 
 def older_corpus(path: Path) -> list[Utterance]:
@@ -321,12 +283,12 @@ def main() -> int:
         trained = time.perf_counter() - started
         models.append((f"the matcher, then menu-independent intents (trained in {trained:.1f} s)",
                        hybrid(matcher(flow), by_intent)))  # fmt: skip
-    for title, corpus in (("held out", test), ("never seen", never_seen), ("tuned on", tuned_on)):
-        if not corpus:
+    for title, utterances in (("held out", test), ("never seen", never_seen), ("tuned on", tuned_on)):
+        if not utterances:
             continue
-        print(f"\n{title} ({len(corpus)} utterances)")
+        print(f"\n{title} ({len(utterances)} utterances)")
         for name, decide in models:
-            measure(name, decide, corpus)
+            measure(name, decide, utterances)
     return 0
 
 

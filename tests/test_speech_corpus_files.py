@@ -1,4 +1,4 @@
-"""The project's speech corpus (corpus/speech/): what callers say at each menu, as a recogniser
+"""The project's speech corpus (ivr/runtime/speech/corpus/): what callers say at each menu, as a recogniser
 returns it, labelled with every place a careful operator would accept. A model will be learned
 from it and measured on its held-out fifth (bench/understanding.py), so its labels must be
 sound: these tests hold every file to the shape and the safety rules it was written to."""
@@ -15,9 +15,10 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.understanding import held_out, project_corpus  # noqa: E402
+from bench.understanding import project_corpus  # noqa: E402
+from ivr.runtime.speech.corpus import held_out  # noqa: E402
 
-FILES = sorted((ROOT / "corpus" / "speech").glob("*.yaml"))
+FILES = sorted((ROOT / "ivr" / "runtime" / "speech" / "corpus").glob("*.yaml"))
 LANGUAGES = {"en-GB", "pl-PL", "ro-RO", "vi-VN", "ar-EG"}
 COMMON = {"danger", "helpline", "repeat", "slower", "none"}
 PLACES = {

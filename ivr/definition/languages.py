@@ -85,3 +85,24 @@ TOO_COMMON: dict[str, frozenset[str]] = {
 def family(code: str) -> str:
     """The language part of a code: ``pl-PL`` -> ``pl``."""
     return code.split("-")[0].lower()
+
+
+#: Answers to "It sounds like you want …, is that right?", as a recogniser writes them
+#: (accents folded, Arabic letters normalised): yes, and no.
+YES_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset({"yes", "yeah", "yep", "yup", "aye", "correct", "right", "thats right", "ok", "okay", "sure",
+                     "please", "yes please", "that one", "exactly"}),
+    "pl": frozenset({"tak", "no tak", "dobrze", "zgadza sie", "prosze", "tak prosze", "dokladnie", "oczywiscie",
+                     "ok", "okej"}),
+    "ro": frozenset({"da", "sigur", "corect", "exact", "bine", "asa e", "da va rog", "ok", "okay", "desigur"}),
+    "vi": frozenset({"co", "vang", "da", "dung", "dung roi", "phai", "duoc", "u", "ok", "vang a", "da vang"}),
+    "ar": frozenset({"نعم", "ايوه", "ايوا", "اه", "اجل", "صح", "صحيح", "تمام", "مظبوط", "طيب", "ماشي", "ايه",
+                     "واه", "اي", "ok"}),
+}  # fmt: skip
+NO_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset({"no", "nope", "nah", "not that", "wrong", "no thanks", "no thank you", "not really"}),
+    "pl": frozenset({"nie", "nie nie", "zle", "to nie to", "nie to", "nie dziekuje"}),
+    "ro": frozenset({"nu", "nu nu", "gresit", "nu asta", "nu multumesc"}),
+    "vi": frozenset({"khong", "khong phai", "sai", "sai roi", "khong dung", "khong a"}),
+    "ar": frozenset({"لا", "لأ", "لاء", "مش كده", "غلط", "لا لا", "مو", "لا شكرا"}),
+}  # fmt: skip

@@ -57,6 +57,22 @@ class Messages(Strict):
         "Sorry, I did not catch that.",
         description="Said when a spoken answer was unclear or could mean two choices; the keys follow.",
     )
+    offer_person: Text = Field(
+        "To talk to a person now, press 0.",
+        description="Said after an unclear spoken answer, before the menu's choices: a person first.",
+    )
+    sounds_like: Text = Field(
+        "It sounds like you want {choice}.",
+        description="Asked when the line is not sure what a caller said; {choice} is the choice's 'means'.",
+    )
+    sounds_like_key: Text = Field(
+        "It sounds like you want choice {key}.",
+        description="The same, for a choice without 'means'; {key} is its key.",
+    )
+    confirm_keys: Text = Field(
+        "If that is right, press 1 or say yes. If not, press 2 or say no. To talk to a person, press 0.",
+        description="Said after 'It sounds like…'.",
+    )
     try_again: Text = "To try again, press 1."
     other_number: Text = Field(
         "To call {other_name} instead, press 2.",

@@ -124,6 +124,16 @@ class Choice(Strict):
     words: Words = Field(
         default_factory=list, description="Words a caller may say for this choice, as a list or one list per language."
     )
+    examples: Words = Field(
+        default_factory=list,
+        description="Whole things a caller might say for this choice, as a list or one list per language. "
+        "The line learns from them, with what callers said in the project's corpus.",
+    )
+    means: Text | None = Field(
+        None,
+        description="What this choice is, in a few words, for 'It sounds like you want …' "
+        "(e.g. 'to report anonymously'). Without it the line names the key.",
+    )
 
 
 class MenuNode(Strict):

@@ -28,6 +28,8 @@ MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "failed": ("number",),
     "other_number": ("other_name",),
     "connecting": ("name",),
+    "sounds_like": ("choice",),
+    "sounds_like_key": ("key",),
 }
 #: The text fields of each kind of node, in the order a caller hears them.
 NODE_TEXT_FIELDS = ("say", "say_short", "say_after")
@@ -71,3 +73,7 @@ def iter_texts(document: FlowDocument) -> Iterator[TextField]:
             value = getattr(node, field_name, None)
             if value is not None:
                 yield TextField(("nodes", name, field_name), value, (), every_language)
+        for key, choice in (getattr(node, "choices", None) or {}).items():
+            means = getattr(choice, "means", None)
+            if means is not None:
+                yield TextField(("nodes", name, "choices", key, "means"), means, (), True)
