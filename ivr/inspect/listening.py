@@ -17,15 +17,17 @@ or settings to change.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from ivr.definition.builtins import HELPLINE_NODE, is_builtin_node
 from ivr.definition.languages import TOO_COMMON, family
 from ivr.definition.problems import Problem
 from ivr.definition.source import Path
 from ivr.inspect.context import Context
-from ivr.runtime import caller_time, understand
+from ivr.runtime import caller_time
 from ivr.runtime import flow as rt
+from ivr.runtime.normalise import fold, normalise, strip_accents
 
 CODES = (
     "word-for-two-choices",
@@ -37,13 +39,25 @@ CODES = (
 )
 
 #: Which candidates (choices, built-in actions) each normalised phrase belongs to.
-Owners = dict[tuple[str, ...], list[understand.Candidate]]
+CHOICE, HELPLINE, REPEAT, SLOWER, DANGER = "choice", "helpline", "repeat", "slower", "danger"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What a word is listed for: a choice (with its key), or one of the line's own actions."""
+
+    kind: str
+    key: str = ""
+
+
+#: Which candidates (choices, built-in actions) each normalised phrase belongs to.
+Owners = dict[tuple[str, ...], list[Candidate]]
 
 _KIND_NAMES = {
-    understand.HELPLINE: "the helpline (0)",
-    understand.REPEAT: "repeat (*)",
-    understand.SLOWER: "slower speech (8)",
-    understand.DANGER: "the danger advice",
+    HELPLINE: "the helpline (0)",
+    REPEAT: "repeat (*)",
+    SLOWER: "slower speech (8)",
+    DANGER: "the danger advice",
 }
 
 
@@ -55,7 +69,7 @@ def _script(text: str) -> set[str]:
 def check(context: Context) -> Iterator[Problem]:
     flow = context.flow
     assert flow is not None, "what menus listen for is read from the compiled flow"
-    shared: dict[int, Owners] = {}  # the built-in words' owners, worked out once per shared vocabulary
+    shared: dict[str, Owners] = {}  # the built-in words' owners, worked out once per language
     for name, node in flow.nodes.items():
         if isinstance(node, rt.Menu) and not is_builtin_node(name):
             yield from _menu_words(context, flow, name, node, shared)
@@ -63,49 +77,55 @@ def check(context: Context) -> Iterator[Problem]:
     yield from _waiting_times(context, flow)
 
 
-def _target_of(flow: rt.Flow, menu: rt.Menu, candidate: understand.Candidate) -> str:
-    if candidate.kind == understand.CHOICE:
+def _target_of(flow: rt.Flow, menu: rt.Menu, candidate: Candidate) -> str:
+    if candidate.kind == CHOICE:
         choice = menu.choice_for_key(candidate.key)
         return choice.target if choice else ""
-    if candidate.kind == understand.DANGER:
+    if candidate.kind == DANGER:
         return flow.danger_node or ""
-    return {understand.HELPLINE: HELPLINE_NODE}.get(candidate.kind, candidate.kind)
+    return {HELPLINE: HELPLINE_NODE}.get(candidate.kind, candidate.kind)
 
 
 def _menu_words(
-    context: Context, flow: rt.Flow, name: str, menu: rt.Menu, shared_owners: dict[int, Owners]
+    context: Context, flow: rt.Flow, name: str, menu: rt.Menu, shared_owners: dict[str, Owners]
 ) -> Iterator[Problem]:
-    for code, vocabulary in menu.listens.items():
+    for code in menu.listens:
         common = TOO_COMMON.get(family(code), frozenset())
-        owners = _owners(vocabulary.candidates)
-        shared: Owners = {}
-        if vocabulary.shared is not None:
-            if id(vocabulary.shared) not in shared_owners:
-                shared_owners[id(vocabulary.shared)] = _owners(vocabulary.shared.candidates)
-            shared = shared_owners[id(vocabulary.shared)]
+        owners = _owners(code, {Candidate(CHOICE, c.key): c.words_in(code) for c in menu.choices})
+        if code not in shared_owners:
+            language = flow.language_of(code)
+            builtin = {
+                Candidate(HELPLINE): language.helpline_words,
+                Candidate(REPEAT): language.repeat_words,
+                Candidate(SLOWER): language.slower_words,
+            }
+            if flow.danger_node:
+                builtin[Candidate(DANGER)] = language.danger_words
+            shared_owners[code] = _owners(code, builtin)
+        shared = shared_owners[code]
         for choice in menu.choices:
             words_path: Path = ("nodes", name, "choices", choice.key, "words", code)
             if words_path not in context.source.values:
                 words_path = words_path[:-1]  # one list for the line's only language
             for index, word in enumerate(choice.words_in(code)):
                 path = (*words_path, index)
-                normalised = understand.normalise(word, code)
+                normalised = normalise(word, code)
                 if not normalised:
                     yield context.warning(path, f"{word!r} ({code}) can never match: nothing is left of it to "
                                           "compare", "use letters or digits a caller would say",
                                           code="unmatchable-word")  # fmt: skip
                     continue
-                if understand.strip_accents(" ".join(normalised)) in common:
+                if strip_accents(" ".join(normalised)) in common:
                     yield context.warning(path, f"{word!r} ({code}) is said in almost every sentence, so it picks "
                                           f"choice {choice.key} by mistake", "use a word that names the choice",
                                           code="too-common-word")  # fmt: skip
-                here = understand.Candidate(understand.CHOICE, choice.key)
+                here = Candidate(CHOICE, choice.key)
                 others = [c for c in owners.get(normalised, []) + shared.get(normalised, []) if c != here]
                 for other in others:
                     if _target_of(flow, menu, other) == choice.target:
                         continue  # the same destination: no harm
-                    what = f"choice {other.key}" if other.kind == understand.CHOICE else _KIND_NAMES[other.kind]
-                    if other.kind == understand.CHOICE and other.key < choice.key:
+                    what = f"choice {other.key}" if other.kind == CHOICE else _KIND_NAMES[other.kind]
+                    if other.kind == CHOICE and other.key < choice.key:
                         continue  # reported once, at the first choice
                     yield context.warning(path, f"{word!r} ({code}) is a word for choice {choice.key} and for {what}: "
                                           "a caller saying it is asked again", "keep each word for one choice",
@@ -120,9 +140,7 @@ def _language_names(context: Context, flow: rt.Flow) -> Iterator[Problem]:
     for code, language in flow.languages.items():
         path: Path = ("line", "languages", code, "words")
         for word in language.names:
-            if understand.fold(word) == understand.fold(language.name) or not (
-                _script(understand.fold(word)) - expected
-            ):
+            if fold(word) == fold(language.name) or not (_script(fold(word)) - expected):
                 continue
             yield context.warning(path, f"{word!r} cannot be heard at the language menu: its speech recogniser "
                                   f"({recogniser.speech}) writes only {', '.join(sorted(expected)).lower()} letters",
@@ -145,10 +163,12 @@ def _waiting_times(context: Context, flow: rt.Flow) -> Iterator[Problem]:
                               code="slow-to-helpline")  # fmt: skip
 
 
-def _owners(candidates: Mapping[understand.Candidate, tuple[tuple[str, ...], ...]]) -> Owners:
-    """Which candidates each phrase belongs to."""
+def _owners(code: str, lists: dict[Candidate, Iterable[str]]) -> Owners:
+    """Which candidates each phrase (normalised as a caller's words are) belongs to."""
     owners: Owners = {}
-    for candidate, phrases in candidates.items():
-        for phrase in phrases:
-            owners.setdefault(phrase, []).append(candidate)
+    for candidate, words in lists.items():
+        for word in words:
+            phrase = normalise(word, code)
+            if phrase and candidate not in owners.setdefault(phrase, []):
+                owners[phrase].append(candidate)
     return owners

@@ -13,7 +13,8 @@ one fallback at run time, :func:`ivr.runtime.flow.in_language`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from ivr.definition.builtins import normalise_words
@@ -29,7 +30,7 @@ from ivr.definition.model import (
 )
 from ivr.definition.reviews import LanguageReview, language_reviews
 from ivr.runtime import flow as rt
-from ivr.runtime import understand
+from ivr.runtime.compile_speech import SpeechCompiler
 from ivr.runtime.compile_texts import TextCompiler
 from ivr.runtime.compile_transfers import TransferCompiler
 
@@ -50,8 +51,6 @@ class _Compiler:
         self.nodes: dict[str, rt.Node] = {}
         self.text = TextCompiler(document, base)
         self.transfers = TransferCompiler(document, self.text, self.nodes, self.make_menu)
-        self._vocabularies: dict[tuple[object, ...], understand.Vocabulary] = {}
-        self._builtin_vocabularies: dict[str, understand.Vocabulary] = {}
 
     # -- languages -------------------------------------------------------------------------
     def languages(self) -> dict[str, rt.Language]:
@@ -102,6 +101,7 @@ class _Compiler:
         messages = line.messages
         texts = self.text.texts
         self.langs = self.languages()
+        self.speech = SpeechCompiler(self.doc, self.text, self.langs)
         for name, node in self.doc.nodes.items():
             if isinstance(node, MenuNode):
                 self.nodes[name] = self.menu(name, node)
@@ -132,6 +132,7 @@ class _Compiler:
                 last_try=texts(messages.last_try),
                 after_call=texts(messages.after_call),
                 not_understood=texts(messages.not_understood),
+                offer_person=texts(messages.offer_person),
                 fallback_retry=texts(messages.fallback_retry),
                 fallback_end=texts(messages.fallback_end),
             ),
@@ -142,44 +143,24 @@ class _Compiler:
             recordings=frozenset(self.text.recordings),
         )
 
-    # -- what menus listen for -------------------------------------------------------------
-    def listens(self, code: str, choices: Mapping[str, Iterable[str]]) -> understand.Vocabulary:
-        """A menu's vocabulary in one language: its choices, then what every menu understands.
-        Menus that listen for the same words share one (the line's own menus all do)."""
-        key = (code, tuple((k, tuple(words)) for k, words in choices.items()))
-        if key not in self._vocabularies:
-            self._vocabularies[key] = self._listens(code, choices)
-        return self._vocabularies[key]
-
-    def _listens(self, code: str, choices: Mapping[str, Iterable[str]]) -> understand.Vocabulary:
-        lists: dict[understand.Candidate, Iterable[str]] = {
-            understand.Candidate(understand.CHOICE, key): words for key, words in choices.items()
-        }
-        return understand.vocabulary(code, lists, self.builtin_listening(code))
-
-    def builtin_listening(self, code: str) -> understand.Vocabulary:
-        """What every menu understands in a language, built once and shared by its menus."""
-        if code not in self._builtin_vocabularies:
-            lang = self.langs[code]
-            lists: dict[understand.Candidate, Iterable[str]] = {
-                understand.Candidate(understand.HELPLINE): lang.helpline_words,
-                understand.Candidate(understand.REPEAT): lang.repeat_words,
-                understand.Candidate(understand.SLOWER): lang.slower_words,
-            }
-            if self.doc.line.danger:
-                lists[understand.Candidate(understand.DANGER)] = lang.danger_words
-            self._builtin_vocabularies[code] = understand.vocabulary(code, lists)
-        return self._builtin_vocabularies[code]
-
     # -- menus -----------------------------------------------------------------------------
     def menu(self, name: str, node: MenuNode) -> rt.Menu:
         retries = node.retries or self.doc.line.retries
         choices = []
         for key, choice in node.choices.items():
             if isinstance(choice, Choice):
-                choices.append(rt.Choice(key, choice.go, self.text.words(choice.words)))
+                choices.append(
+                    rt.Choice(
+                        key,
+                        choice.go,
+                        self.text.words(choice.words),
+                        self.speech.meaning(name, choice.go),
+                        self.text.words(choice.examples),
+                        self.confirming(key, choice.means),
+                    )
+                )
             else:
-                choices.append(rt.Choice(key, choice))
+                choices.append(rt.Choice(key, choice, meaning=self.speech.meaning(name, choice)))
         return self.make_menu(
             name,
             self.text.texts(node.say),
@@ -200,11 +181,21 @@ class _Compiler:
         max_invalid: int,
         timeout: int,
     ) -> rt.Menu:
-        ordered = tuple(sorted(choices, key=lambda c: c.key))
-        listens = {code: self.listens(code, {c.key: c.words_in(code) for c in ordered}) for code in self.codes}
+        confirmed = (c if c.confirm else replace(c, confirm=self.confirming(c.key, None)) for c in choices)
+        ordered = tuple(sorted(confirmed, key=lambda c: c.key))
+        listens = {code: self.speech.listener(code, ordered) for code in self.codes}
         return rt.Menu(
             name, prompt, short_prompt or prompt, ordered, max_silence, max_invalid, timeout, listens=listens
         )
+
+    def confirming(self, key: str, means: Text | None) -> dict[str, rt.Speech]:
+        """ "It sounds like you want …" for one choice, then how to answer, per language."""
+        messages = self.doc.line.messages
+        if means is not None:
+            sounds_like = self.text.texts(messages.sounds_like, {"choice": self.text.texts(means)})
+        else:
+            sounds_like = self.text.texts(messages.sounds_like_key, {"key": self.text.texts(key)})
+        return self.text.join(sounds_like, self.text.texts(messages.confirm_keys))
 
     def language_menu(self, name: str, node: LanguageNode) -> rt.LanguageMenu:
         retries = node.retries or self.doc.line.retries
@@ -212,8 +203,7 @@ class _Compiler:
         def first_language(text: Text | None) -> rt.Speech | None:
             return self.text.texts(text)[self.language] if text is not None else None
 
-        # The language menu listens in the line's first language, for every language's name.
-        options = {lang.key: lang.names for lang in self.langs.values()}
+        # The language menu listens for every language's name, in any language.
         return rt.LanguageMenu(
             name,
             first_language(node.say),
@@ -222,7 +212,7 @@ class _Compiler:
             retries.silence,
             retries.invalid,
             node.timeout or self.doc.line.timeout,
-            listens={self.language: self.listens(self.language, options)},
+            listens={self.language: self.speech.language_listener()},
         )
 
 

@@ -18,6 +18,7 @@ from ivr.definition.model import FlowDocument
 from ivr.definition.phone import parse_number
 from ivr.runtime import flow as rt
 from ivr.runtime.compile_texts import TextCompiler
+from ivr.runtime.speech.meanings import OTHER_NUMBER, RETRY
 
 
 class MakeMenu(Protocol):
@@ -69,11 +70,11 @@ class TransferCompiler:
         name = NOT_CONNECTED_PREFIXES[status] + transfer_name
         if name in self.nodes:
             return name
-        choices = [rt.Choice("1", transfer_name)]
+        choices = [rt.Choice("1", transfer_name, meaning=RETRY)]
         other = self.other_number(to)
         if other is not None:
             other_node = TRANSFER_PREFIX + other
-            choices.append(rt.Choice("2", other_node))
+            choices.append(rt.Choice("2", other_node, meaning=OTHER_NUMBER))
             if other_node not in self.nodes:
                 other_name = self.text.texts(self.doc.numbers[other].name)
                 announce = self.text.texts(self.doc.line.messages.connecting, {"name": other_name})

@@ -9,26 +9,25 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ivr.runtime import flow as rt
-from ivr.runtime import understand
+from ivr.runtime.normalise import MAX_UTTERANCE
 from ivr.runtime.outcomes import Kind, Outcome
-from ivr.runtime.state import EVENT_INVALID, EVENT_NOW, EVENT_SILENCE, EVENT_UNCLEAR, CallState
+from ivr.runtime.speech.answers import NO, YES, yes_or_no
+from ivr.runtime.speech.listening import CONFIRM, DANGER, EMPTY, GO, UNCLEAR, Decision, decide
+from ivr.runtime.state import (
+    EVENT_CONFIRM,
+    EVENT_INVALID,
+    EVENT_NOT_THAT,
+    EVENT_NOW,
+    EVENT_SILENCE,
+    EVENT_UNCLEAR,
+    CallState,
+)
 from ivr.runtime.twilio import DIAL_CONNECTED
 
-_SPOKEN_KEYS = {
-    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
-    "eight": "8", "zero": "0", "star": "*",
-}  # fmt: skip
-MAX_SPEECH = understand.MAX_UTTERANCE  # characters of SpeechResult considered; the rest is noise
-
-#: What a caller's words stand for when they are not one of the menu's choices.
-_BUILTIN_KEYS = {
-    understand.HELPLINE: rt.KEY_HELPLINE,
-    understand.REPEAT: rt.KEY_REPEAT,
-    understand.SLOWER: rt.KEY_SLOWER,
-}
-#: Stands for "go to the flow's danger advice": not a key a phone can send.
-DANGER = "danger"
-UNCLEAR = "unclear"
+MAX_SPEECH = MAX_UTTERANCE  # characters of SpeechResult considered; the rest is noise
+#: At "It sounds like you want …": the keys for yes and for no.
+KEY_YES = "1"
+KEY_NO = "2"
 
 
 @dataclass(frozen=True)
@@ -40,36 +39,14 @@ class Step:
     choice: str = ""
 
 
-def _spoken_key(said: str) -> str | None:
-    """The key a caller names ("one", "number two", "press 3"). Never the quick exit: a caller
-    saying "nine nine nine" wants the police, and must not be hung up on."""
-    tokens = understand.fold(said).split()
-    if len(tokens) <= 3:
-        for token in reversed(tokens):
-            key = _SPOKEN_KEYS.get(token, token)
-            if len(key) == 1 and key in "012345678*":
-                return key
-    return None
-
-
-def key_for_speech(flow: rt.Flow, node: rt.Menu | rt.LanguageMenu, speech: str, language: str) -> str | None:
-    """What a spoken answer stands for, in the call's language: a key, :data:`DANGER`,
-    :data:`UNCLEAR` (a tie, or nothing understood), or ``None`` for no speech at all."""
-    if not speech.strip():
-        return None
+def hear(flow: rt.Flow, node: rt.Menu | rt.LanguageMenu, speech: str, language: str) -> Decision:
+    """What a spoken answer at a menu means, in the call's language (the language menu
+    listens in every language at once): see :func:`ivr.runtime.speech.listening.decide`."""
     code = flow.language if isinstance(node, rt.LanguageMenu) else flow.language_of(language).code
-    vocabulary = node.listens.get(code)
-    if vocabulary is None:
-        return _spoken_key(speech) or UNCLEAR
-    result = understand.understand(speech, vocabulary)
-    meaning = result.meaning
-    if meaning is None:
-        return _spoken_key(speech) or UNCLEAR
-    if meaning.kind == understand.DANGER:
-        return DANGER
-    if meaning.kind == understand.CHOICE:
-        return meaning.key
-    return _BUILTIN_KEYS[meaning.kind]
+    listener = node.listens.get(code)
+    if listener is None:
+        return Decision(UNCLEAR, reason="this menu does not listen in this language")
+    return decide(listener, speech[:MAX_SPEECH])
 
 
 def confident(flow: rt.Flow, confidence: str) -> bool:
@@ -104,16 +81,57 @@ def on_input(flow: rt.Flow, state: CallState, digits: str, speech: str, confiden
     if not isinstance(node, rt.Waiting):
         return to_helpline(state, Kind.INPUT_OUTSIDE_MENU)
     speech = speech or ""
+    if state.event == EVENT_CONFIRM and isinstance(node, rt.Menu) and node.choice_for_key(state.proposed):
+        answered = _answer_to_confirming(flow, state, node, digits[:1], speech)
+        if answered is not None:
+            return answered
     if digits:
-        key: str | None = digits[:1]
-    elif speech.strip() and not confident(flow, confidence):
-        key = UNCLEAR
-    else:
-        key = key_for_speech(flow, node, speech, state.language)
-    if key is None:
+        return on_key(flow, state, node, digits[:1], spoken=False)
+    if speech.strip() and not confident(flow, confidence):
+        return _unclear(state, node)
+    decision = hear(flow, node, speech, state.language)
+    if decision.action == EMPTY:
         return on_silence(flow, state)
-    if key == DANGER and flow.danger_node and flow.node(flow.danger_node) is not None:
-        return Step(state.at(flow.danger_node), Outcome(Kind.DANGER_WORDS), "speech")
+    if decision.action == DANGER:
+        return on_key(flow, state, node, DANGER, spoken=True)
+    if decision.action == GO:
+        return on_key(flow, state, node, decision.key, spoken=True)
+    asked_already = state.event == EVENT_CONFIRM
+    if (
+        decision.action == CONFIRM
+        and isinstance(node, rt.Menu)
+        and not asked_already
+        and node.choice_for_key(decision.key)
+    ):
+        asking = replace(state, event=EVENT_CONFIRM, proposed=decision.key)
+        return Step(asking, Outcome(Kind.CONFIRM), "speech")
+    return _unclear(state, node)
+
+
+def _answer_to_confirming(flow: rt.Flow, state: CallState, node: rt.Menu, key: str, speech: str) -> Step | None:
+    """An answer to "It sounds like you want …": yes (1), no (2), or ``None`` for anything
+    else, which the menu hears as an answer to itself (a key, or the caller saying again what
+    they want)."""
+    answer = (YES if key == KEY_YES else NO if key == KEY_NO else None) if key else yes_or_no(speech, state.language)
+    if answer == YES:
+        step = on_key(flow, replace(state, event="", proposed=""), node, state.proposed, spoken=not key)
+        return replace(step, outcome=Outcome(Kind.CONFIRMED)) if step.outcome.kind is Kind.CHOICE else step
+    if answer == NO:
+        invalids = state.invalids + 1
+        if invalids >= node.max_invalid:
+            return to_helpline(state, Kind.INVALID_LIMIT)
+        again = replace(state, invalids=invalids, event=EVENT_NOT_THAT, proposed="")
+        return Step(again, Outcome(Kind.DECLINED), key or "speech")
+    return None
+
+
+def on_key(flow: rt.Flow, state: CallState, node: rt.Menu | rt.LanguageMenu, key: str, spoken: bool) -> Step:
+    """A key pressed or named at a menu, or :data:`DANGER` (danger heard in what was said)."""
+    state = replace(state, proposed="") if state.proposed else state
+    if key == DANGER:
+        if flow.danger_node and flow.node(flow.danger_node) is not None:
+            return Step(state.at(flow.danger_node), Outcome(Kind.DANGER_WORDS), "speech")
+        return to_helpline(state, Kind.DANGER_WORDS)
     builtin = _builtin_step(state, node.name, key)
     if builtin is not None:
         return builtin
@@ -124,18 +142,24 @@ def on_input(flow: rt.Flow, state: CallState, digits: str, speech: str, confiden
     else:
         choice = node.choice_for_key(key)
         if choice is not None:
-            return Step(state.at(choice.target), Outcome(Kind.CHOICE), key)
+            return Step(state.at(choice.target), Outcome(Kind.CHOICE), "speech" if spoken else key)
+    if spoken:
+        return _unclear(state, node)
     invalids = state.invalids + 1
     if invalids >= node.max_invalid:
         return to_helpline(state, Kind.INVALID_LIMIT)
-    unclear = key in (UNCLEAR, DANGER) or not digits
-    return Step(
-        CallState(
-            node.name, state.language, state.silences, invalids, EVENT_UNCLEAR if unclear else EVENT_INVALID, state.slow
-        ),
-        Outcome(Kind.UNCLEAR if unclear else Kind.INVALID),
-        "speech" if unclear else key,
-    )
+    again = CallState(node.name, state.language, state.silences, invalids, EVENT_INVALID, state.slow)
+    return Step(again, Outcome(Kind.INVALID), key)
+
+
+def _unclear(state: CallState, node: rt.Menu | rt.LanguageMenu) -> Step:
+    """Words not understood (or not sure enough): a person first, then the menu again, and
+    after the menu's allowance of tries, the helpline."""
+    invalids = state.invalids + 1
+    if invalids >= node.max_invalid:
+        return to_helpline(state, Kind.INVALID_LIMIT)
+    again = CallState(node.name, state.language, state.silences, invalids, EVENT_UNCLEAR, state.slow)
+    return Step(again, Outcome(Kind.UNCLEAR), "speech")
 
 
 def _builtin_step(state: CallState, here: str, key: str) -> Step | None:
@@ -196,9 +220,15 @@ def on_dial_result(flow: rt.Flow, state: CallState, status: str) -> Step:
 
 def where_speech_goes(flow: rt.Flow, menu: str, language: str, said: str, confidence: str = "0.9") -> str:
     """Where a spoken answer at a menu sends the call, named as a person would check it: a
-    node name, ``helpline``, ``repeat``, ``slower``, ``reprompt``, or ``language:<code>``.
-    For the speech corpus tests and the held-out benchmark."""
-    step = on_input(flow, CallState(menu, language), "", said, confidence)
+    node name, ``helpline``, ``repeat``, ``slower``, ``reprompt``, ``language:<code>``, or
+    ``confirm:<node>`` when the line asks first whether the caller wants that node.
+    For the speech corpus tests and the benchmark."""
+    state = CallState(menu, language)
+    step = on_input(flow, state, "", said, confidence)
+    if step.outcome.kind is Kind.CONFIRM:
+        node = flow.node(menu)
+        choice = node.choice_for_key(step.state.proposed) if isinstance(node, rt.Menu) else None
+        return f"confirm:{choice.target}" if choice is not None else "reprompt"
     if step.outcome.kind in (Kind.REPEAT, Kind.SLOWER, Kind.LANGUAGE):
         return str(step.outcome)
     if step.outcome.kind in (Kind.UNCLEAR, Kind.INVALID):

@@ -24,7 +24,7 @@ from ivr.definition.builtins import (  # noqa: F401 (the runtime model's names f
     WORDS_SLOWER,
 )
 from ivr.definition.languages import LIST_OR, LIST_SEPARATOR, family
-from ivr.runtime.understand import Vocabulary
+from ivr.runtime.speech.listening import Listener
 
 T = TypeVar("T")
 
@@ -165,6 +165,12 @@ class Choice:
     key: str
     target: str
     words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # per language
+    #: What a caller saying this choice means (:mod:`ivr.runtime.speech.meanings`).
+    meaning: str = ""
+    #: Its example phrases per language (learned from, with ``words``).
+    examples: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: "It sounds like you want …" for this choice, per language, confirming keys included.
+    confirm: Texts = field(default_factory=dict)
 
     def words_in(self, language: str) -> tuple[str, ...]:
         return self.words.get(language, ())
@@ -181,7 +187,7 @@ class Menu:
     timeout: int
     kind: str = "menu"
     #: What the menu listens for, per language: its choices and the built-in actions.
-    listens: Mapping[str, Vocabulary] = field(default_factory=dict)
+    listens: Mapping[str, Listener] = field(default_factory=dict)
 
     def choice_for_key(self, key: str) -> Choice | None:
         return next((c for c in self.choices if c.key == key), None)
@@ -199,7 +205,7 @@ class LanguageMenu:
     max_invalid: int
     timeout: int
     kind: str = "language"
-    listens: Mapping[str, Vocabulary] = field(default_factory=dict)
+    listens: Mapping[str, Listener] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -253,6 +259,7 @@ class Messages:
     last_try: Texts
     after_call: Texts
     not_understood: Texts
+    offer_person: Texts
     fallback_retry: Texts
     fallback_end: Texts
 

@@ -5,7 +5,8 @@ hyphens, accents (so "romana" meets "română"; tonal languages keep theirs), Ar
 hamza and ta marbuta forms, and runs of number words turned into digits ("nine nine nine"
 and "9 9 9" are "999"). A said word then meets a listed one it equals, or a close
 inflection of it ("infolinii", "infolinią"), or itself with an Arabic prefix.
-Used by :mod:`ivr.runtime.understand`, the engine and the listening lints.
+Used by the speech model's features (:mod:`ivr.runtime.speech.features`), the keys said in words
+and the listening lints.
 """
 
 from __future__ import annotations

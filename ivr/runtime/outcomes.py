@@ -27,7 +27,10 @@ class Kind(StrEnum):
     GOODBYE_SKIPPED = "goodbye-skipped"  # a key during the goodbye
     DANGER_WORDS = "danger-words"  # words of danger: to the flow's danger advice
     INVALID = "invalid"  # a key that is not a choice: asked again
-    UNCLEAR = "unclear"  # words not understood, or not sure enough: asked again
+    UNCLEAR = "unclear"  # words not understood, or too unsure to ask: a person offered, asked again
+    CONFIRM = "confirm"  # words the line was unsure of: "It sounds like you want …?"
+    CONFIRMED = "confirmed"  # yes to that: the choice made
+    DECLINED = "declined"  # no to that: a person offered, the menu again
     SILENCE = "silence"  # nothing before the time-out: asked again
     INVALID_LIMIT = "invalid-limit"  # too many wrong keys: to the helpline
     SILENCE_LIMIT = "silence-limit"  # too many silences: to the helpline
@@ -40,7 +43,7 @@ class Kind(StrEnum):
 
 
 #: Outcomes that ask a menu again: the statistics count the calls that needed one.
-RETRIES = frozenset({Kind.SILENCE, Kind.INVALID, Kind.UNCLEAR})
+RETRIES = frozenset({Kind.SILENCE, Kind.INVALID, Kind.UNCLEAR, Kind.DECLINED})
 #: The dial status of a transfer whose ``DialCallStatus`` Twilio did not send.
 NO_DIAL_STATUS = "unknown"
 #: What the dial status of a :attr:`Kind.NOT_CONNECTED` outcome may be.

@@ -31,7 +31,14 @@ EVENT_INVALID = "invalid"
 EVENT_UNCLEAR = "unclear"
 #: At a transfer: dial now, without the announcement (the caller pressed to skip it).
 EVENT_NOW = "now"
-EVENTS = (EVENT_NONE, EVENT_SILENCE, EVENT_INVALID, EVENT_UNCLEAR, EVENT_NOW)
+#: At a menu: the line was not sure of a spoken answer and asks "It sounds like you want …"
+#: about the choice whose key the state carries (``proposed``).
+EVENT_CONFIRM = "confirm"
+#: At a menu: the caller said that was not what they wanted; the menu again, a person first.
+EVENT_NOT_THAT = "no"
+EVENTS = (EVENT_NONE, EVENT_SILENCE, EVENT_INVALID, EVENT_UNCLEAR, EVENT_NOW, EVENT_CONFIRM, EVENT_NOT_THAT)
+#: Keys a state may propose (a menu's choices are single keys).
+PROPOSABLE = frozenset("0123456789*#")
 
 
 @dataclass(frozen=True)
@@ -42,10 +49,12 @@ class CallState:
     invalids: int = 0  # choices that were not choices so far at this menu
     event: str = EVENT_NONE
     slow: bool = False
+    #: With :data:`EVENT_CONFIRM`: the key of the choice the line asks about.
+    proposed: str = ""
 
     def at(self, node: str) -> CallState:
         """The state on arriving at another node: the counts start again."""
-        return replace(self, node=node, silences=0, invalids=0, event=EVENT_NONE)
+        return replace(self, node=node, silences=0, invalids=0, event=EVENT_NONE, proposed="")
 
     def query(self) -> str:
         """The state as a query string, short and in a fixed order (the same state is the same URL)."""
@@ -60,6 +69,8 @@ class CallState:
             fields["e"] = self.event
         if self.slow:
             fields["slow"] = "1"
+        if self.proposed:
+            fields["k"] = self.proposed
         return urlencode(fields)
 
     @classmethod
@@ -78,6 +89,7 @@ class CallState:
             return min(int(value), MAX_COUNT) if value.isascii() and value.isdigit() and len(value) < 4 else 0
 
         event = args.get("e", "")
+        proposed = args.get("k", "")
         return cls(
             node=args.get("n", "")[:MAX_NODE] or default_node,
             language=args.get(LANGUAGE_PARAM, "")[:MAX_LANGUAGE],
@@ -85,4 +97,5 @@ class CallState:
             invalids=count("i"),
             event=event if event in EVENTS else EVENT_NONE,
             slow=args.get("slow") == "1",
+            proposed=proposed if proposed in PROPOSABLE and event == EVENT_CONFIRM else "",
         )

@@ -20,7 +20,15 @@ from twilio.twiml.voice_response import Gather, Say, VoiceResponse
 from ivr.definition.characters import NOT_IN_XML
 from ivr.definition.limits import MAX_MESSAGE_CHAIN
 from ivr.runtime import flow as rt
-from ivr.runtime.state import EVENT_INVALID, EVENT_NOW, EVENT_SILENCE, EVENT_UNCLEAR, CallState
+from ivr.runtime.state import (
+    EVENT_CONFIRM,
+    EVENT_INVALID,
+    EVENT_NOT_THAT,
+    EVENT_NOW,
+    EVENT_SILENCE,
+    EVENT_UNCLEAR,
+    CallState,
+)
 from ivr.runtime.twilio import PATH_DIALED, PATH_INPUT, PATH_NODE, PATH_SILENCE
 
 NUMBER_RATE = "slow"
@@ -195,11 +203,13 @@ class Renderer:
             speaker.say(response, flow.in_language(messages.invalid, code))
             if state.invalids == 1:  # the first mistake says which keys work
                 speaker.say(response, flow.keys_message(keys, code))
-        elif state.event == EVENT_UNCLEAR:  # words not understood: the keys always work
+        elif state.event == EVENT_UNCLEAR:  # words not understood: a person first
             speaker.say(response, flow.in_language(messages.not_understood, code))
-            speaker.say(response, flow.keys_message(keys, code))
+            speaker.say(response, flow.in_language(messages.offer_person, code))
+        elif state.event == EVENT_NOT_THAT:  # "no" to "It sounds like you want …"
+            speaker.say(response, flow.in_language(messages.offer_person, code))
         last_try = (state.event == EVENT_SILENCE and state.silences == node.max_silence - 1) or (
-            state.event in (EVENT_INVALID, EVENT_UNCLEAR) and state.invalids == node.max_invalid - 1
+            state.event in (EVENT_INVALID, EVENT_UNCLEAR, EVENT_NOT_THAT) and state.invalids == node.max_invalid - 1
         )
         if last_try:
             speaker.say(response, flow.in_language(messages.last_try, code))
@@ -232,7 +242,12 @@ class Renderer:
         language = speaker.language
         hints = [w for c in menu.choices for w in c.words_in(language.code)]
         hints += [*language.repeat_words[:1], *language.helpline_words[:1], *language.slower_words[:1]]
+        proposed = menu.choice_for_key(state.proposed) if state.event == EVENT_CONFIRM else None
         gather = self.gather(response, menu, state, language, hints)
+        if proposed is not None:  # "It sounds like you want …": 1 or yes, 2 or no, 0 a person
+            speaker.say(gather, self.flow.in_language(proposed.confirm, language.code))
+            response.redirect(_url(PATH_SILENCE, state), method="POST")
+            return
         self.retry_messages(gather, menu, state, speaker, [c.key for c in menu.choices])
         first_try = not state.event
         speaker.say(gather, self.flow.in_language(menu.prompt if first_try else menu.short_prompt, language.code))

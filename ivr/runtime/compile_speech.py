@@ -1,0 +1,122 @@
+"""What each menu listens for, compiled once per flow: the learned models and their listeners.
+
+For each language of the line, one model learns from the corpus and from this flow (every
+choice's words and example phrases, the language's built-in words), cached by what it
+learned from (:mod:`ivr.runtime.speech.training`): a flow whose words did not change loads
+its models from the cache. The language menu has its own model, of every language's names
+and of what callers said at the corpus's language menu, in any language.
+
+Each menu then gets a :class:`~ivr.runtime.speech.listening.Listener` per language: the
+model, and which of its keys each meaning stands for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+
+from ivr.definition.model import Choice, FlowDocument, MenuNode, MessageNode, TransferNode
+from ivr.runtime import flow as rt
+from ivr.runtime.compile_texts import TextCompiler
+from ivr.runtime.speech import corpus
+from ivr.runtime.speech import meanings as m
+from ivr.runtime.speech.listening import DANGER, Listener
+from ivr.runtime.speech.model import SpeechModel
+from ivr.runtime.speech.training import Example, learned
+
+#: The keys every menu understands, and what each means.
+BUILTIN_KEYS = {m.PERSON: rt.KEY_HELPLINE, m.REPEAT: rt.KEY_REPEAT, m.SLOWER: rt.KEY_SLOWER}
+#: The corpus's name for the line's own menu after a transfer that did not connect.
+CORPUS_TRANSFER_FAILED = "transfer_failed"
+
+
+class SpeechCompiler:
+    def __init__(self, document: FlowDocument, text: TextCompiler, languages: Mapping[str, rt.Language]) -> None:
+        self.doc = document
+        self.text = text
+        self.langs = languages
+        self.first = document.line.language
+        self._models: dict[str, SpeechModel | None] = {}
+        self._language_menu_model: SpeechModel | None = None
+        #: The messages each menu follows: a choice going back to one means "again".
+        self._before: dict[str, set[str]] = {}
+        for name, node in document.nodes.items():
+            if isinstance(node, MessageNode) and node.next:
+                self._before.setdefault(node.next, set()).add(name)
+
+    # -- meanings ---------------------------------------------------------------------------
+    def meaning(self, menu: str, target: str) -> str:
+        """What a choice of ``menu`` going to ``target`` means (see :mod:`ivr.runtime.speech.meanings`)."""
+        if target in self._before.get(menu, ()):
+            return m.AGAIN
+        node = self.doc.nodes.get(target)
+        if target == rt.HELPLINE_NODE or (isinstance(node, TransferNode) and node.to == self.doc.line.helpline):
+            return m.PERSON
+        if target == self.doc.line.danger:
+            return m.DANGER
+        return target
+
+    # -- models -----------------------------------------------------------------------------
+    def model(self, code: str) -> SpeechModel | None:
+        """The language's model, learned (or read from the cache) the first time it is asked for."""
+        if code not in self._models:
+            examples = list(self._examples(code))
+            enough = len({e.meaning for e in examples}) >= 2
+            self._models[code] = learned(code, examples) if enough else None
+        return self._models[code]
+
+    def _examples(self, code: str) -> Iterator[Example]:
+        yield from m.corpus_examples(code)
+        for name, node in self.doc.nodes.items():
+            if not isinstance(node, MenuNode):
+                continue
+            for choice in node.choices.values():
+                if isinstance(choice, Choice):
+                    meaning = self.meaning(name, choice.go)
+                    said = [*self.text.words(choice.words).get(code, ()), *_phrases(choice.examples, code, self.first)]
+                    yield from m.phrase_examples({meaning: said})
+        lang = self.langs[code]
+        yield from m.phrase_examples(
+            {m.PERSON: lang.helpline_words, m.REPEAT: lang.repeat_words, m.SLOWER: lang.slower_words}
+        )
+        if self.doc.line.danger:
+            yield from m.phrase_examples({m.DANGER: lang.danger_words})
+
+    def language_menu_model(self) -> SpeechModel | None:
+        """The language menu's model: every language's names, and what callers said at the
+        corpus's language menu in every language (a caller may answer in their own)."""
+        if self._language_menu_model is None:
+            said = [u for u in corpus.training_part() if u.menu == "choose_language"]
+            examples = [e for u in said for e in m.corpus_examples(u.language, [u])]
+            for code, lang in self.langs.items():
+                examples += m.phrase_examples({m.LANGUAGE + code: [*lang.names, lang.name]})
+            examples += m.phrase_examples({m.PERSON: self.langs[self.first].helpline_words})
+            self._language_menu_model = learned("languages", examples)
+        return self._language_menu_model
+
+    # -- listeners ---------------------------------------------------------------------------
+    def listener(self, code: str, choices: Iterable[rt.Choice]) -> Listener:
+        """What a menu listens for in one language: its choices' meanings, then the line's own."""
+        offered: dict[str, str] = {}
+        for choice in choices:
+            offered.setdefault(choice.meaning or choice.target, choice.key)
+        return self._listener(code, self.model(code), offered)
+
+    def language_listener(self) -> Listener:
+        offered = {m.LANGUAGE + code: lang.key for code, lang in self.langs.items()}
+        return self._listener(self.first, self.language_menu_model(), offered)
+
+    def _listener(self, code: str, model: SpeechModel | None, offered: dict[str, str]) -> Listener:
+        keys = frozenset(offered.values()) | frozenset(BUILTIN_KEYS.values())
+        for meaning, key in BUILTIN_KEYS.items():
+            offered.setdefault(meaning, key)
+        if self.doc.line.danger:
+            offered.setdefault(m.DANGER, DANGER)
+        offered.setdefault(m.NOTHING, "")
+        return Listener(code, model, offered, keys)
+
+
+def _phrases(phrases: list[str] | dict[str, list[str]], code: str, first: str) -> list[str]:
+    """A choice's example phrases in one language (a plain list is in the line's first language)."""
+    if isinstance(phrases, Mapping):
+        return list(phrases.get(code, ()))
+    return list(phrases) if code == first else []

@@ -1,0 +1,43 @@
+"""What the speech model sees of an utterance: the same features when it learns and when it
+listens, from one function.
+
+An utterance becomes a bag of strings:
+
+- character n-grams of 2 to 4 letters inside each word, the word padded with spaces
+  (``" pa"``, ``"pas"``, … of "passport"), so a misheard or inflected word ("pasport",
+  "paszportu") still shares most of its pieces with the one the model learned;
+- the words and each pair of neighbouring words ("not police" weighs differently from
+  "police");
+- for a tonal language (Vietnamese), the words again with their tones, which tell "sợ"
+  (afraid) from "số" (number) where they are written.
+
+Everything is first folded (:func:`ivr.runtime.normalise.fold`): case, accents, Arabic letter
+forms, punctuation. The learner (scikit-learn's ``TfidfVectorizer``) is given
+:func:`features` as its analyser, and the line computes the same weights itself
+(:mod:`ivr.runtime.speech.model`), so nothing can drift between the two.
+"""
+
+from __future__ import annotations
+
+from ivr.definition.languages import family
+from ivr.runtime.normalise import TONAL, fold
+
+SMALLEST_PIECE = 2
+LARGEST_PIECE = 4
+
+
+def features(text: str, language: str = "") -> list[str]:
+    """The features of one utterance (repeats kept: they are counted)."""
+    words = fold(text).split()
+    found: list[str] = []
+    for word in words:
+        padded = f" {word} "
+        for size in range(SMALLEST_PIECE, LARGEST_PIECE + 1):
+            if len(padded) < size:
+                break
+            found.extend("c" + padded[start : start + size] for start in range(len(padded) - size + 1))
+    found.extend("w " + word for word in words)
+    found.extend(f"p {first} {second}" for first, second in zip(words, words[1:], strict=False))
+    if family(language) in TONAL:
+        found.extend("t " + word for word in fold(text, keep_accents=True).split())
+    return found

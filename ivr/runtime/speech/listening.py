@@ -1,0 +1,97 @@
+"""What one menu hears in one language, and what it decides a caller meant.
+
+A :class:`Listener` is made when a flow is compiled: the language's learned model, the
+meanings the menu offers and the key each stands for. :func:`decide` then runs on each
+spoken answer, in this order, safety first:
+
+1. Nothing said: nothing to decide (the engine treats it as silence).
+2. 999, 112 or 911 said in any form: danger.
+3. A key named in words, and nothing else ("two", "the second one", "dwójka"): that key.
+4. The model's probabilities over the meanings this menu offers:
+   - danger from :data:`~ivr.runtime.speech.policy.DANGER_AT` up, or danger the likeliest:
+     danger;
+   - the likeliest meaning from :data:`~ivr.runtime.speech.policy.SURE` up: that choice, at
+     once (never the police advice, information or reporting while danger is above
+     :data:`~ivr.runtime.speech.policy.DANGER_DOUBT`: that is asked first);
+   - from :data:`~ivr.runtime.speech.policy.UNSURE` up: ask "It sounds like you want …",
+     except for a person, the menu again or slower speech, which do no harm done at once;
+   - otherwise, or noise the likeliest: not understood.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from ivr.runtime.normalise import MAX_UTTERANCE, fold
+from ivr.runtime.speech import meanings as m
+from ivr.runtime.speech import policy
+from ivr.runtime.speech.keys import emergency_number_said, key_said
+from ivr.runtime.speech.model import SpeechModel
+
+#: What a decision is.
+GO = "go"  # act on ``key`` at once
+CONFIRM = "confirm"  # ask whether ``key`` is what the caller wants
+DANGER = "danger"  # the danger advice
+UNCLEAR = "unclear"  # not understood: offer a person, ask again
+EMPTY = "empty"  # nothing was said
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the line does with a spoken answer, and why (for ``ivr understand``, the console's
+    try page and the statistics; never with the words said)."""
+
+    action: str
+    key: str = ""
+    meaning: str = ""
+    #: Each meaning the menu offers, likeliest first (empty when the model was not asked).
+    probabilities: tuple[tuple[str, float], ...] = ()
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Listener:
+    """One menu, one language: the model, and the key each offered meaning stands for.
+    Meanings the line acts on itself (danger, nothing) stand for no key."""
+
+    language: str
+    model: SpeechModel | None
+    offered: Mapping[str, str]
+    #: Keys a caller may name in words at this menu.
+    keys: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def meanings(self) -> tuple[str, ...]:
+        return tuple(self.offered)
+
+
+def decide(listener: Listener, said: str) -> Decision:
+    """What a spoken answer means at this menu (see the module's docstring for the order)."""
+    text = said[:MAX_UTTERANCE]
+    if not fold(text):
+        return Decision(EMPTY, reason="nothing was said")
+    danger_offered = m.DANGER in listener.offered
+    if danger_offered and emergency_number_said(text, listener.language):
+        return Decision(DANGER, meaning=m.DANGER, reason="an emergency number")
+    key = key_said(text, listener.language, listener.keys)
+    if key is not None:
+        return Decision(GO, key=key, reason="a key said in words")
+    if listener.model is None:
+        return Decision(UNCLEAR, reason="no speech model for this language")
+    chances = listener.model.probabilities(text, listener.meanings)
+    if not chances:
+        return Decision(UNCLEAR, reason="the model knows none of this menu's choices")
+    ranked = tuple(sorted(chances.items(), key=lambda item: (-item[1], item[0])))
+    best, likelihood = ranked[0]
+    danger = chances.get(m.DANGER, 0.0)
+    if danger_offered and (danger >= policy.DANGER_AT or best == m.DANGER):
+        return Decision(DANGER, meaning=m.DANGER, probabilities=ranked, reason="danger")
+    if best == m.NOTHING or likelihood < policy.UNSURE:
+        return Decision(UNCLEAR, meaning=best, probabilities=ranked, reason="not sure enough to ask")
+    if best in (m.PERSON, m.REPEAT, m.SLOWER):
+        return Decision(GO, listener.offered[best], best, ranked, "the line's own choice: no harm in acting")
+    doubt = danger >= policy.DANGER_DOUBT
+    if likelihood >= policy.SURE and not doubt:
+        return Decision(GO, listener.offered[best], best, ranked, "sure")
+    return Decision(CONFIRM, listener.offered[best], best, ranked, "some danger: asked first" if doubt else "unsure")

@@ -1,0 +1,84 @@
+"""What a caller's words can mean, the same at every menu, and what the line learns from.
+
+A model learns *meanings*, not keys: "I want to talk to someone" means :data:`PERSON`
+whether the menu offers that as 0, 2 or a transfer; "say that again" means :data:`AGAIN`
+at whichever menu said something worth hearing again. A menu then takes the meanings it
+offers (:mod:`ivr.runtime.speech.listening`). The meanings are:
+
+- the line's own: :data:`DANGER`, :data:`PERSON` (the helpline), :data:`REPEAT` (the menu
+  again), :data:`SLOWER`, :data:`NOTHING` (noise, half a word: ask again);
+- :data:`AGAIN`: the message just before this menu, once more;
+- after a transfer that did not connect: :data:`RETRY` and :data:`OTHER_NUMBER`;
+- at the language menu, ``language:<code>``;
+- any other choice: the name of the node it goes to (``police_non_emergency``), so that
+  what callers said for that node at any menu teaches every menu that offers it.
+
+The examples of a language (:func:`examples`) are the corpus's training part, the flow's
+words and example phrases for each choice, and the language's built-in words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+
+from ivr.definition.languages import family
+from ivr.runtime.speech import corpus
+from ivr.runtime.speech.training import Example
+
+DANGER = "danger"
+PERSON = "person"
+REPEAT = "repeat"
+SLOWER = "slower"
+NOTHING = "nothing"
+AGAIN = "again"
+RETRY = "retry"
+OTHER_NUMBER = "other_number"
+LANGUAGE = "language:"
+
+#: In the corpus (labelled at the default flow's menus): the message each menu follows, so
+#: that "say it again" there is :data:`AGAIN`, not that message's meaning elsewhere.
+CORPUS_AGAIN = {
+    "danger_menu": "danger",
+    "about_slavery_menu": "about_slavery",
+    "police_menu": "police_non_emergency",
+    "report_menu": "report_anonymously",
+}
+_CORPUS_PLACES = {
+    "helpline": PERSON,
+    "connect_helpline": PERSON,
+    "repeat": REPEAT,
+    "slower": SLOWER,
+    corpus.ASK_AGAIN: NOTHING,
+    "try_again": RETRY,
+    "other_number": OTHER_NUMBER,
+}
+
+
+def corpus_meaning(utterance: corpus.Utterance, place: str) -> str:
+    """What one place an utterance of the corpus was labelled with means."""
+    if place.startswith(LANGUAGE):
+        return place
+    if place in _CORPUS_PLACES:
+        return _CORPUS_PLACES[place]
+    if CORPUS_AGAIN.get(utterance.menu) == place and not utterance.is_danger:
+        return AGAIN
+    return place
+
+
+def corpus_examples(language: str, utterances: Iterable[corpus.Utterance] | None = None) -> Iterator[Example]:
+    """The corpus's training part in a language (or in its family: en-US learns from en-GB),
+    one example per place each utterance accepts."""
+    chosen = corpus.training_part() if utterances is None else utterances
+    wanted = family(language)
+    exact = [u for u in chosen if u.language == language]
+    for u in exact or [u for u in chosen if family(u.language) == wanted]:
+        for place in sorted(u.accept):
+            yield Example(u.say, corpus_meaning(u, place))
+
+
+def phrase_examples(phrases: Mapping[str, Iterable[str]]) -> Iterator[Example]:
+    """Examples from lists of phrases by meaning (a flow's words, its example phrases)."""
+    for meaning, said in phrases.items():
+        for text in said:
+            if text.strip():
+                yield Example(text, meaning)

@@ -1,0 +1,85 @@
+"""A learned speech model, as the line uses it: what an utterance probably means, and why.
+
+The model is linear (a multinomial logistic regression over the TF-IDF weights of
+:func:`ivr.runtime.speech.features.features`), learned by scikit-learn when a flow is
+loaded (:mod:`ivr.runtime.speech.training`). Here it is only arrays: the line computes the
+probabilities itself, with numpy, so a worker never imports scikit-learn and one answer
+costs a few hundred microseconds.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ivr.runtime.speech.features import features
+
+
+@dataclass(frozen=True, eq=False)
+class SpeechModel:
+    """One language's model: the meanings it knows, and a weight per feature and meaning."""
+
+    language: str
+    meanings: tuple[str, ...]
+    #: Row of each known feature in ``weights`` and ``idf``.
+    rows: Mapping[str, int]
+    idf: np.ndarray  # (features,)
+    weights: np.ndarray  # (features, meanings)
+    intercept: np.ndarray  # (meanings,)
+    #: A digest of what it learned from: the same digest is the same model.
+    digest: str = ""
+
+    def _vector(self, text: str) -> tuple[list[int], np.ndarray]:
+        counts = Counter(row for f in features(text, self.language) if (row := self.rows.get(f)) is not None)
+        if not counts:
+            return [], np.zeros(0)
+        rows = list(counts)
+        values = np.array([1.0 + math.log(counts[r]) for r in rows]) * self.idf[rows]
+        return rows, values / np.linalg.norm(values)
+
+    def scores(self, text: str) -> np.ndarray:
+        """The raw score of each meaning (before softmax)."""
+        rows, values = self._vector(text)
+        if not rows:
+            return self.intercept.astype(float)
+        return self.intercept + values @ self.weights[rows]
+
+    def probabilities(self, text: str, among: Sequence[str] | None = None) -> dict[str, float]:
+        """How likely each meaning is; with ``among``, only those meanings, adding up to 1
+        (a menu offers some of what the model knows)."""
+        scores = self.scores(text)
+        index = [self.meanings.index(m) for m in among if m in self.meanings] if among is not None else None
+        chosen = scores if index is None else scores[index]
+        names = self.meanings if index is None else tuple(self.meanings[i] for i in index)
+        if not len(chosen):
+            return {}
+        exp = np.exp(chosen - chosen.max())
+        exp /= exp.sum()
+        return dict(zip(names, (float(p) for p in exp), strict=True))
+
+    def weighed(self, text: str, meaning: str, top: int = 5) -> list[tuple[str, float]]:
+        """The features of ``text`` that counted most for ``meaning``, against the others:
+        what an operator reads to see why the line decided as it did."""
+        rows, values = self._vector(text)
+        if not rows or meaning not in self.meanings:
+            return []
+        column = self.meanings.index(meaning)
+        block = self.weights[rows]
+        against = (block.sum(axis=1) - block[:, column]) / max(1, len(self.meanings) - 1)
+        pull = values * (block[:, column] - against)
+        names = {row: name for name, row in self.rows.items() if row in set(rows)}
+        ranked = sorted(zip(rows, pull, strict=True), key=lambda item: -abs(item[1]))[:top]
+        return [(readable(names[row]), round(float(weight), 3)) for row, weight in ranked]
+
+
+def readable(feature: str) -> str:
+    """A feature as a person reads it: 'pass' (part of a word), 'police' (a word),
+    'not police' (two words)."""
+    kind, text = feature[0], feature[1:]
+    if kind == "c":
+        return f"…{text.strip()}…" if text.strip() == text else repr(text.replace(" ", "_"))
+    return text.strip()

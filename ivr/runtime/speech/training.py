@@ -1,0 +1,149 @@
+"""Learning a speech model from examples, once per set of examples.
+
+Training uses scikit-learn (TF-IDF over :func:`~ivr.runtime.speech.features.features`, then a
+multinomial logistic regression), is deterministic (the same examples give the same
+weights on every machine), and never runs on a caller's request: a flow's models are learned
+when the flow is loaded or checked. The result is kept twice, by a digest of what it learned
+from:
+
+- in the process, so checking and then serving one flow learns once;
+- on disk (:func:`cache_folder`), as plain arrays (never pickles), so the next load, another
+  worker or the console's check on the same machine reads it in milliseconds.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ivr.runtime.speech.features import features
+from ivr.runtime.speech.model import SpeechModel
+
+#: Changes when features or learning change: a model learned otherwise is another model.
+RECIPE = "features-2-4+words+pairs/tfidf-sublinear/logreg-saga-C10/v1"
+#: How strongly the model may fit its examples (scikit-learn's ``C``): measured with
+#: bench/understanding.py on the training part, by cross-validation.
+FIT = 10.0
+
+
+@dataclass(frozen=True, order=True)
+class Example:
+    """Something a caller might say, and what it means."""
+
+    text: str
+    meaning: str
+
+
+def digest(language: str, examples: Sequence[Example]) -> str:
+    """What a model learned from, in 20 letters: the recipe, the language, every example."""
+    h = hashlib.sha256(f"{RECIPE}\0{language}\0".encode())
+    for example in sorted(set(examples)):
+        h.update(f"{example.text}\0{example.meaning}\n".encode())
+    return h.hexdigest()[:20]
+
+
+def cache_folder() -> Path:
+    """Where learned models are kept between loads: a folder of this user's only."""
+    folder = Path(tempfile.gettempdir()) / f"ivr-speech-models-{os.getuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    if folder.stat().st_uid != os.getuid() or folder.is_symlink():
+        raise PermissionError(f"{folder} belongs to another user: remove it, or run the line as its owner")
+    return folder
+
+
+def learned(language: str, examples: Sequence[Example]) -> SpeechModel:
+    """The model of these examples: from this process's memory, the disk cache, or learned now."""
+    return _learned(language, tuple(sorted(set(examples))))
+
+
+@functools.lru_cache(maxsize=32)
+def _learned(language: str, examples: tuple[Example, ...]) -> SpeechModel:
+    key = digest(language, examples)
+    try:
+        folder: Path | None = cache_folder()
+    except OSError:
+        folder = None
+    if folder is not None:
+        found = _read(folder / f"{key}.npz", language, key)
+        if found is not None:
+            return found
+    model = learn(language, examples, key)
+    if folder is not None:
+        _write(folder / f"{key}.npz", model)
+    return model
+
+
+def learn(language: str, examples: Sequence[Example], key: str = "") -> SpeechModel:
+    """Learn a model now (scikit-learn, imported here only: serving workers never need it)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = TfidfVectorizer(
+        analyzer=functools.partial(features, language=language), sublinear_tf=True, dtype=np.float64
+    )
+    matrix = vectorizer.fit_transform([e.text for e in examples])
+    meanings = sorted({e.meaning for e in examples})
+    if len(meanings) < 2:
+        raise ValueError(f"a speech model needs examples of two meanings or more, not {meanings}")
+    # saga: a tenth of a second a language where lbfgs took seconds, and as good
+    # (bench/understanding.py); its shuffling is seeded, so the same examples give the same weights.
+    classifier = LogisticRegression(C=FIT, solver="saga", max_iter=1000, tol=1e-3, random_state=0)
+    classifier.fit(matrix, [e.meaning for e in examples])
+    weights = classifier.coef_.T
+    intercept = classifier.intercept_
+    if len(meanings) == 2:  # scikit-learn keeps one column for two classes: make it two
+        weights = np.hstack([-weights / 2, weights / 2])
+        intercept = np.array([-intercept[0] / 2, intercept[0] / 2])
+    return SpeechModel(
+        language,
+        tuple(str(m) for m in classifier.classes_),
+        {str(name): int(row) for name, row in vectorizer.vocabulary_.items()},
+        np.asarray(vectorizer.idf_, dtype=np.float64),
+        np.ascontiguousarray(weights, dtype=np.float64),
+        np.asarray(intercept, dtype=np.float64),
+        key or digest(language, examples),
+    )
+
+
+def _write(path: Path, model: SpeechModel) -> None:
+    names = [""] * len(model.rows)
+    for name, row in model.rows.items():
+        names[row] = name
+    partial = path.with_suffix(f".{os.getpid()}.part")
+    try:
+        with partial.open("wb") as out:
+            np.savez(
+                out,
+                meanings=np.array(model.meanings, dtype=str),
+                names=np.array(names, dtype=str),
+                idf=model.idf,
+                weights=model.weights,
+                intercept=model.intercept,
+            )
+        partial.replace(path)
+    except OSError:
+        partial.unlink(missing_ok=True)
+
+
+def _read(path: Path, language: str, key: str) -> SpeechModel | None:
+    try:
+        with np.load(path, allow_pickle=False) as saved:
+            names = [str(n) for n in saved["names"]]
+            return SpeechModel(
+                language,
+                tuple(str(m) for m in saved["meanings"]),
+                {name: row for row, name in enumerate(names)},
+                saved["idf"].copy(),
+                saved["weights"].copy(),
+                saved["intercept"].copy(),
+                key,
+            )
+    except (OSError, ValueError, KeyError):
+        return None
