@@ -13,7 +13,7 @@ one fallback at run time, :func:`ivr.runtime.flow.in_language`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -33,6 +33,7 @@ from ivr.runtime import flow as rt
 from ivr.runtime.compile_speech import SpeechCompiler
 from ivr.runtime.compile_texts import TextCompiler
 from ivr.runtime.compile_transfers import TransferCompiler
+from ivr.runtime.speech.corpus import Utterance
 
 
 class _Compiler:
@@ -42,10 +43,12 @@ class _Compiler:
         version: str,
         base: Path | None,
         reviews: Mapping[str, LanguageReview] | None = None,
+        learn_from: Sequence[Utterance] | None = None,
     ) -> None:
         self.doc = document
         self.version = version
         self.reviews = reviews
+        self.learn_from = learn_from
         self.language = document.line.language
         self.codes = tuple(document.line.languages) or (self.language,)
         self.nodes: dict[str, rt.Node] = {}
@@ -101,7 +104,7 @@ class _Compiler:
         messages = line.messages
         texts = self.text.texts
         self.langs = self.languages()
-        self.speech = SpeechCompiler(self.doc, self.text, self.langs)
+        self.speech = SpeechCompiler(self.doc, self.text, self.langs, self.learn_from)
         for name, node in self.doc.nodes.items():
             if isinstance(node, MenuNode):
                 self.nodes[name] = self.menu(name, node)
@@ -221,8 +224,11 @@ def compile_flow(
     version: str,
     base: Path | None = None,
     reviews: Mapping[str, LanguageReview] | None = None,
+    learn_from: Sequence[Utterance] | None = None,
 ) -> rt.Flow:
     """The runtime flow of a document that passed every check; ``base`` is the folder whose
     recordings/ it plays, when known (the recordings' lengths are measured then);
-    ``reviews``: the document's review state when the caller has it already (the checks do)."""
-    return _Compiler(document, version, base, reviews).compile()
+    ``reviews``: the document's review state when the caller has it already (the checks do);
+    ``learn_from``: the corpus utterances its speech models learn from (the corpus's training
+    part unless a benchmark measures on another split)."""
+    return _Compiler(document, version, base, reviews, learn_from).compile()

@@ -12,7 +12,7 @@ model, and which of its keys each meaning stands for.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from ivr.definition.model import Choice, FlowDocument, MenuNode, MessageNode, TransferNode
 from ivr.runtime import flow as rt
@@ -30,8 +30,15 @@ CORPUS_TRANSFER_FAILED = "transfer_failed"
 
 
 class SpeechCompiler:
-    def __init__(self, document: FlowDocument, text: TextCompiler, languages: Mapping[str, rt.Language]) -> None:
+    def __init__(
+        self,
+        document: FlowDocument,
+        text: TextCompiler,
+        languages: Mapping[str, rt.Language],
+        learn_from: Sequence[corpus.Utterance] | None = None,
+    ) -> None:
         self.doc = document
+        self.learn_from = corpus.training_part() if learn_from is None else tuple(learn_from)
         self.text = text
         self.langs = languages
         self.first = document.line.language
@@ -65,7 +72,7 @@ class SpeechCompiler:
         return self._models[code]
 
     def _examples(self, code: str) -> Iterator[Example]:
-        yield from m.corpus_examples(code)
+        yield from m.corpus_examples(code, self.learn_from)
         for name, node in self.doc.nodes.items():
             if not isinstance(node, MenuNode):
                 continue
@@ -85,7 +92,7 @@ class SpeechCompiler:
         """The language menu's model: every language's names, and what callers said at the
         corpus's language menu in every language (a caller may answer in their own)."""
         if self._language_menu_model is None:
-            said = [u for u in corpus.training_part() if u.menu == "choose_language"]
+            said = [u for u in self.learn_from if u.menu == "choose_language"]
             examples = [e for u in said for e in m.corpus_examples(u.language, [u])]
             for code, lang in self.langs.items():
                 examples += m.phrase_examples({m.LANGUAGE + code: [*lang.names, lang.name]})

@@ -8,12 +8,12 @@ spoken answer, in this order, safety first:
 2. 999, 112 or 911 said in any form: danger.
 3. A key named in words, and nothing else ("two", "the second one", "dwójka"): that key.
 4. The model's probabilities over the meanings this menu offers:
-   - danger from :data:`~ivr.runtime.speech.policy.DANGER_AT` up, or danger the likeliest:
+   - danger from :data:`~ivr.runtime.speech.policy.Thresholds.danger_at` up, or danger the likeliest:
      danger;
-   - the likeliest meaning from :data:`~ivr.runtime.speech.policy.SURE` up: that choice, at
+   - the likeliest meaning from :data:`~ivr.runtime.speech.policy.Thresholds.sure` up: that choice, at
      once (never the police advice, information or reporting while danger is above
-     :data:`~ivr.runtime.speech.policy.DANGER_DOUBT`: that is asked first);
-   - from :data:`~ivr.runtime.speech.policy.UNSURE` up: ask "It sounds like you want …",
+     :data:`~ivr.runtime.speech.policy.Thresholds.danger_doubt`: that is asked first);
+   - from :data:`~ivr.runtime.speech.policy.Thresholds.unsure` up: ask "It sounds like you want …",
      except for a person, the menu again or slower speech, which do no harm done at once;
    - otherwise, or noise the likeliest: not understood.
 """
@@ -66,13 +66,18 @@ class Listener:
         return tuple(self.offered)
 
 
-def decide(listener: Listener, said: str) -> Decision:
+def decide(listener: Listener, said: str, thresholds: policy.Thresholds = policy.CHOSEN) -> Decision:
     """What a spoken answer means at this menu (see the module's docstring for the order)."""
+    return apply(listener, weigh(listener, said), thresholds)
+
+
+def weigh(listener: Listener, said: str) -> Decision:
+    """Everything up to the thresholds: a decision already (nothing said, an emergency
+    number, a key), or the probabilities of the meanings this menu offers."""
     text = said[:MAX_UTTERANCE]
     if not fold(text):
         return Decision(EMPTY, reason="nothing was said")
-    danger_offered = m.DANGER in listener.offered
-    if danger_offered and emergency_number_said(text, listener.language):
+    if m.DANGER in listener.offered and emergency_number_said(text, listener.language):
         return Decision(DANGER, meaning=m.DANGER, reason="an emergency number")
     key = key_said(text, listener.language, listener.keys)
     if key is not None:
@@ -83,15 +88,23 @@ def decide(listener: Listener, said: str) -> Decision:
     if not chances:
         return Decision(UNCLEAR, reason="the model knows none of this menu's choices")
     ranked = tuple(sorted(chances.items(), key=lambda item: (-item[1], item[0])))
+    return Decision("", probabilities=ranked)
+
+
+def apply(listener: Listener, weighed: Decision, thresholds: policy.Thresholds) -> Decision:
+    """The thresholds applied to what :func:`weigh` found."""
+    if weighed.action:
+        return weighed
+    ranked = weighed.probabilities
     best, likelihood = ranked[0]
-    danger = chances.get(m.DANGER, 0.0)
-    if danger_offered and (danger >= policy.DANGER_AT or best == m.DANGER):
+    danger = dict(ranked).get(m.DANGER, 0.0)
+    if m.DANGER in listener.offered and (danger >= thresholds.danger_at or best == m.DANGER):
         return Decision(DANGER, meaning=m.DANGER, probabilities=ranked, reason="danger")
-    if best == m.NOTHING or likelihood < policy.UNSURE:
+    if best == m.NOTHING or likelihood < thresholds.unsure:
         return Decision(UNCLEAR, meaning=best, probabilities=ranked, reason="not sure enough to ask")
     if best in (m.PERSON, m.REPEAT, m.SLOWER):
         return Decision(GO, listener.offered[best], best, ranked, "the line's own choice: no harm in acting")
-    doubt = danger >= policy.DANGER_DOUBT
-    if likelihood >= policy.SURE and not doubt:
+    doubt = danger >= thresholds.danger_doubt
+    if likelihood >= thresholds.sure and not doubt:
         return Decision(GO, listener.offered[best], best, ranked, "sure")
     return Decision(CONFIRM, listener.offered[best], best, ranked, "some danger: asked first" if doubt else "unsure")

@@ -4,21 +4,31 @@ The thresholds are measured, not guessed: ``bench/understanding.py --tune`` trie
 setting by cross-validation on the corpus's training part (never on its held-out fifth)
 and prints what each would do; these are the values it chose, and why:
 
-- :data:`DANGER_AT`: the probability of danger from which the line gives the danger advice
+- :attr:`Thresholds.danger_at`: the probability of danger from which the line gives the danger advice
   whatever else was likelier. Low on purpose: the danger advice (hang up and dial 999,
   then a way to the helpline) does little harm to a caller who was not in danger, and
   missing danger does the most harm of anything.
-- :data:`DANGER_DOUBT`: with this much danger, the line never sends a caller straight to
-  the police advice, information or reporting; it asks first (:data:`UNSURE` up) or
+- :attr:`Thresholds.danger_doubt`: with this much danger, the line never sends a caller straight to
+  the police advice, information or reporting; it asks first (:attr:`Thresholds.unsure` up) or
   gives the danger advice.
-- :data:`SURE`: from here the line acts at once.
-- :data:`UNSURE`: from here to :data:`SURE` it asks one short question ("It sounds like you
+- :attr:`Thresholds.sure`: from here the line acts at once.
+- :attr:`Thresholds.unsure`: from here to :attr:`Thresholds.sure` it asks one short question ("It sounds like you
   want …"); below, it says it did not catch that, offers a person, and asks again.
 """
 
 from __future__ import annotations
 
-DANGER_AT = 0.30
-DANGER_DOUBT = 0.12
-SURE = 0.70
-UNSURE = 0.35
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Probabilities (0 to 1) at which the line acts on a spoken answer."""
+
+    danger_at: float
+    danger_doubt: float
+    sure: float
+    unsure: float
+
+
+CHOSEN = Thresholds(danger_at=0.30, danger_doubt=0.12, sure=0.70, unsure=0.35)
