@@ -1,33 +1,45 @@
-"""How well the line understands what callers say: the matcher it runs today, and learned
-models that may replace it, on speech none of them was tuned on.
+"""How well the line understands what callers say, on speech it never learned from.
 
-    .venv/bin/python bench/understanding.py [--only matcher]
+    .venv/bin/python bench/understanding.py            # the table (about a minute)
+    .venv/bin/python bench/understanding.py --tune     # choose the thresholds (several minutes)
 
-The project's corpus is ``ivr/runtime/speech/corpus/<language>.yaml``: what callers say at each menu of
-the default flow, as a phone recogniser returns it, each utterance labelled with every
-place a careful operator would accept. A fixed fifth of it is **held out**
-(:func:`held_out`: by a hash of the language, the menu and the words, so the split never
-changes and nobody chooses it) and is never trained or tuned on. Also measured:
-``bench/corpus/speech_holdout.yaml``, written apart and never trained on either, and
-``tests/corpus/speech.yaml``, the utterances the matcher was tuned on (they must keep
-working).
+The project's corpus is ``ivr/runtime/speech/corpus/<language>.yaml``: what callers say at each
+menu of the default flow, as a phone recogniser returns it, each utterance labelled with
+every place a careful operator would accept. A fixed fifth of it is **held out**
+(:func:`ivr.runtime.speech.corpus.held_out`, by a hash, so the split never changes and
+nobody chooses it): the line never learns from it and nothing is tuned on it. Also measured:
+``bench/corpus/speech_holdout.yaml``, written apart and never learned from, and
+``tests/corpus/speech.yaml``, the utterances the old keyword matcher was tuned on.
 
-For each model and language it prints: understood (sent to a place the label accepts),
-confirmed (the model would ask "It sounds like you want … press 1 or say yes"),
-asked again, misrouted (sent to a place the label does not accept), and danger sent
-elsewhere (a danger utterance sent anywhere but the danger advice). Targets (issue 25): on
-the held-out part at least 95 % understood in every language and 0 misrouted; never any
-danger sent elsewhere; each utterance decided in 2 ms or less (p99).
+Each utterance goes through the line itself (the default flow, its learned models, the
+engine), and counts as one of:
+
+- understood: the line went at once to a place the label accepts (or asked again when the
+  label says there was nothing to act on);
+- confirmed: the line asked "It sounds like you want …" about a place the label accepts;
+- asked again: not understood (a person offered first), or asked about a wrong place
+  (the caller says no, and is offered a person and the menu again);
+- misrouted: the line went at once to a place the label does not accept;
+- danger elsewhere: someone in danger now, sent or asked anywhere but the danger advice.
+
+``--tune`` chooses the thresholds of :mod:`ivr.runtime.speech.policy` by five-fold
+cross-validation on the training part only: for each fold the line learns from the other
+four, and every setting of the thresholds is scored on the fold.
+
+Targets (issue 25): on the held-out part at least 95 % understood in every language and
+0 misrouted; never any danger elsewhere; each utterance decided in 2 ms or less (p99).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import itertools
 import statistics
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 import yaml
@@ -35,13 +47,16 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ivr.load import load_flow_file  # noqa: E402
+from ivr.definition.model import FlowDocument  # noqa: E402
+from ivr.definition.source import parse_yaml  # noqa: E402
+from ivr.load import flow_version  # noqa: E402
 from ivr.runtime import flow as rt  # noqa: E402
+from ivr.runtime.compile import compile_flow  # noqa: E402
 from ivr.runtime.engine import where_speech_goes  # noqa: E402
-from ivr.runtime.normalise import fold  # noqa: E402
-from ivr.runtime.speech import corpus  # noqa: E402
+from ivr.runtime.speech import corpus, listening, policy  # noqa: E402
 from ivr.runtime.speech.corpus import Utterance, held_out  # noqa: E402
 
+FLOW = ROOT / "call_flows.yaml"
 #: The corpus's menus, and the node of the default flow each is measured at.
 MENU_NODES = {
     "choose_language": "choose_language",
@@ -52,9 +67,10 @@ MENU_NODES = {
     "police_menu": "police_menu",
     "transfer_failed": "_busy:connect_helpline",
 }
-#: What a place is called at the transfer-failed menu, as the default flow names its nodes.
-TRANSFER_FAILED = {"try_again": "connect_helpline", "other_number": "_transfer:crimestoppers"}
-ASKED_AGAIN = "none"
+#: What a node is called at the transfer-failed menu, as the corpus names its places.
+TRANSFER_FAILED = {"connect_helpline": "try_again", "_transfer:crimestoppers": "other_number"}
+ASKED_AGAIN = corpus.ASK_AGAIN
+ROWS = ("understood", "confirmed", "asked again", "misrouted", "danger elsewhere")
 
 
 def project_corpus() -> list[Utterance]:
@@ -71,224 +87,167 @@ def older_corpus(path: Path) -> list[Utterance]:
     ]
 
 
-# -- where each model sends an utterance --------------------------------------------------------
-def same_place(got: str, accept: frozenset[str]) -> bool:
-    """Asking for a person and a transfer to the helpline are one place; so are "hear it
-    again" and the node it names."""
+def default_flow(learn_from: Iterable[Utterance] | None = None) -> rt.Flow:
+    """The default flow, its speech models learned from ``learn_from`` (the training part)."""
+    text = FLOW.read_text(encoding="utf-8")
+    source, _ = parse_yaml(text)
+    assert source is not None
+    document = FlowDocument.model_validate(source.data)
+    return compile_flow(
+        document, flow_version(text), FLOW.parent, None, None if learn_from is None else list(learn_from)
+    )
+
+
+# -- one utterance ------------------------------------------------------------------------------
+def place_of(menu: str, got: str) -> str:
+    """A node (or what where_speech_goes names) as the corpus names places."""
+    if got == "reprompt":
+        return ASKED_AGAIN
+    if got == rt.HELPLINE_NODE:
+        return "helpline"
+    return TRANSFER_FAILED.get(got, got) if menu == "transfer_failed" else got
+
+
+def accepted(place: str, accept: frozenset[str]) -> bool:
+    """Asking for a person and a transfer to the helpline are one place."""
     helpline = {"helpline", "connect_helpline"}
-    return got in accept or (got in helpline and bool(accept & helpline))
+    return place in accept or (place in helpline and bool(accept & helpline))
 
 
-def matcher(flow: rt.Flow) -> Callable[[Utterance], tuple[str, bool]]:
-    """The line's keyword matcher today: (place, asked to confirm) — it never confirms."""
-    named = {node: place for place, node in TRANSFER_FAILED.items()}
-
-    def decide(u: Utterance) -> tuple[str, bool]:
-        got = where_speech_goes(flow, MENU_NODES[u.menu], u.language, u.say)
-        if u.menu == "transfer_failed":
-            got = named.get(got, got)
-        return (ASKED_AGAIN if got == "reprompt" else got), False
-
-    return decide
-
-
-def learned(train: list[Utterance], features: str, threshold: float, confirm: float) -> Callable:
-    """A linear model of character (and word) n-grams over every language at once, its
-    answer limited to the places the menu has. Safety first: danger wins from 0.25 up."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import FeatureUnion, make_pipeline
-
-    parts = [("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=1))]
-    if features == "chars+words":
-        parts.append(("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True)))
-    texts = [fold(u.say) for u in train for _ in u.accept]
-    labels = [place for u in train for place in sorted(u.accept)]
-    model = make_pipeline(FeatureUnion(parts), LogisticRegression(C=20, max_iter=3000))
-    model.fit(texts, labels)
-    classes = list(model.classes_)
-    allowed = _places_by_menu(train)
-
-    def decide(u: Utterance) -> tuple[str, bool]:
-        scores = model.predict_proba([fold(u.say)])[0]
-        mine = {c: s for c, s in zip(classes, scores, strict=True) if c in allowed[u.menu]}
-        total = sum(mine.values()) or 1.0
-        ranked = sorted(((s / total, c) for c, s in mine.items()), reverse=True)
-        if mine.get("danger", 0) / total >= 0.25:
-            return "danger", False
-        best, place = ranked[0]
-        if place == ASKED_AGAIN:
-            return ASKED_AGAIN, False
-        if best >= threshold:
-            return place, False
-        if best >= confirm:
-            return place, True
-        return ASKED_AGAIN, False
-
-    return decide
+def verdict(u: Utterance, got: str) -> tuple[str, bool]:
+    """Which row an utterance counts in, and whether it was danger sent elsewhere."""
+    confirm = got.startswith("confirm:")
+    place = place_of(u.menu, got.removeprefix("confirm:"))
+    right = accepted(place, u.accept)
+    elsewhere = u.is_danger and place != "danger" and place != ASKED_AGAIN
+    if place == ASKED_AGAIN and ASKED_AGAIN not in u.accept:
+        return "asked again", False
+    if confirm:
+        return ("confirmed" if right else "asked again"), elsewhere
+    return ("understood" if right else "misrouted"), elsewhere
 
 
-# -- intents shared by every menu ------------------------------------------------------------
-#: What a place means at its menu, the same wherever it is offered: "connect me" and "a person"
-#: are one intent at every menu; "hear it again" is one, whichever option says it.
-_SAME_EVERYWHERE = {
-    "helpline": "person", "connect_helpline": "person", "repeat": "repeat", "slower": "slower",
-    "none": "none", "main_menu": "back", "danger_more": "cannot-speak", "about_helpline": "helpline-info",
-    "connect_crimestoppers": "report", "report_anonymously": "report", "try_again": "retry",
-    "other_number": "other-number",
-}  # fmt: skip
-_AGAIN_AT = {"danger_menu": "danger", "about_slavery_menu": "about_slavery", "police_menu": "police_non_emergency"}
-_DANGER_NOW = ("danger-implicit", "danger-explicit", "emergency-number")
-
-
-def intent_of(u: Utterance, place: str) -> str:
-    """The menu-independent intent behind one accepted place of an utterance."""
-    if place.startswith("language:"):
-        return place
-    if place == _AGAIN_AT.get(u.menu) and not (place == "danger" and u.category in _DANGER_NOW):
-        return "again"
-    if place == "danger":
-        return "danger"
-    if place == "about_slavery":
-        return "info"
-    if place == "police_non_emergency":
-        return "police"
-    return _SAME_EVERYWHERE[place]
-
-
-def place_of(menu: str, intent: str, places: set[str]) -> str | None:
-    """Where an intent goes at a menu, if the menu has it."""
-    for place in sorted(places):
-        probe = Utterance("", menu, "", frozenset(), "danger-explicit" if intent == "danger" else "")
-        if intent_of(probe, place) == intent:
-            return place
-    return None
-
-
-def intents(train: list[Utterance], threshold: float, confirm: float) -> Callable:
-    """One linear model of menu-independent intents (characters and words, every language at
-    once); each menu takes the intents it offers. Danger wins from 0.25 up; option numbers
-    said as words are left to the matcher (run first, see :func:`hybrid`)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import FeatureUnion, make_pipeline
-
-    rows = [(fold(u.say), intent_of(u, place)) for u in train if u.category != "option-number" for place in u.accept]
-    parts = [
-        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)),
-        ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True)),
-    ]
-    model = make_pipeline(FeatureUnion(parts), LogisticRegression(C=10, max_iter=3000))
-    model.fit([t for t, _ in rows], [i for _, i in rows])
-    classes = list(model.classes_)
-    places = _places_by_menu(train)
-
-    def decide(u: Utterance) -> tuple[str, bool]:
-        scores = dict(zip(classes, model.predict_proba([fold(u.say)])[0], strict=True))
-        offered = {i: scores.get(i, 0.0) for i in classes if place_of(u.menu, i, places[u.menu]) is not None}
-        total = sum(offered.values()) or 1.0
-        if offered.get("danger", 0.0) / total >= 0.25:
-            return "danger" if "danger" in places[u.menu] else ASKED_AGAIN, False
-        best, intent = max((v / total, k) for k, v in offered.items())
-        place = place_of(u.menu, intent, places[u.menu]) or ASKED_AGAIN
-        if place == ASKED_AGAIN or best < confirm:
-            return ASKED_AGAIN, False
-        return place, best < threshold
-
-    return decide
-
-
-def hybrid(first: Callable, then: Callable) -> Callable:
-    """``first``'s answer when it has one; ``then``'s when it would ask again."""
-
-    def decide(u: Utterance) -> tuple[str, bool]:
-        got = first(u)
-        return got if got[0] != ASKED_AGAIN else then(u)
-
-    return decide
-
-
-def _places_by_menu(corpus: Iterable[Utterance]) -> dict[str, set[str]]:
-    places: dict[str, set[str]] = defaultdict(set)
-    for u in corpus:
-        places[u.menu] |= u.accept
-    return places
-
-
-# -- the table -------------------------------------------------------------------------------
-def measure(name: str, decide: Callable, corpus: list[Utterance]) -> None:
+# -- the table -----------------------------------------------------------------------------------
+def measure(flow: rt.Flow, utterances: list[Utterance], show: int = 12) -> dict[str, Counter]:
     rows: dict[str, Counter] = defaultdict(Counter)
-    seconds = []
-    wrong = []
-    for u in corpus:
+    seconds, wrong = [], []
+    for u in utterances:
         started = time.perf_counter()
-        got, confirmed = decide(u)
+        got = where_speech_goes(flow, MENU_NODES[u.menu], u.language, u.say)
         seconds.append(time.perf_counter() - started)
-        row = rows[u.language]
-        row["all"] += 1
-        if got == ASKED_AGAIN and ASKED_AGAIN not in u.accept:
-            row["asked again"] += 1
-        elif not same_place(got, u.accept):
-            row["misrouted"] += 1
-            row["danger elsewhere"] += u.is_danger
+        row, elsewhere = verdict(u, got)
+        counts = rows[u.language]
+        counts["all"] += 1
+        counts[row] += 1
+        counts["danger elsewhere"] += elsewhere
+        if row == "misrouted" or elsewhere:
             wrong.append(f"    {u.language} {u.menu}: {u.say!r} -> {got} (accepts {', '.join(sorted(u.accept))})")
-        elif confirmed:
-            row["confirmed"] += 1
-        else:
-            row["understood"] += 1
     p99 = sorted(seconds)[int(len(seconds) * 0.99)] * 1000 if seconds else 0.0
-    print(f"  {name}: p50 {statistics.median(seconds) * 1000:.2f} ms, p99 {p99:.2f} ms an utterance")
+    print(
+        f"  cost: p50 {statistics.median(seconds) * 1000:.2f} ms, p99 {p99:.2f} ms an utterance (the whole engine step)"
+    )
     print(f"    {'language':<8} {'all':>5} {'understood':>11} {'confirmed':>10} {'asked again':>12} "
           f"{'misrouted':>10} {'danger elsewhere':>17}")  # fmt: skip
     for language in sorted(rows):
         r = rows[language]
         print(
-            f"    {language:<8} {r['all']:>5} {r['understood'] / r['all']:>10.0%} {r['confirmed']:>10} "
-            f"{r['asked again']:>12} {r['misrouted']:>10} {r['danger elsewhere']:>17}"
+            f"    {language:<8} {r['all']:>5} {r['understood'] / r['all']:>10.0%} {r['confirmed'] / r['all']:>9.0%} "
+            f"{r['asked again'] / r['all']:>11.0%} {r['misrouted']:>10} {r['danger elsewhere']:>17}"
         )
-    for line in wrong[:12]:
+    for line in wrong[:show]:
         print(line)
-    if len(wrong) > 12:
-        print(f"    … and {len(wrong) - 12} more misrouted")
+    if len(wrong) > show:
+        print(f"    … and {len(wrong) - show} more")
+    return rows
+
+
+# -- choosing the thresholds ---------------------------------------------------------------------
+GRID = {
+    "danger_at": (0.25, 0.3, 0.35, 0.4, 0.5),
+    "danger_doubt": (0.08, 0.12, 0.16, 0.2),
+    "sure": (0.5, 0.6, 0.7, 0.8),
+    "unsure": (0.2, 0.25, 0.3, 0.35, 0.4),
+}
+
+
+def fold_of(u: Utterance, folds: int = 5) -> int:
+    key = f"fold\0{u.language}\0{u.menu}\0{u.say}".encode()
+    return hashlib.sha256(key).digest()[1] % folds
+
+
+def tune(train: list[Utterance]) -> None:
+    """Five-fold cross-validation of every setting in :data:`GRID`, on the training part."""
+    weighed: list[tuple[Utterance, listening.Listener, listening.Decision, dict[str, str]]] = []
+    for k in range(5):
+        started = time.perf_counter()
+        flow = default_flow(u for u in train if fold_of(u) != k)
+        print(f"  fold {k}: learned in {time.perf_counter() - started:.1f} s", flush=True)
+        for u in (u for u in train if fold_of(u) == k):
+            node = flow.node(MENU_NODES[u.menu])
+            assert isinstance(node, (rt.Menu, rt.LanguageMenu))
+            code = flow.language if isinstance(node, rt.LanguageMenu) else u.language
+            listener = node.listens[code]
+            targets = {c.key: c.target for c in node.choices} if isinstance(node, rt.Menu) else {}
+            weighed.append((u, listener, listening.weigh(listener, u.say), targets))
+    results = []
+    for values in itertools.product(*GRID.values()):
+        thresholds = policy.Thresholds(*values)
+        if thresholds.unsure >= thresholds.sure or thresholds.danger_doubt >= thresholds.danger_at:
+            continue
+        counts: Counter = Counter()
+        for u, listener, first, targets in weighed:
+            decision = listening.apply(listener, first, thresholds)
+            row, elsewhere = verdict(u, _as_got(decision, targets, listener))
+            counts[row] += 1
+            counts["danger elsewhere"] += elsewhere
+        results.append((counts["danger elsewhere"], counts["misrouted"], -counts["understood"], thresholds, counts))
+    results.sort(key=lambda r: r[0] * 100 + r[1] * 5 - (-r[2]) - r[4]["confirmed"] * 0.5)
+    print(
+        f"  {len(weighed)} utterances; the best settings (danger elsewhere ×100, misrouted ×5, "
+        "minus understood and half of confirmed):"
+    )
+    for _, _, _, thresholds, counts in results[:10]:
+        n = len(weighed)
+        print(f"    {thresholds}: understood {counts['understood'] / n:.1%}, confirmed {counts['confirmed'] / n:.1%}, "
+              f"asked again {counts['asked again'] / n:.1%}, misrouted {counts['misrouted']}, "
+              f"danger elsewhere {counts['danger elsewhere']}")  # fmt: skip
+
+
+def _as_got(decision: listening.Decision, targets: dict[str, str], listener: listening.Listener) -> str:
+    """A decision named as :func:`where_speech_goes` names it."""
+    if decision.action == listening.DANGER:
+        return "danger"
+    if decision.action in (listening.UNCLEAR, listening.EMPTY):
+        return "reprompt"
+    meaning = {key: meaning for meaning, key in listener.offered.items()}.get(decision.key, "")
+    if meaning.startswith("language:"):
+        return meaning
+    place = {"0": rt.HELPLINE_NODE, "*": "repeat", "8": "slower"}.get(decision.key) or targets.get(decision.key, "")
+    return f"confirm:{place}" if decision.action == listening.CONFIRM else place
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", choices=["matcher", "learned"], default=None)
+    parser.add_argument("--tune", action="store_true", help="choose the thresholds by cross-validation")
     args = parser.parse_args()
-    flow = load_flow_file(ROOT / "call_flows.yaml").flow
     everything = project_corpus()
     train = [u for u in everything if not held_out(u)]
     test = [u for u in everything if held_out(u)]
+    if args.tune:
+        tune(train)
+        return 0
     never_seen = older_corpus(ROOT / "bench" / "corpus" / "speech_holdout.yaml")
     tuned_on = older_corpus(ROOT / "tests" / "corpus" / "speech.yaml")
-    languages = Counter(u.language for u in everything)
-    print(
-        f"project corpus: {len(everything)} utterances ({dict(languages)}); {len(train)} to train, {len(test)} held "
-        f"out; {len(never_seen)} never seen (bench/corpus); {len(tuned_on)} tuned on (tests/corpus)"
-    )
-    models: list[tuple[str, Callable]] = []
-    if args.only != "learned":
-        models.append(("the matcher (today)", matcher(flow)))
-    if args.only != "matcher" and train:
-        for features in ("chars", "chars+words"):
-            started = time.perf_counter()
-            decide = learned(train + tuned_on, features, threshold=0.6, confirm=0.35)
-            trained = time.perf_counter() - started
-            models.append((f"learned, {features} (trained in {trained:.1f} s)", decide))
-        models.append(("the matcher, then the learned model (chars+words) where it would ask again",
-                       hybrid(matcher(flow), decide)))  # fmt: skip
-        started = time.perf_counter()
-        by_intent = intents(train + tuned_on, threshold=0.6, confirm=0.35)
-        trained = time.perf_counter() - started
-        models.append((f"the matcher, then menu-independent intents (trained in {trained:.1f} s)",
-                       hybrid(matcher(flow), by_intent)))  # fmt: skip
+    print(f"project corpus: {len(everything)} utterances ({dict(Counter(u.language for u in everything))}); "
+          f"{len(train)} learned from, {len(test)} held out; {len(never_seen)} never seen (bench/corpus); "
+          f"{len(tuned_on)} the old matcher was tuned on (tests/corpus)")  # fmt: skip
+    started = time.perf_counter()
+    flow = default_flow()
+    print(f"the default flow compiled with its models in {time.perf_counter() - started:.1f} s "
+          f"(learned now, or read from the cache); thresholds {policy.CHOSEN}")  # fmt: skip
     for title, utterances in (("held out", test), ("never seen", never_seen), ("tuned on", tuned_on)):
-        if not utterances:
-            continue
         print(f"\n{title} ({len(utterances)} utterances)")
-        for name, decide in models:
-            measure(name, decide, utterances)
+        measure(flow, utterances)
     return 0
 
 

@@ -40,9 +40,10 @@ TO_HELPLINE = (
 KEYS_1_TO_4 = (
     "You can press 1, 2, 3 or 4. Press star to hear the choices again, 8 for slower speech, or 0 for the helpline."
 )
-NOT_CAUGHT = [
+OFFER_PERSON = "To talk to a person now, press 0."
+NOT_CAUGHT = [  # after words not understood: a person first, then the menu again
     "Sorry, I did not catch that.",
-    KEYS_1_TO_4,
+    OFFER_PERSON,
     MAIN_MENU_SHORT,
 ]
 LISTENING_DURING_WORDS = {"method": "POST", "input": "dtmf", "numDigits": "1", "timeout": "1", "finishOnKey": ""}
@@ -583,6 +584,6 @@ def test_saying_nine_never_hangs_up_only_the_key_does(english_call, words, menu)
     if menu == "about_slavery_menu":
         assert texts(heard) == [
             "Sorry, I did not catch that.",
-            KEYS_1_TO_4,
+            OFFER_PERSON,
             ABOUT_SLAVERY_MENU_SHORT,
         ]

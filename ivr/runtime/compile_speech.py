@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
-from ivr.definition.model import Choice, FlowDocument, MenuNode, MessageNode, TransferNode
+from ivr.definition.model import Choice, FlowDocument, LanguageNode, MenuNode, MessageNode, TransferNode
 from ivr.runtime import flow as rt
 from ivr.runtime.compile_texts import TextCompiler
 from ivr.runtime.speech import corpus
@@ -44,10 +44,16 @@ class SpeechCompiler:
         self.first = document.line.language
         self._models: dict[str, SpeechModel | None] = {}
         self._language_menu_model: SpeechModel | None = None
-        #: The messages each menu follows: a choice going back to one means "again".
+        #: The messages that bring a caller to each menu from elsewhere: a choice of the menu
+        #: going back to one means "again" ("hear the advice again"), while a message only
+        #: its own menu leads to ("more ways to get help") is a choice of its own.
+        referrers: dict[str, set[str]] = {}
+        for name, node in document.nodes.items():
+            for target in _targets(node):
+                referrers.setdefault(target, set()).add(name)
         self._before: dict[str, set[str]] = {}
         for name, node in document.nodes.items():
-            if isinstance(node, MessageNode) and node.next:
+            if isinstance(node, MessageNode) and node.next and referrers.get(name, set()) - {node.next}:
                 self._before.setdefault(node.next, set()).add(name)
 
     # -- meanings ---------------------------------------------------------------------------
@@ -127,3 +133,14 @@ def _phrases(phrases: list[str] | dict[str, list[str]], code: str, first: str) -
     if isinstance(phrases, Mapping):
         return list(phrases.get(code, ()))
     return list(phrases) if code == first else []
+
+
+def _targets(node: object) -> Iterator[str]:
+    """The nodes a node of the document sends a caller to."""
+    if isinstance(node, MenuNode):
+        for choice in node.choices.values():
+            yield choice.go if isinstance(choice, Choice) else choice
+    elif isinstance(node, MessageNode) and node.next or isinstance(node, LanguageNode):
+        yield node.next
+    elif isinstance(node, TransferNode) and node.if_no_answer:
+        yield node.if_no_answer

@@ -11,16 +11,17 @@ An utterance becomes a bag of strings:
 - for a tonal language (Vietnamese), the words again with their tones, which tell "sợ"
   (afraid) from "số" (number) where they are written.
 
-Everything is first folded (:func:`ivr.runtime.normalise.fold`): case, accents, Arabic letter
-forms, punctuation. The learner (scikit-learn's ``TfidfVectorizer``) is given
-:func:`features` as its analyser, and the line computes the same weights itself
-(:mod:`ivr.runtime.speech.model`), so nothing can drift between the two.
+Everything is first normalised (:func:`ivr.runtime.normalise.normalise`): case, accents,
+Arabic letter forms, punctuation, and runs of number words made digits ("one oh one" is
+"101", as callers who say it and callers who type it mean the same). The learner
+(scikit-learn's ``TfidfVectorizer``) is given :func:`features` as its analyser, and the line
+computes the same weights itself (:mod:`ivr.runtime.speech.model`): nothing can drift apart.
 """
 
 from __future__ import annotations
 
 from ivr.definition.languages import family
-from ivr.runtime.normalise import TONAL, fold
+from ivr.runtime.normalise import TONAL, normalise, strip_accents
 
 SMALLEST_PIECE = 2
 LARGEST_PIECE = 4
@@ -28,7 +29,8 @@ LARGEST_PIECE = 4
 
 def features(text: str, language: str = "") -> list[str]:
     """The features of one utterance (repeats kept: they are counted)."""
-    words = fold(text).split()
+    said = normalise(text, language)  # a tonal language keeps its tones here
+    words = [strip_accents(word) for word in said]
     found: list[str] = []
     for word in words:
         padded = f" {word} "
@@ -39,5 +41,5 @@ def features(text: str, language: str = "") -> list[str]:
     found.extend("w " + word for word in words)
     found.extend(f"p {first} {second}" for first, second in zip(words, words[1:], strict=False))
     if family(language) in TONAL:
-        found.extend("t " + word for word in fold(text, keep_accents=True).split())
+        found.extend("t " + word for word in said)
     return found

@@ -8,13 +8,13 @@ spoken answer, in this order, safety first:
 2. 999, 112 or 911 said in any form: danger.
 3. A key named in words, and nothing else ("two", "the second one", "dwójka"): that key.
 4. The model's probabilities over the meanings this menu offers:
-   - danger from :data:`~ivr.runtime.speech.policy.Thresholds.danger_at` up, or danger the likeliest:
-     danger;
+   - danger from :data:`~ivr.runtime.speech.policy.Thresholds.danger_at` up: danger;
    - the likeliest meaning from :data:`~ivr.runtime.speech.policy.Thresholds.sure` up: that choice, at
      once (never the police advice, information or reporting while danger is above
      :data:`~ivr.runtime.speech.policy.Thresholds.danger_doubt`: that is asked first);
-   - from :data:`~ivr.runtime.speech.policy.Thresholds.unsure` up: ask "It sounds like you want …",
-     except for a person, the menu again or slower speech, which do no harm done at once;
+   - from :data:`~ivr.runtime.speech.policy.Thresholds.unsure` up: ask "It sounds like you want …"
+     (a person, the menu again and slower speech are not asked about: not understood offers
+     a person first anyway);
    - otherwise, or noise the likeliest: not understood.
 """
 
@@ -98,13 +98,13 @@ def apply(listener: Listener, weighed: Decision, thresholds: policy.Thresholds) 
     ranked = weighed.probabilities
     best, likelihood = ranked[0]
     danger = dict(ranked).get(m.DANGER, 0.0)
-    if m.DANGER in listener.offered and (danger >= thresholds.danger_at or best == m.DANGER):
+    if m.DANGER in listener.offered and danger >= thresholds.danger_at:
         return Decision(DANGER, meaning=m.DANGER, probabilities=ranked, reason="danger")
-    if best == m.NOTHING or likelihood < thresholds.unsure:
+    if best in (m.NOTHING, m.DANGER) or likelihood < thresholds.unsure:
         return Decision(UNCLEAR, meaning=best, probabilities=ranked, reason="not sure enough to ask")
-    if best in (m.PERSON, m.REPEAT, m.SLOWER):
-        return Decision(GO, listener.offered[best], best, ranked, "the line's own choice: no harm in acting")
     doubt = danger >= thresholds.danger_doubt
     if likelihood >= thresholds.sure and not doubt:
         return Decision(GO, listener.offered[best], best, ranked, "sure")
+    if best in (m.PERSON, m.REPEAT, m.SLOWER):  # no choice to ask about: a person is offered
+        return Decision(UNCLEAR, meaning=best, probabilities=ranked, reason="the line's own choice, unsure")
     return Decision(CONFIRM, listener.offered[best], best, ranked, "some danger: asked first" if doubt else "unsure")

@@ -1,6 +1,6 @@
 """A learned speech model, as the line uses it: what an utterance probably means, and why.
 
-The model is linear (a multinomial logistic regression over the TF-IDF weights of
+The model is linear (a logistic regression for each meaning, over the TF-IDF weights of
 :func:`ivr.runtime.speech.features.features`), learned by scikit-learn when a flow is
 loaded (:mod:`ivr.runtime.speech.training`). Here it is only arrays: the line computes the
 probabilities itself, with numpy, so a worker never imports scikit-learn and one answer
@@ -42,24 +42,21 @@ class SpeechModel:
         return rows, values / np.linalg.norm(values)
 
     def scores(self, text: str) -> np.ndarray:
-        """The raw score of each meaning (before softmax)."""
+        """The raw score of each meaning (before the logistic function)."""
         rows, values = self._vector(text)
         if not rows:
             return self.intercept.astype(float)
         return self.intercept + values @ self.weights[rows]
 
     def probabilities(self, text: str, among: Sequence[str] | None = None) -> dict[str, float]:
-        """How likely each meaning is; with ``among``, only those meanings, adding up to 1
-        (a menu offers some of what the model knows)."""
+        """How likely a careful operator would accept each meaning (or each of ``among``, the
+        meanings a menu offers) for this utterance. Each is its own yes-or-no: they need not
+        add up to 1 (an answer may be both information and a person, or nothing at all)."""
         scores = self.scores(text)
-        index = [self.meanings.index(m) for m in among if m in self.meanings] if among is not None else None
-        chosen = scores if index is None else scores[index]
-        names = self.meanings if index is None else tuple(self.meanings[i] for i in index)
-        if not len(chosen):
-            return {}
-        exp = np.exp(chosen - chosen.max())
-        exp /= exp.sum()
-        return dict(zip(names, (float(p) for p in exp), strict=True))
+        names = self.meanings if among is None else tuple(m for m in among if m in self.meanings)
+        index = [self.meanings.index(m) for m in names]
+        chosen = np.clip(scores[index], -50.0, 50.0)
+        return dict(zip(names, (float(p) for p in 1.0 / (1.0 + np.exp(-chosen))), strict=True))
 
     def weighed(self, text: str, meaning: str, top: int = 5) -> list[tuple[str, float]]:
         """The features of ``text`` that counted most for ``meaning``, against the others:

@@ -1,7 +1,7 @@
 """Learning a speech model from examples, once per set of examples.
 
 Training uses scikit-learn (TF-IDF over :func:`~ivr.runtime.speech.features.features`, then a
-multinomial logistic regression), is deterministic (the same examples give the same
+logistic regression for each meaning), is deterministic (the same examples give the same
 weights on every machine), and never runs on a caller's request: a flow's models are learned
 when the flow is loaded or checked. The result is kept twice, by a digest of what it learned
 from:
@@ -27,7 +27,7 @@ from ivr.runtime.speech.features import features
 from ivr.runtime.speech.model import SpeechModel
 
 #: Changes when features or learning change: a model learned otherwise is another model.
-RECIPE = "features-2-4+words+pairs/tfidf-sublinear/logreg-saga-C10/v1"
+RECIPE = "normalised/features-2-4+words+pairs/tfidf-sublinear/one-vs-rest-liblinear-C10/v3"
 #: How strongly the model may fit its examples (scikit-learn's ``C``): measured with
 #: bench/understanding.py on the training part, by cross-validation.
 FIT = 10.0
@@ -81,33 +81,46 @@ def _learned(language: str, examples: tuple[Example, ...]) -> SpeechModel:
 
 
 def learn(language: str, examples: Sequence[Example], key: str = "") -> SpeechModel:
-    """Learn a model now (scikit-learn, imported here only: serving workers never need it)."""
+    """Learn a model now (scikit-learn, imported here only: serving workers never need it).
+
+    One yes-or-no model per meaning ("would a careful operator accept this meaning for what
+    was said?"), because the corpus labels each utterance with *every* place an operator
+    would accept: "is it free?" is both information and a person. A model that had to share
+    one probability among the accepted places would be unsure of every such answer; this
+    one is sure of both."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    vectorizer = TfidfVectorizer(
-        analyzer=functools.partial(features, language=language), sublinear_tf=True, dtype=np.float64
-    )
-    matrix = vectorizer.fit_transform([e.text for e in examples])
+    accepted: dict[str, set[str]] = {}
+    for example in examples:
+        accepted.setdefault(example.text, set()).add(example.meaning)
+    texts = sorted(accepted)
     meanings = sorted({e.meaning for e in examples})
     if len(meanings) < 2:
         raise ValueError(f"a speech model needs examples of two meanings or more, not {meanings}")
-    # saga: a tenth of a second a language where lbfgs took seconds, and as good
-    # (bench/understanding.py); its shuffling is seeded, so the same examples give the same weights.
-    classifier = LogisticRegression(C=FIT, solver="saga", max_iter=1000, tol=1e-3, random_state=0)
-    classifier.fit(matrix, [e.meaning for e in examples])
-    weights = classifier.coef_.T
-    intercept = classifier.intercept_
-    if len(meanings) == 2:  # scikit-learn keeps one column for two classes: make it two
-        weights = np.hstack([-weights / 2, weights / 2])
-        intercept = np.array([-intercept[0] / 2, intercept[0] / 2])
+    vectorizer = TfidfVectorizer(
+        analyzer=functools.partial(features, language=language), sublinear_tf=True, dtype=np.float64
+    )
+    matrix = vectorizer.fit_transform(texts)
+    weights = np.zeros((matrix.shape[1], len(meanings)))
+    intercept = np.zeros(len(meanings))
+    for column, meaning in enumerate(meanings):
+        answers = np.array([meaning in accepted[text] for text in texts])
+        if answers.all():
+            intercept[column] = 10.0
+            continue
+        # liblinear: deterministic, and a few milliseconds for each meaning of a language.
+        classifier = LogisticRegression(C=FIT, solver="liblinear", max_iter=1000)
+        classifier.fit(matrix, answers)
+        weights[:, column] = classifier.coef_[0]
+        intercept[column] = classifier.intercept_[0]
     return SpeechModel(
         language,
-        tuple(str(m) for m in classifier.classes_),
+        tuple(meanings),
         {str(name): int(row) for name, row in vectorizer.vocabulary_.items()},
         np.asarray(vectorizer.idf_, dtype=np.float64),
         np.ascontiguousarray(weights, dtype=np.float64),
-        np.asarray(intercept, dtype=np.float64),
+        intercept,
         key or digest(language, examples),
     )
 
