@@ -62,11 +62,13 @@ def test_a_published_flow_is_listed_in_history_and_shown_whole(ivr, flow_file):
 
 
 def test_a_flow_with_errors_is_refused_with_its_problems_and_nothing_is_stored(ivr, flow_file):
-    _write(flow_file, flow_file.read_text().replace("next: main_menu", "next: nowhere", 1))
+    text = flow_file.read_text()
+    line = text[: text.index("next: main_menu")].count("\n") + 1  # moves as the flow's texts change
+    _write(flow_file, text.replace("next: main_menu", "next: nowhere", 1))
     refused = ivr("publish", str(flow_file), "-m", "broken", "--as", "amira")
     assert refused.exit_code == 1
     assert refused.output == (
-        "flow:348:11: error: there is no node called 'nowhere'\n"
+        f"flow:{line}:11: error: there is no node called 'nowhere'\n"
         "    hint: add it under 'nodes:', or fix the name\n"
         "Error: the flow has 1 error(s), so it was not published: fix them ('ivr check FILE' shows them)\n"
     )
@@ -111,9 +113,12 @@ def test_diff_shows_what_changed_between_two_revisions_and_against_the_live_one(
     new = old.replace(WELCOME_END, CHANGED_END)
     ivr("publish", str(flow_file), "-m", "first", "--as", "amira")
     ivr("publish", str(_write(flow_file, new)), "-m", "shorter", "--as", "ben")
-    context = old.splitlines(keepends=True)[333:340]
+    lines = old.splitlines(keepends=True)
+    changed = next(i for i, line in enumerate(lines) if WELCOME_END in line)  # moves as the flow's texts change
+    context = lines[changed - 3 : changed + 4]
     expected = (
-        f"--- {flow_version(old)} (revision 1)\n+++ {flow_version(new)} (revision 2)\n@@ -334,7 +334,7 @@\n"
+        f"--- {flow_version(old)} (revision 1)\n+++ {flow_version(new)} (revision 2)\n"
+        f"@@ -{changed - 2},7 +{changed - 2},7 @@\n"
         + "".join(" " + line for line in context[:3])
         + "-" + context[3]
         + "+" + context[3].replace(WELCOME_END, CHANGED_END)

@@ -88,21 +88,35 @@ def family(code: str) -> str:
 
 
 #: Answers to "It sounds like you want …, is that right?", as a recogniser writes them
-#: (accents folded, Arabic letters normalised): yes, and no.
+#: (as :func:`ivr.runtime.normalise.fold` leaves them: lower case, accents folded, Arabic
+#: letters unified): yes, and no. Left out on purpose: a word that is also the flow's
+#: "what?" or "pardon?" (Polish "proszę?", Egyptian "إيه؟"), and Egyptian "ماشي" (OK), which
+#: in Maghrebi Arabic is "not"; an answer in neither table is asked again, and keys still work.
+#: The words in languages other than English are NOT reviewed by a native speaker.
 YES_WORDS: dict[str, frozenset[str]] = {
-    "en": frozenset({"yes", "yeah", "yep", "yup", "aye", "correct", "right", "thats right", "ok", "okay", "sure",
-                     "please", "yes please", "that one", "exactly"}),
-    "pl": frozenset({"tak", "no tak", "dobrze", "zgadza sie", "prosze", "tak prosze", "dokladnie", "oczywiscie",
-                     "ok", "okej"}),
-    "ro": frozenset({"da", "sigur", "corect", "exact", "bine", "asa e", "da va rog", "ok", "okay", "desigur"}),
-    "vi": frozenset({"co", "vang", "da", "dung", "dung roi", "phai", "duoc", "u", "ok", "vang a", "da vang"}),
-    "ar": frozenset({"نعم", "ايوه", "ايوا", "اه", "اجل", "صح", "صحيح", "تمام", "مظبوط", "طيب", "ماشي", "ايه",
-                     "واه", "اي", "ok"}),
+    "en": frozenset({"yes", "yeah", "yep", "yup", "aye", "correct", "right", "thats right", "thats it", "ok",
+                     "okay", "sure", "please", "yes please", "that one", "exactly", "yes it is", "yes thats right",
+                     "yeah thats right", "uh huh"}),
+    "pl": frozenset({"tak", "tak tak", "no tak", "tak jest", "dobrze", "zgadza sie", "tak zgadza sie", "tak prosze",
+                     "dokladnie", "oczywiscie", "jasne", "pewnie", "ok", "okej"}),
+    "ro": frozenset({"da", "da da", "sigur", "corect", "da corect", "este corect", "exact", "bine", "asa e",
+                     "asa este", "da asa e", "da va rog", "ok", "okay", "desigur"}),
+    "vi": frozenset({"co", "co a", "vang", "vang a", "da", "da vang", "da co", "da dung", "dung", "dung roi",
+                     "dung roi a", "dung vay", "phai", "phai roi", "duoc", "u", "ok"}),
+    "ar": frozenset({"نعم", "ايوه", "ايوا", "اه", "اجل", "صح", "صحيح", "نعم صحيح", "ايوه صح", "تمام", "مظبوط",
+                     "مضبوط", "بالظبط", "بالضبط", "طيب", "اكيد", "واه", "اي", "اي نعم", "ايه نعم", "هيه", "اوكي",
+                     "ok"}),
 }  # fmt: skip
 NO_WORDS: dict[str, frozenset[str]] = {
-    "en": frozenset({"no", "nope", "nah", "not that", "wrong", "no thanks", "no thank you", "not really"}),
-    "pl": frozenset({"nie", "nie nie", "zle", "to nie to", "nie to", "nie dziekuje"}),
-    "ro": frozenset({"nu", "nu nu", "gresit", "nu asta", "nu multumesc"}),
-    "vi": frozenset({"khong", "khong phai", "sai", "sai roi", "khong dung", "khong a"}),
-    "ar": frozenset({"لا", "لأ", "لاء", "مش كده", "غلط", "لا لا", "مو", "لا شكرا"}),
+    "en": frozenset({"no", "no no", "nope", "nah", "not that", "not that one", "wrong", "thats wrong", "not right",
+                     "thats not right", "no its not", "no it isnt", "no thanks", "no thank you", "not really",
+                     "something else"}),
+    "pl": frozenset({"nie", "nie nie", "nie to", "to nie to", "nie tak", "zle", "nie zgadza sie",
+                     "nie o to chodzi", "nie dziekuje", "nie chce", "cos innego"}),
+    "ro": frozenset({"nu", "nu nu", "gresit", "nu asta", "nu e asta", "nu e corect", "nu este corect", "nu multumesc",
+                     "nu vreau", "altceva"}),
+    "vi": frozenset({"khong", "khong a", "khong phai", "khong phai a", "khong phai dau", "khong dung", "sai",
+                     "sai roi", "da khong", "da khong phai"}),
+    "ar": frozenset({"لا", "لا لا", "لالا", "لا شكرا", "غلط", "لا غلط", "خطا", "مش صح", "مش كده", "لا مش كده",
+                     "مش ده", "مش هيك", "مو هيك", "مو هذا", "مش هذا", "مو"}),
 }  # fmt: skip
