@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ivr.runtime.normalise import normalise, strip_accents
 from ivr.runtime.speech.features import features
 
 
@@ -58,25 +59,25 @@ class SpeechModel:
         chosen = np.clip(scores[index], -50.0, 50.0)
         return dict(zip(names, (float(p) for p in 1.0 / (1.0 + np.exp(-chosen))), strict=True))
 
-    def weighed(self, text: str, meaning: str, top: int = 5) -> list[tuple[str, float]]:
-        """The features of ``text`` that counted most for ``meaning``, against the others:
-        what an operator reads to see why the line decided as it did."""
+    def weighed(self, text: str, meaning: str, top: int = 6) -> list[tuple[str, float]]:
+        """The words of ``text`` (and pairs of words) that counted most for ``meaning``
+        against the other meanings: what an operator reads to see why the line decided as it
+        did. A word's weight is that of all its parts (its letters' pieces and itself)."""
         rows, values = self._vector(text)
         if not rows or meaning not in self.meanings:
             return []
         column = self.meanings.index(meaning)
         block = self.weights[rows]
         against = (block.sum(axis=1) - block[:, column]) / max(1, len(self.meanings) - 1)
-        pull = values * (block[:, column] - against)
-        names = {row: name for name, row in self.rows.items() if row in set(rows)}
-        ranked = sorted(zip(rows, pull, strict=True), key=lambda item: -abs(item[1]))[:top]
-        return [(readable(names[row]), round(float(weight), 3)) for row, weight in ranked]
-
-
-def readable(feature: str) -> str:
-    """A feature as a person reads it: 'pass' (part of a word), 'police' (a word),
-    'not police' (two words)."""
-    kind, text = feature[0], feature[1:]
-    if kind == "c":
-        return f"…{text.strip()}…" if text.strip() == text else repr(text.replace(" ", "_"))
-    return text.strip()
+        pull = dict(zip(rows, values * (block[:, column] - against), strict=True))
+        totals: dict[str, float] = {}
+        for word in dict.fromkeys(normalise(text, self.language)):
+            parts = {self.rows.get(f) for f in features(word, self.language)}
+            totals[word] = sum(pull.get(row, 0.0) for row in parts if row is not None)
+        words = normalise(text, self.language)
+        for first, second in zip(words, words[1:], strict=False):
+            row = self.rows.get(f"p {strip_accents(first)} {strip_accents(second)}")
+            if row is not None:
+                totals[f"{first} {second}"] = pull.get(row, 0.0)
+        ranked = sorted(totals.items(), key=lambda item: -abs(item[1]))[:top]
+        return [(name, round(float(weight), 2)) for name, weight in ranked if weight]
