@@ -34,6 +34,7 @@ ENGLISH = [
     ("erm 2 i think", "2"),
     ("two two", "2"),
     ("i want number four", "4"),
+    ("ill press two", "2"),
     ("nought", "0"),
     ("zero", "0"),
     ("press star", "*"),
@@ -79,6 +80,7 @@ POLISH = [
     ("yyy trojka", "3"),
     ("eee trzy chyba", "3"),
     ("gwiazdka", "*"),
+    ("tą pierwszą", "1"),
     ("mam dwoje dzieci", None),
     ("jeden z nich ma nóż", None),
     ("dwa dni temu", None),
@@ -103,6 +105,7 @@ ROMANIAN = [
     ("eu aleg varianta unu", "1"),
     ("doi va rog frumos", "2"),
     ("steluța", "*"),
+    ("aș vrea unu", "1"),
     ("opt", "8"),
     ("am doi copii", None),
     ("unul dintre ei are cuțit", None),
@@ -130,6 +133,8 @@ VIETNAMESE = [
     ("ờ option một", "1"),
     ("press số hai", "2"),
     ("phím sao", "*"),
+    ("em muốn số hai", "2"),
+    ("nhấn phím một", "1"),
     ("không", None),  # also "no"
     ("không ạ", None),
     ("sao", None),  # "why"
@@ -163,6 +168,9 @@ ARABIC = [
     ("زيرو عافاك", "0"),
     ("٢", "2"),
     ("1 يا ريت", "1"),
+    ("اضغط على اتنين", "2"),
+    ("النمرة اتنين", "2"),
+    ("على واحد", None),
     ("واحد صاحبي", None),  # "a friend of mine"
     ("واحد ضربني", None),  # "someone hit me"
     ("حاول تاني", None),  # "try again"

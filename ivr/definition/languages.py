@@ -110,21 +110,23 @@ KEY_CARRIERS: dict[str, frozenset[str]] = {
     "pl": frozenset(
         ["numer", "numerek", "opcja", "opcję", "opcji", "klawisz", "przycisk", "proszę", "poproszę",
          "dziękuję", "dzięki", "eee", "eeee", "yyy", "yyyy", "hmm", "mmm", "em", "no", "tak", "dobrze", "dobra",
-         "okej", "chyba", "naciskam", "wciskam"]
+         "okej", "chyba", "naciskam", "wciskam", "cyfra", "cyfrę"]
     ),
     "ro": frozenset(
         ["tasta", "tastă", "numărul", "număr", "opțiunea", "opțiune", "varianta", "variantă", "butonul",
          "te rog", "vă rog", "vă rog frumos", "te rog frumos", "mersi", "mulțumesc", "ăă", "ăăă", "ă", "îî",
-         "mm", "hmm", "bine", "da", "acum", "deci", "păi", "apăs", "apas", "vreau"]
+         "mm", "hmm", "bine", "da", "acum", "deci", "păi", "apăs", "apas", "vreau", "cifra"]
     ),
     "vi": frozenset(
         ["phím", "số", "nút", "cái", "thứ", "lựa chọn", "ạ", "à", "đi", "nhé", "nhe", "nha", "nhá", "thôi",
-         "ờ", "ừ", "ừm", "ơ", "dạ", "vâng", "bấm"]
+         "ờ", "ừ", "ừm", "ơ", "dạ", "vâng", "bấm", "nhấn", "ấn", "mục", "làm ơn"]
     ),
     "ar": frozenset(
         ["رقم", "الرقم", "الخيار", "خيار", "الاختيار", "من فضلك", "لو سمحت", "لو سمحتي", "يا ريت",
          "الله يخليك", "عافاك", "بليز", "بس", "اه", "ايوه", "يعني", "امم", "يا خوي", "يا خويا", "يا أخي",
-         "يا اخويا", "يا باشا", "يا أستاذ", "يا أختي", "يا حاج", "شكرا", "اضغط", "بدي", "طيب", "تمام"]
+         "يا اخويا", "يا باشا", "يا أستاذ", "يا أختي", "يا حاج", "شكرا", "اضغط", "بدي", "طيب", "تمام",
+         "اختيار", "نمرة", "النمرة", "زر", "الزر", "الزرار", "اوكي", "نعم", "الآن", "دلوقتي", "هلق", "الحين",
+         "دابا", "يسلمو", "يعطيك العافية", "الله يرحم الوالدين", "اذا بتريد"]
     ),
 }  # fmt: skip
 
@@ -132,14 +134,16 @@ KEY_CARRIERS: dict[str, frozenset[str]] = {
 #: "em bấm", "ja biorę", "eu aleg", "ابي"), so "ba tôi" ("my father") is not "three, me".
 KEY_LEADS: dict[str, frozenset[str]] = {
     "en": frozenset(["i want", "i choose", "i press", "ill take", "give me", "can i have", "go with", "id like",
-                     "i would like"]),
+                     "i would like", "ill press", "ill go with", "lets go with", "ill have", "ill choose"]),
     "pl": frozenset(["naciśnij", "wcisnę", "wybieram", "wybiorę", "biorę", "ja", "to", "może", "chcę", "ta",
                      "o"]),  # "poproszę o dwójkę"
-    "ro": frozenset(["apăsați", "apăsa", "tastez", "aleg", "eu", "pe", "a", "al", "cred că", "dați mi"]),
-    "vi": frozenset(["chọn", "cho", "em", "tôi", "mình"]),
+    "ro": frozenset(["apăsați", "apăsa", "tastez", "aleg", "eu", "pe", "a", "al", "cred că", "dați mi",
+                     "aș vrea"]),
+    "vi": frozenset(["chọn", "cho", "em", "tôi", "mình", "muốn"]),
     "ar": frozenset(
         ["أضغط", "اضغطي", "هضغط", "بضغط", "دوس", "ادوس", "هدوس", "بدوس", "ابي", "ابغى", "نبغي", "بغيت", "عايز",
-         "عاوز", "عايزة", "داير", "حاب", "أريد", "نختار", "اختار", "بختار", "هختار", "عطيني", "اعطيني", "اديني"]
+         "عاوز", "عايزة", "داير", "حاب", "أريد", "نختار", "اختار", "بختار", "هختار", "عطيني", "اعطيني", "اديني",
+         "اضغط على", "هضغط على", "دوس على", "ادوس على"]
     ),
 }  # fmt: skip
 
