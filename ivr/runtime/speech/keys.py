@@ -43,9 +43,15 @@ LEAD = "lead"  # may only come before the key: "i want", "em bấm"
 #: What may stand beside a word that only sounds like a digit ("number too", "press for").
 _SOUNDS_LIKE_COMPANIONS = frozenset({("number",), ("press",), ("option",), ("key",), ("button",), ("please",)})
 
-#: English number words that are ordinary words in another language, or a sound anyone makes:
-#: in a Polish answer "one" is "they", in a Romanian one "o" is "a"; "oh" is a filler.
-_NOT_A_KEY_THERE = {"pl": ("one", "o", "oh"), "ro": ("o", "oh"), "vi": ("o", "oh"), "ar": ("o", "oh")}
+#: English words that are ordinary words in another language, or a sound anyone makes: in a
+#: Polish answer "one" is "they", in a Romanian one "o" is "a", in Vietnamese written without
+#: accents "the" is "thẻ" (a card); "oh" is a filler. There they are not read as English.
+_NOT_ENGLISH_THERE = {
+    "pl": frozenset({"one", "o", "oh"}),
+    "ro": frozenset({"o", "oh"}),
+    "vi": frozenset({"o", "oh", "the"}),
+    "ar": frozenset({"o", "oh"}),
+}
 
 Word = tuple[str, ...]
 #: Each word or phrase a key may be said with, and (its kind, the key it names or "").
@@ -57,11 +63,17 @@ def _folded(phrase: str, tonal: bool) -> Word:
 
 
 def _add(
-    table: dict[Word, tuple[str, str]], words: Mapping[str, str] | Collection[str], kind: str, tonal: bool
+    table: dict[Word, tuple[str, str]],
+    words: Mapping[str, str] | Collection[str],
+    kind: str,
+    tonal: bool,
+    skip: Collection[str] = (),
 ) -> None:
     """Add words of one kind; a word the table knows already keeps its first meaning, so
     the call's language comes before English."""
     for word in words:
+        if word in skip:
+            continue
         value = words[word] if isinstance(words, Mapping) else ""
         folded = _folded(word, tonal)
         if folded:
@@ -81,15 +93,13 @@ def vocabulary(family: str, accents: bool) -> Vocabulary:
     if family == "en":  # before NUMBER_WORDS: "oh" alone is 0, "oh ok" is not
         _add(table, lang.SOUNDS_LIKE_DIGITS, SOUNDS_LIKE, tonal)
     for code in dict.fromkeys((family, "en")):
+        skip = _NOT_ENGLISH_THERE.get(family, frozenset()) if code != family else frozenset()
         if not (tonal and code in TONAL):
-            _add(table, lang.NUMBER_WORDS.get(code, {}), KEY, tonal)  # written without accents
-        _add(table, lang.KEY_NAMES.get(code, {}), KEY, tonal)
-        _add(table, lang.ORDINALS.get(code, {}), POSITION, tonal)
-        _add(table, lang.KEY_CARRIERS.get(code, frozenset()), CARRIER, tonal)
-        _add(table, lang.KEY_LEADS.get(code, frozenset()), LEAD, tonal)
-    for word in _NOT_A_KEY_THERE.get(family, ()):
-        if table.get((word,), ("", ""))[0] == KEY and word not in lang.NUMBER_WORDS.get(family, {}):
-            del table[(word,)]
+            _add(table, lang.NUMBER_WORDS.get(code, {}), KEY, tonal, skip)  # written without accents
+        _add(table, lang.KEY_NAMES.get(code, {}), KEY, tonal, skip)
+        _add(table, lang.ORDINALS.get(code, {}), POSITION, tonal, skip)
+        _add(table, lang.KEY_CARRIERS.get(code, frozenset()), CARRIER, tonal, skip)
+        _add(table, lang.KEY_LEADS.get(code, frozenset()), LEAD, tonal, skip)
     return MappingProxyType(table)
 
 
