@@ -163,10 +163,10 @@ def measure(flow: rt.Flow, utterances: list[Utterance], show: int = 12) -> dict[
 
 # -- choosing the thresholds ---------------------------------------------------------------------
 GRID = {
-    "danger_at": (0.25, 0.3, 0.35, 0.4, 0.5),
-    "danger_doubt": (0.08, 0.12, 0.16, 0.2),
-    "sure": (0.5, 0.6, 0.7, 0.8),
-    "unsure": (0.2, 0.25, 0.3, 0.35, 0.4),
+    "danger_at": (0.3, 0.4, 0.5, 0.6),
+    "danger_doubt": (0.1, 0.2, 0.3),
+    "sure": (0.4, 0.5, 0.6, 0.7, 0.8),
+    "unsure": (0.15, 0.2, 0.25, 0.3, 0.4),
 }
 
 

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from ivr.definition.problems import Problem
 from ivr.inspect import (
+    examples,
     graph,
     languages,
     lints,
@@ -54,7 +55,7 @@ DOCUMENT_RULES: tuple[Rule, ...] = (
     graph,
 )
 #: Rules over the compiled flow: warnings about what callers hear and how long they wait.
-FLOW_RULES: tuple[Rule, ...] = (lints, listening)
+FLOW_RULES: tuple[Rule, ...] = (lints, listening, examples)
 
 
 def run(rules: tuple[Rule, ...], context: Context) -> list[Problem]:

@@ -156,6 +156,14 @@ def key_said(said: str, language: str, keys: Collection[str]) -> str | None:
     "cái thứ hai", "الخيار الثاني"), with words such as "press", "number", "please", "um"
     around it. ``None`` if anything else is said, if the answer names two keys, if the key
     is not one of ``keys`` (the keys the menu offers), and always for 9, the quick exit."""
+    key = key_named(said, language)
+    if key == QUICK_EXIT or key not in keys:
+        return None
+    return key
+
+
+def key_named(said: str, language: str) -> str | None:
+    """Whatever key the whole answer names (9 included, offered or not): see :func:`key_said`."""
     text = said.strip()
     if not text or len(text) > MAX_KEY_ANSWER:
         return None
@@ -183,10 +191,7 @@ def key_said(said: str, language: str, keys: Collection[str]) -> str | None:
         for kind, _, phrase in parts
     ):
         return None  # "for the", "go to": only "to" alone, or "number too", is a key
-    key = named[0][1]
-    if key == QUICK_EXIT or key not in keys:
-        return None
-    return key
+    return named[0][1]
 
 
 #: Between a digit and a letter written against it ("بال٩٩٩", "ring999"): read apart.

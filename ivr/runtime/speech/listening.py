@@ -6,7 +6,8 @@ spoken answer, in this order, safety first:
 
 1. Nothing said: nothing to decide (the engine treats it as silence).
 2. 999, 112 or 911 said in any form: danger.
-3. A key named in words, and nothing else ("two", "the second one", "dwójka"): that key.
+3. A key named in words, and nothing else ("two", "the second one", "dwójka"): that key;
+   9 named so is not understood (only the key itself is the quick exit).
 4. The model's probabilities over the meanings this menu offers:
    - danger from :data:`~ivr.runtime.speech.policy.Thresholds.danger_at` up: danger;
    - the likeliest meaning from :data:`~ivr.runtime.speech.policy.Thresholds.sure` up: that choice, at
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 from ivr.runtime.normalise import MAX_UTTERANCE, fold
 from ivr.runtime.speech import meanings as m
 from ivr.runtime.speech import policy
-from ivr.runtime.speech.keys import emergency_number_said, key_said
+from ivr.runtime.speech.keys import QUICK_EXIT, emergency_number_said, key_named
 from ivr.runtime.speech.model import SpeechModel
 
 #: What a decision is.
@@ -79,8 +80,10 @@ def weigh(listener: Listener, said: str) -> Decision:
         return Decision(EMPTY, reason="nothing was said")
     if m.DANGER in listener.offered and emergency_number_said(text, listener.language):
         return Decision(DANGER, meaning=m.DANGER, reason="an emergency number")
-    key = key_said(text, listener.language, listener.keys)
-    if key is not None:
+    key = key_named(text, listener.language)
+    if key == QUICK_EXIT:  # "nine" may be the start of "nine nine nine": never the quick exit
+        return Decision(UNCLEAR, reason="9 said: only the key ends a call")
+    if key is not None and key in listener.keys:
         return Decision(GO, key=key, reason="a key said in words")
     if listener.model is None:
         return Decision(UNCLEAR, reason="no speech model for this language")
