@@ -42,7 +42,7 @@ def check(context: Context) -> Iterator[Problem]:
         folds = min(FOLDS, len(phrases))
         for fold in range(folds):
             learning = base + [Example(t, c.meaning) for i, (_, _, c, _, t) in enumerate(phrases) if i % folds != fold]
-            model = learned(code, learning)
+            model = learned(code, learning, m.CorpusPart(code))
             for position, (name, menu, choice, index, text) in enumerate(phrases):
                 if position % folds != fold:
                     continue
@@ -67,8 +67,7 @@ def check(context: Context) -> Iterator[Problem]:
 
 
 def _everything_but_phrases(flow: rt.Flow, code: str, language: rt.Language) -> Iterator[Example]:
-    """What the language's model learns from, except the operators' example phrases."""
-    yield from m.corpus_examples(code)
+    """What the language's model learns from besides the corpus, except the operators' example phrases."""
     for menu in flow.nodes.values():
         if isinstance(menu, rt.Menu):
             for choice in menu.choices:

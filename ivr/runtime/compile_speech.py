@@ -38,7 +38,7 @@ class SpeechCompiler:
         learn_from: Sequence[corpus.Utterance] | None = None,
     ) -> None:
         self.doc = document
-        self.learn_from = corpus.training_part() if learn_from is None else tuple(learn_from)
+        self.learn_from = None if learn_from is None else tuple(learn_from)
         self.text = text
         self.langs = languages
         self.first = document.line.language
@@ -73,12 +73,12 @@ class SpeechCompiler:
         """The language's model, learned (or read from the cache) the first time it is asked for."""
         if code not in self._models:
             examples = list(self._examples(code))
-            enough = len({e.meaning for e in examples}) >= 2
-            self._models[code] = learned(code, examples) if enough else None
+            part = m.CorpusPart(code, utterances=self.learn_from)
+            self._models[code] = learned(code, examples, part) if _enough(examples, part) else None
         return self._models[code]
 
     def _examples(self, code: str) -> Iterator[Example]:
-        yield from m.corpus_examples(code, self.learn_from)
+        """The flow's own examples in a language (the corpus's come from :class:`~.meanings.CorpusPart`)."""
         for name, node in self.doc.nodes.items():
             if not isinstance(node, MenuNode):
                 continue
@@ -98,12 +98,12 @@ class SpeechCompiler:
         """The language menu's model: every language's names, and what callers said at the
         corpus's language menu in every language (a caller may answer in their own)."""
         if self._language_menu_model is None:
-            said = [u for u in self.learn_from if u.menu == "choose_language"]
-            examples = [e for u in said for e in m.corpus_examples(u.language, [u])]
+            examples: list[Example] = []
             for code, lang in self.langs.items():
                 examples += m.phrase_examples({m.LANGUAGE + code: [*lang.names, lang.name]})
             examples += m.phrase_examples({m.PERSON: self.langs[self.first].helpline_words})
-            self._language_menu_model = learned("languages", examples)
+            part = m.CorpusPart(menu="choose_language", utterances=self.learn_from)
+            self._language_menu_model = learned("languages", examples, part)
         return self._language_menu_model
 
     # -- listeners ---------------------------------------------------------------------------
@@ -144,3 +144,9 @@ def _targets(node: object) -> Iterator[str]:
         yield node.next
     elif isinstance(node, TransferNode) and node.if_no_answer:
         yield node.if_no_answer
+
+
+def _enough(examples: list[Example], part: m.CorpusPart) -> bool:
+    """Whether there is something to learn: two meanings or more, the corpus's included
+    (which is only read when the flow's own examples have fewer: a language it lacks)."""
+    return len({e.meaning for e in examples}) >= 2 or len({e.meaning for e in part.examples()}) >= 2

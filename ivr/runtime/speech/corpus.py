@@ -74,6 +74,7 @@ def training_part(folder: Path = FOLDER) -> tuple[Utterance, ...]:
     return tuple(u for u in read(folder) if not held_out(u))
 
 
+@cache
 def version(folder: Path = FOLDER) -> str:
     """A digest of the corpus files: a model learned from other files is another model."""
     digest = hashlib.sha256()

@@ -19,7 +19,9 @@ words and example phrases for each choice, and the language's built-in words.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 
 from ivr.definition.languages import family
 from ivr.runtime.speech import corpus
@@ -74,6 +76,33 @@ def corpus_examples(language: str, utterances: Iterable[corpus.Utterance] | None
     for u in exact or [u for u in chosen if family(u.language) == wanted]:
         for place in sorted(u.accept):
             yield Example(u.say, corpus_meaning(u, place))
+
+
+@dataclass(frozen=True)
+class CorpusPart:
+    """What of the corpus a model learns from: one language's training part, or only one
+    menu's utterances in every language (the language menu), or given utterances (a
+    benchmark's fold). Named by the corpus's version, so that a model already learned is found
+    in the cache without reading the corpus."""
+
+    language: str = ""
+    menu: str = ""
+    utterances: tuple[corpus.Utterance, ...] | None = None
+
+    def name(self) -> str:
+        if self.utterances is None:
+            source = f"training part of {corpus.version()}"
+        else:
+            source = hashlib.sha256(repr(self.utterances).encode()).hexdigest()[:16]
+        return f"{source} {self.language or 'every language'} {self.menu or 'every menu'}"
+
+    def examples(self) -> list[Example]:
+        chosen = corpus.training_part() if self.utterances is None else self.utterances
+        if self.menu:
+            chosen = tuple(u for u in chosen if u.menu == self.menu)
+        if not self.language:
+            return [e for u in chosen for e in corpus_examples(u.language, [u])]
+        return list(corpus_examples(self.language, chosen))
 
 
 def phrase_examples(phrases: Mapping[str, Iterable[str]]) -> Iterator[Example]:

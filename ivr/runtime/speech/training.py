@@ -17,9 +17,10 @@ import functools
 import hashlib
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -45,9 +46,10 @@ class Example:
     meaning: str
 
 
-def digest(language: str, examples: Sequence[Example]) -> str:
-    """What a model learned from, in 20 letters: the recipe, the language, every example."""
-    h = hashlib.sha256(f"{RECIPE}\0{language}\0".encode())
+def digest(language: str, examples: Sequence[Example], among: str = "") -> str:
+    """What a model learned from, in 20 letters: the recipe, the language, every example, and
+    ``among``, what names the rest of what it learned from (the corpus, by its version)."""
+    h = hashlib.sha256(f"{RECIPE}\0{language}\0{among}\0".encode())
     for example in sorted(set(examples)):
         h.update(f"{example.text}\0{example.meaning}\n".encode())
     return h.hexdigest()[:20]
@@ -62,14 +64,24 @@ def cache_folder() -> Path:
     return folder
 
 
-def learned(language: str, examples: Sequence[Example]) -> SpeechModel:
-    """The model of these examples: from this process's memory, the disk cache, or learned now."""
-    return _learned(language, tuple(sorted(set(examples))))
+class Source(Protocol):
+    """More examples to learn from, named: the corpus (``name`` says which part, of which
+    version), read only when the model is not already in the cache."""
+
+    def name(self) -> str: ...
+
+    def examples(self) -> Iterable[Example]: ...
+
+
+def learned(language: str, examples: Sequence[Example], more: Source | None = None) -> SpeechModel:
+    """The model of ``examples`` and ``more``: from this process's memory, the disk cache,
+    or learned now."""
+    return _learned(language, tuple(sorted(set(examples))), more)
 
 
 @functools.lru_cache(maxsize=32)
-def _learned(language: str, examples: tuple[Example, ...]) -> SpeechModel:
-    key = digest(language, examples)
+def _learned(language: str, examples: tuple[Example, ...], more: Source | None) -> SpeechModel:
+    key = digest(language, examples, more.name() if more is not None else "")
     try:
         folder: Path | None = cache_folder()
     except OSError:
@@ -78,7 +90,8 @@ def _learned(language: str, examples: tuple[Example, ...]) -> SpeechModel:
         found = _read(folder / f"{key}.npz", language, key)
         if found is not None:
             return found
-    model = learn(language, examples, key)
+    everything = [*examples, *(more.examples() if more is not None else ())]
+    model = learn(language, everything, key)
     if folder is not None:
         _write(folder / f"{key}.npz", model)
     return model
