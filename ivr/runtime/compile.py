@@ -13,7 +13,7 @@ one fallback at run time, :func:`ivr.runtime.flow.in_language`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from ivr.definition.builtins import normalise_words
@@ -32,6 +32,8 @@ from ivr.runtime import flow as rt
 from ivr.runtime import understand
 from ivr.runtime.compile_texts import TextCompiler
 from ivr.runtime.compile_transfers import TransferCompiler
+from ivr.runtime.speech.corpus import Utterance, training_part
+from ivr.runtime.speech.hints import hint_maker
 
 
 class _Compiler:
@@ -41,6 +43,7 @@ class _Compiler:
         version: str,
         base: Path | None,
         reviews: Mapping[str, LanguageReview] | None = None,
+        corpus: Sequence[Utterance] | None = None,
     ) -> None:
         self.doc = document
         self.version = version
@@ -52,6 +55,7 @@ class _Compiler:
         self.transfers = TransferCompiler(document, self.text, self.nodes, self.make_menu)
         self._vocabularies: dict[tuple[object, ...], understand.Vocabulary] = {}
         self._builtin_vocabularies: dict[str, understand.Vocabulary] = {}
+        self.hint_maker = hint_maker(training_part() if corpus is None else tuple(corpus))
 
     # -- languages -------------------------------------------------------------------------
     def languages(self) -> dict[str, rt.Language]:
@@ -175,9 +179,12 @@ class _Compiler:
     def menu(self, name: str, node: MenuNode) -> rt.Menu:
         retries = node.retries or self.doc.line.retries
         choices = []
+        examples: dict[str, list[str]] = {}
         for key, choice in node.choices.items():
             if isinstance(choice, Choice):
                 choices.append(rt.Choice(key, choice.go, self.text.words(choice.words)))
+                for code, phrases in self.text.words(choice.examples).items():
+                    examples.setdefault(code, []).extend(phrases)
             else:
                 choices.append(rt.Choice(key, choice))
         return self.make_menu(
@@ -188,6 +195,7 @@ class _Compiler:
             retries.silence,
             retries.invalid,
             node.timeout or self.doc.line.timeout,
+            examples,
         )
 
     def make_menu(
@@ -199,12 +207,38 @@ class _Compiler:
         max_silence: int,
         max_invalid: int,
         timeout: int,
+        examples: Mapping[str, Sequence[str]] | None = None,
     ) -> rt.Menu:
         ordered = tuple(sorted(choices, key=lambda c: c.key))
         listens = {code: self.listens(code, {c.key: c.words_in(code) for c in ordered}) for code in self.codes}
+        hints = {
+            code: self.hint_maker.hints(
+                name,
+                code,
+                [*(w for c in ordered for w in c.words_in(code)), *self.builtin_words(code)],
+                (examples or {}).get(code, ()),
+            )
+            for code in self.codes
+            if self.langs[code].speech
+        }
         return rt.Menu(
-            name, prompt, short_prompt or prompt, ordered, max_silence, max_invalid, timeout, listens=listens
+            name,
+            prompt,
+            short_prompt or prompt,
+            ordered,
+            max_silence,
+            max_invalid,
+            timeout,
+            listens=listens,
+            hints=hints,
         )
+
+    def builtin_words(self, code: str) -> list[str]:
+        """What every menu understands in a language, as hints: the helpline first, then
+        danger (when the flow has somewhere to send it), then repeat and slower."""
+        lang = self.langs[code]
+        danger = lang.danger_words if self.doc.line.danger else ()
+        return [*lang.helpline_words, *danger, *lang.repeat_words, *lang.slower_words]
 
     def language_menu(self, name: str, node: LanguageNode) -> rt.LanguageMenu:
         retries = node.retries or self.doc.line.retries
@@ -214,6 +248,8 @@ class _Compiler:
 
         # The language menu listens in the line's first language, for every language's name.
         options = {lang.key: lang.names for lang in self.langs.values()}
+        names = [name for lang in self.langs.values() for name in lang.names]
+        hints = self.hint_maker.hints(name, self.language, [*names, *self.builtin_words(self.language)], (), self.codes)
         return rt.LanguageMenu(
             name,
             first_language(node.say),
@@ -223,6 +259,7 @@ class _Compiler:
             retries.invalid,
             node.timeout or self.doc.line.timeout,
             listens={self.language: self.listens(self.language, options)},
+            hints={self.language: hints} if self.langs[self.language].speech else {},
         )
 
 
@@ -231,8 +268,11 @@ def compile_flow(
     version: str,
     base: Path | None = None,
     reviews: Mapping[str, LanguageReview] | None = None,
+    corpus: Sequence[Utterance] | None = None,
 ) -> rt.Flow:
     """The runtime flow of a document that passed every check; ``base`` is the folder whose
     recordings/ it plays, when known (the recordings' lengths are measured then);
-    ``reviews``: the document's review state when the caller has it already (the checks do)."""
-    return _Compiler(document, version, base, reviews).compile()
+    ``reviews``: the document's review state when the caller has it already (the checks do);
+    ``corpus``: what callers say, for the menus' speech hints (the project's training part
+    unless given)."""
+    return _Compiler(document, version, base, reviews, corpus).compile()
