@@ -33,7 +33,7 @@ from ivr.runtime import understand
 from ivr.runtime.compile_texts import TextCompiler
 from ivr.runtime.compile_transfers import TransferCompiler
 from ivr.runtime.speech.corpus import Utterance, training_part
-from ivr.runtime.speech.hints import hint_maker
+from ivr.runtime.speech.hints import HintMaker
 
 
 class _Compiler:
@@ -55,7 +55,7 @@ class _Compiler:
         self.transfers = TransferCompiler(document, self.text, self.nodes, self.make_menu)
         self._vocabularies: dict[tuple[object, ...], understand.Vocabulary] = {}
         self._builtin_vocabularies: dict[str, understand.Vocabulary] = {}
-        self.hint_maker = hint_maker(training_part() if corpus is None else tuple(corpus))
+        self.hint_maker = HintMaker(training_part() if corpus is None else corpus)
 
     # -- languages -------------------------------------------------------------------------
     def languages(self) -> dict[str, rt.Language]:

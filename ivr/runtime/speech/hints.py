@@ -1,9 +1,8 @@
 """Speech ``hints`` for Twilio's recogniser: the words and short phrases callers say at one
 menu in one language, so that the recogniser hears them rather than a word that sounds alike.
 
-Made when a flow is compiled (:class:`HintMaker`, one per corpus and process, so a reload
-does not count the corpus again), and kept on the compiled menu as the text of its
-``<Gather hints="…">`` attribute: a request only reads it.
+Made when a flow is compiled (:class:`HintMaker`), and kept on the compiled menu as the
+text of its ``<Gather hints="…">`` attribute: a request only reads it.
 
 What goes in, in this order, each phrase once:
 
@@ -28,7 +27,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -73,34 +72,65 @@ def corpus_menu(menu: str) -> str:
     return CORPUS_TRANSFER_FAILED if menu.startswith(LINE_MENU_PREFIXES) else menu
 
 
-def _key(phrase: str, language: str) -> str:
-    """What makes two spellings one phrase: accents aside, except where they make the word."""
-    return fold(phrase, keep_accents=family(language) in TONAL)
-
-
-@dataclass(frozen=True)
-class Counted:
-    """In how many sayings each run of words appears (keyed as :func:`fold` writes it,
-    accents aside), how each was spelt, and how many sayings there were."""
-
-    found: Counter[str]
-    spellings: dict[str, Counter[str]]
-    total: int
+@lru_cache(maxsize=8192)
+def _as_hint(phrase: str, language: str) -> tuple[str, str, str]:
+    """A phrase as a hint (:func:`clean`); what makes two spellings one phrase (accents
+    aside, except where they make the word); and that without accents. Cached like
+    :func:`ivr.runtime.normalise.normalise`: every menu of a flow hints the same built-in
+    words, and every compile of it the same again."""
+    hint = clean(phrase)
+    key = fold(hint, keep_accents=family(language) in TONAL)
+    return hint, key, strip_accents(key)
 
 
 Words = tuple[tuple[str, str], ...]
 
 
-def words_of(saying: str) -> Words:
-    """A saying's words, each as a hint writes it and as :func:`fold` does."""
-    words = ((w, fold(w)) for w in clean(saying).split())
-    return tuple((w, k) for w, k in words if k)
+def words_of(saying: str, folded: dict[str, str] | None = None) -> Words:
+    """A saying's words, each as a hint writes it and as :func:`fold` does (``folded``:
+    words folded already, filled in as it goes: a corpus repeats its words)."""
+    folded = {} if folded is None else folded
+    pairs = []
+    for word in clean(saying).split():
+        key = folded.get(word)
+        if key is None:
+            key = folded[word] = fold(word)
+        if key:
+            pairs.append((word, key))
+    return tuple(pairs)
+
+
+@dataclass(frozen=True)
+class Counted:
+    """Runs of words in some sayings, keyed as :func:`fold` writes them (accents aside): in
+    how many sayings each appears (``found``), how many times in all (``occurrences``), the
+    spellings of those written otherwise than their key (``variants``: accents, apostrophes;
+    the rest, most of them, are not stored twice), and how many sayings there were."""
+
+    found: Counter[str]
+    occurrences: Counter[str]
+    variants: dict[str, Counter[str]]
+    total: int
+
+    def spelling(self, key: str) -> str:
+        """How to write a run callers spelt several ways: with its accents when any caller's
+        had them (a recogniser that dropped them slipped; the hint names the word), then the
+        most frequent, then the first in alphabetical order."""
+        variants = self.variants.get(key)
+        if not variants:
+            return key
+        spellings = Counter(variants)
+        plain = self.occurrences[key] - sum(variants.values())
+        if plain:
+            spellings[key] = plain
+        return min(spellings, key=lambda s: (-sum(not c.isascii() for c in s), -spellings[s], s))
 
 
 def count(sayings: Iterable[Words]) -> Counted:
     """Count the runs of one to :data:`MAX_WORDS` words in sayings (see :func:`words_of`)."""
     found: Counter[str] = Counter()
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    occurrences: Counter[str] = Counter()
+    variants: dict[str, Counter[str]] = defaultdict(Counter)
     total = 0
     for words in sayings:
         total += 1
@@ -109,17 +139,12 @@ def count(sayings: Iterable[Words]) -> Counted:
             for i in range(len(words) - n + 1):
                 run = words[i : i + n]
                 key = " ".join(k for _, k in run)
-                spellings[key][" ".join(w for w, _ in run)] += 1
+                occurrences[key] += 1
+                if any(w != k for w, k in run):
+                    variants[key][" ".join(w for w, _ in run)] += 1
                 seen.add(key)
         found.update(seen)
-    return Counted(found, dict(spellings), total)
-
-
-def _spelling(spellings: Counter[str]) -> str:
-    """How to write a phrase callers spelt several ways: with its accents when any caller's
-    had them (a recogniser that dropped them slipped; the hint names the word), then the
-    most frequent, then the first in alphabetical order."""
-    return min(spellings, key=lambda s: (-sum(not c.isascii() for c in s), -spellings[s], s))
+    return Counted(found, occurrences, dict(variants), total)
 
 
 def _worth_a_place(phrase: str) -> bool:
@@ -128,19 +153,60 @@ def _worth_a_place(phrase: str) -> bool:
     return any(len(word) >= 3 and not word.isdigit() for word in phrase.split())
 
 
-def said_phrases(here: Counted, everywhere: Counted, generic: frozenset[str] = frozenset()) -> list[str]:
+def merged(counts: Iterable[Counted]) -> Counted:
+    """Several counts as one (what the language menu's callers say, in every language)."""
+    found: Counter[str] = Counter()
+    occurrences: Counter[str] = Counter()
+    variants: dict[str, Counter[str]] = defaultdict(Counter)
+    total = 0
+    for counted in counts:
+        found.update(counted.found)
+        occurrences.update(counted.occurrences)
+        for key, spelt in counted.variants.items():
+            variants[key].update(spelt)
+        total += counted.total
+    return Counted(found, occurrences, dict(variants), total)
+
+
+@dataclass(frozen=True)
+class Heard:
+    """All the corpus speech one recogniser hears: per corpus menu, the counts of each of
+    its languages. Only the runs a menu could hint are ever looked up in it."""
+
+    menus: Mapping[str, tuple[Counted, ...]]
+
+    @property
+    def total(self) -> int:
+        return sum(c.total for counts in self.menus.values() for c in counts)
+
+    def times(self, key: str, menu: str | None = None) -> int:
+        """In how many utterances a run is said (at ``menu``, or at every menu)."""
+        places = self.menus.values() if menu is None else (self.menus[menu],)
+        return sum(c.found.get(key, 0) for counts in places for c in counts)
+
+    def generic(self, key: str) -> bool:
+        """Said in two or more utterances at more than half the menus: a language's glue
+        ("please", "proszę"), not what picks a menu's choice."""
+        spread = sum(self.times(key, menu) >= LEAST_UTTERANCES for menu in self.menus)
+        return spread > len(self.menus) / 2
+
+
+def said_phrases(here: Counted, heard: Heard) -> list[str]:
     """Runs of words said at one menu (``here``), most useful first: said in at least
-    :data:`LEAST_UTTERANCES` utterances here, more often here than in ``everywhere`` (all
-    the speech the menu's recogniser hears, ``here`` included), not ``generic`` (said at
-    most menus: "and", "they", "please"), ranked by how many utterances say it times how
-    much more often it is said here (log), then fewer words, then alphabetically."""
+    :data:`LEAST_UTTERANCES` utterances here, more often here than in all the speech the
+    menu's recogniser hears (``heard``, ``here`` included), not generic, ranked by how many
+    utterances say it times how much more often it is said here (log), then fewer words,
+    then alphabetically."""
     ranked: list[tuple[float, int, str]] = []
+    heard_total = max(heard.total, here.total)
     for key, times in here.found.items():
-        phrase = _spelling(here.spellings[key])
-        if times < LEAST_UTTERANCES or key in generic or not _worth_a_place(phrase):
+        if times < LEAST_UTTERANCES:
             continue
-        lift = (times / here.total) / (max(everywhere.found[key], times) / max(everywhere.total, here.total))
-        if lift <= 1.0:
+        phrase = here.spelling(key)
+        if not _worth_a_place(phrase):
+            continue
+        lift = (times / here.total) / (max(heard.times(key), times) / heard_total)
+        if lift <= 1.0 or heard.generic(key):
             continue
         ranked.append((-times * math.log2(lift), len(phrase.split()), phrase))
     return [phrase for *_, phrase in sorted(ranked)]
@@ -153,17 +219,15 @@ def menu_hints(language: str, written: Iterable[str], examples: Iterable[str], s
     then built-in words); ``examples``: the choices' example phrases, the short ones kept
     whole; ``said``: runs of words callers say at this menu, most useful first
     (:func:`said_phrases`)."""
-    examples = [e for e in examples if clean(e)]
-    short = [e for e in examples if len(clean(e).split()) <= MAX_WORDS]
+    short = [e for e in examples if 0 < len(clean(e).split()) <= MAX_WORDS]
     chosen: dict[str, str] = {}
     accented: set[str] = set()  # chosen phrases, written without their accents
     for phrase in [*written, *short, *said]:
-        hint = clean(phrase)
-        key = _key(hint, language)
+        hint, key, plain = _as_hint(phrase, language)
         if not hint or key in chosen or (hint.isascii() and key in accented):
             continue  # the same phrase, or the same without the accents a tonal word needs
         chosen[key] = hint
-        accented.add(strip_accents(key))
+        accented.add(plain)
         if len(chosen) == MAX_PHRASES:
             break
     return tuple(chosen.values())
@@ -175,34 +239,35 @@ def as_attribute(hints: Sequence[str]) -> str:
 
 
 class HintMaker:
-    """Hints for the menus of flows, from one corpus. What the corpus says is counted once
-    per menu and languages, however many menus and flows ask (:func:`hint_maker`)."""
+    """Hints for the menus of one flow, from one corpus, counted once menu by menu and
+    language by language, however many menus ask (the line's menus after a failed transfer
+    all share one corpus menu). Made for one compilation and then dropped: its counts take
+    about 9 MB, which a worker serving calls should not keep (0.1 s to count them again)."""
 
     def __init__(self, corpus: Sequence[Utterance]) -> None:
-        self.corpus = corpus
-        self._words = {u.say: words_of(u.say) for u in corpus}
-        self._counted: dict[tuple[str | None, frozenset[str]], Counted] = {}
-        self._generic: dict[frozenset[str], frozenset[str]] = {}
+        by_place: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for utterance in corpus:
+            by_place[utterance.menu, utterance.language].append(utterance.say)
+        #: What callers say at each corpus menu in each language.
+        folded: dict[str, str] = {}
+        self.places = {
+            place: count(words_of(saying, folded) for saying in said) for place, said in sorted(by_place.items())
+        }
         self._said: dict[tuple[str, frozenset[str]], list[str]] = {}
 
-    def counted(self, menu: str | None, languages: frozenset[str]) -> Counted:
-        """What callers say at a corpus menu (at every menu: ``None``) in any of ``languages``."""
-        key = (menu, languages)
-        if key not in self._counted:
-            said = (self._words[u.say] for u in self.corpus if u.language in languages and menu in (None, u.menu))
-            self._counted[key] = count(said)
-        return self._counted[key]
+    def here(self, place: str, languages: frozenset[str], long_examples: Sequence[str] = ()) -> Counted:
+        """What callers say at a corpus menu in any of ``languages``, with the flow's long examples."""
+        counts = [c for (menu, language), c in self.places.items() if menu == place and language in languages]
+        if long_examples:
+            counts.append(count(map(words_of, long_examples)))
+        return counts[0] if len(counts) == 1 else merged(counts)
 
-    def generic(self, languages: frozenset[str]) -> frozenset[str]:
-        """Runs of words (as :func:`fold` writes them) that callers say at more than half
-        of the corpus's menus in these languages: the language's own glue, not a menu's."""
-        if languages not in self._generic:
-            menus = sorted({u.menu for u in self.corpus if u.language in languages})
-            spread: Counter[str] = Counter()
-            for menu in menus:
-                spread.update(k for k, n in self.counted(menu, languages).found.items() if n >= LEAST_UTTERANCES)
-            self._generic[languages] = frozenset(k for k, n in spread.items() if n > len(menus) / 2)
-        return self._generic[languages]
+    def heard(self, languages: frozenset[str]) -> Heard:
+        menus: dict[str, list[Counted]] = defaultdict(list)
+        for (menu, language), counted in self.places.items():
+            if language in languages:
+                menus[menu].append(counted)
+        return Heard({menu: tuple(counts) for menu, counts in menus.items()})
 
     def hints(
         self,
@@ -220,24 +285,12 @@ class HintMaker:
         return as_attribute(menu_hints(language, written, examples, self.said(corpus_menu(menu), languages, long)))
 
     def said(self, place: str, languages: frozenset[str], long_examples: Sequence[str] = ()) -> list[str]:
-        """:func:`said_phrases` at a corpus menu, with the flow's long examples for it."""
+        """:func:`said_phrases` at a corpus menu, with the flow's long examples for it; no
+        menu takes more than :data:`MAX_PHRASES` of them, however few the flow's own words."""
         key = (place, languages)
         if long_examples or key not in self._said:
-            here = self.counted(place, languages)
+            found = said_phrases(self.here(place, languages, long_examples), self.heard(languages))[:MAX_PHRASES]
             if long_examples:
-                said = [self._words[u.say] for u in self.corpus if u.menu == place and u.language in languages]
-                here = count([*said, *map(words_of, long_examples)])
-            # No menu takes more than MAX_PHRASES of them, however few the flow's own words.
-            phrases = said_phrases(here, self.counted(None, languages), self.generic(languages))[:MAX_PHRASES]
-            if long_examples:
-                return phrases
-            self._said[key] = phrases
+                return found
+            self._said[key] = found
         return self._said[key]
-
-
-@lru_cache(maxsize=2)
-def hint_maker(corpus: tuple[Utterance, ...]) -> HintMaker:
-    """The hint maker of a corpus, shared by every flow compiled in this process: counting
-    the corpus takes a few tenths of a second, and a reloaded flow should not wait for it
-    again. Only its own counts are kept, and they never change once made."""
-    return HintMaker(corpus)
