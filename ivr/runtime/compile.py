@@ -32,8 +32,7 @@ from ivr.runtime import flow as rt
 from ivr.runtime import understand
 from ivr.runtime.compile_texts import TextCompiler
 from ivr.runtime.compile_transfers import TransferCompiler
-from ivr.runtime.speech.corpus import Utterance, training_part
-from ivr.runtime.speech.hints import HintMaker
+from ivr.runtime.speech import hints
 
 
 class _Compiler:
@@ -43,7 +42,7 @@ class _Compiler:
         version: str,
         base: Path | None,
         reviews: Mapping[str, LanguageReview] | None = None,
-        corpus: Sequence[Utterance] | None = None,
+        said: hints.SaidTable | None = None,
     ) -> None:
         self.doc = document
         self.version = version
@@ -55,7 +54,7 @@ class _Compiler:
         self.transfers = TransferCompiler(document, self.text, self.nodes, self.make_menu)
         self._vocabularies: dict[tuple[object, ...], understand.Vocabulary] = {}
         self._builtin_vocabularies: dict[str, understand.Vocabulary] = {}
-        self.hint_maker = HintMaker(training_part() if corpus is None else corpus)
+        self.said = hints.shipped() if said is None else said
 
     # -- languages -------------------------------------------------------------------------
     def languages(self) -> dict[str, rt.Language]:
@@ -211,8 +210,9 @@ class _Compiler:
     ) -> rt.Menu:
         ordered = tuple(sorted(choices, key=lambda c: c.key))
         listens = {code: self.listens(code, {c.key: c.words_in(code) for c in ordered}) for code in self.codes}
-        hints = {
-            code: self.hint_maker.hints(
+        menu_hints = {
+            code: hints.hints_for(
+                self.said,
                 name,
                 code,
                 [*(w for c in ordered for w in c.words_in(code)), *self.builtin_words(code)],
@@ -230,7 +230,7 @@ class _Compiler:
             max_invalid,
             timeout,
             listens=listens,
-            hints=hints,
+            hints=menu_hints,
         )
 
     def builtin_words(self, code: str) -> list[str]:
@@ -249,7 +249,8 @@ class _Compiler:
         # The language menu listens in the line's first language, for every language's name.
         options = {lang.key: lang.names for lang in self.langs.values()}
         names = [name for lang in self.langs.values() for name in lang.names]
-        hints = self.hint_maker.hints(name, self.language, [*names, *self.builtin_words(self.language)], (), self.codes)
+        written = [*names, *self.builtin_words(self.language)]
+        language_hints = hints.hints_for(self.said, name, self.language, written, (), self.codes)
         return rt.LanguageMenu(
             name,
             first_language(node.say),
@@ -259,7 +260,7 @@ class _Compiler:
             retries.invalid,
             node.timeout or self.doc.line.timeout,
             listens={self.language: self.listens(self.language, options)},
-            hints={self.language: hints} if self.langs[self.language].speech else {},
+            hints={self.language: language_hints} if self.langs[self.language].speech else {},
         )
 
 
@@ -268,11 +269,11 @@ def compile_flow(
     version: str,
     base: Path | None = None,
     reviews: Mapping[str, LanguageReview] | None = None,
-    corpus: Sequence[Utterance] | None = None,
+    said: hints.SaidTable | None = None,
 ) -> rt.Flow:
     """The runtime flow of a document that passed every check; ``base`` is the folder whose
     recordings/ it plays, when known (the recordings' lengths are measured then);
     ``reviews``: the document's review state when the caller has it already (the checks do);
-    ``corpus``: what callers say, for the menus' speech hints (the project's training part
-    unless given)."""
-    return _Compiler(document, version, base, reviews, corpus).compile()
+    ``said``: what callers say at each menu, for the menus' speech hints
+    (:func:`ivr.runtime.speech.hints.shipped` unless given)."""
+    return _Compiler(document, version, base, reviews, said).compile()

@@ -1,21 +1,26 @@
 """Speech ``hints`` for Twilio's recogniser: the words and short phrases callers say at one
 menu in one language, so that the recogniser hears them rather than a word that sounds alike.
 
-Made when a flow is compiled (:class:`HintMaker`), and kept on the compiled menu as the
-text of its ``<Gather hints="…">`` attribute: a request only reads it.
+Made when a flow is compiled (:func:`hints_for`), and kept on the compiled menu as the text
+of its ``<Gather hints="…">`` attribute: a request only reads it.
 
 What goes in, in this order, each phrase once:
 
 1. what the flow itself tells callers to say: the menu's choices' ``words``, then the words
    every menu understands (helpline, danger, repeat, slower), then the choices' ``examples``
-   that are short enough to be a hint;
+   of up to :data:`MAX_WORDS` words (a longer one is a sentence, not a hint);
 2. what callers really say there, from the training part of the project's speech corpus
-   (:func:`ivr.runtime.speech.corpus.training_part`, never the held-out fifth) and the
-   choices' longer examples: runs of one to :data:`MAX_WORDS` words said in at least
-   :data:`LEAST_UTTERANCES` different utterances at this menu, said here more often than in
-   the language's speech as a whole, not said at most of the corpus's menus (a language's
-   glue: "please", "proszę"), and not only of words under three letters ("i", "to"); the
-   most frequent and most particular to this menu first.
+   (:func:`ivr.runtime.speech.corpus.training_part`, never the held-out fifth): runs of one
+   to :data:`MAX_WORDS` words said in at least :data:`LEAST_UTTERANCES` different utterances
+   at this menu, said here more often than in the language's speech as a whole, not said at
+   most of the corpus's menus (a language's glue: "please", "proszę"), and not only of words
+   under three letters ("i", "to"); the most frequent and most particular to this menu first.
+
+The second part depends on the corpus alone, so it is counted once (:class:`HintMaker`) and
+shipped in ``hints.json`` (:data:`SHIPPED`; ``python -m ivr.runtime.speech.hints`` writes it
+again after the corpus changes, and a test fails until it is): compiling a flow reads that
+in a millisecond instead of reading and counting the corpus in every fresh process that
+checks a flow (each reload and each draft in the console).
 
 Within Twilio's documented limits (warning 13330: at most 500 entries of at most 100
 characters, words separated by spaces), and tighter: :data:`MAX_PHRASES`. Deterministic:
@@ -24,12 +29,15 @@ the same flow and corpus always give the same text.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import zip_longest
+from pathlib import Path
 
 from ivr.definition.builtins import LINE_MENU_PREFIXES
 from ivr.definition.languages import family
@@ -153,21 +161,6 @@ def _worth_a_place(phrase: str) -> bool:
     return any(len(word) >= 3 and not word.isdigit() for word in phrase.split())
 
 
-def merged(counts: Iterable[Counted]) -> Counted:
-    """Several counts as one (what the language menu's callers say, in every language)."""
-    found: Counter[str] = Counter()
-    occurrences: Counter[str] = Counter()
-    variants: dict[str, Counter[str]] = defaultdict(Counter)
-    total = 0
-    for counted in counts:
-        found.update(counted.found)
-        occurrences.update(counted.occurrences)
-        for key, spelt in counted.variants.items():
-            variants[key].update(spelt)
-        total += counted.total
-    return Counted(found, occurrences, dict(variants), total)
-
-
 @dataclass(frozen=True)
 class Heard:
     """All the corpus speech one recogniser hears: per corpus menu, the counts of each of
@@ -239,58 +232,73 @@ def as_attribute(hints: Sequence[str]) -> str:
 
 
 class HintMaker:
-    """Hints for the menus of one flow, from one corpus, counted once menu by menu and
-    language by language, however many menus ask (the line's menus after a failed transfer
-    all share one corpus menu). Made for one compilation and then dropped: its counts take
-    about 9 MB, which a worker serving calls should not keep (0.1 s to count them again)."""
+    """What callers say at each menu of the corpus, in each language, counted once."""
 
     def __init__(self, corpus: Sequence[Utterance]) -> None:
         by_place: dict[tuple[str, str], list[str]] = defaultdict(list)
         for utterance in corpus:
             by_place[utterance.menu, utterance.language].append(utterance.say)
-        #: What callers say at each corpus menu in each language.
         folded: dict[str, str] = {}
+        #: What callers say at each corpus menu in each language.
         self.places = {
             place: count(words_of(saying, folded) for saying in said) for place, said in sorted(by_place.items())
         }
-        self._said: dict[tuple[str, frozenset[str]], list[str]] = {}
 
-    def here(self, place: str, languages: frozenset[str], long_examples: Sequence[str] = ()) -> Counted:
-        """What callers say at a corpus menu in any of ``languages``, with the flow's long examples."""
-        counts = [c for (menu, language), c in self.places.items() if menu == place and language in languages]
-        if long_examples:
-            counts.append(count(map(words_of, long_examples)))
-        return counts[0] if len(counts) == 1 else merged(counts)
+    def heard(self, language: str) -> Heard:
+        """Everything the corpus has callers say in one language, menu by menu."""
+        return Heard({menu: (counted,) for (menu, code), counted in self.places.items() if code == language})
 
-    def heard(self, languages: frozenset[str]) -> Heard:
-        menus: dict[str, list[Counted]] = defaultdict(list)
-        for (menu, language), counted in self.places.items():
-            if language in languages:
-                menus[menu].append(counted)
-        return Heard({menu: tuple(counts) for menu, counts in menus.items()})
+    def said(self, menu: str, language: str) -> list[str]:
+        """:func:`said_phrases` at a corpus menu in one language; no menu takes more than
+        :data:`MAX_PHRASES` of them, however few the flow's own words."""
+        return said_phrases(self.places[menu, language], self.heard(language))[:MAX_PHRASES]
 
-    def hints(
-        self,
-        menu: str,
-        language: str,
-        written: Iterable[str],
-        examples: Sequence[str] = (),
-        heard_in: Iterable[str] = (),
-    ) -> str:
-        """The ``hints`` attribute of ``menu`` for a call in ``language``. ``heard_in``: the
-        languages of the corpus speech this menu's recogniser hears (by default its own; the
-        language menu's, in the line's first language, hears callers of every language)."""
-        languages = frozenset(heard_in) or frozenset({language})
-        long = [e for e in examples if len(clean(e).split()) > MAX_WORDS]
-        return as_attribute(menu_hints(language, written, examples, self.said(corpus_menu(menu), languages, long)))
+    def table(self) -> SaidTable:
+        """:meth:`said` at every corpus menu in every language: ``{menu: {language: [...]}}``."""
+        table: dict[str, dict[str, list[str]]] = {}
+        for menu, language in self.places:
+            table.setdefault(menu, {})[language] = self.said(menu, language)
+        return table
 
-    def said(self, place: str, languages: frozenset[str], long_examples: Sequence[str] = ()) -> list[str]:
-        """:func:`said_phrases` at a corpus menu, with the flow's long examples for it; no
-        menu takes more than :data:`MAX_PHRASES` of them, however few the flow's own words."""
-        key = (place, languages)
-        if long_examples or key not in self._said:
-            found = said_phrases(self.here(place, languages, long_examples), self.heard(languages))[:MAX_PHRASES]
-            if long_examples:
-                return found
-            self._said[key] = found
-        return self._said[key]
+
+#: What callers say at each corpus menu in each language, most useful first.
+SaidTable = Mapping[str, Mapping[str, Sequence[str]]]
+#: :meth:`HintMaker.table` of the corpus's training part, made by
+#: ``python -m ivr.runtime.speech.hints`` whenever the corpus changes (a test says when).
+SHIPPED = Path(__file__).resolve().parent / "hints.json"
+
+
+def shipped() -> SaidTable:
+    """The shipped table (read in a millisecond; counting the corpus takes tenths of a second)."""
+    data = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    return data["said"]  # type: ignore[no-any-return]
+
+
+def hints_for(
+    table: SaidTable,
+    menu: str,
+    language: str,
+    written: Iterable[str],
+    examples: Sequence[str] = (),
+    heard_in: Sequence[str] = (),
+) -> str:
+    """The ``hints`` attribute of ``menu`` for a call in ``language``. ``heard_in``: the
+    languages of the callers this menu's recogniser hears, when not only ``language``'s:
+    the language menu listens in the line's first language to callers of every language,
+    so what each says there is taken in turn, the most useful of each first."""
+    at_menu = table.get(corpus_menu(menu), {})
+    lists = [at_menu.get(code, ()) for code in (heard_in or (language,))]
+    said = [phrase for row in zip_longest(*lists) for phrase in row if phrase is not None]
+    return as_attribute(menu_hints(language, written, examples, said))
+
+
+def write_shipped(corpus: Sequence[Utterance], version: str) -> None:
+    """Write :data:`SHIPPED` from ``corpus`` (the training part), ``version`` its digest."""
+    document = {"corpus": version, "said": HintMaker(corpus).table()}
+    SHIPPED.write_text(json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    from ivr.runtime.speech import corpus
+
+    write_shipped(corpus.training_part(), corpus.version())
