@@ -248,7 +248,7 @@ class _Compiler:
 
         # The language menu listens in the line's first language, for every language's name.
         options = {lang.key: lang.names for lang in self.langs.values()}
-        names = [name for lang in self.langs.values() for name in lang.names]
+        names = [word for lang in self.langs.values() for word in lang.names]
         written = [*names, *self.builtin_words(self.language)]
         language_hints = hints.hints_for(self.said, name, self.language, written, (), self.codes)
         return rt.LanguageMenu(
