@@ -33,6 +33,7 @@ from ivr.runtime import flow as rt
 from ivr.runtime.compile_speech import SpeechCompiler
 from ivr.runtime.compile_texts import TextCompiler
 from ivr.runtime.compile_transfers import TransferCompiler
+from ivr.runtime.speech import hints
 from ivr.runtime.speech.corpus import Utterance
 
 
@@ -44,6 +45,7 @@ class _Compiler:
         base: Path | None,
         reviews: Mapping[str, LanguageReview] | None = None,
         learn_from: Sequence[Utterance] | None = None,
+        said: hints.SaidTable | None = None,
     ) -> None:
         self.doc = document
         self.version = version
@@ -54,6 +56,7 @@ class _Compiler:
         self.nodes: dict[str, rt.Node] = {}
         self.text = TextCompiler(document, base)
         self.transfers = TransferCompiler(document, self.text, self.nodes, self.make_menu)
+        self.said = hints.shipped() if said is None else said
 
     # -- languages -------------------------------------------------------------------------
     def languages(self) -> dict[str, rt.Language]:
@@ -150,6 +153,7 @@ class _Compiler:
     def menu(self, name: str, node: MenuNode) -> rt.Menu:
         retries = node.retries or self.doc.line.retries
         choices = []
+        examples: dict[str, list[str]] = {}
         for key, choice in node.choices.items():
             if isinstance(choice, Choice):
                 choices.append(
@@ -162,6 +166,8 @@ class _Compiler:
                         self.confirming(key, choice.means),
                     )
                 )
+                for code, phrases in self.text.words(choice.examples).items():
+                    examples.setdefault(code, []).extend(phrases)
             else:
                 choices.append(rt.Choice(key, choice, meaning=self.speech.meaning(name, choice)))
         return self.make_menu(
@@ -172,6 +178,7 @@ class _Compiler:
             retries.silence,
             retries.invalid,
             node.timeout or self.doc.line.timeout,
+            examples,
         )
 
     def make_menu(
@@ -183,12 +190,32 @@ class _Compiler:
         max_silence: int,
         max_invalid: int,
         timeout: int,
+        examples: Mapping[str, Sequence[str]] | None = None,
     ) -> rt.Menu:
         confirmed = (c if c.confirm else replace(c, confirm=self.confirming(c.key, None)) for c in choices)
         ordered = tuple(sorted(confirmed, key=lambda c: c.key))
         listens = {code: self.speech.listener(code, ordered) for code in self.codes}
+        menu_hints = {
+            code: hints.hints_for(
+                self.said,
+                name,
+                code,
+                [*(w for c in ordered for w in c.words_in(code)), *self.builtin_words(code)],
+                (examples or {}).get(code, ()),
+            )
+            for code in self.codes
+            if self.langs[code].speech
+        }
         return rt.Menu(
-            name, prompt, short_prompt or prompt, ordered, max_silence, max_invalid, timeout, listens=listens
+            name,
+            prompt,
+            short_prompt or prompt,
+            ordered,
+            max_silence,
+            max_invalid,
+            timeout,
+            listens=listens,
+            hints=menu_hints,
         )
 
     def confirming(self, key: str, means: Text | None) -> dict[str, rt.Speech]:
@@ -200,6 +227,13 @@ class _Compiler:
             sounds_like = self.text.texts(messages.sounds_like_key, {"key": self.text.texts(key)})
         return self.text.join(sounds_like, self.text.texts(messages.confirm_keys))
 
+    def builtin_words(self, code: str) -> list[str]:
+        """What every menu understands in a language, as hints: the helpline first, then
+        danger (when the flow has somewhere to send it), then repeat and slower."""
+        lang = self.langs[code]
+        danger = lang.danger_words if self.doc.line.danger else ()
+        return [*lang.helpline_words, *danger, *lang.repeat_words, *lang.slower_words]
+
     def language_menu(self, name: str, node: LanguageNode) -> rt.LanguageMenu:
         retries = node.retries or self.doc.line.retries
 
@@ -207,6 +241,9 @@ class _Compiler:
             return self.text.texts(text)[self.language] if text is not None else None
 
         # The language menu listens for every language's name, in any language.
+        names = [word for lang in self.langs.values() for word in lang.names]
+        written = [*names, *self.builtin_words(self.language)]
+        language_hints = hints.hints_for(self.said, name, self.language, written, (), self.codes)
         return rt.LanguageMenu(
             name,
             first_language(node.say),
@@ -216,6 +253,7 @@ class _Compiler:
             retries.invalid,
             node.timeout or self.doc.line.timeout,
             listens={self.language: self.speech.language_listener()},
+            hints={self.language: language_hints} if self.langs[self.language].speech else {},
         )
 
 
@@ -225,10 +263,12 @@ def compile_flow(
     base: Path | None = None,
     reviews: Mapping[str, LanguageReview] | None = None,
     learn_from: Sequence[Utterance] | None = None,
+    said: hints.SaidTable | None = None,
 ) -> rt.Flow:
     """The runtime flow of a document that passed every check; ``base`` is the folder whose
     recordings/ it plays, when known (the recordings' lengths are measured then);
     ``reviews``: the document's review state when the caller has it already (the checks do);
     ``learn_from``: the corpus utterances its speech models learn from (the corpus's training
-    part unless a benchmark measures on another split)."""
-    return _Compiler(document, version, base, reviews, learn_from).compile()
+    part unless a benchmark measures on another split); ``said``: what callers say at each
+    menu, for the menus' speech hints (:func:`ivr.runtime.speech.hints.shipped` unless given)."""
+    return _Compiler(document, version, base, reviews, learn_from, said).compile()

@@ -188,6 +188,8 @@ class Menu:
     kind: str = "menu"
     #: What the menu listens for, per language: its choices and the built-in actions.
     listens: Mapping[str, Listener] = field(default_factory=dict)
+    #: Its ``<Gather hints>`` per language, made at compile time (:mod:`ivr.runtime.speech.hints`).
+    hints: Mapping[str, str] = field(default_factory=dict)
 
     def choice_for_key(self, key: str) -> Choice | None:
         return next((c for c in self.choices if c.key == key), None)
@@ -206,6 +208,8 @@ class LanguageMenu:
     timeout: int
     kind: str = "language"
     listens: Mapping[str, Listener] = field(default_factory=dict)
+    #: Its ``<Gather hints>``, in the line's first language (the one it listens in).
+    hints: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

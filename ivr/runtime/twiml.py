@@ -220,8 +220,9 @@ class Renderer:
         node: rt.Menu | rt.LanguageMenu,
         state: CallState,
         recogniser: rt.Language,
-        hints: list[str],
     ) -> Gather:
+        """The menu's <Gather>: keys, and speech in the recogniser's language with the menu's
+        hints for it (made when the flow was compiled: :mod:`ivr.runtime.speech.hints`)."""
         options = {
             "action": _url(PATH_INPUT, state),
             "method": "POST",
@@ -234,16 +235,14 @@ class Renderer:
                 input="dtmf speech",
                 language=recogniser.speech,
                 speech_timeout=self.flow.speech_timeout,
-                hints=", ".join(dict.fromkeys(hints)),
+                hints=node.hints.get(recogniser.code, ""),
             )
         return response.gather(**options)
 
     def menu(self, response: VoiceResponse, menu: rt.Menu, state: CallState, speaker: Speaker) -> None:
         language = speaker.language
-        hints = [w for c in menu.choices for w in c.words_in(language.code)]
-        hints += [*language.repeat_words[:1], *language.helpline_words[:1], *language.slower_words[:1]]
         proposed = menu.choice_for_key(state.proposed) if state.event == EVENT_CONFIRM else None
-        gather = self.gather(response, menu, state, language, hints)
+        gather = self.gather(response, menu, state, language)
         if proposed is not None:  # "It sounds like you want …": 1 or yes, 2 or no, 0 a person
             speaker.say(gather, self.flow.in_language(proposed.confirm, language.code))
             response.redirect(_url(PATH_SILENCE, state), method="POST")
@@ -258,8 +257,7 @@ class Renderer:
         first = self.flow.languages[self.flow.language]
         speaker = Speaker(first, state.slow)
         options = list(self.flow.languages.values())
-        hints = [name for lang in options for name in lang.names] + list(first.helpline_words[:1])
-        gather = self.gather(response, menu, state, first, hints)
+        gather = self.gather(response, menu, state, first)
         self.retry_messages(gather, menu, state, speaker, [lang.key for lang in options])
         if menu.intro is not None and not state.event:
             speaker.say(gather, menu.intro)
