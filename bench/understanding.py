@@ -201,9 +201,9 @@ def tune(train: list[Utterance]) -> None:
             counts[row] += 1
             counts["danger elsewhere"] += elsewhere
         results.append((counts["danger elsewhere"], counts["misrouted"], -counts["understood"], thresholds, counts))
-    results.sort(key=lambda r: r[0] * 100 + r[1] * 5 - (-r[2]) - r[4]["confirmed"] * 0.5)
+    results.sort(key=lambda r: (r[0], r[1] * 5 + r[2] - r[4]["confirmed"] * 0.5))
     print(
-        f"  {len(weighed)} utterances; the best settings (danger elsewhere ×100, misrouted ×5, "
+        f"  {len(weighed)} utterances; the best settings (fewest danger elsewhere first, then misrouted ×5 "
         "minus understood and half of confirmed):"
     )
     for _, _, _, thresholds, counts in results[:10]:

@@ -5,7 +5,8 @@ The files (``corpus/<language>.yaml`` beside this module) ship with the package 
 line learns from them when a flow is loaded. One utterance in five is **held out**
 (:func:`held_out`, chosen by a hash of the language, the menu and the words, so the split is
 the same on every machine and nobody picks it): the line never learns from it and nobody
-tunes on it; ``bench/understanding.py`` measures on it.
+tunes on it; ``bench/understanding.py`` measures on it. Utterances marked ``split: train``
+(what the line's earlier keyword rules were written against) are always learned from.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ class Utterance:
     accept: frozenset[str]
     category: str = ""
     dialect: str = ""
+    #: Always learned from, never held out (``split: train``): what the line's earlier rules
+    #: were written against, so that what worked keeps working.
+    pinned: bool = False
 
     @property
     def is_danger(self) -> bool:
@@ -43,7 +47,10 @@ class Utterance:
 
 
 def held_out(utterance: Utterance) -> bool:
-    """One utterance in five, chosen by a hash: the same on every machine and every run."""
+    """One utterance in five, chosen by a hash: the same on every machine and every run
+    (never one pinned to the training part)."""
+    if utterance.pinned:
+        return False
     key = f"{utterance.language}\0{utterance.menu}\0{fold(utterance.say)}".encode()
     return hashlib.sha256(key).digest()[0] % 5 == 0
 
@@ -64,6 +71,7 @@ def read(folder: Path = FOLDER) -> tuple[Utterance, ...]:
                     frozenset(item["accept"]),
                     item.get("category", ""),
                     item.get("dialect", ""),
+                    item.get("split") == "train",
                 )
             )
     return tuple(found)

@@ -15,7 +15,8 @@ spoken answer, in this order, safety first:
      :data:`~ivr.runtime.speech.policy.Thresholds.danger_doubt`: that is asked first);
    - from :data:`~ivr.runtime.speech.policy.Thresholds.unsure` up: ask "It sounds like you want …"
      (a person, the menu again and slower speech are not asked about: not understood offers
-     a person first anyway);
+     a person first anyway, and a caller in danger asking for "someone" must not be put
+     through to the helpline instead of being told to dial 999);
    - otherwise, or noise the likeliest: not understood.
 """
 

@@ -33,6 +33,6 @@ class Thresholds:
 
 #: Chosen on 2026-12-07 by ``bench/understanding.py --tune`` (five folds of the 5,539
 #: utterances of the training part): the best setting with no one in danger sent elsewhere
-#: (understood 59.6 %, confirmed 7.3 %, asked again 30.7 %, misrouted 2.4 %). A higher
-#: ``danger_at`` misroutes less but sent someone in danger elsewhere.
+#: (understood 60.7 %, confirmed 6.9 %, asked again 29.6 %, misrouted 2.8 %). A higher
+#: ``danger_at`` misroutes less, but sent people in danger elsewhere.
 CHOSEN = Thresholds(danger_at=0.3, danger_doubt=0.1, sure=0.6, unsure=0.4)
