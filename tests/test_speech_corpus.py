@@ -1,9 +1,12 @@
 """Things real callers say, in five languages, and where each must take the call.
 
 The corpus (tests/corpus/speech.yaml) is written as a phone recogniser returns speech:
-sentences, digits, missing accents. A misrouted utterance fails the suite; safety phrases
-(danger, 999) must never be misrouted. Asking for the helpline and choosing a transfer to
-it are the same destination.
+sentences, digits, missing accents. It is what the line's earlier keyword rules were written
+against, and the speech model learns from it too (it is in ivr/runtime/speech/corpus/ with
+``split: train``), so that what worked keeps working: each utterance reaches its place,
+at once or after one "It sounds like you want …?" answered yes. Danger happening now goes
+straight to the danger advice, never through a question. Asking for the helpline and
+choosing a transfer to it are the same destination.
 """
 
 from __future__ import annotations
@@ -35,7 +38,9 @@ def _same_place(flow: rt.Flow, got: str, expected: str) -> bool:
 @pytest.mark.parametrize("utterance", CORPUS, ids=[f"{u['language']}:{u['menu']}:{u['say'][:40]}" for u in CORPUS])
 def test_each_utterance_goes_where_a_careful_listener_would_send_it(utterance):
     got = where_speech_goes(FLOW, utterance["menu"], utterance["language"], utterance["say"])
-    assert _same_place(FLOW, got, utterance["expect"]), f"{utterance['say']!r} went to {got}"
+    danger_now = utterance["expect"] == "danger" and utterance["menu"] != "danger_menu"
+    reached = got if danger_now else got.removeprefix("confirm:")
+    assert _same_place(FLOW, reached, utterance["expect"]), f"{utterance['say']!r} went to {got}"
 
 
 def test_the_corpus_has_thirty_utterances_per_language_with_safety_and_digits():

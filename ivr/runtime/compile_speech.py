@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from ivr.definition.model import Choice, FlowDocument, LanguageNode, MenuNode, MessageNode, TransferNode
 from ivr.runtime import flow as rt
 from ivr.runtime.compile_texts import TextCompiler
+from ivr.runtime.normalise import normalise
 from ivr.runtime.speech import corpus
 from ivr.runtime.speech import meanings as m
 from ivr.runtime.speech.listening import DANGER, Listener
@@ -109,23 +110,31 @@ class SpeechCompiler:
     # -- listeners ---------------------------------------------------------------------------
     def listener(self, code: str, choices: Iterable[rt.Choice]) -> Listener:
         """What a menu listens for in one language: its choices' meanings, then the line's own."""
+        choices = tuple(choices)
         offered: dict[str, str] = {}
         for choice in choices:
             offered.setdefault(choice.meaning or choice.target, choice.key)
-        return self._listener(code, self.model(code), offered)
+        lang = self.langs[code]
+        builtin = [(lang.helpline_words, rt.KEY_HELPLINE), (lang.repeat_words, rt.KEY_REPEAT)]
+        builtin += [(lang.slower_words, rt.KEY_SLOWER)]
+        if self.doc.line.danger:
+            builtin.append((lang.danger_words, DANGER))
+        return self._listener(code, self.model(code), offered, _unambiguous(choices, code, builtin))
 
     def language_listener(self) -> Listener:
         offered = {m.LANGUAGE + code: lang.key for code, lang in self.langs.items()}
         return self._listener(self.first, self.language_menu_model(), offered)
 
-    def _listener(self, code: str, model: SpeechModel | None, offered: dict[str, str]) -> Listener:
+    def _listener(
+        self, code: str, model: SpeechModel | None, offered: dict[str, str], words: Mapping[str, str] | None = None
+    ) -> Listener:
         keys = frozenset(offered.values()) | frozenset(BUILTIN_KEYS.values())
         for meaning, key in BUILTIN_KEYS.items():
             offered.setdefault(meaning, key)
         if self.doc.line.danger:
             offered.setdefault(m.DANGER, DANGER)
         offered.setdefault(m.NOTHING, "")
-        return Listener(code, model, offered, keys)
+        return Listener(code, model, offered, keys, words or {})
 
 
 def _phrases(phrases: list[str] | dict[str, list[str]], code: str, first: str) -> list[str]:
@@ -150,3 +159,14 @@ def _enough(examples: list[Example], part: m.CorpusPart) -> bool:
     """Whether there is something to learn: two meanings or more, the corpus's included
     (which is only read when the flow's own examples have fewer: a language it lacks)."""
     return len({e.meaning for e in examples}) >= 2 or len({e.meaning for e in part.examples()}) >= 2
+
+
+def _unambiguous(choices: Iterable[rt.Choice], code: str, builtin: list[tuple[tuple[str, ...], str]]) -> dict[str, str]:
+    """The flow's words, normalised as a caller's answer is, each with the one key it names:
+    a word written for two different keys names neither (``ivr check`` warns about it)."""
+    keys_of: dict[str, set[str]] = {}
+    listed = [(c.words_in(code), c.key) for c in choices] + builtin
+    for words, key in listed:
+        for word in words:
+            keys_of.setdefault(" ".join(normalise(word, code)), set()).add(key)
+    return {said: next(iter(keys)) for said, keys in keys_of.items() if said and len(keys) == 1}

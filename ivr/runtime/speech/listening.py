@@ -8,6 +8,8 @@ spoken answer, in this order, safety first:
 2. 999, 112 or 911 said in any form: danger.
 3. A key named in words, and nothing else ("two", "the second one", "dwójka"): that key;
    9 named so is not understood (only the key itself is the quick exit).
+   The whole answer one of the flow's own words for a choice ("nạn nhân", "crimestoppers"):
+   that choice, as the operator who wrote it said.
 4. The model's probabilities over the meanings this menu offers:
    - danger from :data:`~ivr.runtime.speech.policy.Thresholds.danger_at` up: danger;
    - the likeliest meaning from :data:`~ivr.runtime.speech.policy.Thresholds.sure` up: that choice, at
@@ -25,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ivr.runtime.normalise import MAX_UTTERANCE, fold
+from ivr.runtime.normalise import MAX_UTTERANCE, fold, normalise
 from ivr.runtime.speech import meanings as m
 from ivr.runtime.speech import policy
 from ivr.runtime.speech.keys import QUICK_EXIT, emergency_number_said, key_named
@@ -62,6 +64,10 @@ class Listener:
     offered: Mapping[str, str]
     #: Keys a caller may name in words at this menu.
     keys: frozenset[str] = field(default_factory=frozenset)
+    #: The flow's own words for this menu's choices and the line's actions (normalised, as
+    #: :func:`ivr.runtime.normalise.normalise` joins them), each with its key: said as the
+    #: whole answer, one of them is what the operator who wrote it said it is.
+    words: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def meanings(self) -> tuple[str, ...]:
@@ -86,6 +92,11 @@ def weigh(listener: Listener, said: str) -> Decision:
         return Decision(UNCLEAR, reason="9 said: only the key ends a call")
     if key is not None and key in listener.keys:
         return Decision(GO, key=key, reason="a key said in words")
+    written = listener.words.get(" ".join(normalise(text, listener.language)))
+    if written == DANGER:
+        return Decision(DANGER, meaning=m.DANGER, reason="the flow's own word for danger")
+    if written is not None:
+        return Decision(GO, key=written, reason="the flow's own word for this choice")
     if listener.model is None:
         return Decision(UNCLEAR, reason="no speech model for this language")
     chances = listener.model.probabilities(text, listener.meanings)

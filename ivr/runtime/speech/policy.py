@@ -31,8 +31,9 @@ class Thresholds:
     unsure: float
 
 
-#: Chosen on 2026-12-07 by ``bench/understanding.py --tune`` (five folds of the 5,539
+#: Chosen on 2026-12-07 by ``bench/understanding.py --tune`` (five folds of the 5,751
 #: utterances of the training part): the best setting with no one in danger sent elsewhere
-#: (understood 60.7 %, confirmed 6.9 %, asked again 29.6 %, misrouted 2.8 %). A higher
-#: ``danger_at`` misroutes less, but sent people in danger elsewhere.
+#: (understood 61.6 %, confirmed 7.0 %, asked again 28.8 %, misrouted 2.7 %, most of them
+#: noise sent to the danger advice). A higher ``danger_at`` misroutes less, but sent people
+#: in danger elsewhere.
 CHOSEN = Thresholds(danger_at=0.3, danger_doubt=0.1, sure=0.6, unsure=0.4)
