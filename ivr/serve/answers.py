@@ -25,7 +25,7 @@ from ivr.runtime.twiml import line_number
 from ivr.serve import fallback as safe
 from ivr.serve.signature import FormParams
 from ivr.serve.store import FlowStore
-from ivr.stats.events import KIND_END, KIND_START, KIND_STEP
+from ivr.stats.events import BY_KEY, BY_SPEECH, KIND_END, KIND_START, KIND_STEP
 from ivr.stats.recorder import Recorder
 
 log = logging.getLogger("ivr.call")
@@ -118,7 +118,11 @@ class Answers:
         digits = request.param(tw.DIGITS, 20)
         speech = request.param(tw.SPEECH_RESULT, engine.MAX_SPEECH)
         confidence = request.param(tw.CONFIDENCE, 20)
-        return self.serve(request, lambda flow, state: engine.on_input(flow, state, digits, speech, confidence))
+        return self.serve(
+            request,
+            lambda flow, state: engine.on_input(flow, state, digits, speech, confidence),
+            lambda step: answered_by(digits, speech, step),
+        )
 
     def silence(self, request: Request) -> bytes:
         return self.serve(request, engine.on_silence)
@@ -165,7 +169,14 @@ class Answers:
         return AFTER_DIAL_CONNECTED_BODY if connected else AFTER_DIAL_NOT_CONNECTED_BODY
 
     # -- shared ----------------------------------------------------------------------------
-    def serve(self, request: Request, decide: Callable[[rt.Flow, CallState], engine.Step] | None) -> bytes:
+    def serve(
+        self,
+        request: Request,
+        decide: Callable[[rt.Flow, CallState], engine.Step] | None,
+        how_answered: Callable[[engine.Step], str] | None = None,
+    ) -> bytes:
+        """The next TwiML after ``decide``'s step (none: the state's own), the step logged and
+        recorded with how the caller answered (``how_answered``; none: they did not)."""
         live = self.line.store.live
         flow = live.flow
         state = CallState.from_query_string(request.query, default_node=flow.start)
@@ -182,6 +193,7 @@ class Answers:
                 choice=step.choice,
                 language=next_state.language,
                 label=_label(flow, next_state.node),
+                answered_by=how_answered(step) if how_answered is not None else "",
             )
         if flow.node(next_state.node) is None:
             # A call that started on an older version of the flow, at a node that is gone.
@@ -244,6 +256,18 @@ class Answers:
                 return safe.safe_twiml(request.line_number())
             except Exception:
                 return SAFE_BODY
+
+
+def answered_by(digits: str, speech: str, step: engine.Step) -> str:
+    """How the caller answered, for the statistics: the kind only, never the words. From the
+    request, not ``step.choice``: a spoken "repeat", "helpline" or language is recorded with
+    the key it stands for. Keys win over words, as in the engine; words the engine heard as
+    nothing (a silence) are no answer."""
+    if digits.strip():
+        return BY_KEY
+    if speech.strip() and step.outcome.kind is not Kind.SILENCE:
+        return BY_SPEECH
+    return ""
 
 
 def _label(flow: rt.Flow, name: str) -> str:
