@@ -15,7 +15,7 @@ from twilio.request_validator import RequestValidator
 
 from ivr.definition.limits import MAX_MESSAGE_CHAIN
 from ivr.logs import call_id
-from ivr.metrics import LineMetrics
+from ivr.metrics import OTHER, LineMetrics
 from ivr.runtime import engine
 from ivr.runtime import flow as rt
 from ivr.runtime import twilio as tw
@@ -25,6 +25,7 @@ from ivr.runtime.twiml import line_number
 from ivr.serve import fallback as safe
 from ivr.serve.signature import FormParams
 from ivr.serve.store import FlowStore
+from ivr.stats import spoken
 from ivr.stats.events import BY_KEY, BY_SPEECH, KIND_END, KIND_START, KIND_STEP
 from ivr.stats.recorder import Recorder
 
@@ -184,7 +185,10 @@ class Answers:
         next_state = step.state if step is not None else state
         self.log_step(request, state, step, flow.version)
         if step is not None:
+            how = how_answered(step) if how_answered is not None else ""
             self.count(request, step.outcome)
+            if how == BY_SPEECH:
+                self.count_spoken(request, flow, next_state.language, step.outcome)
             self.record(
                 request,
                 kind=KIND_STEP,
@@ -193,7 +197,7 @@ class Answers:
                 choice=step.choice,
                 language=next_state.language,
                 label=_label(flow, next_state.node),
-                answered_by=how_answered(step) if how_answered is not None else "",
+                answered_by=how,
             )
         if flow.node(next_state.node) is None:
             # A call that started on an older version of the flow, at a node that is gone.
@@ -222,6 +226,15 @@ class Answers:
             metrics.quick_exit()
         else:
             metrics.transfer_ended(outcome.number, outcome.dial_status, outcome.kind is Kind.CONNECTED)
+
+    def count_spoken(self, request: Request, flow: rt.Flow, language: str, outcome: Outcome) -> None:
+        """Count a spoken answer for Prometheus by language and result, as the statistics do;
+        a language the flow does not have (a forged URL) is counted as "other", so that no
+        request can make a new series."""
+        metrics = self.line.metrics
+        if metrics is None or request.form.first(tw.TEST_CALL_PARAM):
+            return
+        metrics.spoken_answer(language if language in flow.languages else OTHER, spoken.result_of(outcome))
 
     def log_step(self, request: Request, state: CallState, step: engine.Step | None, version: str) -> None:
         """Each step in the log, at DEBUG (``IVR_LOG_LEVEL=DEBUG``): the statistics already keep
