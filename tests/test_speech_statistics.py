@@ -168,3 +168,22 @@ def test_steps_from_before_the_line_kept_how_callers_answered_are_counted_as_unk
         "Spoken answers, last 30 days:\nNo spoken answers in this period.\n"
         "1 step recorded before the line kept how callers answered is not counted.\n",
     )
+
+
+def test_each_step_keeps_how_the_caller_answered_whatever_key_a_spoken_word_stands_for(app):
+    call = SimulatedCall(flask_transport(app), PUBLIC, TOKEN)
+    call.start()
+    call.press("1")  # English
+    call.say("repeat")  # spoken, recorded with the key it stands for
+    call.say("...")  # words the line heard as nothing: a silence (this menu's one), no answer
+    assert app.extensions["ivr"].recorder.flush()
+    with app.extensions["ivr.database"].engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT kind, node, outcome, choice, answered_by FROM call_events ORDER BY id"
+        ).all()
+    assert rows == [
+        ("start", "choose_language", "", "", ""),
+        ("step", "choose_language", "language:en-GB", "1", "key"),
+        ("step", "main_menu", "repeat", "*", "speech"),
+        ("step", "main_menu", "silence-limit", "", ""),
+    ]

@@ -38,6 +38,8 @@ AFTER_DIAL_CONNECTED_BODY = safe.AFTER_DIAL_CONNECTED.encode()
 AFTER_DIAL_NOT_CONNECTED_BODY = safe.AFTER_DIAL_NOT_CONNECTED.encode()
 #: The steps Prometheus counts (:meth:`Answers.count`).
 COUNTED = frozenset({Kind.CONNECTED, Kind.NOT_CONNECTED, Kind.QUICK_EXIT})
+#: What words the engine heard as nothing lead to: no answer, to the statistics.
+HEARD_AS_SILENCE = frozenset({Kind.SILENCE, Kind.SILENCE_LIMIT})
 #: The destination label of the fallback's transfers: it always dials the helpline.
 FALLBACK_DESTINATION = "helpline"
 
@@ -278,7 +280,7 @@ def answered_by(digits: str, speech: str, step: engine.Step) -> str:
     nothing (a silence) are no answer."""
     if digits.strip():
         return BY_KEY
-    if speech.strip() and step.outcome.kind is not Kind.SILENCE:
+    if speech.strip() and step.outcome.kind not in HEARD_AS_SILENCE:
         return BY_SPEECH
     return ""
 
