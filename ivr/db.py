@@ -100,6 +100,10 @@ call_events = Table(
     Column("language", String(20), nullable=False, default=""),
     Column("label", String(80), nullable=False, default=""),  # what the flow calls reaching this node
     Column("duration", Integer, nullable=True),
+    # How the caller answered at a step: "key", "speech", or "" (no answer: a silence, a
+    # transfer's end, a call's start or end). Never the words said. NULL: recorded before
+    # the line kept this (schema 0004 and older), counted as unknown.
+    Column("answered_by", String(8), nullable=True),
 )
 
 #: Every published call flow, never changed or deleted: the newest row is what the line
@@ -308,6 +312,8 @@ def _schema_of(connection: Connection) -> str | None:
     tables = set(found.get_table_names())
     if "operators" not in tables:
         return None
+    if "answered_by" in {c["name"] for c in found.get_columns("call_events")}:
+        return "0005"
     if "line_alerts" in tables:
         return "0004" if "next_send" in {c["name"] for c in found.get_columns("line_alerts")} else "0003"
     columns = {column["name"] for column in found.get_columns("operators")}

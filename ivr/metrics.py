@@ -1,5 +1,5 @@
-"""What the line counts for Prometheus: requests, latency, transfers, quick exits, refused
-reloads and lost statistics, with the official ``prometheus_client``.
+"""What the line counts for Prometheus: requests, latency, transfers, quick exits, spoken
+answers, refused reloads and lost statistics, with the official ``prometheus_client``.
 
 One :class:`LineMetrics` per app, made by the app factory and handed to what counts (the
 webhooks, the flow store, the statistics writer): no module-level metric objects, so two
@@ -13,8 +13,9 @@ multiprocess mode. The library reads the variable when it is first imported, so 
 imported here, inside methods, never at this module's import.
 
 No metric is labelled with anything about a caller or a call: the labels are the line's
-own handler names, HTTP status codes, the flow's names for its numbers, and Twilio's
-dial statuses, each from a closed set, so a forged request cannot make a new series.
+own handler names, HTTP status codes, the flow's names for its numbers and its language
+codes, what the line did with a spoken answer (never the words), and Twilio's dial
+statuses, each from a closed set, so a forged request cannot make a new series.
 """
 
 from __future__ import annotations
@@ -74,6 +75,12 @@ class LineMetrics:
         self.quick_exits = Counter(
             "ivr_quick_exits", "Calls ended at once by the caller's quick-exit key", registry=joined
         )
+        self.spoken_answers = Counter(
+            "ivr_spoken_answers",
+            "Spoken answers at menus, by the flow's language code and what the line did with them",
+            ["language", "result"],
+            registry=joined,
+        )
         self.reloads_refused = Counter(
             "ivr_flow_reloads_refused",
             "Changed flows (file or published revision) refused by the checks: the last good flow kept serving",
@@ -110,6 +117,11 @@ class LineMetrics:
 
     def quick_exit(self) -> None:
         self.quick_exits.inc()
+
+    def spoken_answer(self, language: str, result: str) -> None:
+        """One spoken answer: ``language`` one of the flow's codes (or :data:`OTHER`),
+        ``result`` one of :data:`ivr.stats.spoken.RESULTS`' names; the caller names neither."""
+        self.spoken_answers.labels(language, result).inc()
 
     def reload_refused(self) -> None:
         self.reloads_refused.inc()

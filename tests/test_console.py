@@ -263,7 +263,7 @@ def test_the_statistics_insert_speaks_every_drivers_placeholders(paramstyle, mar
     from ivr.stats.events import EMPTY_EVENT, insert_statement
 
     sql, rows = insert_statement(paramstyle, [dict(EMPTY_EVENT, call="abc", at=1.0)])
-    assert f"VALUES ({mark}" in sql and sql.count(",") == 2 * 8 and len(rows) == 1
+    assert f"VALUES ({mark}" in sql and sql.count(",") == 2 * 9 and len(rows) == 1
 
 
 def test_statistics_name_languages_and_say_why_a_chart_is_empty(app):

@@ -97,8 +97,42 @@ def test_the_line_counts_requests_transfers_and_quick_exits_and_names_no_caller(
         "destination",
         "result",
         "reason",
+        "language",
         "le",
     }
+
+
+def test_spoken_answers_are_counted_by_the_flows_language_and_result_never_the_words(make_app):
+    from twilio.request_validator import RequestValidator
+
+    app = make_app(IVR_METRICS_TOKEN=METRICS_TOKEN)
+    transport = flask_transport(app)
+    english = SimulatedCall(transport, PUBLIC, TOKEN)
+    english.start()
+    english.press("1")  # English, by key: not a spoken answer
+    english.say("repeat")  # understood
+    english.say("purple elephant bicycle")  # asked again
+    polish = SimulatedCall(transport, PUBLIC, TOKEN)
+    polish.start()
+    polish.press("2")
+    polish.say("fioletowy słoń rower")  # asked again
+    tried = SimulatedCall(transport, PUBLIC, TOKEN, extra_params={tw.TEST_CALL_PARAM: "1"})
+    tried.start()
+    tried.press("1")
+    tried.say("repeat")  # the console's own test call: not counted
+    url = PUBLIC + "/voice/input?n=main_menu&l=xx-XX"  # a language the flow does not have
+    form = {"CallSid": "CA" + "1" * 32, tw.SPEECH_RESULT: "purple elephant bicycle", tw.CONFIDENCE: "0.9"}
+    signed = {"X-Twilio-Signature": RequestValidator(TOKEN).compute_signature(url, form)}
+    assert app.test_client().post(url, data=form, headers=signed).status_code == 200
+
+    text = app.test_client().get("/metrics", headers=AUTHORIZED).get_data(as_text=True)
+    assert series(samples(text), "ivr_spoken_answers_total") == {
+        (("language", "en-GB"), ("result", "understood")): 1.0,
+        (("language", "en-GB"), ("result", "asked-again")): 1.0,
+        (("language", "pl-PL"), ("result", "asked-again")): 1.0,
+        (("language", "other"), ("result", "asked-again")): 1.0,
+    }
+    assert "elephant" not in text and "fioletowy" not in text
 
 
 def test_metrics_need_the_token_and_are_not_served_without_one(make_app):

@@ -5,10 +5,11 @@ PostgreSQL."""
 from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
+from alembic.command import downgrade as alembic_downgrade
 from alembic.command import upgrade as alembic_upgrade
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, inspect, select, text
 
 from ivr.console.accounts import add_operator
 from ivr.db import MIGRATIONS, Database, call_events, driver_url, line_alerts, metadata, operators
@@ -30,7 +31,7 @@ def head(engine) -> str | None:
 
 def test_a_new_database_gets_every_table_of_the_model(database_url):
     engine = Database(database_url).engine
-    assert (head(engine), differences(engine)) == ("0004", [])
+    assert (head(engine), differences(engine)) == ("0005", [])
     engine.dispose()
 
 
@@ -51,7 +52,7 @@ def test_a_database_made_before_migrations_is_upgraded_in_place_with_its_rows(da
         )
     old.dispose()
     engine = Database(database_url).engine
-    assert (head(engine), differences(engine)) == ("0004", [])
+    assert (head(engine), differences(engine)) == ("0005", [])
     with engine.connect() as connection:
         assert connection.execute(select(operators.c.name, operators.c.admin, operators.c.disabled)).all() == [
             ("alice", False, None)
@@ -64,7 +65,7 @@ def test_a_database_made_before_migrations_is_upgraded_in_place_with_its_rows(da
 def test_starting_again_changes_nothing(database_url):
     Database(database_url).engine.dispose()
     engine = Database(database_url).engine
-    assert (head(engine), differences(engine)) == ("0004", [])
+    assert (head(engine), differences(engine)) == ("0005", [])
     engine.dispose()
 
 
@@ -85,9 +86,9 @@ def test_ivr_database_upgrade_says_what_it_did_and_then_that_nothing_is_left(dat
     again = runner.invoke(main, ["database", "upgrade"], env={"DATABASE_URL": database_url})
     assert (first.exit_code, first.output) == (
         0,
-        "The database was upgraded from schema 0002 to schema 0004; every row was kept.\n",
+        "The database was upgraded from schema 0002 to schema 0005; every row was kept.\n",
     )
-    assert (again.exit_code, again.output) == (0, "The database is up to date (schema 0004).\n")
+    assert (again.exit_code, again.output) == (0, "The database is up to date (schema 0005).\n")
 
 
 def test_a_database_made_from_the_model_without_migrations_is_taken_as_it_is(database_url):
@@ -95,7 +96,7 @@ def test_a_database_made_from_the_model_without_migrations_is_taken_as_it_is(dat
     metadata.create_all(made)  # as a script or an older tool might have made it
     made.dispose()
     engine = Database(database_url).engine
-    assert (head(engine), differences(engine)) == ("0004", [])
+    assert (head(engine), differences(engine)) == ("0005", [])
     engine.dispose()
 
 
@@ -114,8 +115,55 @@ def test_an_alert_row_of_schema_0003_is_kept_and_starts_with_no_failed_deliverie
         )
     old.dispose()
     engine = Database(database_url).engine
-    assert (head(engine), differences(engine)) == ("0004", [])
+    assert (head(engine), differences(engine)) == ("0005", [])
     with engine.connect() as connection:
         kept = connection.execute(select(line_alerts)).all()
     assert kept == [("helpline-unreachable", True, 5.0, False, 6.0, 0, 0.0)]
+    engine.dispose()
+
+
+def _call_events_shape(engine) -> tuple[list[tuple[str, bool]], list[tuple[str, list[str]]]]:
+    """The events table's columns (name, nullable) and indexes (name, columns)."""
+    with engine.connect() as connection:
+        found = inspect(connection)
+        columns = [(c["name"], c["nullable"]) for c in found.get_columns("call_events")]
+        indexes = sorted((i["name"], i["column_names"]) for i in found.get_indexes("call_events"))
+    return columns, indexes
+
+
+def _alembic(engine, change, revision: str) -> None:
+    with engine.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        change(config, revision)
+
+
+def test_0005_keeps_how_callers_answered_beside_every_older_event_and_0004_takes_it_away(database_url):
+    old = create_engine(driver_url(database_url))
+    _alembic(old, alembic_upgrade, "0004")
+    with old.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO call_events (call, at, kind, node, outcome, choice, language, label) "
+                "VALUES ('abcdefgh', 2.0, 'step', 'main_menu', 'choice', 'speech', 'en-GB', '')"
+            )
+        )
+    shape_of_0004 = _call_events_shape(old)
+    old.dispose()
+
+    engine = Database(database_url).engine
+    with engine.connect() as connection:
+        kept = connection.execute(select(call_events.c.call, call_events.c.choice, call_events.c.answered_by)).all()
+    assert (head(engine), differences(engine), kept) == ("0005", [], [("abcdefgh", "speech", None)])  # unknown
+    assert _call_events_shape(engine) == (shape_of_0004[0] + [("answered_by", True)], shape_of_0004[1])
+
+    _alembic(engine, alembic_downgrade, "0004")
+    with engine.connect() as connection:
+        kept = connection.execute(text("SELECT call, at, kind, node, outcome, choice, language FROM call_events")).all()
+    assert (head(engine), _call_events_shape(engine), kept) == (
+        "0004",
+        shape_of_0004,
+        [("abcdefgh", 2.0, "step", "main_menu", "choice", "speech", "en-GB")],
+    )
     engine.dispose()

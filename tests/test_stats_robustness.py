@@ -16,11 +16,14 @@ from types import SimpleNamespace
 from urllib.parse import quote
 
 import pytest
+from alembic.command import upgrade as alembic_upgrade
+from alembic.config import Config
 from sqlalchemy import create_engine
+from sqlalchemy import text as sql
 from support import DEFAULT_FLOW, PUBLIC, ROOT, TOKEN
 from twilio.request_validator import RequestValidator
 
-from ivr.db import Database, metadata
+from ivr.db import MIGRATIONS, Database, metadata
 from ivr.load import load_flow_file
 from ivr.metrics import LineMetrics
 from ivr.runtime.outcomes import Kind, Outcome
@@ -29,9 +32,12 @@ from ivr.stats.writer import EventWriter, WriterSettings, WriterStatus
 
 #: Short times, so that every test here ends within seconds.
 QUICK = WriterSettings(idle=0.02, retry_first=0.05, retry_longest=0.2, report_every=0.0, exit_wait=1.0)
-COLUMNS = "kind, node, outcome, choice, language, label, duration"
+COLUMNS = "kind, node, outcome, choice, language, label, duration, answered_by"
 #: What the closed set stores for an event that says nothing but its call and kind.
-EMPTY_ROW = {"kind": "step", "node": "", "outcome": "", "choice": "", "language": "", "label": "", "duration": None}
+EMPTY_ROW = {
+    "kind": "step", "node": "", "outcome": "", "choice": "", "language": "", "label": "", "duration": None,
+    "answered_by": "",
+}  # fmt: skip
 
 
 def _rows(path: Path) -> list[tuple[object, ...]]:
@@ -82,15 +88,15 @@ def test_forged_names_statuses_keys_and_languages_are_stored_as_unknown(make_app
     rows = _rows(tmp_path / "ivr.sqlite3")
     assert {row[0] for row in rows} == {rows[0][0]} and rows[0][0].isalpha()  # one call, its hash
     assert [row[1:] for row in rows] == [
-        ("start", "welcome", "", "", "en-GB", "", None),
-        ("step", "main_menu", "choice", "4", "en-GB", "told to dial 999", None),
-        ("step", UNKNOWN, "input-outside-menu", "", "", "", None),
-        ("step", "main_menu", "invalid", UNKNOWN, UNKNOWN, "", None),
-        ("step", UNKNOWN, "silence-outside-menu", "", "en-GB", "", None),
-        ("step", "connect_helpline", UNKNOWN, "", "en-GB", "", None),
-        ("step", "connect_helpline", UNKNOWN, "", "en-GB", "", None),
-        ("step", "connect_helpline", "not-connected:helpline:busy", "", "en-GB", "", None),
-        ("end", "", "completed", "", "", "", 42),
+        ("start", "welcome", "", "", "en-GB", "", None, ""),
+        ("step", "main_menu", "choice", "4", "en-GB", "told to dial 999", None, "key"),
+        ("step", UNKNOWN, "input-outside-menu", "", "", "", None, "key"),
+        ("step", "main_menu", "invalid", UNKNOWN, UNKNOWN, "", None, "key"),
+        ("step", UNKNOWN, "silence-outside-menu", "", "en-GB", "", None, ""),
+        ("step", "connect_helpline", UNKNOWN, "", "en-GB", "", None, ""),
+        ("step", "connect_helpline", UNKNOWN, "", "en-GB", "", None, ""),
+        ("step", "connect_helpline", "not-connected:helpline:busy", "", "en-GB", "", None, ""),
+        ("end", "", "completed", "", "", "", 42, ""),
     ]
     assert line.recorder.status() == WriterStatus(
         waiting=0, dropped_oldest=0, dropped_refused=0, values_replaced=6, failing=False
@@ -109,6 +115,7 @@ def test_without_the_flow_only_ascii_names_with_at_most_four_digits_are_kept():
         "language": "es-419",
         "label": "told to dial 999",
         "duration": 61,
+        "answered_by": "speech",
     }
     assert allowed.clean(shaped) == (shaped, 0)
     forged = {
@@ -121,8 +128,9 @@ def test_without_the_flow_only_ascii_names_with_at_most_four_digits_are_kept():
         "language": "０１２",
         "label": "call 07700 900123",
         "duration": -5,
+        "answered_by": "help me",  # never what was said: only how
     }
-    assert allowed.clean(forged) == ({**dict.fromkeys(forged, UNKNOWN), "at": 1.0, "duration": None}, 8)
+    assert allowed.clean(forged) == ({**dict.fromkeys(forged, UNKNOWN), "at": 1.0, "duration": None}, 9)
 
 
 #: One outcome of every kind, and the text the statistics store for it: what existing
@@ -139,6 +147,9 @@ STORED = [
     (Outcome(Kind.DANGER_WORDS), "danger-words"),
     (Outcome(Kind.INVALID), "invalid"),
     (Outcome(Kind.UNCLEAR), "unclear"),
+    (Outcome(Kind.CONFIRM), "confirm"),
+    (Outcome(Kind.CONFIRMED), "confirmed"),
+    (Outcome(Kind.DECLINED), "declined"),
     (Outcome(Kind.SILENCE), "silence"),
     (Outcome(Kind.INVALID_LIMIT), "invalid-limit"),
     (Outcome(Kind.SILENCE_LIMIT), "silence-limit"),
@@ -254,7 +265,7 @@ def test_a_batch_the_database_refuses_is_dropped_after_three_tries_and_counted(t
     with engine.begin() as connection:  # a table that refuses what the line would never write
         connection.exec_driver_sql(
             "CREATE TABLE call_events (id INTEGER PRIMARY KEY, call TEXT, at REAL, kind TEXT CHECK (kind != 'end'),"
-            " node TEXT, outcome TEXT, choice TEXT, language TEXT, label TEXT, duration INTEGER)"
+            " node TEXT, outcome TEXT, choice TEXT, language TEXT, label TEXT, duration INTEGER, answered_by TEXT)"
         )
     writer = EventWriter(SimpleNamespace(engine=engine), 90, QUICK)
     writer.record(call="refused", kind="end")
@@ -274,15 +285,21 @@ def test_events_go_to_the_database_file_now_at_its_path(tmp_path, how):
     assert recorder.flush()
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    if how == "replaced":
-        other = tmp_path / "other.sqlite3"
-        with sqlite3.connect(other) as connection:
+    if how == "replaced":  # by a backup from before the line kept how callers answered
+        other = create_engine(f"sqlite:///{tmp_path / 'other.sqlite3'}")
+        with other.begin() as connection:
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS))
+            config.attributes["connection"] = connection
+            alembic_upgrade(config, "0004")
             connection.execute(
-                "CREATE TABLE call_events (id INTEGER PRIMARY KEY, call TEXT, at REAL, kind TEXT,"
-                " node TEXT, outcome TEXT, choice TEXT, language TEXT, label TEXT, duration INTEGER)"
+                sql(
+                    "INSERT INTO call_events (call, at, kind, node, outcome, choice, language, label)"
+                    " VALUES ('other', 1.0, 'start', '', '', '', '', '')"
+                )
             )
-            connection.execute("INSERT INTO call_events (call, kind) VALUES ('other', 'start')")
-        os.replace(other, path)
+        other.dispose()
+        os.replace(tmp_path / "other.sqlite3", path)
     recorder.record(call="after", kind="start")
     assert recorder.flush()
 

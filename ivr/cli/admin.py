@@ -151,6 +151,21 @@ def stats_export(days: int, output: str | None) -> None:
         click.echo(f"wrote {output}")
 
 
+@stats.command(
+    "speech",
+    help="How often callers who spoke were understood, asked to confirm or asked again, per language "
+    "(counts and shares of spoken answers; the words said are never stored).",
+)
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 3650))
+def stats_speech(days: int) -> None:
+    from ivr.stats.report import summarise
+    from ivr.stats.spoken import speech_table
+
+    report = summarise(_database().engine, days)
+    click.echo(f"Spoken answers, last {days} days:")
+    click.echo(speech_table(report.spoken, report.spoken_in_all, report.answers_unknown), nl=False)
+
+
 @stats.command("clean", help="Delete call events older than the retention period now.")
 @click.option(
     "--days",

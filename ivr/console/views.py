@@ -25,6 +25,8 @@ from ivr.db import Database
 from ivr.load import MAX_FILE_BYTES, LoadResult, load_flow_file
 from ivr.stats.alert import episode_since
 from ivr.stats.report import report_csv, summarise
+from ivr.stats.spoken import RESULTS as SPOKEN_RESULTS
+from ivr.stats.spoken import SpokenAnswers, unknown_note
 
 __all__ = ["AccountError", "add_operator", "init_app", "remove_operator", "set_password"]
 
@@ -136,6 +138,9 @@ def stats() -> str:
             "no caller hung up before reaching help" if report.calls else "no calls yet",
         ),
         languages=charts.bars("Languages chosen", _language_names(report.languages)),
+        spoken_results=SPOKEN_RESULTS,
+        spoken_languages=_spoken_language_names(report.spoken),
+        unknown_note=unknown_note,
     )
 
 
@@ -151,6 +156,12 @@ def stats_csv() -> Response:
 def _days() -> int:
     """The days the statistics cover: ``?days=`` (1 to 365), 30 by default."""
     return min(max(request.args.get("days", 30, type=int) or 30, 1), 365)
+
+
+def _spoken_language_names(spoken: list[SpokenAnswers]) -> dict[str, str]:
+    """Each language code of the spoken answers table as operators know it."""
+    named = _language_names([(answers.language, answers.total) for answers in spoken])
+    return {answers.language: name for answers, (name, _) in zip(spoken, named, strict=True)}
 
 
 def _language_names(counts: list[tuple[str, int]]) -> list[tuple[str, int]]:

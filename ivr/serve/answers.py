@@ -15,7 +15,7 @@ from twilio.request_validator import RequestValidator
 
 from ivr.definition.limits import MAX_MESSAGE_CHAIN
 from ivr.logs import call_id
-from ivr.metrics import LineMetrics
+from ivr.metrics import OTHER, LineMetrics
 from ivr.runtime import engine
 from ivr.runtime import flow as rt
 from ivr.runtime import twilio as tw
@@ -25,7 +25,8 @@ from ivr.runtime.twiml import line_number
 from ivr.serve import fallback as safe
 from ivr.serve.signature import FormParams
 from ivr.serve.store import FlowStore
-from ivr.stats.events import KIND_END, KIND_START, KIND_STEP
+from ivr.stats import spoken
+from ivr.stats.events import BY_KEY, BY_SPEECH, KIND_END, KIND_START, KIND_STEP
 from ivr.stats.recorder import Recorder
 
 log = logging.getLogger("ivr.call")
@@ -37,6 +38,8 @@ AFTER_DIAL_CONNECTED_BODY = safe.AFTER_DIAL_CONNECTED.encode()
 AFTER_DIAL_NOT_CONNECTED_BODY = safe.AFTER_DIAL_NOT_CONNECTED.encode()
 #: The steps Prometheus counts (:meth:`Answers.count`).
 COUNTED = frozenset({Kind.CONNECTED, Kind.NOT_CONNECTED, Kind.QUICK_EXIT})
+#: What words the engine heard as nothing lead to: no answer, to the statistics.
+HEARD_AS_SILENCE = frozenset({Kind.SILENCE, Kind.SILENCE_LIMIT})
 #: The destination label of the fallback's transfers: it always dials the helpline.
 FALLBACK_DESTINATION = "helpline"
 
@@ -118,7 +121,11 @@ class Answers:
         digits = request.param(tw.DIGITS, 20)
         speech = request.param(tw.SPEECH_RESULT, engine.MAX_SPEECH)
         confidence = request.param(tw.CONFIDENCE, 20)
-        return self.serve(request, lambda flow, state: engine.on_input(flow, state, digits, speech, confidence))
+        return self.serve(
+            request,
+            lambda flow, state: engine.on_input(flow, state, digits, speech, confidence),
+            lambda step: answered_by(digits, speech, step),
+        )
 
     def silence(self, request: Request) -> bytes:
         return self.serve(request, engine.on_silence)
@@ -165,7 +172,14 @@ class Answers:
         return AFTER_DIAL_CONNECTED_BODY if connected else AFTER_DIAL_NOT_CONNECTED_BODY
 
     # -- shared ----------------------------------------------------------------------------
-    def serve(self, request: Request, decide: Callable[[rt.Flow, CallState], engine.Step] | None) -> bytes:
+    def serve(
+        self,
+        request: Request,
+        decide: Callable[[rt.Flow, CallState], engine.Step] | None,
+        how_answered: Callable[[engine.Step], str] | None = None,
+    ) -> bytes:
+        """The next TwiML after ``decide``'s step (none: the state's own), the step logged and
+        recorded with how the caller answered (``how_answered``; none: they did not)."""
         live = self.line.store.live
         flow = live.flow
         state = CallState.from_query_string(request.query, default_node=flow.start)
@@ -173,7 +187,10 @@ class Answers:
         next_state = step.state if step is not None else state
         self.log_step(request, state, step, flow.version)
         if step is not None:
+            how = how_answered(step) if how_answered is not None else ""
             self.count(request, step.outcome)
+            if how == BY_SPEECH:
+                self.count_spoken(request, flow, next_state.language, step.outcome)
             self.record(
                 request,
                 kind=KIND_STEP,
@@ -182,6 +199,7 @@ class Answers:
                 choice=step.choice,
                 language=next_state.language,
                 label=_label(flow, next_state.node),
+                answered_by=how,
             )
         if flow.node(next_state.node) is None:
             # A call that started on an older version of the flow, at a node that is gone.
@@ -210,6 +228,15 @@ class Answers:
             metrics.quick_exit()
         else:
             metrics.transfer_ended(outcome.number, outcome.dial_status, outcome.kind is Kind.CONNECTED)
+
+    def count_spoken(self, request: Request, flow: rt.Flow, language: str, outcome: Outcome) -> None:
+        """Count a spoken answer for Prometheus by language and result, as the statistics do;
+        a language the flow does not have (a forged URL) is counted as "other", so that no
+        request can make a new series."""
+        metrics = self.line.metrics
+        if metrics is None or request.form.first(tw.TEST_CALL_PARAM):
+            return
+        metrics.spoken_answer(language if language in flow.languages else OTHER, spoken.result_of(outcome))
 
     def log_step(self, request: Request, state: CallState, step: engine.Step | None, version: str) -> None:
         """Each step in the log, at DEBUG (``IVR_LOG_LEVEL=DEBUG``): the statistics already keep
@@ -244,6 +271,18 @@ class Answers:
                 return safe.safe_twiml(request.line_number())
             except Exception:
                 return SAFE_BODY
+
+
+def answered_by(digits: str, speech: str, step: engine.Step) -> str:
+    """How the caller answered, for the statistics: the kind only, never the words. From the
+    request, not ``step.choice``: a spoken "repeat", "helpline" or language is recorded with
+    the key it stands for. Keys win over words, as in the engine; words the engine heard as
+    nothing (a silence) are no answer."""
+    if digits.strip():
+        return BY_KEY
+    if speech.strip() and step.outcome.kind not in HEARD_AS_SILENCE:
+        return BY_SPEECH
+    return ""
 
 
 def _label(flow: rt.Flow, name: str) -> str:

@@ -2,7 +2,8 @@
 them is inserted and how old ones go.
 
 The webhooks record three kinds of event: a call's start, each step (with the engine's
-:class:`~ivr.runtime.outcomes.Outcome`), and its end (with Twilio's ``CallStatus``).
+:class:`~ivr.runtime.outcomes.Outcome`, and how the caller answered: by key, by speech, or
+not at all; never the words said), and its end (with Twilio's ``CallStatus``).
 """
 
 from __future__ import annotations
@@ -19,8 +20,15 @@ KIND_START = "start"
 KIND_STEP = "step"
 KIND_END = "end"
 KINDS = frozenset({KIND_START, KIND_STEP, KIND_END})
+#: How a caller answered at a step (``answered_by``); "" when they did not (a silence, a
+#: transfer's end). The kind of answer only: the words said are never kept.
+BY_KEY = "key"
+BY_SPEECH = "speech"
+ANSWERED_BY = frozenset({BY_KEY, BY_SPEECH})
 
-EVENT_COLUMNS = ("call", "at", "kind", "node", "outcome", "choice", "language", "label", "duration")
+EVENT_COLUMNS = (
+    "call", "at", "kind", "node", "outcome", "choice", "language", "label", "duration", "answered_by",
+)  # fmt: skip
 #: An event with nothing said: what the columns an event leaves out hold.
 EMPTY_EVENT: dict[str, Any] = {
     "kind": "",
@@ -30,6 +38,7 @@ EMPTY_EVENT: dict[str, Any] = {
     "language": "",
     "label": "",
     "duration": None,
+    "answered_by": "",
 }
 Row = dict[str, Any]
 

@@ -7,8 +7,8 @@ live flow's nodes, numbers, languages and labels; the outcomes
 :class:`~ivr.runtime.outcomes.Outcome` reads back; Twilio's call and dial statuses; a
 phone's keys. Anything else (a forged node name carrying a phone number, digits of another
 script) is stored as :data:`UNKNOWN`, so the table can never hold what a caller or an
-attacker typed. The check runs on the writer's thread, not in the webhook: the call's
-path costs what it did.
+attacker typed, or said: of a spoken answer only its kind ("speech") is kept. The check
+runs on the writer's thread, not in the webhook: the call's path costs what it did.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from ivr.metrics import LineMetrics
 from ivr.runtime import flow as rt
 from ivr.runtime.outcomes import OUTCOME_DIAL_STATUSES, Kind, Outcome
 from ivr.runtime.twilio import CALL_STATUSES
-from ivr.stats.events import KIND_END, KINDS, Row
+from ivr.stats.events import ANSWERED_BY, KIND_END, KINDS, Row
 from ivr.stats.writer import EventWriter, HasEngine, WriterSettings
 
 log = logging.getLogger("ivr.stats")
@@ -42,7 +42,7 @@ UNKNOWN = "_unknown"
 CHOICES = frozenset([*"0123456789*#", "speech"])
 LONGEST_CALL = DAY_SECONDS  # Twilio ends every call by then
 #: Columns that may be empty (the event did not say); ``call`` and ``kind`` never are.
-OPTIONAL = frozenset({"node", "outcome", "choice", "language", "label"})
+OPTIONAL = frozenset({"node", "outcome", "choice", "language", "label", "answered_by"})
 #: What each text column holds at most (PostgreSQL refuses longer; SQLite would keep them).
 LENGTHS = {c.name: c.type.length or 200 for c in call_events.columns if isinstance(c.type, String)}
 #: With no flow to compare against: names shaped as the checker allows (the line's own
@@ -97,6 +97,7 @@ class Allowed:
             "choice": CHOICES.__contains__,
             "language": self.is_language,
             "label": self.is_label,
+            "answered_by": ANSWERED_BY.__contains__,
         }
         at = event.get("at")
         duration = event.get("duration")

@@ -19,7 +19,8 @@ from ivr.db import call_events
 from ivr.definition.builtins import is_builtin_node
 from ivr.definition.limits import DAY_SECONDS
 from ivr.runtime.outcomes import RETRIES, Kind, Outcome
-from ivr.stats.events import KIND_END
+from ivr.stats.events import KIND_END, KIND_STEP
+from ivr.stats.spoken import SpeechTally, SpokenAnswers
 
 #: How a call ended, as the console says it.
 CONNECTED = "connected to "
@@ -66,6 +67,9 @@ class Report:
     languages: list[tuple[str, int]]
     needed_retry: int
     average_seconds: float | None
+    spoken: list[SpokenAnswers] = field(default_factory=list)  # per language: ivr.stats.spoken
+    spoken_in_all: SpokenAnswers = field(default_factory=lambda: SpokenAnswers("", {}))
+    answers_unknown: int = 0  # steps recorded before the line kept how callers answered
 
 
 def summarise(
@@ -75,6 +79,7 @@ def summarise(
     now = now or time.time()
     since = now - days * DAY_SECONDS
     calls: dict[str, CallSummary] = defaultdict(CallSummary)
+    speech = SpeechTally()
     query = select(call_events).where(call_events.c.at >= since).order_by(call_events.c.at, call_events.c.id)
     with engine.connect() as connection:
         for row in connection.execute(query):
@@ -90,6 +95,8 @@ def summarise(
             if outcome is not None:
                 call.outcomes.append(outcome)
                 call.retries += outcome.kind in RETRIES
+            if row.kind == KIND_STEP:
+                speech.add(row.answered_by, outcome, row.language)
             if row.label:
                 call.labels.append(row.label)
             if row.node and not is_builtin_node(row.node):
@@ -115,6 +122,9 @@ def summarise(
         languages=languages.most_common(),
         needed_retry=sum(1 for c in calls.values() if c.retries),
         average_seconds=sum(durations) / len(durations) if durations else None,
+        spoken=speech.languages(),
+        spoken_in_all=speech.all_languages(),
+        answers_unknown=speech.unknown,
     )
 
 

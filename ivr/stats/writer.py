@@ -12,8 +12,9 @@ values from a closed set) and writes them. It:
   the database refuses for what it holds (not for being down) would block every later
   one: it is dropped after a few tries, counted.
 * notices that the SQLite file at the database's path was deleted or replaced (its device
-  and inode changed) and opens the one there now, with its tables: the connections it
-  holds would go on writing into a file nobody can open.
+  and inode changed) and opens the one there now, its tables made or brought up to date
+  as a server does at start (a backup restored from an older line lacks new columns): the
+  connections it holds would go on writing into a file nobody can open.
 * logs the counts of what was lost or replaced at most every
   :attr:`WriterSettings.report_every` seconds; never a value.
 
@@ -38,7 +39,7 @@ from sqlalchemy import Engine
 from sqlalchemy import exc as db_errors
 
 from ivr.audit import older_than as audit_older_than
-from ivr.db import metadata
+from ivr.db import upgrade
 from ivr.definition.limits import DAY_SECONDS
 from ivr.metrics import DROPPED_QUEUE_FULL, DROPPED_REFUSED, LineMetrics
 from ivr.stats.events import EMPTY_EVENT, Row, insert_statement, older_than
@@ -225,7 +226,7 @@ class EventWriter:
             extra={"fields": {"event": "stats-file-reopened", "found": "another file" if found else "no file"}},
         )
         engine.dispose()  # connections to the old file close; the next ones open the path
-        metadata.create_all(engine)
+        upgrade(engine)  # its tables made, or brought up to date (a backup from an older line)
         self._file = _identity(path)
 
     def _failed(self, exc: Exception) -> float:
