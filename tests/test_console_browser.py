@@ -325,3 +325,62 @@ def test_the_picture_and_charts_are_legible_and_no_page_scrolls_sideways_on_a_ph
     for path in ("/console", "/console/stats"):
         assert found[1280, path]["smallest"] >= 12, (path, found[1280, path])
         assert found[375, path]["smallest"] >= 12, (path, found[375, path])
+
+
+def test_words_typed_at_a_menu_show_why_beside_the_keypad_with_the_keyboard_alone(gunicorn_server, tmp_path):
+    """Issue 25: the "Understanding" panel, reached and read without a mouse, passes axe-core,
+    reads Arabic right to left, goes away at a key, and what was typed reaches no log."""
+    from playwright.sync_api import expect, sync_playwright
+    from sqlalchemy import create_engine
+
+    from ivr.console.views import add_operator
+    from ivr.db import metadata
+
+    _axe_script()
+    database = tmp_path / "console.sqlite3"
+    engine = create_engine(f"sqlite:///{database}")
+    metadata.create_all(engine)
+    add_operator(engine, "alice", PASSWORD)
+    console = gunicorn_server("console", IVR_DATABASE_FILE=str(database))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, bypass_csp=True)  # to inject axe
+        page.goto(console.url + "/console/login")
+        _log_in(page)
+        page.goto(console.url + "/console/try")
+        page.get_by_label("Start in").select_option("pl-PL")
+        page.get_by_label("Speak the prompts").uncheck()
+        page.get_by_role("button", name="Call the line").press("Enter")
+        words = page.get_by_label("Say")
+        expect(words).to_be_enabled()
+        words.focus()
+        page.keyboard.type("nie chcę policji, chcę porozmawiać z kimś")
+        page.keyboard.press("Enter")
+        panel = page.get_by_role("region", name="Understanding")
+        expect(panel).to_be_visible()
+        expect(panel.locator(".decision")).to_have_text("Decision: acted on at once → the helpline")
+        table = panel.get_by_role("table", name="How likely a careful operator would accept each choice")
+        assert table.get_by_role("columnheader").all_inner_texts() == ["Choice", "Key", "How likely"]
+        chosen = table.get_by_role("row").nth(1)
+        assert chosen.get_by_role("rowheader").inner_text() == "the helpline (a person) (chosen)"
+        expect(page.get_by_role("status")).to_contain_text("Decision: acted on at once → the helpline.")
+        assert _axe_problems(page) == []
+
+        page.get_by_role("button", name="Hang up").click()
+        expect(panel).to_be_hidden()
+        page.get_by_label("Start in").select_option("ar-EG")
+        page.get_by_role("button", name="Call the line").click()
+        expect(words).to_be_enabled()
+        # "what do you mean" (not reviewed by a native speaker): not understood, so the menu waits again
+        words.fill("ماذا تقصد")
+        page.get_by_role("button", name="Say it").click()
+        expect(panel).to_be_visible()
+        said = panel.locator("bdi[lang=ar-EG]").first
+        assert said.inner_text() == "ماذا تقصد"
+        assert said.evaluate("words => getComputedStyle(words).direction") == "rtl"
+        assert _axe_problems(page) == []
+        page.get_by_role("button", name="Press star").click()  # a key: nothing to explain
+        expect(panel).to_be_hidden()
+        browser.close()
+    log = (tmp_path / "server-1.log").read_text(encoding="utf-8")
+    assert '"worker ready"' in log and "porozmawia" not in log and "تقصد" not in log

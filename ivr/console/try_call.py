@@ -9,7 +9,6 @@ and back, signed with the console's key.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, NoReturn
 
 from flask import Blueprint, Response, abort, current_app, g, jsonify, make_response, render_template, request, url_for
@@ -18,7 +17,9 @@ from itsdangerous import BadData, URLSafeSerializer
 from ivr.console.checking import CheckedDraft
 from ivr.console.draft_flows import webhooks_in_process
 from ivr.console.editing import console_engine, draft_checker, live_flow
+from ivr.console.understanding import panel_html, understanding
 from ivr.drafts import draft_of
+from ivr.runtime import flow as rt
 from ivr.runtime.twilio import DIAL_BUSY, DIAL_COMPLETED, DIAL_FAILED, DIAL_NO_ANSWER, TEST_CALL_PARAM
 from ivr.tools.simulator import CallEnded, Heard, SimulatedCall, Transport
 
@@ -43,22 +44,27 @@ def step() -> Response:
     signs. Where the call is travels to the browser and back, signed, like the line's state."""
     line = current_app.extensions["ivr"]
     live = line.store.live
-    return take_step(webhooks_in_process(live, line), live.flow.languages, LIVE)
+    return take_step(webhooks_in_process(live, line), live.flow, LIVE)
 
 
-def take_step(transport: Transport, languages: Mapping[str, object], salt: str) -> Response:
+def take_step(transport: Transport, flow: rt.Flow, salt: str) -> Response:
     """One step of a call through ``transport`` (the live line, or a draft's copy of its
-    webhooks); ``salt`` keeps positions of one kind of call from resuming the other."""
+    webhooks), which serves ``flow``; ``salt`` keeps positions of one kind of call from
+    resuming the other. Words said at a menu come back with why the line decided what it did
+    with them (:mod:`ivr.console.understanding`), worked out from that same ``flow``."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         _refuse_step('Send each step as a JSON object: {"action": …, "value": …, "position": …}.')
     action = str(data.get("action", ""))
     value = str(data.get("value", ""))[:200]
+    panel = None
     if action == "start":
         call = _new_call(transport)
-        heard = call.start(language=value if value in languages else "")
+        heard = call.start(language=value if value in flow.languages else "")
     else:
         call = _resume(transport, str(data.get("position", "")), salt)
+        if action == "say" and value.strip():
+            panel = understanding(flow, call, value)  # at the menu the call waits at, before it moves on
         try:
             heard = _act(call, action, value)
         except CallEnded:
@@ -68,6 +74,7 @@ def take_step(transport: Transport, languages: Mapping[str, object], salt: str) 
         waiting=call.waiting_for,
         dialled=call.dialled_number,
         position=_position(call, salt),
+        understanding=panel_html(panel),
     )
 
 
@@ -167,7 +174,7 @@ def try_draft_step() -> Response:
     if checked is None or checked.live is None:
         return jsonify(error=NO_DRAFT_TO_TRY if draft is None else _has_errors(checked)), 400  # type: ignore[return-value]
     transport = webhooks_in_process(checked.live, current_app.extensions["ivr"])
-    return take_step(transport, checked.live.flow.languages, DRAFT + checked.version)
+    return take_step(transport, checked.live.flow, DRAFT + checked.version)
 
 
 def register(bp: Blueprint) -> None:

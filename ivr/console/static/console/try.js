@@ -40,7 +40,15 @@
       : "The call has ended.";
   }
 
+  // Beside the keypad: why the line decided what it did with words said at a menu. The
+  // server renders (and escapes) it; a key, silence or a new call clears it.
+  function showUnderstanding(html) {
+    document.getElementById("understood").innerHTML = html || "";
+    document.getElementById("understanding").hidden = !html;
+  }
+
   function step(action, value) {
+    showUnderstanding("");
     return fetch(phone.dataset.stepUrl, {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": phone.dataset.csrf },
@@ -65,6 +73,9 @@
       });
       position = data.position;
       setWaiting(data.waiting, data.dialled);
+      showUnderstanding(data.understanding);
+      var decision = document.querySelector("#understood .decision");
+      if (decision) statusLine.textContent = decision.textContent + ". " + statusLine.textContent;
     }).catch(function (error) { statusLine.textContent = error.message; });
   }
 
@@ -92,6 +103,7 @@
   document.getElementById("hangup").addEventListener("click", function () {
     you("(hang up)");
     position = "";
+    showUnderstanding("");
     setWaiting("");
   });
   document.querySelectorAll(".dial").forEach(function (button) {
