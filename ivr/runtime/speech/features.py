@@ -20,6 +20,8 @@ computes the same weights itself (:mod:`ivr.runtime.speech.model`): nothing can 
 
 from __future__ import annotations
 
+import functools
+
 from ivr.definition.languages import family
 from ivr.runtime.normalise import TONAL, normalise, strip_accents
 
@@ -33,13 +35,22 @@ def features(text: str, language: str = "") -> list[str]:
     words = [strip_accents(word) for word in said]
     found: list[str] = []
     for word in words:
-        padded = f" {word} "
-        for size in range(SMALLEST_PIECE, LARGEST_PIECE + 1):
-            if len(padded) < size:
-                break
-            found.extend("c" + padded[start : start + size] for start in range(len(padded) - size + 1))
+        found.extend(_pieces(word))
     found.extend("w " + word for word in words)
     found.extend(f"p {first} {second}" for first, second in zip(words, words[1:], strict=False))
     if family(language) in TONAL:
         found.extend("t " + word for word in said)
     return found
+
+
+@functools.lru_cache(maxsize=65536)
+def _pieces(word: str) -> tuple[str, ...]:
+    """A word's character pieces, padded with spaces: callers use a few thousand words, so
+    each is cut up once per process."""
+    padded = f" {word} "
+    found: list[str] = []
+    for size in range(SMALLEST_PIECE, LARGEST_PIECE + 1):
+        if len(padded) < size:
+            break
+        found.extend("c" + padded[start : start + size] for start in range(len(padded) - size + 1))
+    return tuple(found)

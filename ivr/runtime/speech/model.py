@@ -9,8 +9,8 @@ costs a few hundred microseconds.
 
 from __future__ import annotations
 
+import functools
 import math
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -35,12 +35,20 @@ class SpeechModel:
     digest: str = ""
 
     def _vector(self, text: str) -> tuple[list[int], np.ndarray]:
-        counts = Counter(row for f in features(text, self.language) if (row := self.rows.get(f)) is not None)
+        """The utterance's known features (rows) and their TF-IDF weights, as scikit-learn's
+        ``TfidfVectorizer(sublinear_tf=True)`` computes them."""
+        counts: dict[int, int] = {}
+        known = self.rows
+        for feature in features(text, self.language):
+            row = known.get(feature)
+            if row is not None:
+                counts[row] = counts.get(row, 0) + 1
         if not counts:
             return [], np.zeros(0)
         rows = list(counts)
-        values = np.array([1.0 + math.log(counts[r]) for r in rows]) * self.idf[rows]
-        return rows, values / np.linalg.norm(values)
+        values = np.fromiter((1.0 + math.log(n) if n > 1 else 1.0 for n in counts.values()), float, len(rows))
+        values *= self.idf[rows]
+        return rows, values / math.sqrt(values @ values)
 
     def scores(self, text: str) -> np.ndarray:
         """The raw score of each meaning (before the logistic function)."""
@@ -54,10 +62,15 @@ class SpeechModel:
         meanings a menu offers) for this utterance. Each is its own yes-or-no: they need not
         add up to 1 (an answer may be both information and a person, or nothing at all)."""
         scores = self.scores(text)
-        names = self.meanings if among is None else tuple(m for m in among if m in self.meanings)
-        index = [self.meanings.index(m) for m in names]
-        chosen = np.clip(scores[index], -50.0, 50.0)
-        return dict(zip(names, (float(p) for p in 1.0 / (1.0 + np.exp(-chosen))), strict=True))
+        chances = (1.0 / (1.0 + np.exp(-np.clip(scores, -50.0, 50.0)))).tolist()
+        if among is None:
+            return dict(zip(self.meanings, chances, strict=True))
+        columns = self._columns
+        return {meaning: chances[columns[meaning]] for meaning in among if meaning in columns}
+
+    @functools.cached_property
+    def _columns(self) -> dict[str, int]:
+        return {meaning: column for column, meaning in enumerate(self.meanings)}
 
     def weighed(self, text: str, meaning: str, top: int = 6) -> list[tuple[str, float]]:
         """The words of ``text`` (and pairs of words) that counted most for ``meaning``
