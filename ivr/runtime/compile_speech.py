@@ -13,6 +13,7 @@ model, and which of its keys each meaning stands for.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 
 from ivr.definition.model import Choice, FlowDocument, LanguageNode, MenuNode, MessageNode, TransferNode
 from ivr.runtime import flow as rt
@@ -123,7 +124,8 @@ class SpeechCompiler:
 
     def language_listener(self) -> Listener:
         offered = {m.LANGUAGE + code: lang.key for code, lang in self.langs.items()}
-        return self._listener(self.first, self.language_menu_model(), offered)
+        listener = self._listener(self.first, self.language_menu_model(), offered)
+        return replace(listener, also_in=tuple(code for code in self.langs if code != self.first))
 
     def _listener(
         self, code: str, model: SpeechModel | None, offered: dict[str, str], words: Mapping[str, str] | None = None

@@ -81,15 +81,18 @@ def on_input(flow: rt.Flow, state: CallState, digits: str, speech: str, confiden
     if not isinstance(node, rt.Waiting):
         return to_helpline(state, Kind.INPUT_OUTSIDE_MENU)
     speech = speech or ""
+    sure_of_words = not speech.strip() or confident(flow, confidence)
     if state.event == EVENT_CONFIRM and isinstance(node, rt.Menu) and node.choice_for_key(state.proposed):
-        answered = _answer_to_confirming(flow, state, node, digits[:1], speech)
+        answered = _answer_to_confirming(flow, state, node, digits[:1], speech if sure_of_words else "")
         if answered is not None:
             return answered
     if digits:
         return on_key(flow, state, node, digits[:1], spoken=False)
-    if speech.strip() and not confident(flow, confidence):
-        return _unclear(state, node)
     decision = hear(flow, node, speech, state.language)
+    if not sure_of_words:  # a recogniser unsure of its words: only danger is acted on
+        if decision.action == DANGER:
+            return on_key(flow, state, node, DANGER, spoken=True)
+        return _unclear(state, node)
     if decision.action == EMPTY:
         return on_silence(flow, state)
     if decision.action == DANGER:

@@ -24,7 +24,9 @@ def yes_or_no(said: str, language: str) -> str | None:
     words = [w for w in text.split() if w not in _ALONG]
     if not words or len(words) > LONGEST_ANSWER:
         return None
-    yes, no = YES_WORDS.get(family(language), frozenset()), NO_WORDS.get(family(language), frozenset())
+    # English too, in every language: callers mix it in ("ok", "yes"), as keys.py reads it.
+    yes = YES_WORDS.get(family(language), frozenset()) | YES_WORDS["en"]
+    no = NO_WORDS.get(family(language), frozenset()) | NO_WORDS["en"]
     whole = " ".join(words)
     if whole in no or all(w in no for w in words):
         return NO

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ivr.runtime import flow as rt
+from ivr.runtime.normalise import MAX_UTTERANCE
 from ivr.runtime.speech import listening
 from ivr.runtime.speech import meanings as m
 
@@ -64,6 +65,7 @@ class NotAMenu(LookupError):
 
 def explain(flow: rt.Flow, menu: str, language: str, said: str) -> Explanation:
     """What the line does with ``said`` at ``menu`` for a call in ``language``, and why."""
+    said = said[:MAX_UTTERANCE]
     node = flow.node(menu)
     if not isinstance(node, (rt.Menu, rt.LanguageMenu)):
         menus = ", ".join(sorted(n for n, v in flow.nodes.items() if isinstance(v, rt.Waiting)))

@@ -68,6 +68,9 @@ class Listener:
     #: :func:`ivr.runtime.normalise.normalise` joins them), each with its key: said as the
     #: whole answer, one of them is what the operator who wrote it said it is.
     words: Mapping[str, str] = field(default_factory=dict)
+    #: Other languages an emergency number may be said in here: at the language menu, every
+    #: language of the line (a caller answers the first question in their own).
+    also_in: tuple[str, ...] = ()
 
     @property
     def meanings(self) -> tuple[str, ...]:
@@ -85,7 +88,7 @@ def weigh(listener: Listener, said: str) -> Decision:
     text = said[:MAX_UTTERANCE]
     if not fold(text):
         return Decision(EMPTY, reason="nothing was said")
-    if m.DANGER in listener.offered and emergency_number_said(text, listener.language):
+    if any(emergency_number_said(text, language) for language in (listener.language, *listener.also_in)):
         return Decision(DANGER, meaning=m.DANGER, reason="an emergency number")
     key = key_named(text, listener.language)
     if key == QUICK_EXIT:  # "nine" may be the start of "nine nine nine": never the quick exit
