@@ -38,6 +38,7 @@ SAID = ["police", "i want to talk to the police", "zzz", "he has a gun", "talk t
 def own_cache(tmp_path, monkeypatch):
     """Each test its own cache folder (the line's is in the system's temporary folder)."""
     monkeypatch.setattr(training.tempfile, "tempdir", str(tmp_path))
+    monkeypatch.delenv("IVR_SPEECH_CACHE", raising=False)
     training._learned.cache_clear()
 
 
@@ -68,13 +69,36 @@ def test_a_learned_model_is_kept_on_disk_and_read_back_the_same(own_cache, tmp_p
         assert again.probabilities(text) == learned.probabilities(text)
 
 
-def test_a_damaged_cache_file_is_learned_again(own_cache):
+@pytest.mark.parametrize("damage", ["not a model", "empty", "cut in half", "another shape"])
+def test_a_damaged_cache_file_is_removed_and_the_model_learned_again(own_cache, damage):
     training.learned("en-GB", EXAMPLES)
     [kept] = training.cache_folder().glob("*.npz")
-    kept.write_bytes(b"not a model")
+    whole = kept.read_bytes()
+    if damage == "another shape":
+        other = training.learn("en-GB", EXAMPLES[:6])
+        training._write(kept, other)
+    else:
+        kept.write_bytes({"not a model": b"not a model", "empty": b"", "cut in half": whole[: len(whole) // 2]}[damage])
     training._learned.cache_clear()
     model = training.learned("en-GB", EXAMPLES)
     assert model.meanings == ("danger", "nothing", "person", "police")
+    assert kept.read_bytes() == whole  # learned again, and kept again
+
+
+def test_a_cache_folder_others_may_write_to_is_refused(tmp_path, monkeypatch):
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o777)
+    shared.chmod(0o777)
+    monkeypatch.setenv("IVR_SPEECH_CACHE", str(shared))
+    with pytest.raises(PermissionError, match="only it may write to"):
+        training.cache_folder()
+
+
+def test_the_cache_keeps_only_the_newest_models(own_cache, monkeypatch):
+    monkeypatch.setattr(training, "KEPT", 2)
+    for size in (5, 6, 7):
+        training.learned("en-GB", EXAMPLES[:size] + EXAMPLES[8:])
+    assert len(list(training.cache_folder().glob("*.npz"))) == 2
 
 
 def listener() -> listening.Listener:

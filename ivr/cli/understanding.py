@@ -47,7 +47,8 @@ def describe(explanation: Explanation) -> str:
             lines.append(f"    {chance.probability:6.1%}  {chance.name} ({key})")
     if explanation.weighed:
         focus = decision.meaning or explanation.chances[0].meaning
-        lines.append(f"  what weighed most for '{focus}' (+ for it, - against):")
+        name = next((c.name for c in explanation.chances if c.meaning == focus), focus)
+        lines.append(f"  what weighed most for {name} (+ for it, - against):")
         for feature, weight in explanation.weighed:
             lines.append(f"    {weight:+.2f}  {feature}")
     return "\n".join(lines)

@@ -42,7 +42,7 @@ def check(context: Context) -> Iterator[Problem]:
         folds = min(FOLDS, len(phrases))
         for fold in range(folds):
             learning = base + [Example(t, c.meaning) for i, (_, _, c, _, t) in enumerate(phrases) if i % folds != fold]
-            model = learned(code, learning, m.CorpusPart(code))
+            model = learned(code, learning, m.CorpusPart(code), keep=False)
             for position, (name, menu, choice, index, text) in enumerate(phrases):
                 if position % folds != fold:
                     continue
@@ -71,7 +71,7 @@ def _everything_but_phrases(flow: rt.Flow, code: str, language: rt.Language) -> 
     for menu in flow.nodes.values():
         if isinstance(menu, rt.Menu):
             for choice in menu.choices:
-                yield from m.phrase_examples({choice.meaning or choice.target: choice.words_in(code)})
+                yield from m.phrase_examples({choice.meaning or m.NODE + choice.target: choice.words_in(code)})
     yield from m.phrase_examples(
         {m.PERSON: language.helpline_words, m.REPEAT: language.repeat_words, m.SLOWER: language.slower_words}
     )

@@ -68,7 +68,7 @@ class SpeechCompiler:
             return m.PERSON
         if target == self.doc.line.danger:
             return m.DANGER
-        return target
+        return m.NODE + target
 
     # -- models -----------------------------------------------------------------------------
     def model(self, code: str) -> SpeechModel | None:
@@ -114,7 +114,7 @@ class SpeechCompiler:
         choices = tuple(choices)
         offered: dict[str, str] = {}
         for choice in choices:
-            offered.setdefault(choice.meaning or choice.target, choice.key)
+            offered.setdefault(choice.meaning or m.NODE + choice.target, choice.key)
         lang = self.langs[code]
         builtin = [(lang.helpline_words, rt.KEY_HELPLINE), (lang.repeat_words, rt.KEY_REPEAT)]
         builtin += [(lang.slower_words, rt.KEY_SLOWER)]

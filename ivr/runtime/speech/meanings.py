@@ -10,10 +10,12 @@ offers (:mod:`ivr.runtime.speech.listening`). The meanings are:
 - :data:`AGAIN`: the message just before this menu, once more;
 - after a transfer that did not connect: :data:`RETRY` and :data:`OTHER_NUMBER`;
 - at the language menu, ``language:<code>``;
-- any other choice: the name of the node it goes to (``police_non_emergency``), so that
-  what callers said for that node at any menu teaches every menu that offers it.
+- any other choice: the name of the node it goes to (``node:police_non_emergency``), so
+  that what callers said for that node at any menu teaches every menu that offers it. The
+  corpus is labelled with the default flow's node names: a flow whose node has another name
+  learns that choice from its own words and example phrases only.
 
-The examples of a language (:func:`examples`) are the corpus's training part, the flow's
+A language's model learns from the corpus's training part (:class:`CorpusPart`), the flow's
 words and example phrases for each choice, and the language's built-in words.
 """
 
@@ -36,6 +38,9 @@ AGAIN = "again"
 RETRY = "retry"
 OTHER_NUMBER = "other_number"
 LANGUAGE = "language:"
+#: Before a node's name as a meaning ("node:police_non_emergency"): a node may be named like
+#: one of the line's own meanings ("person", "danger") without taking their examples.
+NODE = "node:"
 
 #: In the corpus (labelled at the default flow's menus): the message each menu follows, so
 #: that "say it again" there is :data:`AGAIN`, not that message's meaning elsewhere.
@@ -64,7 +69,9 @@ def corpus_meaning(utterance: corpus.Utterance, place: str) -> str:
         return _CORPUS_PLACES[place]
     if CORPUS_AGAIN.get(utterance.menu) == place and not utterance.is_danger:
         return AGAIN
-    return place
+    if place == DANGER:
+        return DANGER
+    return NODE + place
 
 
 def corpus_examples(language: str, utterances: Iterable[corpus.Utterance] | None = None) -> Iterator[Example]:

@@ -13,17 +13,23 @@ from:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
+from ivr.definition import languages as languages_module
+from ivr.runtime import normalise as normalise_module
+from ivr.runtime.speech import features as features_module
 from ivr.runtime.speech.features import features
 from ivr.runtime.speech.model import SpeechModel
 
@@ -36,6 +42,8 @@ RECIPE = "normalised/features-2-4+words+pairs/tfidf-sublinear/one-vs-rest-sgd-lo
 #: so the same examples always give the same weights.
 HOLD_BACK = 1e-4
 PASSES = 10
+#: How many learned models the disk cache keeps (about 3 MB each).
+KEPT = 64
 
 
 @dataclass(frozen=True, order=True)
@@ -47,21 +55,43 @@ class Example:
 
 
 def digest(language: str, examples: Sequence[Example], among: str = "") -> str:
-    """What a model learned from, in 20 letters: the recipe, the language, every example, and
-    ``among``, what names the rest of what it learned from (the corpus, by its version)."""
-    h = hashlib.sha256(f"{RECIPE}\0{language}\0{among}\0".encode())
+    """What a model learned from, in 20 letters: the recipe (and the code that makes its
+    features), the language, every example, and ``among``, what names the rest of what it
+    learned from (the corpus, by its version)."""
+    h = hashlib.sha256(f"{RECIPE}\0{_code()}\0{language}\0{among}\0".encode())
     for example in sorted(set(examples)):
         h.update(f"{example.text}\0{example.meaning}\n".encode())
     return h.hexdigest()[:20]
 
 
 def cache_folder() -> Path:
-    """Where learned models are kept between loads: a folder of this user's only."""
-    folder = Path(tempfile.gettempdir()) / f"ivr-speech-models-{os.getuid()}"
-    folder.mkdir(mode=0o700, exist_ok=True)
-    if folder.stat().st_uid != os.getuid() or folder.is_symlink():
-        raise PermissionError(f"{folder} belongs to another user: remove it, or run the line as its owner")
+    """Where learned models are kept between loads: ``IVR_SPEECH_CACHE`` when set (the
+    systemd unit sets a folder that survives restarts and is shared by the line and its
+    console), else a folder of this user's in the temporary folder. Refused if another user
+    owns it or others may write to it: a model read from it decides where calls go."""
+    configured = os.environ.get("IVR_SPEECH_CACHE", "")
+    folder = Path(configured) if configured else Path(tempfile.gettempdir()) / f"ivr-speech-models-{os.getuid()}"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    status = folder.lstat()
+    if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.getuid() or status.st_mode & 0o022:
+        raise PermissionError(
+            f"{folder} is not a folder of this user's that only it may write to: "
+            "remove it, or run the line as its owner"
+        )
     return folder
+
+
+@functools.cache
+def _code() -> str:
+    """A digest of what turns an utterance into features (this package's feature code, the
+    normalisation, the language tables) and of scikit-learn's version: an upgrade that
+    changes any of them learns its models again instead of reading ones that no longer fit."""
+    h = hashlib.sha256()
+    for module in (features_module, normalise_module, languages_module):
+        h.update(Path(module.__file__ or "").read_bytes())
+    with contextlib.suppress(metadata.PackageNotFoundError):
+        h.update(metadata.version("scikit-learn").encode())
+    return h.hexdigest()[:16]
 
 
 class Source(Protocol):
@@ -73,14 +103,16 @@ class Source(Protocol):
     def examples(self) -> Iterable[Example]: ...
 
 
-def learned(language: str, examples: Sequence[Example], more: Source | None = None) -> SpeechModel:
+def learned(
+    language: str, examples: Sequence[Example], more: Source | None = None, *, keep: bool = True
+) -> SpeechModel:
     """The model of ``examples`` and ``more``: from this process's memory, the disk cache,
-    or learned now."""
-    return _learned(language, tuple(sorted(set(examples))), more)
+    or learned now. ``keep=False``: not written to the disk cache (a check's passing model)."""
+    return _learned(language, tuple(sorted(set(examples))), more, keep)
 
 
 @functools.lru_cache(maxsize=32)
-def _learned(language: str, examples: tuple[Example, ...], more: Source | None) -> SpeechModel:
+def _learned(language: str, examples: tuple[Example, ...], more: Source | None, keep: bool) -> SpeechModel:
     key = digest(language, examples, more.name() if more is not None else "")
     try:
         folder: Path | None = cache_folder()
@@ -92,7 +124,7 @@ def _learned(language: str, examples: tuple[Example, ...], more: Source | None) 
             return found
     everything = [*examples, *(more.examples() if more is not None else ())]
     model = learn(language, everything, key)
-    if folder is not None:
+    if folder is not None and keep:
         _write(folder / f"{key}.npz", model)
     return model
 
@@ -145,9 +177,12 @@ def _write(path: Path, model: SpeechModel) -> None:
     names = [""] * len(model.rows)
     for name, row in model.rows.items():
         names[row] = name
-    partial = path.with_suffix(f".{os.getpid()}.part")
     try:
-        with partial.open("wb") as out:
+        out = tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False)  # noqa: SIM115
+    except OSError:
+        return
+    try:
+        with out:
             np.savez(
                 out,
                 meanings=np.array(model.meanings, dtype=str),
@@ -155,24 +190,46 @@ def _write(path: Path, model: SpeechModel) -> None:
                 idf=model.idf,
                 weights=model.weights,
                 intercept=model.intercept,
+                digest=np.array(model.digest, dtype=str),
             )
-        partial.replace(path)
+        Path(out.name).replace(path)
     except OSError:
-        partial.unlink(missing_ok=True)
+        Path(out.name).unlink(missing_ok=True)
+        return
+    _prune(path.parent)
+
+
+def _prune(folder: Path) -> None:
+    """Keep the :data:`KEPT` newest models: every edit of a flow's words learns a new one."""
+    try:
+        kept = sorted(folder.glob("*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[KEPT:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def _read(path: Path, language: str, key: str) -> SpeechModel | None:
+    """The model kept at ``path``, or ``None`` (and the file removed) if it is missing,
+    damaged or not a model's shape: it is then learned again, never used half-read."""
     try:
-        with np.load(path, allow_pickle=False) as saved:
+        with path.open("rb") as handle, np.load(handle, allow_pickle=False) as saved:
+            if str(saved["digest"]) != key:  # another model's file under this name
+                raise ValueError(path)
             names = [str(n) for n in saved["names"]]
-            return SpeechModel(
-                language,
-                tuple(str(m) for m in saved["meanings"]),
-                {name: row for row, name in enumerate(names)},
-                saved["idf"].copy(),
-                saved["weights"].copy(),
-                saved["intercept"].copy(),
-                key,
-            )
-    except (OSError, ValueError, KeyError):
+            meanings = tuple(str(m) for m in saved["meanings"])
+            idf, weights, intercept = saved["idf"].copy(), saved["weights"].copy(), saved["intercept"].copy()
+    except FileNotFoundError:
         return None
+    except Exception:  # a truncated or foreign file: EOFError, BadZipFile, ValueError...
+        path.unlink(missing_ok=True)
+        return None
+    shaped = weights.shape == (len(names), len(meanings)) and idf.shape == (len(names),)
+    if (
+        not shaped
+        or intercept.shape != (len(meanings),)
+        or not all(np.isfinite(a).all() for a in (idf, weights, intercept))
+    ):
+        path.unlink(missing_ok=True)
+        return None
+    return SpeechModel(language, meanings, {name: row for row, name in enumerate(names)}, idf, weights, intercept, key)
