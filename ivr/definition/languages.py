@@ -1,5 +1,5 @@
 """What the line knows about each language's words, by language (the part of a code before
-the dash): number words, negations, and the pronouns and yes/no words that must never be
+the dash): number words, and the pronouns and yes/no words that must never be
 a menu choice on their own.
 
 These are facts about the languages, not settings of a flow, so they live here rather than
@@ -174,15 +174,6 @@ LIST_OR: dict[str, str] = {"en": "or", "pl": "lub", "ro": "sau", "vi": "hoặc",
 NUMBERS_KEEP_THEIR_FORM = frozenset({"en", "id", "ms", "th", "tr", "vi"})
 #: What separates the items of a list where it is not ", " (Arabic writes its own comma).
 LIST_SEPARATOR: dict[str, str] = {"ar": "، "}
-
-#: Words that turn a following danger word around ("no one is in danger").
-NEGATIONS: dict[str, frozenset[str]] = {
-    "en": frozenset({"not", "no", "nobody", "noone", "isnt", "arent", "never", "nothing", "without"}),
-    "pl": frozenset({"nie", "nikt", "nikomu", "nic", "bez"}),
-    "ro": frozenset({"nu", "nimeni", "nimic", "fara"}),
-    "vi": frozenset({"khong", "chua", "cha"}),
-    "ar": frozenset({"لا", "ليس", "مش", "ما", "مفيش", "بدون", "محدش"}),
-}
 
 #: Words too common to pick a choice by themselves: pronouns, yes and no, "someone".
 #: A flow may still use them inside a longer phrase ("is it me").

@@ -1,12 +1,11 @@
-"""Making what a caller said and what a menu listens for comparable, word by word.
+"""Making what a caller said and what a flow lists comparable, word by word.
 
 Both the utterance and every word list are normalised the same way: case, punctuation,
 hyphens, accents (so "romana" meets "română"; tonal languages keep theirs), Arabic alef,
 hamza and ta marbuta forms, and runs of number words turned into digits ("nine nine nine"
-and "9 9 9" are "999"). A said word then meets a listed one it equals, or a close
-inflection of it ("infolinii", "infolinią"), or itself with an Arabic prefix.
-Used by the speech model's features (:mod:`ivr.runtime.speech.features`), the keys said in words
-and the listening lints.
+and "9 9 9" are "999"). Used by the speech model's features
+(:mod:`ivr.runtime.speech.features`), the keys said in words, the flow's own words as
+whole answers, and the listening lints.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
 
 from ivr.definition.languages import NUMBER_WORDS, REPEATERS, family
 
@@ -55,7 +53,7 @@ def fold(text: str, keep_accents: bool = False) -> str:
 
 @functools.lru_cache(maxsize=16384)
 def normalise(text: str, language: str) -> tuple[str, ...]:
-    """The words of a text as the matcher compares them, with number words made digits.
+    """The words of a text as the line compares them, with number words made digits.
 
     Two or more number words or digits in a row become one number ("9 9 9", "nine nine
     nine", "triple nine": "999"); a number word on its own stays a word, because it is
@@ -98,45 +96,3 @@ def normalise(text: str, language: str) -> tuple[str, ...]:
         i += 1
     end_run()
     return tuple(result)
-
-
-#: What Arabic writes onto the front of a word: the article and one-letter prepositions and
-#: conjunctions ("البوليس", "لخط", "للقائمه", "وموظف"). A listed word meets a said word
-#: that is the same word with one of these in front.
-ARABIC_PREFIXES = frozenset(
-    ["ال", "بال", "لل", "وال", "فال", "كال", "و", "ب", "ل", "ف", "ك", "وب", "ول", "وبال", "ولل"]
-)
-
-
-def _with_arabic_prefix(said: str, listed: str) -> bool:
-    core = listed[2:] if listed.startswith("ال") and len(listed) > 4 else listed
-    return len(core) >= 2 and said.endswith(core) and said[: len(said) - len(core)] in ARABIC_PREFIXES
-
-
-def phrases(words: Iterable[str], language: str) -> tuple[tuple[str, ...], ...]:
-    """A word list normalised for matching; phrases that normalise to nothing are dropped."""
-    seen: dict[tuple[str, ...], None] = {}
-    for word in words:
-        normalised = normalise(word, language)
-        if normalised:
-            seen.setdefault(normalised, None)
-    return tuple(seen)
-
-
-def same_word(said: str, listed: str) -> bool:
-    """Equal, or a close inflection of a long word ("infolinii" and "infolinia")."""
-    if said == listed:
-        return True
-    if said.isascii() and not listed.isascii() and said == strip_accents(listed):
-        return True  # a recogniser that dropped every accent (tonal languages keep them)
-    if "\u0600" <= said[:1] <= "\u06ff" and _with_arabic_prefix(said, listed):
-        return True
-    shorter = min(len(said), len(listed))
-    if shorter < 5 or abs(len(said) - len(listed)) > 3 or said.isdigit() or listed.isdigit():
-        return False
-    common = 0
-    for a, b in zip(said, listed, strict=False):
-        if a != b:
-            break
-        common += 1
-    return common >= max(5, shorter - 1)

@@ -23,6 +23,7 @@ from collections.abc import Collection, Mapping
 from types import MappingProxyType
 
 from ivr.definition import languages as lang
+from ivr.definition.builtins import KEY_QUICK_EXIT
 from ivr.runtime.normalise import MAX_UTTERANCE, TONAL, fold, normalise, strip_accents
 
 #: The longest answer read for a key: a key named in words is a few words, and a longer
@@ -31,7 +32,7 @@ MAX_KEY_ANSWER = 120
 #: How often one key may be said in one answer ("two two", "صفر بدي صفر").
 MAX_REPEATS = 3
 #: The quick exit is only ever a pressed key.
-QUICK_EXIT = "9"
+QUICK_EXIT = KEY_QUICK_EXIT
 
 # What each word of an answer is.
 KEY = "key"  # names a key: "two", "dwójka", "2"
