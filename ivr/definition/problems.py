@@ -189,8 +189,8 @@ ALL_CODES: tuple[Code, ...] = (
     Code("word-for-two-choices", W, "a word that, as the recogniser hears it, picks two choices or a built-in action",
          '"1": {go: a, words: [victim]}\n"2": {go: b, words: [Victim!]}',
          '"1": {go: a, words: [victim]}\n"2": {go: b, words: [report]}'),
-    Code("example-confused", W, "an example phrase the line's speech model, learning from everything else, takes "
-         "for another choice",
+    Code("example-confused", W, "an example phrase the line, its model learning from everything else, would not "
+         "act on at once for its choice (it takes it for another, asks first, or does not understand it)",
          '"2": {go: report, examples: {en-GB: [i want the police]}}',
          '"2": {go: report, examples: {en-GB: [i want to report it without my name]}}'),
     Code("unhearable-language-name", W, "a language's name the language menu's recogniser cannot write",

@@ -1,8 +1,9 @@
 """Checks of the example phrases operators write for a menu's choices.
 
 The line learns each language's speech model from the project's corpus, the flow's words
-and these phrases. A phrase the model, learning from everything else, takes for another
-choice is a phrase callers will be misunderstood on: it looks like what callers say for
+and these phrases. A phrase on which the line, its model learning from everything else,
+would not act at once for its choice (it takes it for another, asks, or does not understand
+it) is a phrase callers will be misunderstood on: it looks like what callers say for
 that other choice, or the choice has too few phrases like it. Found by cross-validation:
 the operators' phrases of a language are split in (at most) five parts, the model learns
 without one part and is asked about each phrase of it. Warnings, not errors: the flow still
@@ -12,12 +13,14 @@ goes live, and the phrase still teaches the model.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from ivr.definition.problems import Problem
 from ivr.definition.source import Path
 from ivr.inspect.context import Context
 from ivr.runtime import flow as rt
 from ivr.runtime.speech import meanings as m
+from ivr.runtime.speech.listening import CONFIRM, DANGER, EMPTY, GO, UNCLEAR, Decision, decide
 from ivr.runtime.speech.training import Example, learned
 
 CODES = ("example-confused",)
@@ -44,26 +47,32 @@ def check(context: Context) -> Iterator[Problem]:
             learning = base + [Example(t, c.meaning) for i, (_, _, c, _, t) in enumerate(phrases) if i % folds != fold]
             model = learned(code, learning, m.CorpusPart(code), keep=False)
             for position, (name, menu, choice, index, text) in enumerate(phrases):
-                if position % folds != fold:
+                if position % folds != fold or code not in menu.listens:
                     continue
-                offered = [c.meaning for c in menu.choices] + [m.PERSON, m.REPEAT, m.SLOWER, m.NOTHING]
-                chances = model.probabilities(text, offered)
-                if not chances:
+                decision = decide(replace(menu.listens[code], model=model), text)
+                if decision.action == GO and decision.key == choice.key:
                     continue
-                best = max(chances, key=lambda meaning: chances[meaning])
-                if best == choice.meaning:
-                    continue
-                other = next((c for c in menu.choices if c.meaning == best), None)
-                what = f"choice {other.key}" if other else _BUILTIN_NAMES.get(best, "nothing at all")
+                chances = dict(decision.probabilities)
                 yield context.warning(
                     _path(context, name, choice.key, code, index),
                     f"{text!r} ({code}) is an example for choice {choice.key}, but the line, learning from "
-                    f"everything else, takes it for {what} ({chances[best]:.0%} against "
-                    f"{chances.get(choice.meaning, 0.0):.0%})",
+                    f"everything else, would {_would(decision, menu)} ({chances.get(choice.meaning, 0.0):.0%} "
+                    f"for choice {choice.key})",
                     f"write it as callers would say choice {choice.key}, add more examples like it, or remove it "
                     f"('ivr understand \"{text}\" --menu {name} --language {code}' shows why)",
                     code="example-confused",
                 )
+
+
+def _would(decision: Decision, menu: rt.Menu) -> str:
+    """What the line would do, in an operator's words."""
+    if decision.action == DANGER:
+        return "give the danger advice"
+    if decision.action in (UNCLEAR, EMPTY):
+        return "not understand it"
+    other = menu.choice_for_key(decision.key)
+    named = f"choice {decision.key}" if other else _BUILTIN_NAMES.get(decision.meaning, f"key {decision.key}")
+    return f"ask whether the caller wants {named}" if decision.action == CONFIRM else f"take it for {named}"
 
 
 def _everything_but_phrases(flow: rt.Flow, code: str, language: rt.Language) -> Iterator[Example]:
