@@ -24,7 +24,6 @@ from ivr.runtime.speech.listening import CONFIRM, DANGER, EMPTY, GO, UNCLEAR, De
 from ivr.runtime.speech.training import Example, learned
 
 CODES = ("example-confused",)
-_BUILTIN_NAMES = {m.PERSON: "the helpline (0)", m.REPEAT: "repeat (*)", m.SLOWER: "slower speech (8)"}
 FOLDS = 5
 
 
@@ -71,7 +70,7 @@ def _would(decision: Decision, menu: rt.Menu) -> str:
     if decision.action in (UNCLEAR, EMPTY):
         return "not understand it"
     other = menu.choice_for_key(decision.key)
-    named = f"choice {decision.key}" if other else _BUILTIN_NAMES.get(decision.meaning, f"key {decision.key}")
+    named = f"choice {decision.key}" if other else m.OWN_NAMES.get(decision.meaning, f"key {decision.key}")
     return f"ask whether the caller wants {named}" if decision.action == CONFIRM else f"take it for {named}"
 
 

@@ -23,13 +23,6 @@ ACTIONS = {
     listening.UNCLEAR: "not understood: a person offered, then the menu again",
     listening.EMPTY: "nothing said: treated as silence",
 }
-_BUILTIN = {
-    m.PERSON: "the helpline (a person)",
-    m.REPEAT: "the menu again",
-    m.SLOWER: "slower speech",
-    m.NOTHING: "nothing to act on",
-    m.DANGER: "the danger advice",
-}
 
 
 @dataclass(frozen=True)
@@ -89,7 +82,7 @@ def explain(flow: rt.Flow, menu: str, language: str, said: str) -> Explanation:
 def _name(meaning: str, key: str, targets: dict[str, str]) -> str:
     if meaning.startswith(m.LANGUAGE):
         return meaning.removeprefix(m.LANGUAGE)
-    return _BUILTIN.get(meaning) or targets.get(key, meaning)
+    return m.OWN_NAMES.get(meaning) or targets.get(key, meaning)
 
 
 def _goes_to(flow: rt.Flow, decision: listening.Decision, targets: dict[str, str]) -> str:

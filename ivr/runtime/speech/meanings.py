@@ -42,6 +42,15 @@ LANGUAGE = "language:"
 #: one of the line's own meanings ("person", "danger") without taking their examples.
 NODE = "node:"
 
+#: What the line's own meanings are called for a person (``ivr understand``, the console, ``ivr check``).
+OWN_NAMES = {
+    PERSON: "the helpline (a person)",
+    REPEAT: "the menu again",
+    SLOWER: "slower speech",
+    NOTHING: "nothing to act on",
+    DANGER: "the danger advice",
+}
+
 #: In the corpus (labelled at the default flow's menus): the message each menu follows, so
 #: that "say it again" there is :data:`AGAIN`, not that message's meaning elsewhere.
 CORPUS_AGAIN = {
