@@ -20,7 +20,7 @@ from ivr.load import load_flow_file, load_flow_text
 from ivr.runtime import engine
 from ivr.runtime import flow as rt
 from ivr.runtime.compile import compile_flow
-from ivr.runtime.speech.corpus import held_out, read, training_part, version
+from ivr.runtime.speech.corpus import held_out, menu_of, read, training_part, version
 from ivr.runtime.speech.hints import (
     MAX_PHRASES,
     SHIPPED,
@@ -28,7 +28,6 @@ from ivr.runtime.speech.hints import (
     TWILIO_MAX_PHRASES,
     HintMaker,
     clean,
-    corpus_menu,
     menu_hints,
 )
 from ivr.runtime.state import CallState
@@ -175,9 +174,9 @@ def test_the_same_phrase_is_hinted_once_and_with_its_accents():
 
 
 def test_the_line_s_menus_after_a_failed_transfer_learn_from_the_corpus_transfer_failed():
-    assert corpus_menu("_busy:connect_helpline") == "transfer_failed"
-    assert corpus_menu("_no_answer:_transfer:crimestoppers") == "transfer_failed"
-    assert corpus_menu("main_menu") == "main_menu"
+    assert menu_of("_busy:connect_helpline") == "transfer_failed"
+    assert menu_of("_no_answer:_transfer:crimestoppers") == "transfer_failed"
+    assert menu_of("main_menu") == "main_menu"
 
 
 def test_every_menu_of_the_default_flow_has_hints_within_twilios_limits_the_same_each_time():

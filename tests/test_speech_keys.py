@@ -266,6 +266,9 @@ EMERGENCY = [
     ("ar-EG", "تريبل ناين"),
     ("ar-EG", "واحد واحد اثنان"),
     ("ar-EG", "عايز تسعمية تسعة وتسعين"),
+    ("ar-EG", "رقم الطوارئ مئة واثنا عشر"),  # 112, the hamza on its seat
+    ("ar-EG", "اتصل على مية واثنعش"),
+    ("ar-EG", "تسعمئة وتسعة وتسعين"),
 ]
 
 
@@ -285,6 +288,7 @@ def test_an_emergency_number_is_heard_in_any_form_anywhere(language: str, said: 
         ("vi-VN", "chín giờ"),
         ("ar-EG", "تسعة"),
         ("ar-EG", "نوف"),  # also a name
+        ("ar-EG", "مية وعشرة"),  # 110
         ("en-GB", ""),
     ],
 )

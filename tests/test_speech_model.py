@@ -15,8 +15,8 @@ from ivr.load import load_flow_file
 from ivr.runtime.speech import listening, training
 from ivr.runtime.speech import meanings as m
 from ivr.runtime.speech.features import features
+from ivr.runtime.speech.meanings import Example
 from ivr.runtime.speech.policy import Thresholds
-from ivr.runtime.speech.training import Example
 
 EXAMPLES = [
     Example("i want the police", "police"),

@@ -20,8 +20,10 @@ from ivr.definition.source import Path
 from ivr.inspect.context import Context
 from ivr.runtime import flow as rt
 from ivr.runtime.speech import meanings as m
+from ivr.runtime.speech.corpus import menu_of
 from ivr.runtime.speech.listening import CONFIRM, DANGER, EMPTY, GO, UNCLEAR, Decision, decide
-from ivr.runtime.speech.training import Example, learned
+from ivr.runtime.speech.meanings import Example
+from ivr.runtime.speech.training import learned
 
 CODES = ("example-confused",)
 FOLDS = 5
@@ -43,7 +45,11 @@ def check(context: Context) -> Iterator[Problem]:
         base = list(_everything_but_phrases(flow, code, language))
         folds = min(FOLDS, len(phrases))
         for fold in range(folds):
-            learning = base + [Example(t, c.meaning) for i, (_, _, c, _, t) in enumerate(phrases) if i % folds != fold]
+            learning = base + [
+                Example(text, choice.meaning, menu_of(name))
+                for i, (name, _, choice, _, text) in enumerate(phrases)
+                if i % folds != fold
+            ]
             model = learned(code, learning, m.CorpusPart(code), keep=False)
             for position, (name, menu, choice, index, text) in enumerate(phrases):
                 if position % folds != fold or code not in menu.listens:
@@ -76,10 +82,11 @@ def _would(decision: Decision, menu: rt.Menu) -> str:
 
 def _everything_but_phrases(flow: rt.Flow, code: str, language: rt.Language) -> Iterator[Example]:
     """What the language's model learns from besides the corpus, except the operators' example phrases."""
-    for menu in flow.nodes.values():
+    for name, menu in flow.nodes.items():
         if isinstance(menu, rt.Menu):
             for choice in menu.choices:
-                yield from m.phrase_examples({choice.meaning or m.NODE + choice.target: choice.words_in(code)})
+                meaning = choice.meaning or m.NODE + choice.target
+                yield from m.phrase_examples({meaning: choice.words_in(code)}, menu_of(name))
     yield from m.phrase_examples(
         {m.PERSON: language.helpline_words, m.REPEAT: language.repeat_words, m.SLOWER: language.slower_words}
     )

@@ -194,7 +194,7 @@ class _Compiler:
     ) -> rt.Menu:
         confirmed = (c if c.confirm else replace(c, confirm=self.confirming(c.key, None)) for c in choices)
         ordered = tuple(sorted(confirmed, key=lambda c: c.key))
-        listens = {code: self.speech.listener(code, ordered) for code in self.codes}
+        listens = {code: self.speech.listener(code, name, ordered) for code in self.codes}
         menu_hints = {
             code: hints.hints_for(
                 self.said,

@@ -22,13 +22,12 @@ from ivr.runtime.normalise import normalise
 from ivr.runtime.speech import corpus
 from ivr.runtime.speech import meanings as m
 from ivr.runtime.speech.listening import DANGER, Listener
+from ivr.runtime.speech.meanings import Example
 from ivr.runtime.speech.model import SpeechModel
-from ivr.runtime.speech.training import Example, learned
+from ivr.runtime.speech.training import learned
 
 #: The keys every menu understands, and what each means.
 BUILTIN_KEYS = {m.PERSON: rt.KEY_HELPLINE, m.REPEAT: rt.KEY_REPEAT, m.SLOWER: rt.KEY_SLOWER}
-#: The corpus's name for the line's own menu after a transfer that did not connect.
-CORPUS_TRANSFER_FAILED = "transfer_failed"
 
 
 class SpeechCompiler:
@@ -88,7 +87,7 @@ class SpeechCompiler:
                 if isinstance(choice, Choice):
                     meaning = self.meaning(name, choice.go)
                     said = [*self.text.words(choice.words).get(code, ()), *_phrases(choice.examples, code, self.first)]
-                    yield from m.phrase_examples({meaning: said})
+                    yield from m.phrase_examples({meaning: said}, corpus.menu_of(name))
         lang = self.langs[code]
         yield from m.phrase_examples(
             {m.PERSON: lang.helpline_words, m.REPEAT: lang.repeat_words, m.SLOWER: lang.slower_words}
@@ -109,8 +108,8 @@ class SpeechCompiler:
         return self._language_menu_model
 
     # -- listeners ---------------------------------------------------------------------------
-    def listener(self, code: str, choices: Iterable[rt.Choice]) -> Listener:
-        """What a menu listens for in one language: its choices' meanings, then the line's own."""
+    def listener(self, code: str, menu: str, choices: Iterable[rt.Choice]) -> Listener:
+        """What ``menu`` listens for in one language: its choices' meanings, then the line's own."""
         choices = tuple(choices)
         offered: dict[str, str] = {}
         for choice in choices:
@@ -120,7 +119,8 @@ class SpeechCompiler:
         builtin += [(lang.slower_words, rt.KEY_SLOWER)]
         if self.doc.line.danger:
             builtin.append((lang.danger_words, DANGER))
-        return self._listener(code, self.model(code), offered, _unambiguous(choices, code, builtin))
+        listener = self._listener(code, self.model(code), offered, _unambiguous(choices, code, builtin))
+        return replace(listener, menu=corpus.menu_of(menu))
 
     def language_listener(self) -> Listener:
         offered = {m.LANGUAGE + code: lang.key for code, lang in self.langs.items()}

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from ivr.definition.builtins import LINE_MENU_PREFIXES
 from ivr.runtime.normalise import fold
 
 FOLDER = Path(__file__).resolve().parent / "corpus"
@@ -28,6 +29,8 @@ DANGER_NOW = frozenset({"danger-implicit", "danger-explicit", "emergency-number"
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: The label of an utterance that should be asked again: noise, half a word, "hello?".
 ASK_AGAIN = "none"
+#: The corpus's name for the line's own menu after a transfer that did not connect.
+TRANSFER_FAILED = "transfer_failed"
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,13 @@ class Utterance:
     @property
     def is_danger(self) -> bool:
         return self.category in DANGER_NOW
+
+
+def menu_of(node: str) -> str:
+    """The corpus's name for a flow's menu: the node's own name, or ``transfer_failed`` for
+    the line's menus after a busy, unanswered or failed transfer (``_busy:…``,
+    ``_no_answer:…``, ``_failed:…``), which the corpus records as one."""
+    return TRANSFER_FAILED if node.startswith(LINE_MENU_PREFIXES) else node
 
 
 def held_out(utterance: Utterance) -> bool:

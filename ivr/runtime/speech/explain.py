@@ -75,7 +75,8 @@ def explain(flow: rt.Flow, menu: str, language: str, said: str) -> Explanation:
         for meaning, probability in decision.probabilities
     )
     focus = decision.meaning or (decision.probabilities[0][0] if decision.probabilities else "")
-    weighed = tuple(listener.model.weighed(said, focus)) if listener.model is not None and focus else ()
+    model = listener.model
+    weighed = tuple(model.weighed(said, focus, menu=listener.menu)) if model is not None and focus else ()
     return Explanation(menu, code, decision, _goes_to(flow, decision, targets), chances, weighed)
 
 

@@ -9,7 +9,16 @@ An utterance becomes a bag of strings:
 - the words and each pair of neighbouring words ("not police" weighs differently from
   "police");
 - for a tonal language (Vietnamese), the words again with their tones, which tell "sợ"
-  (afraid) from "số" (number) where they are written.
+  (afraid) from "số" (number) where they are written;
+- when the menu is known, each word again *at that menu* ("mw report_menu through"), and the
+  menu itself: "put me through" asks for a person at the main menu but for Crimestoppers at
+  the report menu, and a linear model learns that only if the word and the menu are one
+  feature. A menu the corpus never saw (a flow's own menu names) adds features no model
+  knows, so it is understood by the words alone, as before. Measured by five-fold
+  cross-validation on the corpus's training part (then 7,168 utterances): the right meaning
+  first for 85.4 % of utterances, against 83.2 % without, and at most 2 % wrong for the
+  surest 56 % against 47 %. Words two apart ("not … police") were measured too, and helped
+  nothing.
 
 Everything is first normalised (:func:`ivr.runtime.normalise.normalise`): case, accents,
 Arabic letter forms, punctuation, and runs of number words made digits ("one oh one" is
@@ -27,10 +36,14 @@ from ivr.runtime.normalise import TONAL, normalise, strip_accents
 
 SMALLEST_PIECE = 2
 LARGEST_PIECE = 4
+#: Before the menu's name (alone), and before a word said at a menu.
+MENU = "m "
+AT_MENU = "mw "
 
 
-def features(text: str, language: str = "") -> list[str]:
-    """The features of one utterance (repeats kept: they are counted)."""
+def features(text: str, language: str = "", menu: str = "") -> list[str]:
+    """The features of one utterance at ``menu`` (the corpus's name for it, or "" when the
+    utterance teaches every menu), repeats kept: they are counted."""
     said = normalise(text, language)  # a tonal language keeps its tones here
     words = [strip_accents(word) for word in said]
     found: list[str] = []
@@ -40,7 +53,16 @@ def features(text: str, language: str = "") -> list[str]:
     found.extend(f"p {first} {second}" for first, second in zip(words, words[1:], strict=False))
     if family(language) in TONAL:
         found.extend("t " + word for word in said)
+    if menu:
+        found.append(MENU + menu)
+        found.extend(f"{AT_MENU}{menu} {word}" for word in words)
     return found
+
+
+def at_menu(word: str, language: str, menu: str) -> list[str]:
+    """The features of one word alone, at ``menu`` (without the menu's own): what
+    ``ivr understand`` adds up to show how much a word weighed."""
+    return [f for f in features(word, language, menu) if not f.startswith(MENU)]
 
 
 @functools.lru_cache(maxsize=65536)

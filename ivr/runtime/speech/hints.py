@@ -39,10 +39,9 @@ from functools import lru_cache
 from itertools import zip_longest
 from pathlib import Path
 
-from ivr.definition.builtins import LINE_MENU_PREFIXES
 from ivr.definition.languages import family
 from ivr.runtime.normalise import TONAL, fold, strip_accents
-from ivr.runtime.speech.corpus import Utterance
+from ivr.runtime.speech.corpus import Utterance, menu_of
 
 #: Twilio's limits on one ``hints`` entry and on their number (warning 13330).
 TWILIO_MAX_PHRASE_CHARACTERS = 100
@@ -57,8 +56,6 @@ MAX_WORDS = 3
 LEAST_UTTERANCES = 2
 #: Twilio's list separator; a phrase never holds one (see :func:`clean`).
 SEPARATOR = ", "
-#: The corpus's name for the line's own menu after a transfer that did not connect.
-CORPUS_TRANSFER_FAILED = "transfer_failed"
 
 _NOT_A_WORD = re.compile(r"[^\w']+|_")
 
@@ -72,12 +69,6 @@ def clean(phrase: str) -> str:
     while len(text) > TWILIO_MAX_PHRASE_CHARACTERS:
         text = text.rsplit(" ", 1)[0] if " " in text else text[:TWILIO_MAX_PHRASE_CHARACTERS]
     return text
-
-
-def corpus_menu(menu: str) -> str:
-    """The corpus's name for a menu: its own, or ``transfer_failed`` for the line's menus
-    after a busy, unanswered or failed transfer (``_busy:…``, ``_no_answer:…``, ``_failed:…``)."""
-    return CORPUS_TRANSFER_FAILED if menu.startswith(LINE_MENU_PREFIXES) else menu
 
 
 @lru_cache(maxsize=8192)
@@ -286,7 +277,7 @@ def hints_for(
     languages of the callers this menu's recogniser hears, when not only ``language``'s:
     the language menu listens in the line's first language to callers of every language,
     so what each says there is taken in turn, the most useful of each first."""
-    at_menu = table.get(corpus_menu(menu), {})
+    at_menu = table.get(menu_of(menu), {})
     lists = [at_menu.get(code, ()) for code in (heard_in or (language,))]
     said = [phrase for row in zip_longest(*lists) for phrase in row if phrase is not None]
     return as_attribute(menu_hints(language, written, examples, said))

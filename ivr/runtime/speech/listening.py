@@ -52,6 +52,9 @@ class Decision:
     #: Each meaning the menu offers, likeliest first (empty when the model was not asked).
     probabilities: tuple[tuple[str, float], ...] = ()
     reason: str = ""
+    #: How likely danger is on its own, whatever else is likelier (0 when the model was not
+    #: asked or the menu has no danger advice to give).
+    danger: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,9 @@ class Listener:
     #: Other languages an emergency number may be said in here: at the language menu, every
     #: language of the line (a caller answers the first question in their own).
     also_in: tuple[str, ...] = ()
+    #: The corpus's name for this menu (:func:`ivr.runtime.speech.corpus.menu_of`): the model
+    #: weighs words as they are meant here ("put me through" at the report menu).
+    menu: str = ""
 
     @property
     def meanings(self) -> tuple[str, ...]:
@@ -102,11 +108,13 @@ def weigh(listener: Listener, said: str) -> Decision:
         return Decision(GO, key=written, reason="the flow's own word for this choice")
     if listener.model is None:
         return Decision(UNCLEAR, reason="no speech model for this language")
-    chances = listener.model.probabilities(text, listener.meanings)
+    scores = listener.model.scores(text, listener.menu)
+    chances = listener.model.shares(scores, listener.meanings)
     if not chances:
         return Decision(UNCLEAR, reason="the model knows none of this menu's choices")
     ranked = tuple(sorted(chances.items(), key=lambda item: (-item[1], item[0])))
-    return Decision("", probabilities=ranked)
+    danger = listener.model.alone(scores, m.DANGER) if m.DANGER in listener.offered else 0.0
+    return Decision("", probabilities=ranked, danger=danger)
 
 
 def apply(listener: Listener, weighed: Decision, thresholds: policy.Thresholds) -> Decision:
@@ -115,14 +123,16 @@ def apply(listener: Listener, weighed: Decision, thresholds: policy.Thresholds) 
         return weighed
     ranked = weighed.probabilities
     best, likelihood = ranked[0]
-    danger = dict(ranked).get(m.DANGER, 0.0)
-    if m.DANGER in listener.offered and danger >= thresholds.danger_at:
-        return Decision(DANGER, meaning=m.DANGER, probabilities=ranked, reason="danger")
+    danger = weighed.danger
+    if danger >= thresholds.danger_at:
+        return Decision(DANGER, meaning=m.DANGER, probabilities=ranked, reason="danger", danger=danger)
     if best in (m.NOTHING, m.DANGER) or likelihood < thresholds.unsure:
-        return Decision(UNCLEAR, meaning=best, probabilities=ranked, reason="not sure enough to ask")
+        return Decision(UNCLEAR, meaning=best, probabilities=ranked, reason="not sure enough to ask", danger=danger)
     doubt = danger >= thresholds.danger_doubt
     if likelihood >= thresholds.sure and not doubt:
-        return Decision(GO, listener.offered[best], best, ranked, "sure")
+        return Decision(GO, listener.offered[best], best, ranked, "sure", danger)
     if best in (m.PERSON, m.REPEAT, m.SLOWER):  # no choice to ask about: a person is offered
-        return Decision(UNCLEAR, meaning=best, probabilities=ranked, reason="the line's own choice, unsure")
-    return Decision(CONFIRM, listener.offered[best], best, ranked, "some danger: asked first" if doubt else "unsure")
+        reason = "the line's own choice, unsure"
+        return Decision(UNCLEAR, meaning=best, probabilities=ranked, reason=reason, danger=danger)
+    reason = "some danger: asked first" if doubt else "unsure"
+    return Decision(CONFIRM, listener.offered[best], best, ranked, reason, danger)

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 
 from ivr.definition.languages import family
 from ivr.runtime.speech import corpus
-from ivr.runtime.speech.training import Example
 
 DANGER = "danger"
 PERSON = "person"
@@ -41,6 +40,17 @@ LANGUAGE = "language:"
 #: Before a node's name as a meaning ("node:police_non_emergency"): a node may be named like
 #: one of the line's own meanings ("person", "danger") without taking their examples.
 NODE = "node:"
+
+
+@dataclass(frozen=True, order=True)
+class Example:
+    """Something a caller might say, and what it means, at ``menu`` (the corpus's name for
+    the menu it was said at; "" when it means the same at every menu: "a person please")."""
+
+    text: str
+    meaning: str
+    menu: str = ""
+
 
 #: What the line's own meanings are called for a person (``ivr understand``, the console, ``ivr check``).
 OWN_NAMES = {
@@ -91,7 +101,7 @@ def corpus_examples(language: str, utterances: Iterable[corpus.Utterance] | None
     exact = [u for u in chosen if u.language == language]
     for u in exact or [u for u in chosen if family(u.language) == wanted]:
         for place in sorted(u.accept):
-            yield Example(u.say, corpus_meaning(u, place))
+            yield Example(u.say, corpus_meaning(u, place), u.menu)
 
 
 @dataclass(frozen=True)
@@ -104,26 +114,32 @@ class CorpusPart:
     language: str = ""
     menu: str = ""
     utterances: tuple[corpus.Utterance, ...] | None = None
+    #: With ``menu``: also every menu's callers in danger now. The language menu learns so:
+    #: its own few hundred utterances hold too few ways of saying "he is hitting me", and a
+    #: caller in danger may say it at the very first question.
+    danger_everywhere: bool = False
 
     def name(self) -> str:
         if self.utterances is None:
             source = f"training part of {corpus.version()}"
         else:
             source = hashlib.sha256(repr(self.utterances).encode()).hexdigest()[:16]
-        return f"{source} {self.language or 'every language'} {self.menu or 'every menu'}"
+        danger = " with danger at every menu" if self.danger_everywhere else ""
+        return f"{source} {self.language or 'every language'} {self.menu or 'every menu'}{danger}"
 
     def examples(self) -> list[Example]:
         chosen = corpus.training_part() if self.utterances is None else self.utterances
         if self.menu:
-            chosen = tuple(u for u in chosen if u.menu == self.menu)
+            chosen = tuple(u for u in chosen if u.menu == self.menu or (self.danger_everywhere and u.is_danger))
         if not self.language:
             return [e for u in chosen for e in corpus_examples(u.language, [u])]
         return list(corpus_examples(self.language, chosen))
 
 
-def phrase_examples(phrases: Mapping[str, Iterable[str]]) -> Iterator[Example]:
-    """Examples from lists of phrases by meaning (a flow's words, its example phrases)."""
+def phrase_examples(phrases: Mapping[str, Iterable[str]], menu: str = "") -> Iterator[Example]:
+    """Examples from lists of phrases by meaning (a flow's words, its example phrases), at
+    ``menu`` (the corpus's name for it), or at every menu."""
     for meaning, said in phrases.items():
         for text in said:
             if text.strip():
-                yield Example(text, meaning)
+                yield Example(text, meaning, menu)
