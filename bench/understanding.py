@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import itertools
+import os
 import statistics
 import sys
 import time
@@ -207,7 +208,7 @@ def tune(train: list[Utterance]) -> None:
         f"  {len(weighed)} utterances; the best settings (fewest danger elsewhere first, then misrouted ×5 "
         "minus understood and half of confirmed):"
     )
-    for _, _, _, thresholds, counts in results[:15]:
+    for _, _, _, thresholds, counts in results[: int(os.environ.get("SHOW", "15"))]:
         n = len(weighed)
         print(f"    {thresholds}: understood {counts['understood'] / n:.1%}, confirmed {counts['confirmed'] / n:.1%}, "
               f"asked again {counts['asked again'] / n:.1%}, misrouted {counts['misrouted']}, "

@@ -152,7 +152,7 @@ def test_star_repeats_the_menu(english_call):
 
 SPOKEN = [  # what the caller says at the main menu: the message it hears, then the menu it reaches
     ("victim", "about_slavery", "about_slavery_menu"),
-    ("they took my passport", "about_slavery", "about_slavery_menu"),
+    ("is it slavery if they keep my passport", "about_slavery", "about_slavery_menu"),
     ("I want to report it", "report_anonymously", "report_menu"),
     ("police", "police_non_emergency", "police_menu"),
     ("number four", "danger", "danger_menu"),
