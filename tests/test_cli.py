@@ -156,8 +156,8 @@ def test_simulate_in_a_language():
     result = run("simulate", str(DEFAULT_FLOW), "--language", "pl-PL", "--script", "")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        "  line (pl-PL): W niebezpieczeństwie rozłącz się i zadzwoń pod 9 9 9. Infolinia: naciśnij 0, w każdej "
-        "chwili. Aby od razu zakończyć, naciśnij 9.",
+        "  line (pl-PL): Jeśli grozi ci teraz niebezpieczeństwo, rozłącz się i zadzwoń pod 9 9 9. Infolinia: "
+        "naciśnij 0, w każdej chwili. Aby od razu zakończyć, naciśnij 9.",
         "  line (pl-PL): Jeśli ty lub ktoś, kogo znasz, może być ofiarą niewolnictwa, naciśnij 1. Zgłoszenie "
         "anonimowe: 2. Policja, gdy nikomu nic nie grozi: 3. Co robić w niebezpieczeństwie: 4. Infolinia: "
         "naciśnij 0 albo zostań na linii.",

@@ -175,6 +175,10 @@ ALL_CODES: tuple[Code, ...] = (
          "ivr translations export --language pl-PL -o pl.po; then ivr translations import pl.po --reviewer NAME"),
     Code("latin-in-non-latin-text", W, "Latin-script words in a text whose voice reads another script",
          "ar-EG: اتصل بـ Crimestoppers", "ar-EG: اتصل بـ كرايم ستوبرز"),
+    Code("misread-foreign-word", W, "an English name, abbreviation or word in a text whose voice spells it "
+         "letter by letter or reads it by its own language's rules",
+         "vi-VN: Số của Crimestoppers là {crimestoppers}.",
+         "vi-VN: Số của đường dây báo tin ẩn danh là {crimestoppers}."),
     Code("digits-next-to-words", W, "a number in digits before a word: the voice may say it in the wrong form",
          "pl-PL: w 100 procentach", "pl-PL: w stu procentach"),
     Code("placeholder-mismatch", W, "a translation leaves out or adds a {name} of its source text",
