@@ -1,0 +1,317 @@
+"""The numbers and keys a text tells callers, and how a translation's differ from its source's.
+
+A translator's slip, or a translator's file written to mislead, can send a caller to the
+wrong place while every ``{helpline}`` stays untouched: another phone number added, the
+999 advice dropped, "press 9 for the helpline" (9 ends the call), the helpline renamed
+"999". So every text's *figures* are read as a caller hears them and compared with the
+source text's (the line's first language):
+
+- digits, a run of them separated by single spaces or hyphens being one number as the
+  voice reads it ("9 9 9", "0800 0121 700", "5 5"); Arabic-Indic digits count as digits;
+- numbers in words: a run of two or more number words ("nine nine nine", "chín chín
+  chín"), the emergency numbers as people say them ("trzy dziewiątki", "triple nine"),
+  and one number word right after a word for pressing ("naciśnij zero", "press nine"):
+  alone a number word is often an ordinary word (Vietnamese "năm" is also "year");
+- a key said twice in words ("dwa razy 5", "de două ori tasta 5", "5 مرتين") as the key
+  twice ("55", the police Silent Solution);
+- the star key by its name in the language ("star", "gwiazdkę", "phím sao");
+- placeholders: ``{helpline}`` is its number's digits (so writing the number out is no
+  difference), ``{keys}`` and ``{key}`` are keys, ``{number}`` a phone number.
+
+The words are the language facts of :mod:`ivr.definition.languages`, read by the speech
+model too; this module only reads them (the speech model is not changed by the checker).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ivr.definition import languages as lang
+from ivr.definition.phone import NEVER_DIAL
+from ivr.definition.texts import PLACEHOLDER
+from ivr.runtime.normalise import strip_accents
+
+
+class Kind(StrEnum):
+    """What a figure is to a caller, the most harmful first."""
+
+    EMERGENCY = "emergency"  # 999, 112, 101, 55, 18000...: dialled or pressed in danger
+    PHONE = "phone"  # a phone number to call
+    KEY = "key"  # a key to press on this line
+    NUMBER = "number"  # any other number ("24 hours")
+
+
+#: Numbers callers dial or press themselves in an emergency or for the police (docs/sources.md).
+EMERGENCY_NUMBERS = NEVER_DIAL | {"911", "18001"}
+#: Digits this long or longer are a phone number (a UK number has 10 or 11, 101 is short).
+PHONE_DIGITS = 7
+#: Placeholders the line fills in with keys or a number (the flow's numbers are their digits).
+PLACEHOLDER_KINDS = {"keys": Kind.KEY, "key": Kind.KEY, "number": Kind.PHONE}
+
+#: "Twice", said beside a key ("press 5 twice" for the Silent Solution's 5 5), per language.
+#: Written WITHOUT a native speaker's review, like the translations they read.
+TWICE: dict[str, tuple[str, ...]] = {
+    "en": ("twice", "two times"),
+    "pl": ("dwa razy", "dwukrotnie"),
+    "ro": ("de două ori", "de doua ori"),
+    "vi": ("hai lần",),
+    "ar": ("مرتين", "مرتان"),
+}
+#: Words for pressing or a key, after which one number word is a key ("naciśnij zero").
+PRESS: dict[str, tuple[str, ...]] = {
+    "en": ("press", "dial", "key"),
+    "pl": ("naciśnij", "nacisnąć", "wciśnij", "klawisz", "wybierz"),
+    "ro": ("apăsați", "apăsa", "apasă", "tasta", "tastați"),
+    "vi": ("phím", "bấm", "nhấn"),
+    "ar": ("اضغط", "اضغطي", "الضغط على", "بالرقم", "الرقم"),
+}
+#: How near "twice" must stand to its key, in words.
+TWICE_REACH = 3
+
+_ARABIC_DIGITS = str.maketrans({chr(base + d): str(d) for base in (0x0660, 0x06F0) for d in range(10)})
+_DIGITS = re.compile(r"(?<!\d)\d+(?:[ \u00a0-]\d+)*(?!\d)")
+#: A word or a run of digits: a digit between "press" and a number word ("phím 5 không") parts them.
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number or key in a text: what it is, its digits, and how it is written there."""
+
+    kind: Kind
+    value: str
+    written: str
+    #: Where it starts in the text (for placing a problem at it).
+    start: int
+
+    def describe(self) -> str:
+        """The figure as an operator reads it in a message."""
+        if self.value.startswith("{"):
+            return f"{self.written}" if self.kind is Kind.KEY else f"the number {self.written}"
+        if self.kind is Kind.KEY:
+            return f"key {'star' if self.value == '*' else self.value}"
+        if self.kind is Kind.EMERGENCY:
+            return (
+                f"the emergency number {self.value}"
+                if self.value in ("999", "112", "911")
+                else (f"the short number {self.value}")
+            )
+        if self.kind is Kind.PHONE:
+            digits = "" if self.written.isascii() else f" ({self.value})"  # Arabic-Indic digits shown as 0-9 too
+            return f"the phone number {self.written}{digits}"
+        return f"the number {self.value}"
+
+
+def kind_of(digits: str) -> Kind:
+    if digits in EMERGENCY_NUMBERS:
+        return Kind.EMERGENCY
+    if len(digits) == 1:
+        return Kind.KEY
+    if len(digits) >= PHONE_DIGITS:
+        return Kind.PHONE
+    return Kind.NUMBER
+
+
+def figures(text: str, language: str, numbers: Mapping[str, str]) -> list[Figure]:
+    """Every number and key ``text`` (in ``language``) tells callers, in the order said.
+    ``numbers``: the flow's numbers by name, as digits (what ``{name}`` says)."""
+    found: list[Figure] = []
+    for match in PLACEHOLDER.finditer(text):
+        name = match.group(1).strip()
+        if name in numbers:
+            found.append(Figure(kind_of(numbers[name]), numbers[name], match.group(0), match.start()))
+        elif name in PLACEHOLDER_KINDS:
+            found.append(Figure(PLACEHOLDER_KINDS[name], match.group(0), match.group(0), match.start()))
+    blanked = PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), text)
+    plain = blanked.translate(_ARABIC_DIGITS)  # one character for one: positions stay
+    for match in _DIGITS.finditer(plain):
+        digits = re.sub(r"\D", "", match.group(0))
+        found.append(Figure(kind_of(digits), digits, blanked[match.start() : match.end()], match.start()))
+    found += _in_words(plain, blanked, lang.family(language))
+    return _twice(sorted(found, key=lambda f: f.start), plain, lang.family(language))
+
+
+def _words(text: str) -> list[tuple[str, int, int]]:
+    """Each word folded for comparison (lower case, no accents), with where it is."""
+    return [(strip_accents(m.group(0).casefold()), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+#: "Twelve" in the emergency numbers said in words (the others there are 999 and "nine eleven").
+_TWELVE = ("twelve", "dwanaście", "doisprezece", "doișpe", "mười hai", "اثنا", "اثني", "اتناشر", "اثنعش")
+
+
+@functools.cache
+def _phrases(family: str) -> tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], str]]:
+    """(emergency numbers and the star key said as phrases, with their digits; press words)."""
+    said: dict[tuple[str, ...], str] = {}
+    for phrase in lang.EMERGENCY_NUMBER_WORDS.get(family, ()):
+        digits = "112" if any(word in phrase for word in _TWELVE) else "999"
+        said[_fold_phrase(phrase)] = "911" if "eleven" in phrase else digits
+    for phrase, key in lang.KEY_NAMES.get(family, {}).items():
+        if key == "*":
+            said[_fold_phrase(phrase)] = "*"
+    press = {_fold_phrase(p): "" for p in PRESS.get(family, ())}
+    return said, press
+
+
+def _fold_phrase(phrase: str) -> tuple[str, ...]:
+    return tuple(w for w, _, _ in _words(phrase.translate(_ARABIC_FORMS)))
+
+
+#: Arabic letter forms written either way (as :func:`ivr.runtime.normalise.fold` unifies them).
+_ARABIC_FORMS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي"})
+
+
+def _in_words(text: str, written: str, family: str) -> list[Figure]:
+    """Numbers and the star key said in words in ``text`` (``written``: as the text has them)."""
+    words = _words(text.translate(_ARABIC_FORMS))
+    number_words = {strip_accents(w): d for w, d in lang.NUMBER_WORDS.get(family, {}).items()}
+    said, press = _phrases(family)
+    longest = max((len(p) for p in (*said, *press)), default=1)
+    found: list[Figure] = []
+    i = 0
+    while i < len(words):
+        for size in range(min(longest, len(words) - i), 0, -1):
+            phrase = tuple(w for w, _, _ in words[i : i + size])
+            if phrase in said:
+                start, end = words[i][1], words[i + size - 1][2]
+                value = said[phrase]
+                kind = Kind.KEY if value == "*" else Kind.EMERGENCY
+                found.append(Figure(kind, value, written[start:end], start))
+                i += size
+                break
+        else:
+            run = i
+            while run < len(words) and words[run][0] in number_words:
+                run += 1
+            after_press = i > 0 and any(
+                tuple(w for w, _, _ in words[max(0, i - n) : i]) in press for n in range(1, longest + 1)
+            )
+            if run - i >= 2 or (run - i == 1 and after_press and not _is_twice(words, i, family)):
+                digits = "".join(number_words[w] for w, _, _ in words[i:run])
+                start, end = words[i][1], words[run - 1][2]
+                found.append(Figure(kind_of(digits), digits, written[start:end], start))
+                i = run
+            else:
+                i += 1
+    return found
+
+
+def _is_twice(words: list[tuple[str, int, int]], i: int, family: str) -> bool:
+    return any(
+        tuple(w for w, _, _ in words[i : i + len(p)]) == p for p in (_fold_phrase(t) for t in TWICE.get(family, ()))
+    )
+
+
+def _twice(found: list[Figure], text: str, family: str) -> list[Figure]:
+    """A single key with "twice" beside it is that key twice ("dwa razy 5" is 55)."""
+    words = _words(text)
+    spans = []
+    for phrase in (_fold_phrase(t) for t in TWICE.get(family, ())):
+        for i in range(len(words) - len(phrase) + 1):
+            if tuple(w for w, _, _ in words[i : i + len(phrase)]) == phrase:
+                spans.append((i, i + len(phrase)))
+    result = list(found)
+    for first, last in spans:
+        near = [
+            (abs(_word_index(words, f.start) - (first if _word_index(words, f.start) < first else last - 1)), n)
+            for n, f in enumerate(result)
+            if f.kind is Kind.KEY and len(f.value) == 1 and f.value != "*"
+        ]
+        near = [(distance, n) for distance, n in near if distance <= TWICE_REACH]
+        if near:
+            _, n = min(near)
+            figure = result[n]
+            doubled = figure.value * 2
+            result[n] = Figure(kind_of(doubled), doubled, figure.written, figure.start)
+    return result
+
+
+def _word_index(words: list[tuple[str, int, int]], start: int) -> int:
+    """The index of the word at or after a character position (a digit counts as between words)."""
+    return next((n for n, (_, begin, _) in enumerate(words) if begin >= start), len(words))
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One way a translation's figures differ from its source's."""
+
+    #: "added", "dropped", "changed" or "order".
+    how: str
+    source: Figure | None
+    translation: Figure | None
+    #: For "order": the keys as the source and the translation say them.
+    orders: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+
+    @property
+    def harmful(self) -> bool:
+        """A caller misled about an emergency number, a phone number or a key: the flow must not
+        go live. A plain number ("24 hours") added or changed is a warning."""
+        kinds = {f.kind for f in (self.source, self.translation) if f is not None}
+        return self.how == "order" or bool(kinds - {Kind.NUMBER})
+
+    def describe(self, first: str) -> str:
+        """What differs, in an operator's words (``first``: the source's language)."""
+        if self.how == "order":
+            source, translation = (", ".join(keys) for keys in self.orders)
+            return f"names the keys in another order ({translation}) than the {first} text ({source})"
+        if self.how == "added":
+            assert self.translation is not None
+            return f"says {self.translation.describe()}, which the {first} text does not"
+        if self.how == "dropped":
+            assert self.source is not None
+            return f"leaves out {self.source.describe()}, which the {first} text says"
+        assert self.source is not None and self.translation is not None
+        return f"says {self.translation.describe()} where the {first} text says {self.source.describe()}"
+
+
+def differences(source: Iterable[Figure], translation: Iterable[Figure]) -> list[Difference]:
+    """How the translation's figures differ from the source's: each one added, left out or
+    changed (a left-out and an added figure of the same kind, in the order said), then keys
+    said in another order. A plain number only left out is not a difference: "24 hours a day"
+    may well be "around the clock"."""
+    said, wanted = list(translation), list(source)
+    extra = Counter((f.kind, f.value) for f in said) - Counter((f.kind, f.value) for f in wanted)
+    missing = Counter((f.kind, f.value) for f in wanted) - Counter((f.kind, f.value) for f in said)
+    added = _take(said, extra)
+    dropped = _take(wanted, missing)
+    result: list[Difference] = []
+    for figure in added:
+        partner = next((d for d in dropped if d.kind is figure.kind), None)
+        if partner is not None:
+            dropped.remove(partner)
+            result.append(Difference("changed", partner, figure))
+        else:
+            result.append(Difference("added", None, figure))
+    result += [Difference("dropped", figure, None) for figure in dropped if figure.kind is not Kind.NUMBER]
+    if not result:
+        keys = (tuple(_key_name(f) for f in wanted if f.kind is Kind.KEY),
+                tuple(_key_name(f) for f in said if f.kind is Kind.KEY))  # fmt: skip
+        if keys[0] != keys[1]:
+            result.append(Difference("order", None, None, keys))
+    return result
+
+
+def _key_name(figure: Figure) -> str:
+    return "star" if figure.value == "*" else figure.value
+
+
+def _take(figures_: list[Figure], counts: Counter[tuple[Kind, str]]) -> list[Figure]:
+    """The figures counted in ``counts``, the last ones said of each (a repeated one added at the end)."""
+    left = Counter(counts)
+    taken: list[Figure] = []
+    for figure in reversed(figures_):
+        if left[(figure.kind, figure.value)] > 0:
+            left[(figure.kind, figure.value)] -= 1
+            taken.append(figure)
+    return sorted(taken, key=lambda f: f.start)
+
+
+def summary(found: Iterable[Difference], first: str) -> str:
+    """Every difference in one sentence, as a sign-off records what a reviewer accepted."""
+    return "; ".join(d.describe(first) for d in found)
