@@ -196,3 +196,20 @@ def test_import_command_refuses_a_wrong_key_and_takes_an_accepted_local_number(t
     )
     written = flow.read_text(encoding="utf-8")
     assert 'accepted: "says the phone number 020 7946 0000, which the en-GB text does not"}' in written
+
+
+def test_an_accepted_difference_needs_no_second_acceptance_until_a_text_changes(tmp_path):
+    po = changed(exported(), "nodes.welcome.say", LOCAL_NUMBER, fuzzy=False)
+    flow = import_po(FLOW, po, today=TODAY, reviewer="Anna Nowak", accept=frozenset({"nodes.welcome.say"})).text
+    again = import_po(flow, exported(flow), today="2026-12-01", reviewer="Jan Kowalski")
+    assert (again.text, again.changed, again.signed) == (flow, (), ())
+    path = tmp_path / "call_flows.yaml"
+    path.write_text(flow, encoding="utf-8")
+    status = CliRunner().invoke(translations, ["status", str(path)])
+    assert (status.exit_code, status.output) == (
+        0,
+        "Polski (pl-PL): 1 of 5 texts reviewed\n"
+        f"  nodes.welcome.say: accepted by Anna Nowak, {TODAY}: it says the phone number 020 7946 0000, which the "
+        "en-GB text does not\n"
+        f"'ivr translations status --list {path}' lists the texts left to review.\n",
+    )

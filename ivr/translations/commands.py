@@ -58,6 +58,10 @@ def status(flow_file: str, listing: bool) -> None:
         return
     for review in reviews.values():
         click.echo(review.summary())
+        for text in review.reviewed:
+            if text.sign_off is not None and text.sign_off.accepted:
+                signed = text.sign_off
+                click.echo(f"  {text.item.key}: accepted by {signed.by}, {signed.date}: it {signed.accepted}")
         if listing:
             for text in review.unreviewed:
                 by = f" (signed off by {text.sign_off.by}, {text.sign_off.date})" if text.sign_off else ""

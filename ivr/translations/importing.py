@@ -197,6 +197,9 @@ def _take(
     now = Translatable(item.key, item.path, item.source, text, item.field)
     found = text_differences(now, plan.document.line.language, plan.code, plan.numbers)
     accepted = summary(found, plan.document.line.language) if found else None
+    signed = plan.document.reviews.get(plan.code, {}).get(key)
+    if found and signed is not None and signed.accepted and state_of(now, signed) is ReviewState.REVIEWED:
+        return ""  # accepted before, and neither text has changed since: nothing to take or sign
     if found and key not in plan.accept:
         return (
             f"its numbers or keys differ from the source's: it {'; it '.join(_said(found, plan))}. Correct the "
@@ -217,10 +220,9 @@ def _take(
             return str(exc)
         _set(plan.expected, item.path, text)
         plan.changed.append(key)
-    if reviewer and FUZZY not in entry.flags:
-        signed = plan.document.reviews.get(plan.code, {}).get(key)
-        if state_of(now, signed) is not ReviewState.REVIEWED or (signed is not None and signed.accepted != accepted):
-            plan.signed[key] = sign_off(item.source, text, reviewer, today, accepted).model_dump(exclude_none=True)
+    unsigned = state_of(now, signed) is not ReviewState.REVIEWED or (signed is not None and signed.accepted != accepted)
+    if reviewer and FUZZY not in entry.flags and unsigned:
+        plan.signed[key] = sign_off(item.source, text, reviewer, today, accepted).model_dump(exclude_none=True)
     return ""
 
 
