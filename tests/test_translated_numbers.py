@@ -47,7 +47,9 @@ def difference(source: str, translation: str, language: str = "pl-PL") -> str:
         ("اتصل بالرقم ٩٩٩ أو اضغط 5 مرتين", "ar-EG", [("emergency", "999"), ("emergency", "55")]),
         ("Numer to {helpline} albo 020 7946 0000.", "pl-PL", [("phone", "08000121700"), ("phone", "02079460000")]),
         ("Możesz nacisnąć {keys}. Naciśnij gwiazdkę albo 8.", "pl-PL", [("key", "{keys}"), ("key", "*"), ("key", "8")]),
-        ("Dla Relay UK wybierz 18001 0800 0121 700.", "pl-PL", [("phone", "1800108000121700")]),
+        ("Dla Relay UK wybierz 18001 0800 0121 700.", "pl-PL", [("emergency", "18001"), ("phone", "08000121700")]),
+        ("Relay UK: 18001 {helpline}; textphone: 18000.", "en-GB",
+         [("emergency", "18001"), ("phone", "08000121700"), ("emergency", "18000")]),
         ("Nếu bạn chỉ nói được một điều, hãy gọi một số khác", "vi-VN", []),
         ("czynna całą dobę, 24 godziny", "pl-PL", [("number", "24")]),
     ],
@@ -58,6 +60,7 @@ def test_a_text_tells_callers_its_numbers_and_keys_as_a_caller_hears_them(text, 
 
 def test_the_number_written_out_is_the_same_as_its_placeholder():
     assert difference("The number is {helpline}.", "Numer to 0800 0121 700.") == ""
+    assert difference("Relay UK: dial 18001 0800 0121 700.", "Relay UK: wybierz 18001 {helpline}.") == ""
 
 
 def test_a_plain_number_said_in_other_words_is_no_difference_but_one_changed_is():

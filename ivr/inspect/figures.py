@@ -48,6 +48,9 @@ class Kind(StrEnum):
 
 #: Numbers callers dial or press themselves in an emergency or for the police (docs/sources.md).
 EMERGENCY_NUMBERS = NEVER_DIAL | {"911", "18001"}
+#: Dialled before a number by deaf and speech-impaired callers: Relay UK (18001), and the
+#: textphone emergency prefix (18000).
+RELAY_PREFIXES = ("18001", "18000")
 #: Digits this long or longer are a phone number (a UK number has 10 or 11, 101 is short).
 PHONE_DIGITS = 7
 #: Placeholders the line fills in with keys or a number (the flow's numbers are their digits).
@@ -130,10 +133,24 @@ def figures(text: str, language: str, numbers: Mapping[str, str]) -> list[Figure
     blanked = PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), text)
     plain = blanked.translate(_ARABIC_DIGITS)  # one character for one: positions stay
     for match in _DIGITS.finditer(plain):
-        digits = re.sub(r"\D", "", match.group(0))
-        found.append(Figure(kind_of(digits), digits, blanked[match.start() : match.end()], match.start()))
+        found += _digit_run(match, blanked)
     found += _in_words(plain, blanked, lang.family(language))
     return _twice(sorted(found, key=lambda f: f.start), plain, lang.family(language))
+
+
+def _digit_run(match: re.Match[str], blanked: str) -> list[Figure]:
+    """One run of digits as the voice reads it; a Relay UK or textphone prefix written before a
+    number ("18001 0800 0121 700") is its own figure, as ``18001 {helpline}`` would be."""
+    start, end = match.span()
+    groups = re.split(r"[ \u00a0-]", match.group(0))
+    if groups[0] in RELAY_PREFIXES and len(groups) > 1:
+        rest = start + len(groups[0]) + 1
+        return [
+            Figure(Kind.EMERGENCY, groups[0], blanked[start : start + len(groups[0])], start),
+            Figure(kind_of("".join(groups[1:])), "".join(groups[1:]), blanked[rest:end], rest),
+        ]
+    digits = "".join(groups)
+    return [Figure(kind_of(digits), digits, blanked[start:end], start)]
 
 
 def _words(text: str) -> list[tuple[str, int, int]]:
