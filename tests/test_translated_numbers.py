@@ -14,7 +14,8 @@ from test_translations import FLOW, TODAY, changed, exported, refusals, states
 from ivr.definition.reviews import ReviewState, text_hash
 from ivr.inspect import same_numbers
 from ivr.inspect.context import Context
-from ivr.inspect.figures import Kind, differences, figures, summary
+from ivr.inspect.figure_differences import differences, summary
+from ivr.inspect.figures import Kind, figures
 from ivr.load import load_flow_text
 from ivr.translations.commands import translations
 from ivr.translations.flow_text import parse_document

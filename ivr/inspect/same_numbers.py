@@ -24,7 +24,8 @@ from ivr.definition.reviews import ReviewState, Translatable
 from ivr.definition.source import SourceDocument
 from ivr.definition.texts import placeholders_in
 from ivr.inspect.context import Context
-from ivr.inspect.figures import PLACEHOLDER_KINDS, Difference, Kind, differences, figures
+from ivr.inspect.figure_differences import Difference, differences
+from ivr.inspect.figures import PLACEHOLDER_KINDS, Kind, figures
 
 CODES = ("translation-changes-number", "translation-changes-figure")
 

@@ -30,7 +30,7 @@ from ivr.definition.model import FlowDocument
 from ivr.definition.reviews import ReviewState, Translatable, sign_off, state_of, translatables
 from ivr.definition.source import Path, SourceDocument, parse_yaml
 from ivr.definition.texts import placeholders_in
-from ivr.inspect.figures import Difference, summary
+from ivr.inspect.figure_differences import Difference, summary
 from ivr.inspect.same_numbers import number_digits, text_differences
 from ivr.load import load_flow_text
 from ivr.translations.flow_text import BOM, parse_document, written_at
