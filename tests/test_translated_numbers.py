@@ -217,3 +217,15 @@ def test_an_accepted_difference_needs_no_second_acceptance_until_a_text_changes(
         "en-GB text does not\n"
         f"'ivr translations status --list {path}' lists the texts left to review.\n",
     )
+
+
+def test_the_translators_file_says_numbers_and_keys_must_stay_as_the_source_says_them():
+    assert exported().header == (
+        "Texts of 'Test line' in Polski (pl-PL), to translate from en-GB.\n"
+        "Keep every {...} as it is written: the line fills it in. Say every number and key exactly as\n"
+        "the source does (999, phone numbers, 'press 0'): a file that adds, drops or changes one is\n"
+        "refused unless a reviewer accepts it. Callers hear every word before they can act, so keep\n"
+        "each text about as long as its source. An entry marked fuzzy (needs work)\n"
+        "has not been signed off by a reviewer yet. Bring the file back with:\n"
+        "  ivr translations import FILE --reviewer 'Your Name' call_flows.yaml"
+    )
