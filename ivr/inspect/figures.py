@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -123,19 +123,28 @@ def kind_of(digits: str) -> Kind:
 def figures(text: str, language: str, numbers: Mapping[str, str]) -> list[Figure]:
     """Every number and key ``text`` (in ``language``) tells callers, in the order said.
     ``numbers``: the flow's numbers by name, as digits (what ``{name}`` says)."""
+    return list(_figures(text, lang.family(language), tuple(sorted(numbers.items()))))
+
+
+@functools.lru_cache(maxsize=4096)
+def _figures(text: str, family: str, numbers: tuple[tuple[str, str], ...]) -> tuple[Figure, ...]:
+    """:func:`figures`, read once per text: a source text is compared with every language's."""
+    named = dict(numbers)
     found: list[Figure] = []
     for match in PLACEHOLDER.finditer(text):
         name = match.group(1).strip()
-        if name in numbers:
-            found.append(Figure(kind_of(numbers[name]), numbers[name], match.group(0), match.start()))
+        if name in named:
+            found.append(Figure(kind_of(named[name]), named[name], match.group(0), match.start()))
         elif name in PLACEHOLDER_KINDS:
             found.append(Figure(PLACEHOLDER_KINDS[name], match.group(0), match.group(0), match.start()))
     blanked = PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), text)
     plain = blanked.translate(_ARABIC_DIGITS)  # one character for one: positions stay
     for match in _DIGITS.finditer(plain):
         found += _digit_run(match, blanked)
-    found += _in_words(plain, blanked, lang.family(language))
-    return _twice(sorted(found, key=lambda f: f.start), plain, lang.family(language))
+    words = _words(plain.translate(_ARABIC_FORMS))
+    vocabulary = _vocabulary(family)
+    found += _in_words(words, blanked, vocabulary)
+    return tuple(_twice(sorted(found, key=lambda f: f.start), words, vocabulary))
 
 
 def _digit_run(match: re.Match[str], blanked: str) -> list[Figure]:
@@ -155,28 +164,58 @@ def _digit_run(match: re.Match[str], blanked: str) -> list[Figure]:
 
 def _words(text: str) -> list[tuple[str, int, int]]:
     """Each word folded for comparison (lower case, no accents), with where it is."""
-    return [(strip_accents(m.group(0).casefold()), m.start(), m.end()) for m in _WORD.finditer(text)]
+    return [(_folded(m.group(0)), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+@functools.lru_cache(maxsize=65536)
+def _folded(word: str) -> str:
+    """A word as compared: lower case, no accents (texts say the same words again and again)."""
+    return strip_accents(word.casefold())
 
 
 #: "Twelve" in the emergency numbers said in words (the others there are 999 and "nine eleven").
 _TWELVE = ("twelve", "dwanaście", "doisprezece", "doișpe", "mười hai", "اثنا", "اثني", "اتناشر", "اثنعش")
 
+Words = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    """What one language's words say about numbers and keys, folded as texts' words are."""
+
+    #: Emergency numbers and the star key said as phrases, with their digits ("*" for star).
+    said: dict[Words, str]
+    press: frozenset[Words]
+    twice: tuple[Words, ...]
+    number_words: dict[str, str]
+    #: The first word of every phrase above: only there is a phrase looked for.
+    first_words: frozenset[str]
+    longest: int
+
 
 @functools.cache
-def _phrases(family: str) -> tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], str]]:
-    """(emergency numbers and the star key said as phrases, with their digits; press words)."""
-    said: dict[tuple[str, ...], str] = {}
+def _vocabulary(family: str) -> _Vocabulary:
+    said: dict[Words, str] = {}
     for phrase in lang.EMERGENCY_NUMBER_WORDS.get(family, ()):
         digits = "112" if any(word in phrase for word in _TWELVE) else "999"
         said[_fold_phrase(phrase)] = "911" if "eleven" in phrase else digits
     for phrase, key in lang.KEY_NAMES.get(family, {}).items():
         if key == "*":
             said[_fold_phrase(phrase)] = "*"
-    press = {_fold_phrase(p): "" for p in PRESS.get(family, ())}
-    return said, press
+    press = frozenset(_fold_phrase(p) for p in PRESS.get(family, ()))
+    twice = tuple(_fold_phrase(t) for t in TWICE.get(family, ()))
+    phrases = [p for p in (*said, *press, *twice) if p]
+    return _Vocabulary(
+        said=said,
+        press=press,
+        twice=twice,
+        number_words={strip_accents(w): d for w, d in lang.NUMBER_WORDS.get(family, {}).items()},
+        first_words=frozenset(p[0] for p in phrases),
+        longest=max((len(p) for p in phrases), default=1),
+    )
 
 
-def _fold_phrase(phrase: str) -> tuple[str, ...]:
+def _fold_phrase(phrase: str) -> Words:
     return tuple(w for w, _, _ in _words(phrase.translate(_ARABIC_FORMS)))
 
 
@@ -184,63 +223,64 @@ def _fold_phrase(phrase: str) -> tuple[str, ...]:
 _ARABIC_FORMS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي"})
 
 
-def _in_words(text: str, written: str, family: str) -> list[Figure]:
-    """Numbers and the star key said in words in ``text`` (``written``: as the text has them)."""
-    words = _words(text.translate(_ARABIC_FORMS))
-    number_words = {strip_accents(w): d for w, d in lang.NUMBER_WORDS.get(family, {}).items()}
-    said, press = _phrases(family)
-    longest = max((len(p) for p in (*said, *press)), default=1)
+def _starts(
+    words: list[tuple[str, int, int]], phrases: Iterable[Words], first_words: frozenset[str]
+) -> list[tuple[int, int]]:
+    """(start, end) of every one of ``phrases`` among the words, the longest where two start together."""
+    wanted = set(phrases)
+    lengths = sorted({len(p) for p in wanted}, reverse=True)
+    spans = []
+    for i, (word, _, _) in enumerate(words):
+        if word not in first_words:
+            continue
+        for size in lengths:
+            if i + size <= len(words) and tuple(w for w, _, _ in words[i : i + size]) in wanted:
+                spans.append((i, i + size))
+                break
+    return spans
+
+
+def _in_words(words: list[tuple[str, int, int]], written: str, vocabulary: _Vocabulary) -> list[Figure]:
+    """Numbers and the star key said in words (``written``: the text, as it has them)."""
+    said = {start: end for start, end in _starts(words, vocabulary.said, vocabulary.first_words)}
+    after_press = {end for _, end in _starts(words, vocabulary.press, vocabulary.first_words)}
+    twice = {start for start, _ in _starts(words, vocabulary.twice, vocabulary.first_words)}
+    numbers = vocabulary.number_words
     found: list[Figure] = []
     i = 0
     while i < len(words):
-        for size in range(min(longest, len(words) - i), 0, -1):
-            phrase = tuple(w for w, _, _ in words[i : i + size])
-            if phrase in said:
-                start, end = words[i][1], words[i + size - 1][2]
-                value = said[phrase]
-                kind = Kind.KEY if value == "*" else Kind.EMERGENCY
-                found.append(Figure(kind, value, written[start:end], start))
-                i += size
-                break
+        if i in said:
+            end = said[i]
+            value = vocabulary.said[tuple(w for w, _, _ in words[i:end])]
+            kind = Kind.KEY if value == "*" else Kind.EMERGENCY
+            found.append(Figure(kind, value, written[words[i][1] : words[end - 1][2]], words[i][1]))
+            i = end
+            continue
+        run = i
+        while run < len(words) and words[run][0] in numbers:
+            run += 1
+        if run - i >= 2 or (run - i == 1 and i in after_press and i not in twice):
+            digits = "".join(numbers[w] for w, _, _ in words[i:run])
+            start, end = words[i][1], words[run - 1][2]
+            found.append(Figure(kind_of(digits), digits, written[start:end], start))
+            i = run
         else:
-            run = i
-            while run < len(words) and words[run][0] in number_words:
-                run += 1
-            after_press = i > 0 and any(
-                tuple(w for w, _, _ in words[max(0, i - n) : i]) in press for n in range(1, longest + 1)
-            )
-            if run - i >= 2 or (run - i == 1 and after_press and not _is_twice(words, i, family)):
-                digits = "".join(number_words[w] for w, _, _ in words[i:run])
-                start, end = words[i][1], words[run - 1][2]
-                found.append(Figure(kind_of(digits), digits, written[start:end], start))
-                i = run
-            else:
-                i += 1
+            i += 1
     return found
 
 
-def _is_twice(words: list[tuple[str, int, int]], i: int, family: str) -> bool:
-    return any(
-        tuple(w for w, _, _ in words[i : i + len(p)]) == p for p in (_fold_phrase(t) for t in TWICE.get(family, ()))
-    )
-
-
-def _twice(found: list[Figure], text: str, family: str) -> list[Figure]:
+def _twice(found: list[Figure], words: list[tuple[str, int, int]], vocabulary: _Vocabulary) -> list[Figure]:
     """A single key with "twice" beside it is that key twice ("dwa razy 5" is 55)."""
-    words = _words(text)
-    spans = []
-    for phrase in (_fold_phrase(t) for t in TWICE.get(family, ())):
-        for i in range(len(words) - len(phrase) + 1):
-            if tuple(w for w, _, _ in words[i : i + len(phrase)]) == phrase:
-                spans.append((i, i + len(phrase)))
+    spans = _starts(words, vocabulary.twice, vocabulary.first_words)
     result = list(found)
     for first, last in spans:
-        near = [
-            (abs(_word_index(words, f.start) - (first if _word_index(words, f.start) < first else last - 1)), n)
-            for n, f in enumerate(result)
-            if f.kind is Kind.KEY and len(f.value) == 1 and f.value != "*"
-        ]
-        near = [(distance, n) for distance, n in near if distance <= TWICE_REACH]
+        near = []
+        for n, figure in enumerate(result):
+            if figure.kind is Kind.KEY and len(figure.value) == 1 and figure.value != "*":
+                at = _word_index(words, figure.start)
+                distance = first - at if at < first else at - (last - 1)
+                if distance <= TWICE_REACH:
+                    near.append((distance, n))
         if near:
             _, n = min(near)
             figure = result[n]
@@ -250,5 +290,5 @@ def _twice(found: list[Figure], text: str, family: str) -> list[Figure]:
 
 
 def _word_index(words: list[tuple[str, int, int]], start: int) -> int:
-    """The index of the word at or after a character position (a digit counts as between words)."""
+    """The index of the word (or run of digits) at a character position."""
     return next((n for n, (_, begin, _) in enumerate(words) if begin >= start), len(words))
