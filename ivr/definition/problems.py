@@ -184,6 +184,12 @@ ALL_CODES: tuple[Code, ...] = (
     Code("placeholder-mismatch", W, "a translation leaves out or adds a {name} of its source text",
          "en-GB: The number is {helpline}.\npl-PL: Zadzwoń na infolinię.",
          "en-GB: The number is {helpline}.\npl-PL: Numer to {helpline}."),
+    Code("translation-changes-number", E, "a translation says another emergency number, phone number or key than "
+         "its source text, or leaves one out, or names its keys in another order",
+         "en-GB: To talk to the helpline, press 0.\npl-PL: Aby porozmawiać z infolinią, naciśnij 9.",
+         "pl-PL: Aby porozmawiać z infolinią, naciśnij 0.   # or a reviewer accepts a difference that is right"),
+    Code("translation-changes-figure", W, "a translation adds or changes a number (not a phone number or key) of its "
+         "source text", "en-GB: open 24 hours a day\npl-PL: czynna 12 godzin", "pl-PL: czynna całą dobę"),
     Code("translation-too-long", W, "a translation more than 1.6 times as long as its source keeps callers waiting",
          "pl-PL: (three sentences for the English one)", "pl-PL: (one sentence, as the English)"),
     Code("unmatchable-word", W, "a choice word that nothing is left of once normalised, so it never matches",

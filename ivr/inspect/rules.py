@@ -24,6 +24,7 @@ from ivr.inspect import (
     numbers,
     recordings,
     references,
+    same_numbers,
     text_lints,
     texts,
     timeouts,
@@ -51,6 +52,7 @@ DOCUMENT_RULES: tuple[Rule, ...] = (
     timeouts,
     texts,
     text_lints,
+    same_numbers,
     recordings,
     graph,
 )
