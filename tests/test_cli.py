@@ -66,7 +66,7 @@ def test_simulate_transcript_is_what_the_webhooks_return(make_app):
     assert [h.text for h in retry] == [
         "Sorry, I did not hear a choice.",
         "If I do not hear a choice, I will connect you to the helpline.",
-        "Press 1 for the helpline, 2 to hear what it can do, 3 to hear this again, 4 for the main menu.",
+        "Press 0 for the helpline, 1 to hear what it can do, 2 to hear this again, 3 for the main menu.",
     ]
     assert call.dialled_number == HELPLINE
     assert f"[the line connects the call to {HELPLINE}]" in result.output
@@ -122,7 +122,7 @@ def test_fallback_twiml_is_static_and_reaches_the_helpline():
 def test_graph_mermaid_shows_every_node_and_the_ways_to_help():
     result = run("graph", str(DEFAULT_FLOW), "--format", "mermaid")
     assert result.exit_code == 0
-    for node in ("welcome", "main_menu", "about_slavery", "report_menu", "connect_helpline", "connect_crimestoppers"):
+    for node in ("welcome", "main_menu", "about_slavery", "report_menu", "about_helpline", "connect_crimestoppers"):
         assert node in result.output
     assert "_helpline{{" in result.output  # the helpline box every menu reaches
     menus = [
@@ -147,7 +147,7 @@ def test_the_readme_picture_shows_the_live_flow():
     from support import ROOT
 
     picture = (ROOT / "docs" / "flow.svg").read_text()
-    for node in ("main_menu", "about_slavery_menu", "report_menu", "police_menu", "connect_helpline"):
+    for node in ("main_menu", "about_slavery_menu", "report_menu", "police_menu", "about_helpline"):
         assert node in picture
     assert "docs/flow.svg" in (ROOT / "README.md").read_text()
 
