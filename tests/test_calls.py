@@ -33,7 +33,7 @@ HELPLINE_ONCE = "oh eight hundred … oh one two one … seven hundred …"
 HELPLINE_TWICE = f"{HELPLINE_ONCE} {HELPLINE_ONCE}"
 CRIMESTOPPERS_ONCE = "oh eight hundred … five five five … one one one …"
 CRIMESTOPPERS_TWICE = f"{CRIMESTOPPERS_ONCE} {CRIMESTOPPERS_ONCE}"
-TO_HELPLINE = "Connecting you to the Modern Slavery Helpline."  # short: ringing sooner (issue 26)
+TO_HELPLINE = "Connecting you to the helpline."  # short: ringing sooner (issue 26)
 KEYS_1_TO_4 = (
     "You can press 1, 2, 3 or 4. Press star to hear the choices again, 8 for slower speech, or 0 for the helpline."
 )
