@@ -29,7 +29,9 @@ from ivr.tools.simulator import SimulatedCall, flask_transport
 
 PASSWORD = "a long enough password"
 TEXT = DEFAULT_FLOW.read_text(encoding="utf-8")
-CHANGED = TEXT.replace("to the helpline.", "to the helpline, open all day and all night.", 1)
+CHANGED = TEXT.replace(
+    "en-GB: Connecting you to the helpline.", "en-GB: Connecting you to the helpline, open all day and all night.", 1
+)
 FOLDER = DEFAULT_FLOW.parent
 
 
@@ -177,9 +179,7 @@ def test_the_whole_line_on_each_backend_a_publish_is_served_and_calls_are_counte
         for key in keys:
             heard = call.press(key)
         if keys == ["1", "0"]:
-            assert heard[0].text.startswith(
-                "Connecting you to the helpline, open all day and all night."
-            )
+            assert heard[0].text.startswith("Connecting you to the helpline, open all day and all night.")
     assert app.extensions["ivr"].recorder.flush(timeout=10)
     assert summarise(engine, 1).calls == 2
     store.stop()
