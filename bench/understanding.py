@@ -67,10 +67,10 @@ MENU_NODES = {
     "about_slavery_menu": "about_slavery_menu",
     "report_menu": "report_menu",
     "police_menu": "police_menu",
-    "transfer_failed": "_busy:connect_helpline",
+    "transfer_failed": "_busy:_helpline",
 }
 #: What a node is called at the transfer-failed menu, as the corpus names its places.
-TRANSFER_FAILED = {"connect_helpline": "try_again", "_transfer:crimestoppers": "other_number"}
+TRANSFER_FAILED = {"_helpline": "try_again", "_transfer:crimestoppers": "other_number"}
 ASKED_AGAIN = corpus.ASK_AGAIN
 ROWS = ("understood", "confirmed", "asked again", "misrouted", "danger elsewhere")
 
@@ -105,14 +105,18 @@ def place_of(menu: str, got: str) -> str:
     """A node (or what where_speech_goes names) as the corpus names places."""
     if got == "reprompt":
         return ASKED_AGAIN
+    if menu == "transfer_failed" and got in TRANSFER_FAILED:
+        return TRANSFER_FAILED[got]
     if got == rt.HELPLINE_NODE:
         return "helpline"
-    return TRANSFER_FAILED.get(got, got) if menu == "transfer_failed" else got
+    return got
 
 
 def accepted(place: str, accept: frozenset[str]) -> bool:
     """Asking for a person and a transfer to the helpline are one place."""
     helpline = {"helpline", "connect_helpline"}
+    if place == "try_again":  # after the helpline did not answer, trying again and a person are one place
+        helpline |= {"try_again"}
     return place in accept or (place in helpline and bool(accept & helpline))
 
 

@@ -27,16 +27,13 @@ MAIN_MENU_SHORT = (
     "danger. 0 for the helpline."
 )
 ABOUT_SLAVERY_MENU_SHORT = (
-    "Press 1 for the helpline, 2 to hear what it can do, 3 to hear this again, 4 for the main menu."
+    "Press 0 for the helpline, 1 to hear what it can do, 2 to hear this again, 3 for the main menu."
 )
 HELPLINE_ONCE = "oh eight hundred … oh one two one … seven hundred …"
 HELPLINE_TWICE = f"{HELPLINE_ONCE} {HELPLINE_ONCE}"
 CRIMESTOPPERS_ONCE = "oh eight hundred … five five five … one one one …"
 CRIMESTOPPERS_TWICE = f"{CRIMESTOPPERS_ONCE} {CRIMESTOPPERS_ONCE}"
-TO_HELPLINE = (
-    "Connecting you to the Modern Slavery Helpline, open 24 hours a day. If the call drops, the number is "
-    f"{HELPLINE_ONCE}."
-)
+TO_HELPLINE = "Connecting you to the helpline."  # short: ringing sooner (issue 26)
 KEYS_1_TO_4 = (
     "You can press 1, 2, 3 or 4. Press star to hear the choices again, 8 for slower speech, or 0 for the helpline."
 )
@@ -78,7 +75,7 @@ def english_call(new_call):
 def test_the_call_says_what_to_do_in_danger_first_then_the_welcome_then_a_menu(new_call):
     call = new_call()
     first = call.start()[0].text
-    assert first == "If you are in danger now, hang up and dial 9 9 9."
+    assert first == "If you are in danger now, hang up and dial 9 9 9. For the helpline, press 0."
     heard = call.press("1")
     assert texts(heard) == [WELCOME, MAIN_MENU]
     # The welcome is said inside a <Gather> that takes keys, which the caller let play.
@@ -109,11 +106,14 @@ def test_every_menu_takes_keys_and_speech_and_every_message_takes_keys(english_c
 @pytest.mark.parametrize(
     "keys, destination",
     [
-        ("11", HELPLINE),
-        ("121", HELPLINE),
+        ("10", HELPLINE),
+        ("110", HELPLINE),
+        ("120", HELPLINE),
         ("21", CRIMESTOPPERS),
-        ("22", HELPLINE),
-        ("32", HELPLINE),
+        ("221", CRIMESTOPPERS),
+        ("20", HELPLINE),
+        ("30", HELPLINE),
+        ("320", HELPLINE),
         ("40", HELPLINE),
         ("410", HELPLINE),
     ],
@@ -139,7 +139,7 @@ def test_zero_connects_to_the_helpline_from_any_menu(english_call):
     call = english_call()
     call.press("1")  # about slavery, then its menu
     heard = call.press("0")
-    assert texts(heard) == [TO_HELPLINE, HELPLINE]  # the number once: the call is being connected
+    assert texts(heard) == [TO_HELPLINE, HELPLINE]  # one short sentence, then ringing
     assert call.dialled_number == HELPLINE
     assert heard[-1].attrs["callerId"] == LINE  # the line's own number, never the caller's
 

@@ -17,8 +17,8 @@ from ivr.drafts import draft_of
 from ivr.revisions import history
 
 LIVE_TEXT = DEFAULT_FLOW.read_text(encoding="utf-8")
-OLD_WORDS = "Connecting you to the Modern Slavery Helpline, open 24 hours a day."
-NEW_WORDS = "Connecting you to the Modern Slavery Helpline now, open 24 hours a day."
+OLD_WORDS = "Connecting you to the helpline."
+NEW_WORDS = "Connecting you to the helpline now."
 CHANGED_TEXT = LIVE_TEXT.replace(OLD_WORDS, NEW_WORDS, 1)
 BROKEN_TEXT = LIVE_TEXT.replace("nodes:", "nodes:\n  broken: {type: nope}", 1)
 BROKEN_LINE = BROKEN_TEXT.splitlines().index("  broken: {type: nope}") + 1

@@ -173,8 +173,8 @@ def test_vietnamese_callers_hear_the_deaf_advice_in_vietnamese_words():
     assert heard("danger_more", "vi-VN")[0] == (
         "Nếu bạn không nghe được hoặc không nói được, bạn có thể nhắn tin đến 9 9 9 sau khi đã đăng ký dịch vụ "
         "nhắn tin khẩn cấp. Để đăng ký, hãy gửi tin nhắn đến 9 9 9, với từ tiếng Anh gồm các chữ cái e-rờ, e, "
-        "giê, i, ét, tê, e, e-rờ, và làm theo các tin nhắn trả lời. Bạn cũng có thể dùng dịch vụ chuyển tiếp cuộc gọi bằng "
-        "văn bản qua số 1 8 0 0 0, hoặc dịch vụ 9 9 9 dành cho người dùng ngôn ngữ ký hiệu Anh: cuộc gọi video "
+        "giê, i, ét, tê, e, e-rờ, và làm theo các tin nhắn trả lời. Bạn cũng có thể dùng dịch vụ chuyển tiếp cuộc "
+        "gọi bằng văn bản qua số 1 8 0 0 0, hoặc dịch vụ 9 9 9 dành cho người dùng ngôn ngữ ký hiệu Anh: cuộc gọi video "
         "miễn phí với thông dịch viên, qua ứng dụng hoặc trang web 9 9 9 bê ét e-lờ chấm xê o chấm u ca. Để gọi "
         "đường dây nóng qua dịch vụ chuyển tiếp bằng văn bản, hãy gọi 1 8 0 0 1, rồi 0 8 0 0, 0 1 2 1, 7 0 0. "
         "Nếu có người có thể kiểm tra điện thoại của bạn: sau cuộc gọi này, hãy xóa cuộc gọi khỏi danh sách cuộc "

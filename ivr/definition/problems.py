@@ -143,6 +143,10 @@ ALL_CODES: tuple[Code, ...] = (
          "about_slavery:\n  type: message\n  say: ...\n  next: main_menu"),
     Code("message-loop", E, "messages that lead to each other in a circle, never to a menu or a transfer",
          "a:\n  type: message\n  next: b\nb:\n  type: message\n  next: a", "let one of them lead to a menu"),
+    Code("inconsistent-key", W, "one key does different things in different menus (back to the main menu, hear it "
+         "again, a person): callers press the key they learnt and land somewhere they did not choose",
+         'danger_menu: {"3": main_menu}\nreport_menu: {"4": main_menu, "3": report_anonymously}',
+         'danger_menu: {"3": main_menu}\nreport_menu: {"3": main_menu, "2": report_anonymously}'),
     Code("unreachable", W, "a node no caller can reach", "forgotten:   # no choice or 'next:' leads here",
          "lead a menu choice or a 'next:' to it, or remove it"),
     # -- texts and recordings -------------------------------------------------------------------

@@ -16,6 +16,7 @@ from ivr.definition.problems import Problem
 from ivr.inspect import (
     examples,
     graph,
+    keys,
     languages,
     lints,
     listening,
@@ -49,6 +50,7 @@ DOCUMENT_RULES: tuple[Rule, ...] = (
     references,
     languages,
     menus,
+    keys,
     timeouts,
     texts,
     text_lints,
