@@ -20,7 +20,7 @@ LINE = "+441234567890"  # the line's own number: the To of every simulated call
 CALLER = re.compile(r"7700\D{0,3}900\D{0,3}123")  # the simulated caller's number, in any format
 #: The whisper's English voice: the flow's own English one.
 VOICE = {"language": "en-GB", "voice": "Polly.Amy"}
-FROM_THE_LINE = "A call from the Modern Slavery support line, in"
+FROM_THE_LINE = "Modern Slavery support line caller, in"
 #: Each language's name as an English-speaking adviser knows it. A language added to the
 #: default flow fails here until its English name is added, here and in
 #: ivr/definition/language_names.py.
@@ -77,10 +77,10 @@ def test_the_adviser_hears_the_callers_language_and_choices_in_every_language_of
         for key in keys:
             call.press(key)
         assert call.waiting_for == "dial" and call.dialled_number == HELPLINE, keys
-        assert whisper(call) == says(f"{FROM_THE_LINE} {name}: the caller {chose}."), keys
+        assert whisper(call) == says(f"{FROM_THE_LINE} {name}: {chose}."), keys
     call = in_language(new_call, code)
     call.silence()  # the main menu: silence is staying on the line
-    assert whisper(call) == says(f"{FROM_THE_LINE} {name}: the caller stayed on the line without choosing.")
+    assert whisper(call) == says(f"{FROM_THE_LINE} {name}: stayed on the line without choosing.")
 
 
 def test_a_key_during_the_helplines_own_words_keeps_what_the_adviser_is_told(new_call):
@@ -89,9 +89,7 @@ def test_a_key_during_the_helplines_own_words_keeps_what_the_adviser_is_told(new
     call.press("2")  # the helpline instead: its words are said, then it is dialled
     call.press_during("0", "Łączymy")  # 0 during the helpline's own words: dial at once
     assert call.dialled_number == HELPLINE
-    assert whisper(call) == says(
-        f"{FROM_THE_LINE} Polish: the caller wanted to report anonymously and asked for a person."
-    )
+    assert whisper(call) == says(f"{FROM_THE_LINE} Polish: wanted to report anonymously and asked for a person.")
 
 
 def test_the_helpline_transfer_rings_until_answered_and_names_the_whisper(client):
@@ -121,9 +119,7 @@ def test_crimestoppers_are_told_nothing_about_the_caller(new_call, client):
     call.dial_result("no-answer")
     call.press("2")
     assert call.dialled_number == HELPLINE
-    assert whisper(call) == says(
-        f"{FROM_THE_LINE} English: the caller wanted to report anonymously and asked for a person."
-    )
+    assert whisper(call) == says(f"{FROM_THE_LINE} English: wanted to report anonymously and asked for a person.")
 
 
 def test_the_whisper_is_signature_checked_like_every_webhook(client):
@@ -154,9 +150,9 @@ def test_the_whisper_never_says_the_callers_number_or_any_number_from_the_reques
         assert not re.search(r"\d", root.find("Say").text), body
     expected = {
         "n=%2B447700900123&l=%2B447700900123&c=%2B447700900123&r=%2B447700900123&d=1":
-            f"{FROM_THE_LINE} English: the caller heard the danger advice.",
+            f"{FROM_THE_LINE} English: heard the danger advice.",
         "n=_helpline&l=vi-VN&c=%2B447700900123%3A1&r=asked":
-            f"{FROM_THE_LINE} Vietnamese: the caller asked for a person.",
+            f"{FROM_THE_LINE} Vietnamese: asked for a person.",
     }  # fmt: skip
     for query, sentence in expected.items():
         root = ET.fromstring(_post(client, "/voice/whisper?" + query, params).data)
@@ -185,7 +181,7 @@ def test_a_language_without_a_voice_is_named_in_english_too(code, name):
     voiceless = replace(flow.languages["pl-PL"], code=code, name="its own name", voice=None)
     flow = replace(flow, languages={**flow.languages, code: voiceless})
     state = CallState("_helpline", code, reached=REACHED_ASKED)
-    assert whisper_text(flow, state) == f"{FROM_THE_LINE} {name}: the caller asked for a person."
+    assert whisper_text(flow, state) == f"{FROM_THE_LINE} {name}: asked for a person."
     # One the line's table does not know is named by its own name.
     flow = replace(flow, languages={**flow.languages, "xx-XX": replace(voiceless, code="xx-XX", name="Xish")})
     assert whisper_text(flow, CallState("_helpline", "xx-XX")) == f"{FROM_THE_LINE} Xish."
