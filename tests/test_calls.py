@@ -100,7 +100,9 @@ def test_every_menu_takes_keys_and_speech_and_every_message_takes_keys(english_c
     assert call.waiting.element.get("input") == "dtmf speech"
     assert call.waiting.element.get("timeout") == "8"  # the line's time-out, at every other menu
     (message,) = call.passed
-    assert message.element.attrib == dict(LISTENING_DURING_WORDS, action="/voice/input?n=about_slavery&l=en-GB")
+    assert message.element.attrib == dict(
+        LISTENING_DURING_WORDS, action="/voice/input?n=about_slavery&l=en-GB&c=main_menu%3A1"
+    )
 
 
 @pytest.mark.parametrize(
@@ -150,24 +152,25 @@ def test_star_repeats_the_menu(english_call):
     assert texts(call.press("*")) == [MAIN_MENU]
 
 
-SPOKEN = [  # what the caller says at the main menu: the message it hears, then the menu it reaches
-    ("victim", "about_slavery", "about_slavery_menu"),
-    ("is it slavery if they keep my passport", "about_slavery", "about_slavery_menu"),
-    ("I want to report it", "report_anonymously", "report_menu"),
-    ("police", "police_non_emergency", "police_menu"),
-    ("number four", "danger", "danger_menu"),
-    ("I'm scared", "danger", "danger_menu"),  # danger words: the danger advice, from any menu
-    ("nine nine nine", "danger", "danger_menu"),
+SPOKEN = [  # what the caller says at the main menu: the message it hears, then the menu it reaches,
+    # and what the call's state keeps for the adviser's whisper (the choice; the danger advice heard)
+    ("victim", "about_slavery", "about_slavery_menu", "&c=main_menu%3A1"),
+    ("is it slavery if they keep my passport", "about_slavery", "about_slavery_menu", "&c=main_menu%3A1"),
+    ("I want to report it", "report_anonymously", "report_menu", "&c=main_menu%3A2"),
+    ("police", "police_non_emergency", "police_menu", "&c=main_menu%3A3"),
+    ("number four", "danger", "danger_menu", "&c=main_menu%3A4&d=1"),
+    ("I'm scared", "danger", "danger_menu", "&d=1"),  # danger words: the danger advice, from any menu
+    ("nine nine nine", "danger", "danger_menu", "&d=1"),
 ]
 
 
-@pytest.mark.parametrize("words, message, menu", SPOKEN)
-def test_speech_selects_choices(english_call, words, message, menu):
+@pytest.mark.parametrize("words, message, menu, kept", SPOKEN)
+def test_speech_selects_choices(english_call, words, message, menu, kept):
     call = english_call()
     heard = call.say(words)
     assert [h.kind for h in heard] == ["say", "say"]
     assert messages_passed(call) == [message]
-    assert call.waiting.element.get("action") == f"/voice/input?n={menu}&l=en-GB"
+    assert call.waiting.element.get("action") == f"/voice/input?n={menu}&l=en-GB{kept}"
 
 
 def test_speech_for_the_helpline_and_for_hearing_it_again(english_call):
@@ -196,7 +199,7 @@ def test_danger_words_at_any_menu_go_to_the_danger_advice(english_call):
     call.press("1")  # about slavery: a menu with no danger choice
     call.say("He hits me, I am scared")
     assert messages_passed(call) == ["danger"]
-    assert call.waiting.element.get("action") == "/voice/input?n=danger_menu&l=en-GB"
+    assert call.waiting.element.get("action") == "/voice/input?n=danger_menu&l=en-GB&c=main_menu%3A1&d=1"
 
 
 @pytest.mark.parametrize(
@@ -371,7 +374,7 @@ def test_keys_during_a_message(english_call):
     twin = call.fork()
     heard = twin.press_during("8")  # slower, from the start
     assert [h.kind for h in heard] == ["say", "say"]
-    assert twin.passed[0].element.get("action") == "/voice/input?n=about_slavery&l=en-GB&slow=1"
+    assert twin.passed[0].element.get("action") == "/voice/input?n=about_slavery&l=en-GB&slow=1&c=main_menu%3A1"
     assert twin.passed[0].element.find("Say/prosody").get("rate") == "80%"
 
 
@@ -399,8 +402,8 @@ def test_a_key_during_a_transfers_words_dials_at_once(english_call):
     assert texts(heard) == [TO_HELPLINE, HELPLINE]
     heard = call.press_during("4")
     assert texts(heard) == [CRIMESTOPPERS] and call.dialled_number == CRIMESTOPPERS
-    assert call.requests[-1][0] == PUBLIC + "/voice/input?n=connect_crimestoppers&l=en-GB"
-    assert call.waiting.element.get("action") == "/voice/dialed?n=connect_crimestoppers&l=en-GB"
+    assert call.requests[-1][0] == PUBLIC + "/voice/input?n=connect_crimestoppers&l=en-GB&c=main_menu%3A2&r=asked"
+    assert call.waiting.element.get("action") == "/voice/dialed?n=connect_crimestoppers&l=en-GB&c=main_menu%3A2&r=asked"
 
 
 def test_slower_speech_reaches_later_prompts(english_call):
