@@ -39,10 +39,10 @@ ROUTES = {
     "0": "asked for a person",
     "40": "heard the danger advice and asked for a person",
     "4120": "heard the danger advice and asked for a person",  # more advice, the advice again, then 0
-    "11": "wanted information about modern slavery and asked for a person",
+    "10": "wanted information about modern slavery and asked for a person",
     "120": "wanted information about modern slavery and asked for a person",
-    "22": "wanted to report anonymously and asked for a person",
-    "32": "wanted the police, when no one is in danger and asked for a person",
+    "20": "wanted to report anonymously and asked for a person",
+    "30": "wanted the police, when no one is in danger and asked for a person",
     "3340": "wanted the police, when no one is in danger, heard the danger advice and asked for a person",
     "777": "was put through after answers the line could not understand",
 }
@@ -86,7 +86,7 @@ def test_the_adviser_hears_the_callers_language_and_choices_in_every_language_of
 def test_a_key_during_the_helplines_own_words_keeps_what_the_adviser_is_told(new_call):
     call = in_language(new_call, "pl-PL")
     call.press("2")  # report anonymously
-    call.press("2")  # the helpline instead: its words are said, then it is dialled
+    call.press("0")  # the helpline instead: its words are said, then it is dialled
     call.press_during("0", "Łączymy")  # 0 during the helpline's own words: dial at once
     assert call.dialled_number == HELPLINE
     assert whisper(call) == says(f"{FROM_THE_LINE} Polish: wanted to report anonymously and asked for a person.")
