@@ -70,7 +70,8 @@ MENU_NODES = {
     "transfer_failed": "_busy:_helpline",
 }
 #: What a node is called at the transfer-failed menu, as the corpus names its places.
-TRANSFER_FAILED = {"_helpline": "try_again", "_transfer:crimestoppers": "other_number"}
+#: (After the helpline did not answer, trying again and asking for a person reach one node.)
+TRANSFER_FAILED = {"_helpline": "try_again", "helpline": "try_again", "_transfer:crimestoppers": "other_number"}
 ASKED_AGAIN = corpus.ASK_AGAIN
 ROWS = ("understood", "confirmed", "asked again", "misrouted", "danger elsewhere")
 
@@ -134,7 +135,11 @@ def verdict(u: Utterance, got: str) -> tuple[str, bool]:
 
 
 # -- the table -----------------------------------------------------------------------------------
-def measure(flow: rt.Flow, utterances: list[Utterance], show: int = 12) -> dict[str, Counter]:
+#: How many wrong decisions each table lists (SHOW=400 for all of them).
+SHOWN = int(os.environ.get("SHOW", "12"))
+
+
+def measure(flow: rt.Flow, utterances: list[Utterance], show: int = SHOWN) -> dict[str, Counter]:
     rows: dict[str, Counter] = defaultdict(Counter)
     seconds, wrong = [], []
     for u in utterances:
@@ -212,7 +217,7 @@ def tune(train: list[Utterance]) -> None:
         f"  {len(weighed)} utterances; the best settings (fewest danger elsewhere first, then misrouted ×5 "
         "minus understood and half of confirmed):"
     )
-    for _, _, _, thresholds, counts in results[: int(os.environ.get("SHOW", "15"))]:
+    for _, _, _, thresholds, counts in results[:SHOWN]:
         n = len(weighed)
         print(f"    {thresholds}: understood {counts['understood'] / n:.1%}, confirmed {counts['confirmed'] / n:.1%}, "
               f"asked again {counts['asked again'] / n:.1%}, misrouted {counts['misrouted']}, "
