@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
 
 from ivr.definition.languages import NUMBERS_KEEP_THEIR_FORM, family
@@ -110,42 +110,42 @@ def _at(source: SourceDocument, item: Translatable, text: str, start: int, needl
 
 
 def _latin_words(source: SourceDocument, code: str, item: Translatable) -> list[Problem]:
-    text = item.translation or ""
-    found = [
-        m
-        for m in WORD.finditer(_without_placeholders(text))
-        if script_of(m.group(0)[0]) == "LATIN" and not allowed_in_other_script(family(code), m.group(0))
-    ]
-    if not found:
-        return []
-    words = ", ".join(dict.fromkeys(m.group(0) for m in found))
-    return [
-        warning(
-            *_at(source, item, text, found[0].start(), found[0].group(0)),
-            f"Latin-script words in this {code} text: {words}",
-            f"the {code} voice reads Latin letters in its own way, or spells them out: write each word as "
-            "callers should hear it, in the language's own script (a name as it sounds), or use a recording",
-            code="latin-in-non-latin-text",
-        )
-    ]
+    language = family(code)
+    return _words_the_voice_reads_badly(
+        source,
+        item,
+        lambda word: script_of(word[0]) == "LATIN" and not allowed_in_other_script(language, word),
+        f"Latin-script words in this {code} text",
+        f"the {code} voice reads Latin letters in its own way, or spells them out: write each word as "
+        "callers should hear it, in the language's own script (a name as it sounds), or use a recording",
+        "latin-in-non-latin-text",
+    )
 
 
 def _misread_words(source: SourceDocument, code: str, item: Translatable) -> list[Problem]:
+    language = family(code)
+    return _words_the_voice_reads_badly(
+        source,
+        item,
+        lambda word: is_foreign(language, word),
+        f"words the {code} voice misreads in this text",
+        f"the {code} voice spells an English name or abbreviation letter by letter, or reads it as {code}: "
+        "say what it is in the language's own words, or write a name as the language's speakers say it "
+        "(a loanword the voice says well belongs in ivr/definition/misread_words.py)",
+        "misread-foreign-word",
+    )
+
+
+def _words_the_voice_reads_badly(
+    source: SourceDocument, item: Translatable, badly: Callable[[str], bool], what: str, hint: str, code: str
+) -> list[Problem]:
+    """One warning for a text, at the first of its words ``badly`` picks, naming them all."""
     text = item.translation or ""
-    found = [m for m in WORD.finditer(_without_placeholders(text)) if is_foreign(family(code), m.group(0))]
+    found = [m for m in WORD.finditer(_without_placeholders(text)) if badly(m.group(0))]
     if not found:
         return []
     words = ", ".join(dict.fromkeys(m.group(0) for m in found))
-    return [
-        warning(
-            *_at(source, item, text, found[0].start(), found[0].group(0)),
-            f"words the {code} voice misreads in this text: {words}",
-            f"the {code} voice spells an English name or abbreviation letter by letter, or reads it as {code}: "
-            "say what it is in the language's own words, or write a name as the language's speakers say it "
-            "(a loanword the voice says well belongs in ivr/definition/misread_words.py)",
-            code="misread-foreign-word",
-        )
-    ]
+    return [warning(*_at(source, item, text, found[0].start(), found[0].group(0)), f"{what}: {words}", hint, code=code)]
 
 
 def _digits_before_words(source: SourceDocument, code: str, item: Translatable) -> list[Problem]:
