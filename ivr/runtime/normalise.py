@@ -34,7 +34,10 @@ MAX_UTTERANCE = 500
 TONAL = frozenset({"vi"})
 
 
+@functools.lru_cache(maxsize=65536)
 def strip_accents(text: str) -> str:
+    """``text`` without accents. Kept for each text once per process: it is called for every
+    word of every utterance a model learns from, and callers use a few thousand words."""
     if text.isascii():
         return text
     text = "".join(_LETTERS_ONLY.get(c, c) for c in text)
