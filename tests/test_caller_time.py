@@ -25,19 +25,19 @@ def one_second_a_say(say, language) -> float:
 ANNOUNCEMENT = 1 + 1  # the helpline's announcement, then its second of listening for keys
 
 
-def test_a_caller_who_knows_hears_only_the_helpline_announcement():
-    assert caller_time.seconds_to_helpline(FLOW, "en-GB", "b", one_second_a_say, allowance=False) == ANNOUNCEMENT
+def test_a_caller_who_knows_and_presses_0_at_once_hears_no_words_before_ringing():
+    assert caller_time.seconds_to_helpline(FLOW, "en-GB", "b", one_second_a_say, allowance=False) == 0.0
 
 
 def test_the_allowance_adds_each_document_fetched_and_the_transfers_set_up():
     # two documents (the language menu, then the helpline's), then the transfer
-    expected = ANNOUNCEMENT + 2 * caller_time.FETCH_SECONDS + caller_time.TRANSFER_SETUP_SECONDS
+    expected = 2 * caller_time.FETCH_SECONDS + caller_time.TRANSFER_SETUP_SECONDS
     assert caller_time.seconds_to_helpline(FLOW, "en-GB", "b", one_second_a_say) == expected
 
 
 def test_an_english_caller_presses_0_in_the_very_first_sentence():
-    # the first sentence (danger, then "For the helpline, press 0."), then the announcement
-    assert caller_time.seconds_to_helpline(FLOW, "en-GB", "a", one_second_a_say, allowance=False) == 1 + ANNOUNCEMENT
+    # the first sentence (danger, then "For the helpline, press 0."), then ringing at once
+    assert caller_time.seconds_to_helpline(FLOW, "en-GB", "a", one_second_a_say, allowance=False) == 1
 
 
 def test_a_silent_caller_hears_the_language_menu_once_then_the_helpline():

@@ -141,7 +141,7 @@ def test_zero_connects_to_the_helpline_from_any_menu(english_call):
     call = english_call()
     call.press("1")  # about slavery, then its menu
     heard = call.press("0")
-    assert texts(heard) == [TO_HELPLINE, HELPLINE]  # one short sentence, then ringing
+    assert texts(heard) == [HELPLINE]  # the caller asked: ringing at once, no sentence first
     assert call.dialled_number == HELPLINE
     assert heard[-1].attrs["callerId"] == LINE  # the line's own number, never the caller's
 
@@ -370,7 +370,7 @@ def test_keys_during_a_message(english_call):
     assert texts(heard) == [call.waiting.heard[0].text]
     twin = call.fork()
     heard = twin.press_during("0")
-    assert texts(heard) == [TO_HELPLINE, HELPLINE] and twin.dialled_number == HELPLINE
+    assert texts(heard) == [HELPLINE] and twin.dialled_number == HELPLINE
     twin = call.fork()
     heard = twin.press_during("8")  # slower, from the start
     assert [h.kind for h in heard] == ["say", "say"]
@@ -399,7 +399,7 @@ def test_a_key_during_a_transfers_words_dials_at_once(english_call):
     call.press("1")  # Crimestoppers
     assert call.dialled_number == CRIMESTOPPERS
     heard = call.fork().press_during("0")  # 0 is still the helpline
-    assert texts(heard) == [TO_HELPLINE, HELPLINE]
+    assert texts(heard) == [HELPLINE]
     heard = call.press_during("4")
     assert texts(heard) == [CRIMESTOPPERS] and call.dialled_number == CRIMESTOPPERS
     assert call.requests[-1][0] == PUBLIC + "/voice/input?n=connect_crimestoppers&l=en-GB&c=main_menu%3A2&r=asked"
@@ -602,3 +602,13 @@ def test_saying_nine_never_hangs_up_only_the_key_does(english_call, words, menu)
             OFFER_PERSON,
             ABOUT_SLAVERY_MENU_SHORT,
         ]
+
+
+def test_zero_rings_at_once_but_the_line_says_where_it_connects_a_caller_who_did_not_press_it(english_call):
+    pressed = english_call()
+    assert texts(pressed.press("0")) == [HELPLINE]  # the caller asked: the ringing says the key worked
+    silent = english_call()
+    assert texts(silent.silence()) == [TO_HELPLINE, HELPLINE]  # the line decided: it says so first
+    spoken = english_call()
+    heard = spoken.say("put me through to a real person")
+    assert texts(heard) == [TO_HELPLINE, HELPLINE]  # words understood: said back first

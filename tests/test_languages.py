@@ -213,8 +213,8 @@ def test_slow_speech_reaches_every_later_prompt(new_call, code):
     call.press("0")
     assert call.dialled_number == HELPLINE
     body = ET.fromstring(call.transport(*call.signed_request(call.requests[-1][0], {"Digits": "0"}))[1])
-    assert [verb.tag for verb in body] == ["Gather", "Dial"]
-    assert body.find("Gather/Say/prosody").get("rate") == "80%"
+    assert [verb.tag for verb in body] == ["Dial"]  # 0 pressed: ringing at once
+    assert "slow=1" in body.find("Dial").get("action")  # and slow speech kept for after the transfer
 
 
 def test_slow_speech_on_a_voice_without_ssml_adds_pauses(flow_file, make_app):

@@ -86,7 +86,7 @@ def test_the_adviser_hears_the_callers_language_and_choices_in_every_language_of
 def test_a_key_during_the_helplines_own_words_keeps_what_the_adviser_is_told(new_call):
     call = in_language(new_call, "pl-PL")
     call.press("2")  # report anonymously
-    call.press("0")  # the helpline instead: its words are said, then it is dialled
+    call.say("infolinia")  # the helpline instead, in words: what the line understood is said, then it is dialled
     call.press_during("0", "Łączymy")  # 0 during the helpline's own words: dial at once
     assert call.dialled_number == HELPLINE
     assert whisper(call) == says(f"{FROM_THE_LINE} Polish: wanted to report anonymously and asked for a person.")
@@ -95,7 +95,7 @@ def test_a_key_during_the_helplines_own_words_keeps_what_the_adviser_is_told(new
 def test_the_helpline_transfer_rings_until_answered_and_names_the_whisper(client):
     response = _post(client, "/voice/input?n=main_menu&l=pl-PL&c=main_menu%3A4&d=1", dict(CALL, Digits="0"))
     root = ET.fromstring(response.data)
-    assert [verb.tag for verb in root] == ["Gather", "Dial"]  # the helpline's words (keys heard), then the dial
+    assert [verb.tag for verb in root] == ["Dial"]  # 0 pressed: ringing at once, no sentence first
     assert ET.tostring(root.find("Dial"), encoding="unicode") == (
         '<Dial action="/voice/dialed?n=_helpline&amp;l=pl-PL&amp;c=main_menu%3A4&amp;d=1&amp;r=asked" '
         f'answerOnBridge="true" callerId="{LINE}" method="POST" timeout="30">'

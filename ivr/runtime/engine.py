@@ -76,9 +76,15 @@ def start(flow: rt.Flow, language: str = "") -> CallState:
     return CallState(node=flow.start, language=flow.language)
 
 
-def to_helpline(state: CallState, kind: Kind) -> Step:
-    """To the helpline, after a request that does not fit where the call is or too many tries."""
-    return Step(replace(state.at(rt.HELPLINE_NODE), reached=REACHED_BY.get(kind, "")), Outcome(kind))
+def to_helpline(state: CallState, kind: Kind, at_once: bool = False) -> Step:
+    """To the helpline, after a request that does not fit where the call is or too many tries.
+
+    ``at_once``: the caller pressed 0 for it, so the phone rings without "Connecting you to
+    the helpline" first (issue 26: ringing sooner; the ringing itself says the key worked).
+    When the line connects by itself (silence, mistakes) or on words it understood, that
+    sentence says where the call is going."""
+    reached = replace(state.at(rt.HELPLINE_NODE), reached=REACHED_BY.get(kind, ""))
+    return Step(replace(reached, event=EVENT_NOW) if at_once else reached, Outcome(kind))
 
 
 def on_input(flow: rt.Flow, state: CallState, digits: str, speech: str, confidence: str = "") -> Step:
@@ -144,7 +150,7 @@ def on_key(flow: rt.Flow, state: CallState, node: rt.Menu | rt.LanguageMenu, key
         if flow.danger_node and flow.node(flow.danger_node) is not None:
             return Step(state.at(flow.danger_node), Outcome(Kind.DANGER_WORDS), "speech")
         return to_helpline(state, Kind.DANGER_WORDS)
-    builtin = _builtin_step(state, node.name, key)
+    builtin = _builtin_step(state, node.name, key, spoken)
     if builtin is not None:
         return builtin
     if isinstance(node, rt.LanguageMenu):
@@ -187,8 +193,9 @@ def _unclear(state: CallState, node: rt.Menu | rt.LanguageMenu) -> Step:
     return Step(again, Outcome(Kind.UNCLEAR), "speech")
 
 
-def _builtin_step(state: CallState, here: str, key: str) -> Step | None:
-    """What the keys every moment of a call understands do: 9, *, 8 and 0."""
+def _builtin_step(state: CallState, here: str, key: str, spoken: bool = False) -> Step | None:
+    """What the keys every moment of a call understands do: 9, *, 8 and 0 (``spoken``: named
+    in words rather than pressed)."""
     if key == rt.KEY_QUICK_EXIT:
         return Step(state.at(rt.QUICK_EXIT_NODE), Outcome(Kind.QUICK_EXIT), key)
     again = replace(state.at(here), reached=state.reached)  # the same node: still reached as it was
@@ -197,7 +204,7 @@ def _builtin_step(state: CallState, here: str, key: str) -> Step | None:
     if key == rt.KEY_SLOWER:
         return Step(replace(again, slow=True), Outcome(Kind.SLOWER), key)
     if key == rt.KEY_HELPLINE:
-        return to_helpline(state, Kind.HELPLINE)
+        return to_helpline(state, Kind.HELPLINE, at_once=not spoken)
     return None
 
 
