@@ -153,8 +153,12 @@ def learn(language: str, examples: Sequence[Example], key: str = "") -> SpeechMo
     matrix = vectorizer.fit_transform(said)
     weights = np.zeros((matrix.shape[1], len(meanings)))
     intercept = np.zeros(len(meanings))
+    column_of = {meaning: column for column, meaning in enumerate(meanings)}
+    accepts = np.zeros((len(said), len(meanings)), dtype=bool)  # said × meaning: accepted there
+    for row, each in enumerate(said):
+        accepts[row, [column_of[meaning] for meaning in accepted[each]]] = True
     for column, meaning in enumerate(meanings):
-        answers = np.array([meaning in accepted[each] for each in said])
+        answers = accepts[:, column]
         if answers.all():
             intercept[column] = 10.0
             continue
