@@ -152,11 +152,11 @@ def test_simulate_in_a_language():
     result = run("simulate", str(DEFAULT_FLOW), "--language", "pl-PL", "--script", "")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        "  line (pl-PL): Jeśli grozi ci teraz niebezpieczeństwo, rozłącz się i zadzwoń pod 9 9 9. Infolinia: "
-        "naciśnij 0, w każdej chwili. Aby od razu zakończyć, naciśnij 9.",
-        "  line (pl-PL): Jeśli ty lub ktoś, kogo znasz, może być ofiarą niewolnictwa, naciśnij 1. Zgłoszenie "
-        "anonimowe: 2. Policja, gdy nikomu nic nie grozi: 3. Co robić w niebezpieczeństwie: 4. Infolinia: "
-        "naciśnij 0 albo zostań na linii.",
+        "  line (pl-PL): Jeśli coś ci teraz grozi, rozłącz się i zadzwoń pod 9 9 9. W każdej chwili 0 łączy z "
+        "infolinią. 9 od razu kończy rozmowę.",
+        "  line (pl-PL): Jeśli ty lub ktoś znajomy może być ofiarą niewolnictwa, naciśnij 1. 2 to zgłoszenie "
+        "anonimowe, 3 to policja, gdy nikomu nic nie grozi, a 4 to rady na wypadek zagrożenia. Z infolinią łączy "
+        "0 albo czekanie na linii.",
         "  (you stay silent)",  # the main menu waits once: silence there means "stay on the line"
         "  line (pl-PL): Łączymy z infolinią.",
         f"  [the line connects the call to {HELPLINE}]",

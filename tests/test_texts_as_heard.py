@@ -137,10 +137,10 @@ def test_the_romanian_twiml_bin_speaks_to_anyone():
 
 # -- 3. whole sentences from the first words -----------------------------------------------
 FIRST_WORDS = {
-    "pl-PL": "Jeśli grozi ci teraz niebezpieczeństwo, rozłącz się i zadzwoń pod 9 9 9. Infolinia: naciśnij 0, w "
-    "każdej chwili. Aby od razu zakończyć, naciśnij 9.",
-    "ro-RO": "Dacă sunteți în pericol acum, închideți și sunați la 9 9 9. Linia de ajutor: apăsați 0, oricând. "
-    "Pentru a încheia imediat, apăsați 9.",
+    "pl-PL": "Jeśli coś ci teraz grozi, rozłącz się i zadzwoń pod 9 9 9. W każdej chwili 0 łączy z infolinią. 9 od "
+    "razu kończy rozmowę.",
+    "ro-RO": "Dacă sunteți în pericol acum, închideți și sunați la 9 9 9. Oricând, 0 vă duce la linia de ajutor. 9 "
+    "încheie imediat apelul.",
     "ar-EG": "إن كنت في خطر، أغلق الخط واطلب 9 9 9. لخط المساعدة اضغط 0 في أي وقت. للخروج فورًا اضغط 9.",
 }
 
