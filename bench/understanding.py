@@ -218,10 +218,23 @@ def tune(train: list[Utterance]) -> None:
         "minus understood and half of confirmed):"
     )
     for _, _, _, thresholds, counts in results[:SHOWN]:
-        n = len(weighed)
-        print(f"    {thresholds}: understood {counts['understood'] / n:.1%}, confirmed {counts['confirmed'] / n:.1%}, "
-              f"asked again {counts['asked again'] / n:.1%}, misrouted {counts['misrouted']}, "
-              f"danger elsewhere {counts['danger elsewhere']}")  # fmt: skip
+        _print_setting(thresholds, counts, len(weighed))
+    print("  the trade-off: the best setting for each number of callers in danger sent elsewhere")
+    seen: set[int] = set()
+    for elsewhere, _, _, thresholds, counts in results:
+        if elsewhere not in seen and len(seen) < 4:
+            seen.add(elsewhere)
+            _print_setting(thresholds, counts, len(weighed))
+            for u, listener, first, targets in weighed:  # who they are: a label to check, or a model to mend
+                got = _as_got(listening.apply(listener, first, thresholds), targets, listener)
+                if verdict(u, got)[1]:
+                    print(f"      {u.language} {u.menu}: {u.say[:90]!r} -> {got}")
+
+
+def _print_setting(thresholds: policy.Thresholds, counts: Counter, n: int) -> None:
+    print(f"    {thresholds}: understood {counts['understood'] / n:.1%}, confirmed {counts['confirmed'] / n:.1%}, "
+          f"asked again {counts['asked again'] / n:.1%}, misrouted {counts['misrouted']}, "
+          f"danger elsewhere {counts['danger elsewhere']}")  # fmt: skip
 
 
 def _as_got(decision: listening.Decision, targets: dict[str, str], listener: listening.Listener) -> str:
