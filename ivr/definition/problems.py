@@ -124,8 +124,10 @@ ALL_CODES: tuple[Code, ...] = (
     Code("not-a-phone-key", E, "a key that is not on a phone's keypad", '"a": report_menu', '"2": report_menu'),
     Code("language-key-used-twice", E, "two languages picked by the same key at the language menu",
          'pl-PL: {key: "2"}\nro-RO: {key: "2"}', 'pl-PL: {key: "2"}\nro-RO: {key: "3"}'),
-    Code("no-voice", E, "a text in a language without a voice: it needs a recording",
-         "sq-AL: Mirë se vini.   # sq-AL has no voice:", "sq-AL: {play: recordings/sq/welcome.mp3}"),
+    Code("missing-recording", W, "a text with no recording in a language without a voice: until every text "
+         "has one, callers who choose that language are put straight through to the helpline",
+         "welcome: {type: message, say: {en-GB: ...}}   # and no recordings/sq-AL/nodes.welcome.say.mp3",
+         "upload it in the console's Recordings page (or write sq-AL: {play: recordings/sq/welcome.mp3})"),
     Code("no-language-menu", W, "the line offers languages, but no node lets callers choose one",
          "start: main_menu   # and no node of type: language", "start: choose_language   # a node of type: language"),
     Code("no-choices", E, "a menu without choices", "choices: {}", 'choices:\n  "1": report_menu'),

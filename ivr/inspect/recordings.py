@@ -5,6 +5,11 @@ A recording hosted elsewhere (https://) is fetched by Twilio during calls, and c
 checked here: its host learns when people call, and its owner can change what callers
 hear without any check or review. So it is refused unless the operator named its host
 (``IVR_MEDIA_HOSTS``, given to the check in :attr:`Context.allowed`).
+
+A language with no voice needs a recording of every text (:mod:`ivr.definition.recorded`):
+each text without one is a warning at that text, naming the languages it lacks. A warning,
+not an error: a language still being recorded must never keep the line from going live, and
+its callers are put straight through to the helpline until every text is recorded.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from urllib.parse import urlsplit
 
+from ivr.definition import recorded
 from ivr.definition.audio import AudioError
 from ivr.definition.model import Recording
 from ivr.definition.problems import Problem
@@ -19,7 +25,7 @@ from ivr.definition.source import Path
 from ivr.definition.texts import iter_texts
 from ivr.inspect.context import Context
 
-CODES = ("bad-recording", "audio-host")
+CODES = ("bad-recording", "audio-host", "missing-recording")
 #: The setting that names the hosts a recording may come from (read by the serving layer).
 MEDIA_HOSTS_SETTING = "IVR_MEDIA_HOSTS"
 
@@ -33,6 +39,36 @@ def check(context: Context) -> Iterator[Problem]:
     for code, language in context.document.line.languages.items():
         if isinstance(language.choose, Recording):
             yield from _recording(context, ("line", "languages", code, "choose", "play"), language.choose)
+    yield from _uploaded(context)
+
+
+def _uploaded(context: Context) -> Iterator[Problem]:
+    """Recordings uploaded for the languages with no voice: each must be audio, and each text
+    without one is reported once, at the text, with every language it lacks."""
+    document = context.document
+    codes = recorded.voiceless(document)
+    lacking: dict[tuple[str | int, ...], list[str]] = {}
+    for code in codes:
+        for item in [*recorded.needed(document, code), recorded.choose_needed(document, code)]:
+            if item.named is not None:
+                continue
+            play = recorded.conventional(context.base, code, item.key)
+            if play is not None:
+                yield from _recording(context, item.path, Recording(play=play))
+            elif item.key != recorded.choose_key(code):  # the option has its words to fall back on
+                lacking.setdefault(item.path, []).append(code)
+    for path, missing in lacking.items():
+        names = ", ".join(f"{document.line.languages[code].name} ({code})" for code in missing)
+        first = missing[0]
+        yield context.warning(
+            path,
+            f"no recording of this text in {names}: until every text has one, callers who choose "
+            f"{'that language' if len(missing) == 1 else 'those languages'} are put straight through to the helpline",
+            f"upload it in the console (Recordings), or put it at "
+            f"recordings/{first}/{recorded.text_key(path)}.mp3 beside the flow file",
+            key=True,
+            code="missing-recording",
+        )
 
 
 def _recording(context: Context, path: Path, recording: Recording) -> Iterator[Problem]:

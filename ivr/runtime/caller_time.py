@@ -134,11 +134,11 @@ class _Call:
             return self.follow(gather.get("action", ""), "0")
         for say in gather:
             seconds = self.duration(say, state) if say.tag in ("Say", "Play", "Pause") else 0.0
-            voice = self.voice_of(say) if say.tag == "Say" else self.language
-            own_option = voice is self.language and self.language.key in spoken_text(say).replace(".", " ").split()
-            if self.scenario in ("a", "d") and first and own_option:
+            if self.scenario in ("a", "d") and first and self.own_option(say):
                 self.seconds += seconds  # their own language's option, said in it
-                return self.follow(gather.get("action", ""), self.language.key)
+                # its key; a language with no key is chosen by saying its name
+                key = self.language.key
+                return self.follow(gather.get("action", ""), key, "" if key else self.language.names[0])
             if self.scenario == "a" and not first and say.tag == "Say":
                 text = spoken_text(say)
                 offer = _KEY_ZERO.search(text)
@@ -151,11 +151,23 @@ class _Call:
         self.seconds += float(gather.get("timeout", "5"))
         return None
 
-    def follow(self, url: str, digits: str) -> CallState:
+    def own_option(self, verb: ET.Element) -> bool:
+        """Whether ``verb`` is the caller's own language's option at the language menu: said
+        in its voice with its key, or — a language with no voice — its words as written."""
+        if verb.tag != "Say":
+            return False
+        words = spoken_text(verb).replace(".", " ").split()
+        if self.language.voice is None:
+            return " ".join(words) == " ".join(self.language.choose.plain.replace(".", " ").split())
+        return self.voice_of(verb) is self.language and (self.language.key or self.language.names[0]) in [
+            w.strip(",:?").lower() if not self.language.key else w for w in words
+        ]
+
+    def follow(self, url: str, digits: str, speech: str = "") -> CallState:
         parts = urlsplit(url)
         state = CallState.from_query_string(parts.query, default_node=self.flow.start)
         if parts.path == PATH_INPUT:
-            return engine.on_input(self.flow, state, digits, "").state
+            return engine.on_input(self.flow, state, digits, speech).state
         if parts.path == PATH_SILENCE:
             return engine.on_silence(self.flow, state).state
         if parts.path == PATH_NODE:

@@ -123,7 +123,8 @@ class SpeechCompiler:
         return replace(listener, menu=corpus.menu_of(menu))
 
     def language_listener(self) -> Listener:
-        offered = {m.LANGUAGE + code: lang.key for code, lang in self.langs.items()}
+        # A language with no key is chosen by its name alone: its code stands for its key.
+        offered = {m.LANGUAGE + code: lang.key or code for code, lang in self.langs.items()}
         listener = self._listener(self.first, self.language_menu_model(), offered)
         return replace(listener, also_in=tuple(code for code in self.langs if code != self.first))
 

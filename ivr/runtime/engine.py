@@ -63,8 +63,18 @@ def start(flow: rt.Flow, language: str = "") -> CallState:
     if language and language in flow.languages:
         node = flow.node(flow.start)
         first = node.next if isinstance(node, rt.LanguageMenu) else flow.start
-        return CallState(node=first, language=language)
+        return _first_step(flow, first, language, slow=False)
     return CallState(node=flow.start, language=flow.language)
+
+
+def _first_step(flow: rt.Flow, node: str, language: str, slow: bool) -> CallState:
+    """Where a call goes once its language is chosen: on to ``node`` in it, or — for a
+    language whose texts are not all recorded yet — straight to the helpline, whose
+    interpreters speak it, without a word the caller would not understand. The language
+    stays in the state, so the transfer can tell the adviser which one the caller chose."""
+    if flow.language_of(language).ready:
+        return CallState(node, language, slow=slow)
+    return CallState(rt.HELPLINE_NODE, language, event=EVENT_NOW, slow=slow)
 
 
 def to_helpline(state: CallState, kind: Kind) -> Step:
@@ -139,9 +149,9 @@ def on_key(flow: rt.Flow, state: CallState, node: rt.Menu | rt.LanguageMenu, key
     if builtin is not None:
         return builtin
     if isinstance(node, rt.LanguageMenu):
-        chosen = next((lang for lang in flow.languages.values() if lang.key == key), None)
+        chosen = next((lang for lang in flow.languages.values() if key and key in (lang.key, lang.code)), None)
         if chosen is not None:
-            return Step(CallState(node.next, chosen.code, slow=state.slow), Outcome.chose_language(chosen.code), key)
+            return Step(_first_step(flow, node.next, chosen.code, state.slow), Outcome.chose_language(chosen.code), key)
     else:
         choice = node.choice_for_key(key)
         if choice is not None:

@@ -160,6 +160,8 @@ class Renderer:
         if node is None:
             raise LookupError(f"no node {state.node!r} in flow {self.flow.version}")
         language = self.flow.language_of(state.language)
+        if not language.ready:  # not all recorded yet: whatever it must say, in the first language
+            language = self.flow.languages[self.flow.language]
         speaker = Speaker(language, state.slow)
         if isinstance(node, rt.Message):
             speaker.say(listen_for_keys(response, state), self.flow.in_language(node.prompt, language.code))
@@ -256,13 +258,15 @@ class Renderer:
     def language_menu(self, response: VoiceResponse, menu: rt.LanguageMenu, state: CallState) -> None:
         first = self.flow.languages[self.flow.language]
         speaker = Speaker(first, state.slow)
-        options = list(self.flow.languages.values())
+        # In the order of their keys (the flow lists them most needed first); one with no key last.
+        options = sorted(self.flow.languages.values(), key=lambda lang: lang.key or "~")
         gather = self.gather(response, menu, state, first)
-        self.retry_messages(gather, menu, state, speaker, [lang.key for lang in options])
+        self.retry_messages(gather, menu, state, speaker, [lang.key for lang in options if lang.key])
         if menu.intro is not None and not state.event:
             speaker.say(gather, menu.intro)
-        for lang in options:  # each option in its own language and voice
-            Speaker(lang, state.slow).say(gather, lang.choose)
+        for lang in options:  # each option in its own language and voice (its recording, or
+            # for a language with no voice its name as the first voice can say it)
+            Speaker(lang if lang.voice else first, state.slow).say(gather, lang.choose)
         if menu.outro is not None:
             speaker.say(gather, menu.outro)
         response.redirect(_url(PATH_SILENCE, state), method="POST")
