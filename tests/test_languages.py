@@ -135,7 +135,6 @@ def test_every_prompt_retry_and_fallback_comes_in_the_chosen_language(new_call, 
 
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_speech_in_each_language_selects_the_right_choice(new_call, flow, code):
-    key = LANGUAGES[code][0]
     menu = flow.nodes["main_menu"]
     for choice in menu.choices:
         call = new_call()
@@ -417,7 +416,7 @@ def test_recordings_that_are_missing_or_not_audio_are_errors(recorded_flow):
 
 
 def test_a_missing_translation_is_an_error_for_an_offered_voiced_language(recorded_flow):
-    text = recorded_flow.read_text().replace('keys: {en-GB: "You can press {keys}.", ', 'keys: {')
+    text = recorded_flow.read_text().replace('keys: {en-GB: "You can press {keys}.", ', "keys: {")
     recorded_flow.write_text(text)
     errors = [p.format("f") for p in load_flow_file(recorded_flow).errors]
     assert errors == [

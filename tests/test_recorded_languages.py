@@ -109,7 +109,10 @@ def test_a_language_with_every_text_recorded_is_played_inside_gathers(flow_file,
         ("play", played.format("nodes.main_menu.say")),
     ]
     heard = call.press("0")  # 0 at a recorded menu: the helpline, as in every language
-    assert [(h.kind, h.text) for h in heard] == [("play", played.format("line.messages.to_helpline")), ("dial", HELPLINE)]
+    assert [(h.kind, h.text) for h in heard] == [
+        ("play", played.format("line.messages.to_helpline")),
+        ("dial", HELPLINE),
+    ]
     with app.test_client().get(played.format("nodes.welcome.say")) as audio:
         assert audio.status_code == 200 and audio.data[:4] == b"RIFF"
 
