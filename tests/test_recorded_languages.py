@@ -6,6 +6,7 @@ still without a recording at its line and column."""
 
 from __future__ import annotations
 
+import dataclasses
 import wave
 from urllib.parse import urljoin
 
@@ -13,6 +14,7 @@ import pytest
 from support import HELPLINE, PUBLIC, TOKEN
 
 from ivr.definition import recorded
+from ivr.definition.reviews import text_hash
 from ivr.load import load_flow_file
 from ivr.tools.simulator import SimulatedCall, flask_transport
 from ivr.translations.flow_text import parse_document
@@ -166,3 +168,59 @@ def test_check_reports_each_text_without_a_recording_at_its_line_and_column(tmp_
     ]
     assert result.errors == []  # a language still being recorded never keeps the line from going live
     assert not result.flow.languages["so-SO"].ready
+
+
+# -- the translators' round trip ----------------------------------------------------------------
+def test_the_translators_file_carries_a_new_language_and_its_recordings_review_state(flow_file):
+    from ivr.translations.importing import import_po
+    from ivr.translations.po import export_po
+
+    folder = flow_file.parent
+    source, document = parse_document(flow_file.read_text())
+    _wav(folder / "recordings" / "so-SO" / "nodes.welcome.say.wav", seconds=2.0)
+    notes = {
+        "nodes.welcome.say": recorded.RecordingNote(
+            recorded.file_sha256(folder / "recordings" / "so-SO" / "nodes.welcome.say.wav"),
+            2.0,
+            "alice",
+            "2026-12-07",
+            machine_made=True,
+        )
+    }
+    recorded.save_notes(folder, "so-SO", notes)
+    po = export_po(document, source, "so-SO", "call_flows.yaml", folder)
+    comments = {entry.msgctxt: entry.tcomment for entry in po}
+    assert comments["nodes.welcome.say"] == "recording: 2.0 s, machine-made stop-gap, not reviewed"
+    assert comments["nodes.main_menu.say"] == "recording: not recorded yet"
+    assert set(comments.values()) == {
+        "recording: 2.0 s, machine-made stop-gap, not reviewed",
+        "recording: not recorded yet",
+    }  # nothing says reviewed
+    welcome = next(entry for entry in po if entry.msgctxt == "nodes.welcome.say")
+    welcome.msgstr = (
+        "Haddii aad hadda khatar ku jirto, dhig taleefanka oo wac 9 9 9. Si aad ula hadasho khadka caawinta, "
+        "riix 0, wakhti kasta. Si aad wicitaankan isla markiiba u joojiso, riix 9."
+    )
+    result = import_po(
+        flow_file.read_text(), po, today="2026-12-07", reviewer="Hodan Ali", language=None, base=folder,
+        flow_name="call_flows.yaml",
+    )  # fmt: skip
+    assert result.language == "so-SO" and [key for key in result.signed] == ["nodes.welcome.say"]
+    flow_file.write_text(result.text)
+    loaded = load_flow_file(flow_file)
+    assert loaded.errors == []
+    _, document = parse_document(flow_file.read_text())
+    assert document.nodes["welcome"].say["so-SO"] == welcome.msgstr  # the script, signed off as a text
+    assert document.reviews["so-SO"]["nodes.welcome.say"].by == "Hodan Ali"
+    # The script's sign-off is not the recording's: the recording is still not reviewed.
+    again = {e.msgctxt: e.tcomment for e in export_po(document, source, "so-SO", "call_flows.yaml", folder)}
+    assert again["nodes.welcome.say"] == "recording: 2.0 s, machine-made stop-gap, not reviewed"
+    assert loaded.flow.nodes["welcome"].prompt["so-SO"].plain == "[recording /recordings/so-SO/nodes.welcome.say.wav]"
+    # Once a native speaker has listened (the console's review), the file says who and when.
+    note = notes["nodes.welcome.say"]
+    source_text = next(i.source for i in recorded.needed(document, "so-SO") if i.key == "nodes.welcome.say")
+    recorded.save_notes(folder, "so-SO", {"nodes.welcome.say": dataclasses.replace(
+        note, reviewed_by="Hodan Ali", reviewed_on="2026-12-08", reviewed_sha256=note.sha256,
+        reviewed_source=text_hash(source_text))})  # fmt: skip
+    reviewed = {e.msgctxt: e.tcomment for e in export_po(document, source, "so-SO", "call_flows.yaml", folder)}
+    assert reviewed["nodes.welcome.say"] == "recording: 2.0 s, reviewed by Hodan Ali on 2026-12-08"

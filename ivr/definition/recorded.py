@@ -232,3 +232,34 @@ def choose_needed(document: FlowDocument, code: str) -> Needed:
     language = document.line.languages[code]
     named = language.choose if isinstance(language.choose, Recording) else None
     return Needed(choose_key(code), ("line", "languages", code, "choose"), choose_source(document, code), named, None)
+
+
+def recording_notes(document: FlowDocument, base: Path | None, code: str) -> dict[str, str]:
+    """Each text's recording in ``code`` in words, by text name, for the translators' files:
+    "recording: not recorded yet", "recording: 2.5 s, machine-made stop-gap, not reviewed",
+    "recording: 3.1 s, reviewed by Arta Hoxha on 2026-12-07". Never "reviewed" unless it is."""
+    kept = notes(base, code) if base is not None else {}
+    described = {}
+    for item in [choose_needed(document, code), *needed(document, code)]:
+        play = recording_of(base, item, code)
+        found = state(base, code, item.key, item.source, play)
+        note = kept.get(item.key)
+        length = f"{note.seconds:.1f} s, " if note is not None and found is not RecordingState.NOT_RECORDED else ""
+        said = (
+            f"reviewed by {note.reviewed_by} on {note.reviewed_on}"
+            if found is RecordingState.REVIEWED and note
+            else found
+        )
+        described[item.key] = f"recording: {length}{said}"
+    return described
+
+
+def progress(document: FlowDocument, base: Path | None, code: str) -> str:
+    """One line for ``ivr translations status``: how many texts are recorded and reviewed."""
+    states = [found for _, found in language_states(document, base, code)]
+    done = sum(found is not RecordingState.NOT_RECORDED for found in states)
+    reviewed = states.count(RecordingState.REVIEWED)
+    machine = states.count(RecordingState.MACHINE_MADE)
+    waiting = "callers hear them" if done == len(states) else "until all are, callers go straight to the helpline"
+    made = f", {machine} machine-made (a stop-gap, not reviewed)" if machine else ""
+    return f"recordings: {done} of {len(states)} texts recorded, {reviewed} reviewed{made}: {waiting}"
