@@ -12,6 +12,7 @@ from urllib.parse import urljoin
 
 import pytest
 from support import HELPLINE, PUBLIC, TOKEN
+from test_languages import plain
 
 from ivr.definition import recorded
 from ivr.definition.reviews import text_hash
@@ -63,6 +64,20 @@ def test_a_caller_who_picks_a_language_not_yet_recorded_is_put_straight_through(
         'method="POST" timeout="30"><Number>+448000121700</Number></Dial></Response>'
     )
     call.press(key)
+    assert call.dialled_number == HELPLINE
+
+
+def test_a_caller_in_a_language_not_yet_recorded_is_never_left_in_silence_after_a_busy_helpline(new_call, flow_file):
+    flow = load_flow_file(flow_file).flow
+    call = new_call()
+    call.start()
+    call.press("2")  # Shqip: straight through
+    heard = call.dial_result("busy")
+    busy = plain(flow.nodes["_busy:_helpline"].prompt, "en-GB")
+    assert [(h.kind, h.text, h.attrs.get("voice")) for h in heard] == [("say", busy, "Polly.Amy")]  # not silence
+    assert "l=sq-AL" in call.waiting.element.get("action")  # the language still travels with the call
+    assert call.waiting.element.get("language") == "en-GB"
+    call.say("helpline")  # heard in English, as the menu speaks
     assert call.dialled_number == HELPLINE
 
 

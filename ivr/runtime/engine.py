@@ -42,7 +42,10 @@ class Step:
 def hear(flow: rt.Flow, node: rt.Menu | rt.LanguageMenu, speech: str, language: str) -> Decision:
     """What a spoken answer at a menu means, in the call's language (the language menu
     listens in every language at once): see :func:`ivr.runtime.speech.listening.decide`."""
-    code = flow.language if isinstance(node, rt.LanguageMenu) else flow.language_of(language).code
+    spoken = flow.language_of(language)
+    # The language menu listens in every language at once; a language not all recorded yet is
+    # served in the line's first language (ivr.runtime.twiml), so heard in it too.
+    code = flow.language if isinstance(node, rt.LanguageMenu) or not spoken.ready else spoken.code
     listener = node.listens.get(code)
     if listener is None:
         return Decision(UNCLEAR, reason="this menu does not listen in this language")
