@@ -43,12 +43,13 @@ def check(context: Context) -> Iterator[Problem]:
 
 
 def _uploaded(context: Context) -> Iterator[Problem]:
-    """Recordings uploaded for the languages with no voice: each must be audio, and each text
-    without one is reported once, at the text, with every language it lacks."""
+    """Recordings uploaded for the languages with no voice: each must be audio. A language
+    with none at all is reported once, where it is declared; one being recorded, at each text
+    that still has none (naming every language it lacks)."""
     document = context.document
-    codes = recorded.voiceless(document)
     lacking: dict[tuple[str | int, ...], list[str]] = {}
-    for code in codes:
+    for code in recorded.voiceless(document):
+        missing = []
         for item in [*recorded.needed(document, code), recorded.choose_needed(document, code)]:
             if item.named is not None:
                 continue
@@ -56,16 +57,28 @@ def _uploaded(context: Context) -> Iterator[Problem]:
             if play is not None:
                 yield from _recording(context, item.path, Recording(play=play))
             elif item.key != recorded.choose_key(code):  # the option has its words to fall back on
-                lacking.setdefault(item.path, []).append(code)
-    for path, missing in lacking.items():
-        names = ", ".join(f"{document.line.languages[code].name} ({code})" for code in missing)
-        first = missing[0]
+                missing.append(item)
+        texts = len(recorded.needed(document, code))
+        if len(missing) == texts:
+            yield context.warning(
+                ("line", "languages", code),
+                f"{document.line.languages[code].name} ({code}) has no voice and no recordings yet: callers who "
+                f"choose it are put straight through to the helpline until all {texts} texts are recorded",
+                "upload them in the console (Recordings); once one is, each text still without one is listed here",
+                key=True,
+                code="missing-recording",
+            )
+            continue
+        for item in missing:
+            lacking.setdefault(item.path, []).append(code)
+    for path, codes in lacking.items():
+        names = ", ".join(f"{document.line.languages[code].name} ({code})" for code in codes)
         yield context.warning(
             path,
             f"no recording of this text in {names}: until every text has one, callers who choose "
-            f"{'that language' if len(missing) == 1 else 'those languages'} are put straight through to the helpline",
+            f"{'that language' if len(codes) == 1 else 'those languages'} are put straight through to the helpline",
             f"upload it in the console (Recordings), or put it at "
-            f"recordings/{first}/{recorded.text_key(path)}.mp3 beside the flow file",
+            f"recordings/{codes[0]}/{recorded.text_key(path)}.mp3 beside the flow file",
             key=True,
             code="missing-recording",
         )

@@ -62,8 +62,7 @@ def _languages(context: Context, field: TextField) -> Iterator[Problem]:
     written = set(field.text) if isinstance(field.text, Mapping) else {line.language}
     # A language with no voice is recorded, not written: its missing recordings are the
     # recordings rule's (a warning: until they exist its callers go straight to the helpline).
-    spoken = {code for code in context.languages if code not in line.languages or line.languages[code].voice}
-    required = spoken if field.every_language else {line.language}
+    required = set(context.languages) if field.every_language else {line.language}
     missing = [code for code in context.languages if code in required and code not in written]
     if missing and path[:2] == ("line", "messages") and path[2] not in line.messages.model_fields_set:
         # A message the flow does not write: the line's built-in text. A flow written
@@ -76,7 +75,7 @@ def _languages(context: Context, field: TextField) -> Iterator[Problem]:
             key=True,
             code="default-message",
         )
-    elif missing:
+    elif missing := [code for code in missing if code not in line.languages or line.languages[code].voice]:
         yield context.error(
             path,
             f"no {', '.join(missing)} version of this text, and no recording",
