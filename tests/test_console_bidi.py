@@ -61,7 +61,7 @@ def test_revision_and_draft_messages_and_their_authors_are_isolated_on_every_pag
     history = _page(alice.get("/console/history"))
     assert "by <bdi>bob</bdi>, " in history and f": <bdi>{RLO}evil draft</bdi></li>" in history
     assert "<td><bdi>alice</bdi></td>" in history
-    assert f'<td><bdi>{RLO}evil first</bdi> <span class="hint">(4 warning(s))</span></td>' in history
+    assert f'<td><bdi>{RLO}evil first</bdi> <span class="hint">(11 warning(s))</span></td>' in history
     approval = _page(alice.get(f"/console/approvals/{waiting.number}"))
     assert f"<h1>Draft {waiting.number}, by <bdi>bob</bdi></h1>" in approval
     assert f": “<bdi>{RLO}evil draft</bdi>”." in approval

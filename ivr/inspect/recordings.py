@@ -6,10 +6,8 @@ checked here: its host learns when people call, and its owner can change what ca
 hear without any check or review. So it is refused unless the operator named its host
 (``IVR_MEDIA_HOSTS``, given to the check in :attr:`Context.allowed`).
 
-A language with no voice needs a recording of every text (:mod:`ivr.definition.recorded`):
-each text without one is a warning at that text, naming the languages it lacks. A warning,
-not an error: a language still being recorded must never keep the line from going live, and
-its callers are put straight through to the helpline until every text is recorded.
+Recordings uploaded for a language with no voice (:mod:`ivr.definition.recorded`) are checked
+the same way; which texts still have none is :mod:`ivr.inspect.missing_recordings`.
 """
 
 from __future__ import annotations
@@ -25,7 +23,7 @@ from ivr.definition.source import Path
 from ivr.definition.texts import iter_texts
 from ivr.inspect.context import Context
 
-CODES = ("bad-recording", "audio-host", "missing-recording")
+CODES = ("bad-recording", "audio-host")
 #: The setting that names the hosts a recording may come from (read by the serving layer).
 MEDIA_HOSTS_SETTING = "IVR_MEDIA_HOSTS"
 
@@ -43,45 +41,14 @@ def check(context: Context) -> Iterator[Problem]:
 
 
 def _uploaded(context: Context) -> Iterator[Problem]:
-    """Recordings uploaded for the languages with no voice: each must be audio. A language
-    with none at all is reported once, where it is declared; one being recorded, at each text
-    that still has none (naming every language it lacks)."""
+    """Recordings uploaded for the languages with no voice (recordings/<language>/<text>.mp3):
+    each must be audio. Texts still without one are :mod:`ivr.inspect.missing_recordings`'."""
     document = context.document
-    lacking: dict[tuple[str | int, ...], list[str]] = {}
     for code in recorded.voiceless(document):
-        missing = []
         for item in [*recorded.needed(document, code), recorded.choose_needed(document, code)]:
-            if item.named is not None:
-                continue
-            play = recorded.conventional(context.base, code, item.key)
+            play = None if item.named is not None else recorded.conventional(context.base, code, item.key)
             if play is not None:
                 yield from _recording(context, item.path, Recording(play=play))
-            elif item.key != recorded.choose_key(code):  # the option has its words to fall back on
-                missing.append(item)
-        texts = len(recorded.needed(document, code))
-        if len(missing) == texts:
-            yield context.warning(
-                ("line", "languages", code),
-                f"{document.line.languages[code].name} ({code}) has no voice and no recordings yet: callers who "
-                f"choose it are put straight through to the helpline until all {texts} texts are recorded",
-                "upload them in the console (Recordings); once one is, each text still without one is listed here",
-                key=True,
-                code="missing-recording",
-            )
-            continue
-        for item in missing:
-            lacking.setdefault(item.path, []).append(code)
-    for path, codes in lacking.items():
-        names = ", ".join(f"{document.line.languages[code].name} ({code})" for code in codes)
-        yield context.warning(
-            path,
-            f"no recording of this text in {names}: until every text has one, callers who choose "
-            f"{'that language' if len(codes) == 1 else 'those languages'} are put straight through to the helpline",
-            f"upload it in the console (Recordings), or put it at "
-            f"recordings/{codes[0]}/{recorded.text_key(path)}.mp3 beside the flow file",
-            key=True,
-            code="missing-recording",
-        )
 
 
 def _recording(context: Context, path: Path, recording: Recording) -> Iterator[Problem]:
