@@ -72,6 +72,8 @@ class SpeechCompiler:
     # -- models -----------------------------------------------------------------------------
     def model(self, code: str) -> SpeechModel | None:
         """The language's model, learned (or read from the cache) the first time it is asked for."""
+        if code not in self._models and self.langs[code].speech is None:
+            self._models[code] = None  # keys only (no voice, so no recogniser): nothing to learn or read
         if code not in self._models:
             examples = list(self._examples(code))
             part = m.CorpusPart(code, utterances=self.learn_from)
