@@ -27,16 +27,13 @@ MAIN_MENU_SHORT = (
     "danger. 0 for the helpline."
 )
 ABOUT_SLAVERY_MENU_SHORT = (
-    "Press 1 for the helpline, 2 to hear what it can do, 3 to hear this again, 4 for the main menu."
+    "Press 0 for the helpline, 1 to hear what it can do, 2 to hear this again, 3 for the main menu."
 )
 HELPLINE_ONCE = "oh eight hundred … oh one two one … seven hundred …"
 HELPLINE_TWICE = f"{HELPLINE_ONCE} {HELPLINE_ONCE}"
 CRIMESTOPPERS_ONCE = "oh eight hundred … five five five … one one one …"
 CRIMESTOPPERS_TWICE = f"{CRIMESTOPPERS_ONCE} {CRIMESTOPPERS_ONCE}"
-TO_HELPLINE = (
-    "Connecting you to the Modern Slavery Helpline, open 24 hours a day. If the call drops, the number is "
-    f"{HELPLINE_ONCE}."
-)
+TO_HELPLINE = "Connecting you to the helpline."  # short: ringing sooner (issue 26)
 KEYS_1_TO_4 = (
     "You can press 1, 2, 3 or 4. Press star to hear the choices again, 8 for slower speech, or 0 for the helpline."
 )
@@ -78,7 +75,7 @@ def english_call(new_call):
 def test_the_call_says_what_to_do_in_danger_first_then_the_welcome_then_a_menu(new_call):
     call = new_call()
     first = call.start()[0].text
-    assert first == "If you are in danger now, hang up and dial 9 9 9."
+    assert first == "If you are in danger now, hang up and dial 9 9 9. For the helpline, press 0."
     heard = call.press("1")
     assert texts(heard) == [WELCOME, MAIN_MENU]
     # The welcome is said inside a <Gather> that takes keys, which the caller let play.
@@ -103,17 +100,22 @@ def test_every_menu_takes_keys_and_speech_and_every_message_takes_keys(english_c
     assert call.waiting.element.get("input") == "dtmf speech"
     assert call.waiting.element.get("timeout") == "8"  # the line's time-out, at every other menu
     (message,) = call.passed
-    assert message.element.attrib == dict(LISTENING_DURING_WORDS, action="/voice/input?n=about_slavery&l=en-GB")
+    assert message.element.attrib == dict(
+        LISTENING_DURING_WORDS, action="/voice/input?n=about_slavery&l=en-GB&c=main_menu%3A1"
+    )
 
 
 @pytest.mark.parametrize(
     "keys, destination",
     [
-        ("11", HELPLINE),
-        ("121", HELPLINE),
+        ("10", HELPLINE),
+        ("110", HELPLINE),
+        ("120", HELPLINE),
         ("21", CRIMESTOPPERS),
-        ("22", HELPLINE),
-        ("32", HELPLINE),
+        ("221", CRIMESTOPPERS),
+        ("20", HELPLINE),
+        ("30", HELPLINE),
+        ("320", HELPLINE),
         ("40", HELPLINE),
         ("410", HELPLINE),
     ],
@@ -139,7 +141,7 @@ def test_zero_connects_to_the_helpline_from_any_menu(english_call):
     call = english_call()
     call.press("1")  # about slavery, then its menu
     heard = call.press("0")
-    assert texts(heard) == [TO_HELPLINE, HELPLINE]  # the number once: the call is being connected
+    assert texts(heard) == [TO_HELPLINE, HELPLINE]  # one short sentence, then ringing
     assert call.dialled_number == HELPLINE
     assert heard[-1].attrs["callerId"] == LINE  # the line's own number, never the caller's
 
@@ -150,24 +152,25 @@ def test_star_repeats_the_menu(english_call):
     assert texts(call.press("*")) == [MAIN_MENU]
 
 
-SPOKEN = [  # what the caller says at the main menu: the message it hears, then the menu it reaches
-    ("victim", "about_slavery", "about_slavery_menu"),
-    ("they took my passport", "about_slavery", "about_slavery_menu"),
-    ("I want to report it", "report_anonymously", "report_menu"),
-    ("police", "police_non_emergency", "police_menu"),
-    ("number four", "danger", "danger_menu"),
-    ("I'm scared", "danger", "danger_menu"),  # danger words: the danger advice, from any menu
-    ("nine nine nine", "danger", "danger_menu"),
+SPOKEN = [  # what the caller says at the main menu: the message it hears, then the menu it reaches,
+    # and what the call's state keeps for the adviser's whisper (the choice; the danger advice heard)
+    ("victim", "about_slavery", "about_slavery_menu", "&c=main_menu%3A1"),
+    ("is it slavery if they keep my passport", "about_slavery", "about_slavery_menu", "&c=main_menu%3A1"),
+    ("I want to report it", "report_anonymously", "report_menu", "&c=main_menu%3A2"),
+    ("police", "police_non_emergency", "police_menu", "&c=main_menu%3A3"),
+    ("number four", "danger", "danger_menu", "&c=main_menu%3A4&d=1"),
+    ("I'm scared", "danger", "danger_menu", "&d=1"),  # danger words: the danger advice, from any menu
+    ("nine nine nine", "danger", "danger_menu", "&d=1"),
 ]
 
 
-@pytest.mark.parametrize("words, message, menu", SPOKEN)
-def test_speech_selects_choices(english_call, words, message, menu):
+@pytest.mark.parametrize("words, message, menu, kept", SPOKEN)
+def test_speech_selects_choices(english_call, words, message, menu, kept):
     call = english_call()
     heard = call.say(words)
     assert [h.kind for h in heard] == ["say", "say"]
     assert messages_passed(call) == [message]
-    assert call.waiting.element.get("action") == f"/voice/input?n={menu}&l=en-GB"
+    assert call.waiting.element.get("action") == f"/voice/input?n={menu}&l=en-GB{kept}"
 
 
 def test_speech_for_the_helpline_and_for_hearing_it_again(english_call):
@@ -196,7 +199,7 @@ def test_danger_words_at_any_menu_go_to_the_danger_advice(english_call):
     call.press("1")  # about slavery: a menu with no danger choice
     call.say("He hits me, I am scared")
     assert messages_passed(call) == ["danger"]
-    assert call.waiting.element.get("action") == "/voice/input?n=danger_menu&l=en-GB"
+    assert call.waiting.element.get("action") == "/voice/input?n=danger_menu&l=en-GB&c=main_menu%3A1&d=1"
 
 
 @pytest.mark.parametrize(
@@ -371,7 +374,7 @@ def test_keys_during_a_message(english_call):
     twin = call.fork()
     heard = twin.press_during("8")  # slower, from the start
     assert [h.kind for h in heard] == ["say", "say"]
-    assert twin.passed[0].element.get("action") == "/voice/input?n=about_slavery&l=en-GB&slow=1"
+    assert twin.passed[0].element.get("action") == "/voice/input?n=about_slavery&l=en-GB&slow=1&c=main_menu%3A1"
     assert twin.passed[0].element.find("Say/prosody").get("rate") == "80%"
 
 
@@ -399,8 +402,8 @@ def test_a_key_during_a_transfers_words_dials_at_once(english_call):
     assert texts(heard) == [TO_HELPLINE, HELPLINE]
     heard = call.press_during("4")
     assert texts(heard) == [CRIMESTOPPERS] and call.dialled_number == CRIMESTOPPERS
-    assert call.requests[-1][0] == PUBLIC + "/voice/input?n=connect_crimestoppers&l=en-GB"
-    assert call.waiting.element.get("action") == "/voice/dialed?n=connect_crimestoppers&l=en-GB"
+    assert call.requests[-1][0] == PUBLIC + "/voice/input?n=connect_crimestoppers&l=en-GB&c=main_menu%3A2&r=asked"
+    assert call.waiting.element.get("action") == "/voice/dialed?n=connect_crimestoppers&l=en-GB&c=main_menu%3A2&r=asked"
 
 
 def test_slower_speech_reaches_later_prompts(english_call):

@@ -95,7 +95,7 @@ def test_login_then_every_page(app):
     version = app.extensions["ivr"].store.live.flow.version
     assert version in line and "<svg" in line
     assert "English (en-GB, the source language)" in line
-    assert "Polski (pl-PL, <strong>0 of 59 texts reviewed</strong>)" in line
+    assert "Polski (pl-PL, <strong>0 of 56 texts reviewed</strong>)" in line
 
 
 def test_the_session_cookie_is_httponly_samesite_and_secure(app):

@@ -139,8 +139,8 @@ def test_an_operator_edits_tries_and_publishes_a_second_approves_and_a_rollback_
     add_operator(engine, "bob", PASSWORD)
     original = DEFAULT_FLOW.read_text(encoding="utf-8")
     publish(engine, original, DEFAULT_FLOW.parent, "ci", "the flow as shipped")
-    old_words = "Connecting you to the Modern Slavery Helpline, open 24 hours a day."
-    new_words = "Connecting you to the Modern Slavery Helpline now, open 24 hours a day."
+    old_words = "Connecting you to the helpline."
+    new_words = "Connecting you to the helpline now."
     changed = original.replace(old_words, new_words, 1)
     broken = original.replace("nodes:", "nodes:\n  broken: {type: nope}", 1)
     broken_line = broken.splitlines().index("  broken: {type: nope}") + 1

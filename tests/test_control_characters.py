@@ -43,15 +43,9 @@ WRITTEN_HINT = (
     "program, retype them"
 )
 #: What a Polish caller hears before the helpline rings.
-TO_HELPLINE_PL = (
-    "pl-PL: >-\n"
-    "        Łączymy z infolinią, czynną całą dobę. Jeśli połączenie zostanie przerwane, numer to\n"
-    "        {helpline}."
-)
+TO_HELPLINE_PL = "pl-PL: Łączymy z infolinią."
 #: The same with U+0007, as a translators' import wrote it and an older line took it.
-TO_HELPLINE_PL_WITH_BELL = (
-    'pl-PL: "Łączymy z infolinią, czynną całą dobę.\\u0007 Jeśli połączenie zostanie przerwane, numer to {helpline}."'
-)
+TO_HELPLINE_PL_WITH_BELL = 'pl-PL: "Łączymy\\u0007 z infolinią."'
 LIVE_TEXT = DEFAULT_FLOW.read_text(encoding="utf-8")
 BELL_TEXT = LIVE_TEXT.replace(TO_HELPLINE_PL, TO_HELPLINE_PL_WITH_BELL, 1)
 
@@ -154,7 +148,7 @@ def test_the_consoles_live_check_names_the_character_and_the_draft_cannot_be_pub
     app = make_app()
     add_operator(app.extensions["ivr.database"].engine, "alice", PASSWORD)
     browser = logged_in(app)
-    pasted = LIVE_TEXT.replace("Łączymy z infolinią,", "Łączymy z infolinią,\x07", 1)
+    pasted = LIVE_TEXT.replace("Łączymy z infolinią.", "Łączymy\x07 z infolinią.", 1)
     line, column = place_of("\\u0007", BELL_TEXT)
     assert errors_shown(browser, BELL_TEXT) == [
         (line, column, '"\\u0007" makes U+0007 (a control character), which TwiML cannot carry')
@@ -175,9 +169,7 @@ def test_every_document_of_a_flow_that_holds_one_is_xml_and_keeps_the_other_word
         flow = load_flow_text(BELL_TEXT).flow
     renderer = Renderer(flow)
     helpline = ET.fromstring(renderer.render(CallState(rt.HELPLINE_NODE, "pl-PL"), LINE_NUMBER))
-    assert [say.text for say in helpline.iter("Say")] == [
-        "Łączymy z infolinią, czynną całą dobę. Jeśli połączenie zostanie przerwane, numer to "
-    ]
+    assert [say.text for say in helpline.iter("Say")] == ["Łączymy z infolinią."]
     for document in every_document(flow, renderer):
         ET.fromstring(document)
     ET.fromstring(standalone_fallback(flow))

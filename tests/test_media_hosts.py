@@ -124,7 +124,10 @@ def test_ivr_check_publish_and_rollback_use_the_setting(tmp_path, flow_file):
     assert (checked.exit_code, checked.output) == (
         1,
         f"{flow_file}:{head} [audio-host]\n{hint}\n"
-        f"{flow_file} (version {flow_version(FLOW)}): 1 error(s), 0 warning(s): it will NOT go live; the line keeps "
+        f"{flow_file}:17:7: warning: key 1 in menu connects to the helpline, which 0 does on every menu: a person "
+        "is on a different key in different menus [inconsistent-key]\n"
+        "    hint: remove this choice and say 'press 0' for the helpline in the menu's words\n"
+        f"{flow_file} (version {flow_version(FLOW)}): 1 error(s), 1 warning(s): it will NOT go live; the line keeps "
         "serving the last good flow ('ivr check --explain CODE' says what a [code] means)\n",
     )
     assert without.invoke(main, ["publish", str(flow_file), "-m", "recorded welcome", "--as", "amira"]).exit_code == 1

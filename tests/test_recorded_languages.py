@@ -20,7 +20,7 @@ from ivr.load import load_flow_file
 from ivr.tools.simulator import SimulatedCall, flask_transport
 from ivr.translations.flow_text import parse_document
 
-NEW_LANGUAGES = {"sq-AL": ("2", "Shcheep, 2."), "ti-ER": ("4", "Tigrinya, 4."), "so-SO": ("6", "Soomaali, 6.")}
+NEW_LANGUAGES = {"sq-AL": ("2", "Shcheep: 2."), "ti-ER": ("4", "Tigrinya: 4."), "so-SO": ("6", "Soomaali: 6.")}
 
 
 def _twiml_for(call: SimulatedCall, key: str) -> str:
@@ -35,20 +35,16 @@ def _twiml_for(call: SimulatedCall, key: str) -> str:
 def test_the_language_menu_names_every_language_most_needed_first(new_call):
     heard = new_call().start()
     assert [(h.kind, h.text, h.attrs.get("voice")) for h in heard if h.kind == "say"] == [
-        ("say", "If you are in danger now, hang up and dial 9 9 9.", "Polly.Amy"),
-        ("say", "English, press 1.", "Polly.Amy"),
-        ("say", "Shcheep, 2.", "Polly.Amy"),  # Shqip, as the English voice can say it
-        ("say", "Tiếng Việt, bấm phím 3.", "Google.vi-VN-Standard-A"),
-        ("say", "Tigrinya, 4.", "Polly.Amy"),
-        ("say", "العربية، اضغط 5.", "Polly.Zeina"),
-        ("say", "Soomaali, 6.", "Polly.Amy"),
-        ("say", "Română, apăsați 7.", "Polly.Carmen"),
+        ("say", "If you are in danger now, hang up and dial 9 9 9. For the helpline, press 0.", "Polly.Amy"),
+        ("say", "English: 1.", "Polly.Amy"),
+        ("say", "Shcheep: 2.", "Polly.Amy"),  # Shqip, as the English voice can say it
+        ("say", "Tiếng Việt: 3.", "Google.vi-VN-Standard-A"),
+        ("say", "Tigrinya: 4.", "Polly.Amy"),
+        ("say", "العربية: 5.", "Polly.Zeina"),
+        ("say", "Soomaali: 6.", "Polly.Amy"),
+        ("say", "Română: 7.", "Polly.Carmen"),
         ("say", "Po polsku? Powiedz: polski.", "Polly.Ewa"),
-        (
-            "say",
-            "For any other language, stay on the line, or press 0: the Modern Slavery Helpline has interpreters.",
-            "Polly.Amy",
-        ),
+        ("say", "For any other language, stay on the line; the helpline has interpreters.", "Polly.Amy"),
     ]
 
 
@@ -61,7 +57,8 @@ def test_a_caller_who_picks_a_language_not_yet_recorded_is_put_straight_through(
     assert twiml == (
         '<?xml version="1.0" encoding="UTF-8"?><Response>'
         f'<Dial action="/voice/dialed?n=_helpline&amp;l={code}" answerOnBridge="true" callerId="+441234567890" '
-        'method="POST" timeout="30"><Number>+448000121700</Number></Dial></Response>'
+        'method="POST" timeout="30">'
+        f'<Number method="POST" url="/voice/whisper?n=_helpline&amp;l={code}">+448000121700</Number></Dial></Response>'
     )
     call.press(key)
     assert call.dialled_number == HELPLINE

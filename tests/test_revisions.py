@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from support import PUBLIC, TOKEN
 
 from ivr.cli import main
-from ivr.load import flow_version
+from ivr.load import flow_version, load_flow_text
 from ivr.tools.simulator import SimulatedCall, flask_transport
 
 WELCOME_END = "To end this call at once, press 9."  # line 337 of the flow, in the English welcome
@@ -38,6 +38,11 @@ def ivr(database_file, flow_file):
     return run
 
 
+def _warnings(text: str) -> int:
+    """How many warnings the check gives the flow (the default flow has its own)."""
+    return len(load_flow_text(text).warnings)
+
+
 def _write(path, text: str):
     path.write_text(text)
     return path
@@ -49,7 +54,8 @@ def test_a_published_flow_is_listed_in_history_and_shown_whole(ivr, flow_file):
     version = flow_version(text)
     assert published.exit_code == 0, published.output
     assert published.output == (
-        f"published version {version} as revision 1, 4 warning(s); every server serves it within a few seconds\n"
+        f"published version {version} as revision 1, {_warnings(text)} warning(s); every server serves it within a "
+        "few seconds\n"
     )
     listed = ivr("history")
     assert listed.exit_code == 0
@@ -96,7 +102,8 @@ def test_a_rollback_publishes_the_old_text_as_a_new_revision(ivr, flow_file):
     assert ivr("publish", str(_write(flow_file, new)), "-m", "shorter", "--as", "ben").exit_code == 0
     rolled = ivr("rollback", flow_version(old), "-m", "callers missed the old words", "--as", "carla")
     assert rolled.output == (
-        f"rolled back to version {flow_version(old)} as revision 3 (replaces {flow_version(new)}), 4 warning(s); "
+        f"rolled back to version {flow_version(old)} as revision 3 (replaces {flow_version(new)}), "
+        f"{_warnings(old)} warning(s); "
         "every server serves it within a few seconds\n"
     )
     lines = ivr("history").output.splitlines()

@@ -26,7 +26,7 @@ PLACES = {
     "main_menu": {"about_slavery", "report_anonymously", "police_non_emergency"} | COMMON,
     "danger_menu": {"danger_more", "main_menu"} | COMMON,
     "about_slavery_menu": {"connect_helpline", "about_helpline", "about_slavery", "main_menu"} | COMMON,
-    "report_menu": {"connect_crimestoppers", "connect_helpline", "main_menu"} | COMMON,
+    "report_menu": {"connect_crimestoppers", "report_anonymously", "connect_helpline", "main_menu"} | COMMON,
     "police_menu": {"police_non_emergency", "connect_helpline", "main_menu"} | COMMON,
     "transfer_failed": {"try_again", "other_number"} | COMMON,
 }

@@ -79,9 +79,9 @@ def test_forged_names_statuses_keys_and_languages_are_stored_as_unknown(make_app
     _post(app, f"/voice/input?n={number}", {"Digits": "1"})
     _post(app, f"/voice/input?n=main_menu&l={quote(arabic_indic)}", {"Digits": "٣"})
     _post(app, "/voice/silence?n=a_node_the_flow_does_not_have&l=en-GB", {})
-    _post(app, "/voice/dialed?n=connect_helpline&l=en-GB", {"DialCallStatus": "+447700900123"})
-    _post(app, "/voice/dialed?n=connect_helpline&l=en-GB", {"DialCallStatus": fullwidth})
-    _post(app, "/voice/dialed?n=connect_helpline&l=en-GB", {"DialCallStatus": "busy"})
+    _post(app, "/voice/dialed?n=_helpline&l=en-GB", {"DialCallStatus": "+447700900123"})
+    _post(app, "/voice/dialed?n=_helpline&l=en-GB", {"DialCallStatus": fullwidth})
+    _post(app, "/voice/dialed?n=_helpline&l=en-GB", {"DialCallStatus": "busy"})
     _post(app, "/voice/status", {"CallStatus": "completed", "CallDuration": "42"})
     assert line.recorder.flush()
 
@@ -93,9 +93,9 @@ def test_forged_names_statuses_keys_and_languages_are_stored_as_unknown(make_app
         ("step", UNKNOWN, "input-outside-menu", "", "", "", None, "key"),
         ("step", "main_menu", "invalid", UNKNOWN, UNKNOWN, "", None, "key"),
         ("step", UNKNOWN, "silence-outside-menu", "", "en-GB", "", None, ""),
-        ("step", "connect_helpline", UNKNOWN, "", "en-GB", "", None, ""),
-        ("step", "connect_helpline", UNKNOWN, "", "en-GB", "", None, ""),
-        ("step", "connect_helpline", "not-connected:helpline:busy", "", "en-GB", "", None, ""),
+        ("step", "_helpline", UNKNOWN, "", "en-GB", "", None, ""),
+        ("step", "_helpline", UNKNOWN, "", "en-GB", "", None, ""),
+        ("step", "_helpline", "not-connected:helpline:busy", "", "en-GB", "", None, ""),
         ("end", "", "completed", "", "", "", 42, ""),
     ]
     assert line.recorder.status() == WriterStatus(

@@ -85,6 +85,50 @@ def test_latin_words_are_fine_in_a_language_written_in_latin_script():
     assert warnings(POLISH, say="Crimestoppers, naciśnij 1. Numer infolinii to {helpline}.") == []
 
 
+VIETNAMESE = {
+    "code": "vi-VN",
+    "name": "Tiếng Việt",
+    "choose": "Tiếng Việt, bấm phím 2.",
+    "voice": "Google.vi-VN-Standard-A",
+    "helpline": "đường dây nóng",
+    "say": "Để báo tin ẩn danh, bấm phím 1. Số của đường dây nóng là {helpline}.",
+}
+MISREAD_HINT = (
+    "    hint: the vi-VN voice spells an English name or abbreviation letter by letter, or reads it as vi-VN: "
+    "say what it is in the language's own words, or write a name as the language's speakers say it (a loanword "
+    "the voice says well belongs in ivr/definition/misread_words.py)"
+)
+
+
+def test_english_names_in_a_vietnamese_text_are_named_at_the_first_one():
+    say = (
+        "Để gọi Crimestoppers, bấm phím 1. Dùng Relay U K, nhắn S M S chữ register, hoặc gọi 9 9 9 B S L. "
+        "Số là {helpline}."
+    )
+    assert warnings(VIETNAMESE, say=say) == [
+        f"f:{SAY_LINE}:21: warning: words the vi-VN voice misreads in this text: Crimestoppers, Relay, K, S, M, "
+        "register, B, L [misread-foreign-word]\n" + MISREAD_HINT
+    ]
+
+
+def test_a_number_name_in_vietnamese_is_checked_too():
+    assert warnings(VIETNAMESE, helpline="Modern Slavery Helpline") == [
+        "f:21:14: warning: words the vi-VN voice misreads in this text: Modern, Slavery, Helpline "
+        "[misread-foreign-word]\n" + MISREAD_HINT
+    ]
+
+
+def test_vietnamese_words_and_the_loanwords_its_voice_says_well_are_fine():
+    say = "Quay lại menu chính, cuộc gọi video hoặc trang web, nghiêng, khuya, giữ, quyền, bấm phím 1. Số {helpline}."
+    assert warnings(VIETNAMESE, say=say) == []
+
+
+def test_a_loanword_allowed_in_vietnamese_is_still_foreign_in_arabic():
+    assert warnings(ARABIC, say="للقائمة menu اضغط 1. خط المساعدة هو {helpline}.")[0].split("\n")[0] == (
+        f"f:{SAY_LINE}:22: warning: Latin-script words in this ar-EG text: menu [latin-in-non-latin-text]"
+    )
+
+
 def test_digits_before_a_word_warn_where_numbers_change_form():
     assert warnings(POLISH, say="Jesteś w 100 procentach anonimowy, naciśnij 1. Numer to {helpline}.") == [
         f"f:{SAY_LINE}:23: warning: '100 procentach' in this pl-PL text: a voice says a number in digits in one "

@@ -204,6 +204,12 @@ class SignOff(Strict):
     date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="When, e.g. 2026-11-20.")
     source: str = Field(min_length=1, description="Hash of the first-language text that was reviewed.")
     text: str = Field(min_length=1, description="Hash of the translation that was reviewed.")
+    accepted: str | None = Field(
+        None,
+        description="How the translation's numbers or keys differ from its source's, which the reviewer "
+        "checked and accepted ('ivr translations import --accept'), e.g. 'says the phone number 0800 123 "
+        "4567, which the en-GB text does not'.",
+    )
 
 
 class FlowDocument(Strict):

@@ -145,6 +145,10 @@ ALL_CODES: tuple[Code, ...] = (
          "about_slavery:\n  type: message\n  say: ...\n  next: main_menu"),
     Code("message-loop", E, "messages that lead to each other in a circle, never to a menu or a transfer",
          "a:\n  type: message\n  next: b\nb:\n  type: message\n  next: a", "let one of them lead to a menu"),
+    Code("inconsistent-key", W, "one key does different things in different menus (back to the main menu, hear it "
+         "again, a person): callers press the key they learnt and land somewhere they did not choose",
+         'danger_menu: {"3": main_menu}\nreport_menu: {"4": main_menu, "3": report_anonymously}',
+         'danger_menu: {"3": main_menu}\nreport_menu: {"3": main_menu, "2": report_anonymously}'),
     Code("unreachable", W, "a node no caller can reach", "forgotten:   # no choice or 'next:' leads here",
          "lead a menu choice or a 'next:' to it, or remove it"),
     # -- texts and recordings -------------------------------------------------------------------
@@ -177,11 +181,21 @@ ALL_CODES: tuple[Code, ...] = (
          "ivr translations export --language pl-PL -o pl.po; then ivr translations import pl.po --reviewer NAME"),
     Code("latin-in-non-latin-text", W, "Latin-script words in a text whose voice reads another script",
          "ar-EG: اتصل بـ Crimestoppers", "ar-EG: اتصل بـ كرايم ستوبرز"),
+    Code("misread-foreign-word", W, "an English name, abbreviation or word in a text whose voice spells it "
+         "letter by letter or reads it by its own language's rules",
+         "vi-VN: Số của Crimestoppers là {crimestoppers}.",
+         "vi-VN: Số của đường dây báo tin ẩn danh là {crimestoppers}."),
     Code("digits-next-to-words", W, "a number in digits before a word: the voice may say it in the wrong form",
          "pl-PL: w 100 procentach", "pl-PL: w stu procentach"),
     Code("placeholder-mismatch", W, "a translation leaves out or adds a {name} of its source text",
          "en-GB: The number is {helpline}.\npl-PL: Zadzwoń na infolinię.",
          "en-GB: The number is {helpline}.\npl-PL: Numer to {helpline}."),
+    Code("translation-changes-number", E, "a translation says another emergency number, phone number or key than "
+         "its source text, or leaves one out, or names its keys in another order",
+         "en-GB: To talk to the helpline, press 0.\npl-PL: Aby porozmawiać z infolinią, naciśnij 9.",
+         "pl-PL: Aby porozmawiać z infolinią, naciśnij 0.   # or a reviewer accepts a difference that is right"),
+    Code("translation-changes-figure", W, "a translation adds or changes a number (not a phone number or key) of its "
+         "source text", "en-GB: open 24 hours a day\npl-PL: czynna 12 godzin", "pl-PL: czynna całą dobę"),
     Code("translation-too-long", W, "a translation more than 1.6 times as long as its source keeps callers waiting",
          "pl-PL: (three sentences for the English one)", "pl-PL: (one sentence, as the English)"),
     Code("unmatchable-word", W, "a choice word that nothing is left of once normalised, so it never matches",

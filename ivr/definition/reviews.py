@@ -154,9 +154,10 @@ def state_of(item: Translatable, sign_off: SignOff | None) -> ReviewState:
     return ReviewState.REVIEWED
 
 
-def sign_off(source: str, translation: str, by: str, date: str) -> SignOff:
-    """A sign-off of ``translation`` as a translation of ``source``."""
-    return SignOff(by=by, date=date, source=text_hash(source), text=text_hash(translation))
+def sign_off(source: str, translation: str, by: str, date: str, accepted: str | None = None) -> SignOff:
+    """A sign-off of ``translation`` as a translation of ``source``; ``accepted``: how its numbers
+    or keys differ from the source's, which the reviewer accepts."""
+    return SignOff(by=by, date=date, source=text_hash(source), text=text_hash(translation), accepted=accepted)
 
 
 def review(document: FlowDocument, code: str) -> LanguageReview:

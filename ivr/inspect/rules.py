@@ -16,6 +16,7 @@ from ivr.definition.problems import Problem
 from ivr.inspect import (
     examples,
     graph,
+    keys,
     languages,
     lints,
     listening,
@@ -25,6 +26,7 @@ from ivr.inspect import (
     numbers,
     recordings,
     references,
+    same_numbers,
     text_lints,
     texts,
     timeouts,
@@ -49,9 +51,11 @@ DOCUMENT_RULES: tuple[Rule, ...] = (
     references,
     languages,
     menus,
+    keys,
     timeouts,
     texts,
     text_lints,
+    same_numbers,
     recordings,
     graph,
 )

@@ -2,7 +2,9 @@
 lost or gained on its way from the source text (the line's first language).
 
 Warnings, each at the text to edit: Latin-script words in a language written in another
-script, numbers in digits that a voice says in a form the sentence does not take, a
+script, foreign words (English names, abbreviations) that a Latin-script language's voice
+misreads (which languages, and the loanwords each voice says well, are data in
+:mod:`ivr.definition.misread_words`), numbers in digits that a voice says in a form the sentence does not take, a
 placeholder the source has and the translation has not (or the other way round), and a
 translation much longer than its source.
 """
@@ -12,10 +14,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
 
 from ivr.definition.languages import NUMBERS_KEEP_THEIR_FORM, family
+from ivr.definition.misread_words import NATIVE_WORD_SHAPES, allowed_in_other_script, is_foreign
 from ivr.definition.model import FlowDocument
 from ivr.definition.problems import Problem, warning
 from ivr.definition.reviews import LanguageReview, Translatable, translatables
@@ -23,7 +26,13 @@ from ivr.definition.source import SourceDocument
 from ivr.definition.texts import PLACEHOLDER, placeholders_in
 from ivr.inspect.context import Context
 
-CODES = ("latin-in-non-latin-text", "digits-next-to-words", "placeholder-mismatch", "translation-too-long")
+CODES = (
+    "latin-in-non-latin-text",
+    "misread-foreign-word",
+    "digits-next-to-words",
+    "placeholder-mismatch",
+    "translation-too-long",
+)
 
 #: A translation this many times longer than its source (in characters) keeps callers waiting.
 TOO_LONG_RATIO = 1.6
@@ -59,9 +68,12 @@ def text_problems(
             every = translatables(document, code)
         items = [item for item in every if item.translation is not None]
         non_latin = main_script(item.translation or "" for item in items) not in ("", "LATIN")
+        misread = family(code) in NATIVE_WORD_SHAPES
         for item in items:
             if non_latin:
                 problems += _latin_words(source, code, item)
+            elif misread:
+                problems += _misread_words(source, code, item)
             if family(code) not in NUMBERS_KEEP_THEIR_FORM:
                 problems += _digits_before_words(source, code, item)
             problems += _placeholders(source, code, first, item)
@@ -98,20 +110,42 @@ def _at(source: SourceDocument, item: Translatable, text: str, start: int, needl
 
 
 def _latin_words(source: SourceDocument, code: str, item: Translatable) -> list[Problem]:
+    language = family(code)
+    return _words_the_voice_reads_badly(
+        source,
+        item,
+        lambda word: script_of(word[0]) == "LATIN" and not allowed_in_other_script(language, word),
+        f"Latin-script words in this {code} text",
+        f"the {code} voice reads Latin letters in its own way, or spells them out: write each word as "
+        "callers should hear it, in the language's own script (a name as it sounds), or use a recording",
+        "latin-in-non-latin-text",
+    )
+
+
+def _misread_words(source: SourceDocument, code: str, item: Translatable) -> list[Problem]:
+    language = family(code)
+    return _words_the_voice_reads_badly(
+        source,
+        item,
+        lambda word: is_foreign(language, word),
+        f"words the {code} voice misreads in this text",
+        f"the {code} voice spells an English name or abbreviation letter by letter, or reads it as {code}: "
+        "say what it is in the language's own words, or write a name as the language's speakers say it "
+        "(a loanword the voice says well belongs in ivr/definition/misread_words.py)",
+        "misread-foreign-word",
+    )
+
+
+def _words_the_voice_reads_badly(
+    source: SourceDocument, item: Translatable, badly: Callable[[str], bool], what: str, hint: str, code: str
+) -> list[Problem]:
+    """One warning for a text, at the first of its words ``badly`` picks, naming them all."""
     text = item.translation or ""
-    found = [m for m in WORD.finditer(_without_placeholders(text)) if script_of(m.group(0)[0]) == "LATIN"]
+    found = [m for m in WORD.finditer(_without_placeholders(text)) if badly(m.group(0))]
     if not found:
         return []
     words = ", ".join(dict.fromkeys(m.group(0) for m in found))
-    return [
-        warning(
-            *_at(source, item, text, found[0].start(), found[0].group(0)),
-            f"Latin-script words in this {code} text: {words}",
-            f"the {code} voice reads Latin letters in its own way, or spells them out: write each word as "
-            "callers should hear it, in the language's own script (a name as it sounds), or use a recording",
-            code="latin-in-non-latin-text",
-        )
-    ]
+    return [warning(*_at(source, item, text, found[0].start(), found[0].group(0)), f"{what}: {words}", hint, code=code)]
 
 
 def _digits_before_words(source: SourceDocument, code: str, item: Translatable) -> list[Problem]:

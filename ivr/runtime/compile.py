@@ -169,6 +169,7 @@ class _Compiler:
                         self.speech.meaning(name, choice.go),
                         self.text.words(choice.examples),
                         self.confirming(key, choice.means),
+                        self.text.texts(choice.means) if choice.means is not None else {},
                     )
                 )
                 for code, phrases in self.text.words(choice.examples).items():

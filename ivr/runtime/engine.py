@@ -20,6 +20,9 @@ from ivr.runtime.state import (
     EVENT_NOW,
     EVENT_SILENCE,
     EVENT_UNCLEAR,
+    REACHED_ASKED,
+    REACHED_SILENT,
+    REACHED_UNSURE,
     CallState,
 )
 from ivr.runtime.twilio import DIAL_CONNECTED
@@ -28,6 +31,12 @@ MAX_SPEECH = MAX_UTTERANCE  # characters of SpeechResult considered; the rest is
 #: At "It sounds like you want …": the keys for yes and for no.
 KEY_YES = "1"
 KEY_NO = "2"
+#: How a call sent to the helpline got there, as the adviser's whisper says it (by what sent it).
+REACHED_BY: dict[Kind, str] = {
+    Kind.HELPLINE: REACHED_ASKED,
+    Kind.SILENCE_LIMIT: REACHED_SILENT,
+    Kind.INVALID_LIMIT: REACHED_UNSURE,
+}
 
 
 @dataclass(frozen=True)
@@ -82,7 +91,7 @@ def _first_step(flow: rt.Flow, node: str, language: str, slow: bool) -> CallStat
 
 def to_helpline(state: CallState, kind: Kind) -> Step:
     """To the helpline, after a request that does not fit where the call is or too many tries."""
-    return Step(state.at(rt.HELPLINE_NODE), Outcome(kind))
+    return Step(replace(state.at(rt.HELPLINE_NODE), reached=REACHED_BY.get(kind, "")), Outcome(kind))
 
 
 def on_input(flow: rt.Flow, state: CallState, digits: str, speech: str, confidence: str = "") -> Step:
@@ -158,14 +167,27 @@ def on_key(flow: rt.Flow, state: CallState, node: rt.Menu | rt.LanguageMenu, key
     else:
         choice = node.choice_for_key(key)
         if choice is not None:
-            return Step(state.at(choice.target), Outcome(Kind.CHOICE), "speech" if spoken else key)
+            return Step(after_choice(flow, state, node, choice), Outcome(Kind.CHOICE), "speech" if spoken else key)
     if spoken:
         return _unclear(state, node)
     invalids = state.invalids + 1
     if invalids >= node.max_invalid:
         return to_helpline(state, Kind.INVALID_LIMIT)
-    again = CallState(node.name, state.language, state.silences, invalids, EVENT_INVALID, state.slow)
+    again = replace(state, node=node.name, invalids=invalids, event=EVENT_INVALID, proposed="")
     return Step(again, Outcome(Kind.INVALID), key)
+
+
+def after_choice(flow: rt.Flow, state: CallState, menu: rt.Menu, choice: rt.Choice) -> CallState:
+    """The state after a menu choice. A choice to a transfer is the caller asking for it; the
+    first choice that leads to words rather than another menu is what the caller wanted (the
+    adviser's whisper says both, :mod:`ivr.runtime.whisper`)."""
+    arriving = state.at(choice.target)
+    target = flow.node(choice.target)
+    if isinstance(target, rt.Transfer):
+        return replace(arriving, reached=REACHED_ASKED)
+    if not state.chose and not isinstance(target, rt.Waiting):
+        return replace(arriving, chose=f"{menu.name}:{choice.key}")
+    return arriving
 
 
 def _unclear(state: CallState, node: rt.Menu | rt.LanguageMenu) -> Step:
@@ -174,7 +196,7 @@ def _unclear(state: CallState, node: rt.Menu | rt.LanguageMenu) -> Step:
     invalids = state.invalids + 1
     if invalids >= node.max_invalid:
         return to_helpline(state, Kind.INVALID_LIMIT)
-    again = CallState(node.name, state.language, state.silences, invalids, EVENT_UNCLEAR, state.slow)
+    again = replace(state, node=node.name, invalids=invalids, event=EVENT_UNCLEAR, proposed="")
     return Step(again, Outcome(Kind.UNCLEAR), "speech")
 
 
@@ -182,12 +204,13 @@ def _builtin_step(state: CallState, here: str, key: str) -> Step | None:
     """What the keys every moment of a call understands do: 9, *, 8 and 0."""
     if key == rt.KEY_QUICK_EXIT:
         return Step(state.at(rt.QUICK_EXIT_NODE), Outcome(Kind.QUICK_EXIT), key)
+    again = replace(state.at(here), reached=state.reached)  # the same node: still reached as it was
     if key == rt.KEY_REPEAT:
-        return Step(state.at(here), Outcome(Kind.REPEAT), key)
+        return Step(again, Outcome(Kind.REPEAT), key)
     if key == rt.KEY_SLOWER:
-        return Step(CallState(here, state.language, slow=True), Outcome(Kind.SLOWER), key)
+        return Step(replace(again, slow=True), Outcome(Kind.SLOWER), key)
     if key == rt.KEY_HELPLINE:
-        return Step(state.at(rt.HELPLINE_NODE), Outcome(Kind.HELPLINE), key)
+        return to_helpline(state, Kind.HELPLINE)
     return None
 
 
@@ -200,14 +223,16 @@ def on_key_while_speaking(flow: rt.Flow, state: CallState, node: rt.Message | rt
     caller who pressed by mistake, since every menu offers * to hear it again.
     """
     if key == rt.KEY_HELPLINE and isinstance(node, rt.Transfer) and node.target.key == flow.helpline.key:
-        return Step(replace(state.at(node.name), event=EVENT_NOW), Outcome(Kind.HELPLINE_NOW), key)
+        return Step(
+            replace(state.at(node.name), event=EVENT_NOW, reached=state.reached), Outcome(Kind.HELPLINE_NOW), key
+        )
     builtin = _builtin_step(state, node.name, key)
     if builtin is not None:
         return builtin
     if isinstance(node, rt.Message):
         return Step(state.at(node.next), Outcome(Kind.SKIP), key or "")
     if isinstance(node, rt.Transfer):
-        return Step(replace(state.at(node.name), event=EVENT_NOW), Outcome(Kind.SKIP), key or "")
+        return Step(replace(state.at(node.name), event=EVENT_NOW, reached=state.reached), Outcome(Kind.SKIP), key or "")
     return Step(state.at(rt.QUICK_EXIT_NODE), Outcome(Kind.GOODBYE_SKIPPED), key or "")
 
 
@@ -220,7 +245,7 @@ def on_silence(flow: rt.Flow, state: CallState) -> Step:
     if silences >= node.max_silence:
         return to_helpline(state, Kind.SILENCE_LIMIT)
     return Step(
-        CallState(node.name, state.language, silences, state.invalids, EVENT_SILENCE, state.slow), Outcome(Kind.SILENCE)
+        replace(state, node=node.name, silences=silences, event=EVENT_SILENCE, proposed=""), Outcome(Kind.SILENCE)
     )
 
 

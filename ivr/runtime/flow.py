@@ -174,6 +174,9 @@ class Choice:
     examples: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: "It sounds like you want …" for this choice, per language, confirming keys included.
     confirm: Texts = field(default_factory=dict)
+    #: What the choice is, in a few words per language (the flow's ``means``): the adviser's
+    #: whisper says the English one (:mod:`ivr.runtime.whisper`).
+    means: Texts = field(default_factory=dict)
 
     def words_in(self, language: str) -> tuple[str, ...]:
         return self.words.get(language, ())

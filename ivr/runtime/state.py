@@ -40,6 +40,14 @@ EVENTS = (EVENT_NONE, EVENT_SILENCE, EVENT_INVALID, EVENT_UNCLEAR, EVENT_NOW, EV
 #: Keys a state may propose (a menu's choices are single keys).
 PROPOSABLE = frozenset("0123456789*#")
 
+#: How a call came to the transfer it is at, for the adviser's whisper (:mod:`ivr.runtime.whisper`):
+#: the caller asked for a person (0, "helpline", a choice to connect); stayed silent until the
+#: line connected them; or gave answers the line could not take until it connected them.
+REACHED_ASKED = "asked"
+REACHED_SILENT = "silent"
+REACHED_UNSURE = "unsure"
+REACHED = (REACHED_ASKED, REACHED_SILENT, REACHED_UNSURE)
+
 
 @dataclass(frozen=True)
 class CallState:
@@ -51,10 +59,18 @@ class CallState:
     slow: bool = False
     #: With :data:`EVENT_CONFIRM`: the key of the choice the line asks about.
     proposed: str = ""
+    #: What the caller chose first, as ``menu:key`` (a menu choice that did not lead to another
+    #: menu): what the adviser is told the caller wanted. Kept for the rest of the call.
+    chose: str = ""
+    #: Whether the caller has been given the flow's danger advice. Kept for the rest of the call.
+    danger_heard: bool = False
+    #: How the call came to the node it is at (one of :data:`REACHED`), when it is a transfer.
+    reached: str = ""
 
     def at(self, node: str) -> CallState:
-        """The state on arriving at another node: the counts start again."""
-        return replace(self, node=node, silences=0, invalids=0, event=EVENT_NONE, proposed="")
+        """The state on arriving at another node: the counts start again; what the caller
+        chose and heard stays."""
+        return replace(self, node=node, silences=0, invalids=0, event=EVENT_NONE, proposed="", reached="")
 
     def query(self) -> str:
         """The state as a query string, short and in a fixed order (the same state is the same URL)."""
@@ -71,6 +87,12 @@ class CallState:
             fields["slow"] = "1"
         if self.proposed:
             fields["k"] = self.proposed
+        if self.chose:
+            fields["c"] = self.chose
+        if self.danger_heard:
+            fields["d"] = "1"
+        if self.reached:
+            fields["r"] = self.reached
         return urlencode(fields)
 
     @classmethod
@@ -90,6 +112,7 @@ class CallState:
 
         event = args.get("e", "")
         proposed = args.get("k", "")
+        reached = args.get("r", "")
         return cls(
             node=args.get("n", "")[:MAX_NODE] or default_node,
             language=args.get(LANGUAGE_PARAM, "")[:MAX_LANGUAGE],
@@ -98,4 +121,7 @@ class CallState:
             event=event if event in EVENTS else EVENT_NONE,
             slow=args.get("slow") == "1",
             proposed=proposed if proposed in PROPOSABLE and event == EVENT_CONFIRM else "",
+            chose=args.get("c", "")[: MAX_NODE + 2],
+            danger_heard=args.get("d") == "1",
+            reached=reached if reached in REACHED else "",
         )

@@ -20,6 +20,9 @@ PATH_INPUT = MOUNT + "/input"  # a <Gather> heard a key or words
 PATH_SILENCE = MOUNT + "/silence"  # a <Gather> heard nothing
 PATH_DIALED = MOUNT + "/dialed"  # a <Dial> ended
 PATH_STATUS = MOUNT + "/status"  # the number's status callback: the call ended
+#: The adviser answered a helpline transfer: what they hear before the call is bridged
+#: (``<Number url>``, :mod:`ivr.runtime.whisper`).
+PATH_WHISPER = MOUNT + "/whisper"
 #: The number's "primary handler fails" URL, and the fallback's own action URLs: they need
 #: no flow and no call state (docs/safety.md rule 4).
 PATH_FALLBACK = MOUNT + "/fallback"

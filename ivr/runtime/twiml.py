@@ -29,7 +29,8 @@ from ivr.runtime.state import (
     EVENT_UNCLEAR,
     CallState,
 )
-from ivr.runtime.twilio import PATH_DIALED, PATH_INPUT, PATH_NODE, PATH_SILENCE
+from ivr.runtime.twilio import PATH_DIALED, PATH_INPUT, PATH_NODE, PATH_SILENCE, PATH_WHISPER
+from ivr.runtime.whisper import whisper_state, whisper_twiml, whispers_to
 
 NUMBER_RATE = "slow"
 SLOW_RATE = "80%"
@@ -146,6 +147,11 @@ class Renderer:
         self.render: Callable[[CallState, str], str] = lru_cache(maxsize=cache_size)(self._render)
         #: The same TwiML as UTF-8 bytes, what the webhooks send (encoded once, not per request).
         self.body: Callable[[CallState, str], bytes] = lru_cache(maxsize=cache_size)(self._body)
+        #: What the helpline's adviser hears before the call is bridged, as UTF-8 bytes.
+        self.whisper: Callable[[CallState], bytes] = lru_cache(maxsize=cache_size)(self._whisper)
+
+    def _whisper(self, state: CallState) -> bytes:
+        return as_xml(whisper_twiml(self.flow, state)).encode("utf-8")
 
     def _body(self, state: CallState, caller_id: str = "") -> bytes:
         return self.render(state, caller_id).encode("utf-8")
@@ -159,6 +165,8 @@ class Renderer:
         node = self.flow.node(state.node)
         if node is None:
             raise LookupError(f"no node {state.node!r} in flow {self.flow.version}")
+        if node.name == self.flow.danger_node and not state.danger_heard:
+            state = replace(state, danger_heard=True)  # for the adviser's whisper, if the caller goes on to it
         language = self.flow.language_of(state.language)
         if not language.ready:  # not all recorded yet: whatever it must say, in the first language
             language = self.flow.languages[self.flow.language]
@@ -182,7 +190,10 @@ class Renderer:
             if caller_id and not node.target.shows_caller_number:  # docs/safety.md rule 7
                 options["caller_id"] = caller_id
             dial = response.dial(action=_url(PATH_DIALED, dial_state), method="POST", **options)
-            dial.number(node.target.e164)
+            if whispers_to(self.flow, node.target):  # the adviser is told who calls, before hello
+                dial.number(node.target.e164, url=_url(PATH_WHISPER, whisper_state(dial_state)), method="POST")
+            else:
+                dial.number(node.target.e164)
         elif isinstance(node, rt.End):
             if node.prompt is not None:
                 speaker.say(listen_for_keys(response, state), self.flow.in_language(node.prompt, language.code))

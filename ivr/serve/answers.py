@@ -147,6 +147,22 @@ class Answers:
             )
         return EMPTY_TWIML
 
+    def whisper(self, request: Request) -> bytes:
+        """Twilio's request when the adviser answers a helpline transfer (``<Number url>``):
+        what they hear before the call is bridged (:mod:`ivr.runtime.whisper`), from the state
+        in the signed URL only. Whatever goes wrong, an empty document: the call is bridged
+        without the whisper, never the line's own helpline TwiML, which would dial the helpline
+        from the adviser's phone."""
+        try:
+            live = self.line.store.live
+            return live.renderer.whisper(CallState.from_query_string(request.query, default_node=rt.HELPLINE_NODE))
+        except Exception:
+            log.exception(
+                "the adviser's whisper failed: the call is put through without it",
+                extra={"fields": {"event": "whisper-error"}},
+            )
+            return EMPTY_TWIML
+
     def fallback(self, request: Request) -> bytes:
         """Twilio's "primary handler fails" URL: needs nothing but the auth token."""
         fields = {"event": "fallback", "error_code": request.param(tw.ERROR_CODE, 10)}

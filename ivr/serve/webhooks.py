@@ -52,6 +52,7 @@ class VoiceApp:
             tw.under_mount(tw.PATH_SILENCE): ("silence", answers.silence),
             tw.under_mount(tw.PATH_DIALED): ("dialed", answers.dialed),
             tw.under_mount(tw.PATH_STATUS): ("status", answers.status),
+            tw.under_mount(tw.PATH_WHISPER): ("whisper", answers.whisper),
             tw.under_mount(tw.PATH_FALLBACK): ("fallback", answers.fallback),
             tw.under_mount(tw.PATH_FALLBACK_DIALED): ("fallback-dialed", answers.fallback_dialed),
             tw.under_mount(tw.PATH_FALLBACK_KEY): ("fallback-key", answers.fallback_key),

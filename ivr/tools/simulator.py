@@ -117,6 +117,27 @@ class SimulatedCall:
             params[tw.DIAL_CALL_DURATION] = duration
         return self._request(urljoin(waiting.url, action), params)
 
+    def adviser_hears(self) -> list[Heard]:
+        """What whoever answers the ringing transfer hears before the call is bridged: Twilio
+        requests its ``<Number url>`` (by its ``method``, POST by default) and plays that TwiML
+        to them alone. Nothing when the number has no ``url``; an "error" when the answer is
+        not TwiML. The caller's call goes on waiting for :meth:`dial_result`."""
+        waiting = self._need("dial")
+        number = waiting.element.find("Number")
+        url = number.get("url") if number is not None else None
+        if not url:
+            return []
+        whisper_url = urljoin(waiting.url, url)
+        status, body = self.transport(*self.signed_request(whisper_url, {}))
+        self.requests.append((whisper_url, {}, status))
+        if status != 200:
+            return [Heard("error", f"HTTP {status}: the whisper failed")]
+        try:
+            root = ET.fromstring(body)
+        except ET.ParseError as exc:
+            return [Heard("error", f"invalid TwiML ({exc})")]
+        return [heard for heard in map(heard_of, root) if heard is not None]
+
     def hangup(self) -> None:
         self.ended = True
         self.waiting = None

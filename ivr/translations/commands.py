@@ -2,7 +2,7 @@
 
     ivr translations status [FLOW_FILE]                       how far each language's review is
     ivr translations export --language pl-PL [-o FILE] [FLOW_FILE]   a PO file for translators
-    ivr translations import FILE [--reviewer NAME] [FLOW_FILE]        texts and sign-offs back
+    ivr translations import FILE [--reviewer NAME [--accept TEXT]...] [FLOW_FILE]   texts and sign-offs back
 
 Exit codes as every ``ivr`` command: 0 done, 1 refused (nothing written), 2 unreadable.
 """
@@ -61,6 +61,10 @@ def status(flow_file: str, listing: bool) -> None:
         click.echo(review.summary())
         if review.code in recorded.voiceless(document):
             click.echo("  " + recorded.progress(document, FsPath(flow_file).parent, review.code))
+        for text in review.reviewed:
+            if text.sign_off is not None and text.sign_off.accepted:
+                signed = text.sign_off
+                click.echo(f"  {text.item.key}: accepted by {signed.by}, {signed.date}: it {signed.accepted}")
         if listing:
             for text in review.unreviewed:
                 by = f" (signed off by {text.sign_off.by}, {text.sign_off.date})" if text.sign_off else ""
@@ -106,8 +110,16 @@ def export(flow_file: str, code: str, output: str | None) -> None:
     help="Your name: signs off every entry that is not marked fuzzy. Only a native speaker who has "
     "read each text should give it.",
 )
+@click.option(
+    "--accept",
+    "accept",
+    multiple=True,
+    metavar="TEXT",
+    help="A text (e.g. nodes.welcome.say) whose numbers or keys differ from the source's, and which the "
+    "reviewer has checked and accepts as right (a local number, say); needs --reviewer. Give it once per text.",
+)
 @click.option("--language", "code", default=None, help="The file's language, if its Language header is missing.")
-def import_(po_file: str, flow_file: str, reviewer: str | None, code: str | None) -> None:
+def import_(po_file: str, flow_file: str, reviewer: str | None, accept: tuple[str, ...], code: str | None) -> None:
     if reviewer is not None:
         reviewer = " ".join(reviewer.split())
         if not reviewer or len(reviewer) > MAX_REVIEWER or not reviewer.isprintable():
@@ -127,6 +139,7 @@ def import_(po_file: str, flow_file: str, reviewer: str | None, code: str | None
             language=code,
             base=path.parent,
             flow_name=flow_file,
+            accept=frozenset(accept),
         )
     except FlowNotReadable as exc:
         raise click.ClickException(str(exc)) from None

@@ -6,6 +6,11 @@ can be taken: a placeholder that differs from the source, a character TwiML cann
 (which no reviewer can see, so none may sign it off), a text the flow does not have, or a
 result that would not pass ``ivr check`` refuses the whole file, with one message per
 thing to fix.
+
+So does a translation whose numbers or keys differ from its source's (another phone
+number, 999 left out, "press 9 for the helpline": :mod:`ivr.inspect.figures`), unless a
+reviewer accepts that text's difference by name (``accept``, with ``reviewer``, on an entry
+they sign off): the sign-off then records what was accepted.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from ivr.definition.model import FlowDocument
 from ivr.definition.reviews import ReviewState, Translatable, sign_off, state_of, translatables
 from ivr.definition.source import Path, SourceDocument, parse_yaml
 from ivr.definition.texts import placeholders_in
+from ivr.inspect.figure_differences import Difference, summary
+from ivr.inspect.same_numbers import number_digits, text_differences
 from ivr.load import load_flow_text
 from ivr.translations.flow_text import BOM, parse_document, written_at
 from ivr.translations.po import FUZZY, flow_language
@@ -79,6 +86,10 @@ class _Plan:
     changed: list[str] = field(default_factory=list)
     signed: dict[str, dict[str, str]] = field(default_factory=dict)
     refusals: list[str] = field(default_factory=list)
+    #: The texts whose differing numbers or keys the reviewer accepts.
+    accept: frozenset[str] = frozenset()
+    numbers: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
 
 def import_po(
@@ -90,30 +101,39 @@ def import_po(
     language: str | None = None,
     base: FsPath | None = None,
     flow_name: str = "the flow file",
+    accept: frozenset[str] = frozenset(),
 ) -> ImportResult:
     """The flow text with the PO file's texts and sign-offs in it; :class:`ImportRefused`
-    with every reason when it cannot be taken. ``today`` is the sign-offs' date."""
+    with every reason when it cannot be taken. ``today`` is the sign-offs' date; ``accept``
+    names the texts (``nodes.welcome.say``) whose numbers or keys may differ from the source's,
+    accepted by ``reviewer``."""
     bom = BOM if flow_text.startswith(BOM) else ""
     body = flow_text.removeprefix(BOM)
     source, document = parse_document(body, flow_name)
     code = _language(document, po, language)
-    plan = _Plan(source, document, code, expected=copy.deepcopy(source.data))
+    if accept and not reviewer:
+        raise ImportRefused(
+            ["--accept needs --reviewer: a difference is accepted by a named reviewer, recorded in their sign-off"]
+        )
+    plan = _Plan(source, document, code, expected=copy.deepcopy(source.data), accept=accept)
+    plan.numbers = number_digits(document)
     items = {item.key: item for item in translatables(document, code)}
     seen: set[str] = set()
     for entry in (e for e in po if not e.obsolete):
         reason = _take(plan, entry, items, seen, reviewer, today)
         if reason:
             plan.refusals.append(f"{entry.msgctxt or '(no msgctxt)'} (line {entry.linenum}): {reason}")
+    plan.refusals += [f"--accept {key}: this file has no such text in {code}" for key in sorted(accept - seen)]
     if not plan.refusals and plan.signed:
         _sign(plan)
     if plan.refusals:
         raise ImportRefused(plan.refusals)
     if not plan.edits:
-        return ImportResult(flow_text, code)
+        return ImportResult(flow_text, code, notes=tuple(plan.notes))
     new_body = apply_edits(body, plan.edits)
     _same_data(new_body, plan.expected)
     notes = _checked(body, new_body, base, flow_name)
-    return ImportResult(bom + new_body, code, tuple(plan.changed), tuple(plan.signed), notes)
+    return ImportResult(bom + new_body, code, tuple(plan.changed), tuple(plan.signed), (*plan.notes, *notes))
 
 
 def _language(document: FlowDocument, po: polib.POFile, given: str | None) -> str:
@@ -174,6 +194,25 @@ def _take(
             f"its placeholders differ from the source's: the source has {_names(wanted)}, the translation "
             f"{_names(written)}; write each {{...}} exactly as the source does"
         )
+    now = Translatable(item.key, item.path, item.source, text, item.field)
+    found = text_differences(now, plan.document.line.language, plan.code, plan.numbers)
+    accepted = summary(found, plan.document.line.language) if found else None
+    signed = plan.document.reviews.get(plan.code, {}).get(key)
+    if found and signed is not None and signed.accepted and state_of(now, signed) is ReviewState.REVIEWED:
+        return ""  # accepted before, and neither text has changed since: nothing to take or sign
+    if found and key not in plan.accept:
+        return (
+            f"its numbers or keys differ from the source's: it {'; it '.join(_said(found, plan))}. Correct the "
+            f"translation; if the difference is right (a local number, say), a reviewer who has checked it "
+            f"accepts it: --reviewer NAME --accept {key}"
+        )
+    if found and FUZZY in entry.flags:
+        return (
+            "it is marked 'needs work' (fuzzy), and a reviewer accepts a difference in numbers or keys only in a "
+            "text they sign off: clear 'needs work' on it, or leave out --accept and correct the translation"
+        )
+    if not found and key in plan.accept:
+        plan.notes.append(f"{key}: nothing to accept, its numbers and keys are the same as the source's")
     if text != item.translation:
         try:
             plan.edits.append(_text_edit(plan, item, text))
@@ -181,12 +220,14 @@ def _take(
             return str(exc)
         _set(plan.expected, item.path, text)
         plan.changed.append(key)
-    if reviewer and FUZZY not in entry.flags:
-        signed = plan.document.reviews.get(plan.code, {}).get(key)
-        now = Translatable(item.key, item.path, item.source, text, item.field)
-        if state_of(now, signed) is not ReviewState.REVIEWED:
-            plan.signed[key] = sign_off(item.source, text, reviewer, today).model_dump()
+    unsigned = state_of(now, signed) is not ReviewState.REVIEWED or (signed is not None and signed.accepted != accepted)
+    if reviewer and FUZZY not in entry.flags and unsigned:
+        plan.signed[key] = sign_off(item.source, text, reviewer, today, accepted).model_dump(exclude_none=True)
     return ""
+
+
+def _said(found: list[Difference], plan: _Plan) -> list[str]:
+    return [difference.describe(plan.document.line.language) for difference in found]
 
 
 def _names(placeholders: Counter[str]) -> str:

@@ -58,8 +58,10 @@ def export_po(
             if language.voice is None
             else ""
         )
-        + "Keep every {...} as it is written: the line fills it in. Callers hear every word before\n"
-        "they can act, so keep each text about as long as its source. An entry marked fuzzy (needs work)\n"
+        + "Keep every {...} as it is written: the line fills it in. Say every number and key exactly as\n"
+        "the source does (999, phone numbers, 'press 0'): a file that adds, drops or changes one is\n"
+        "refused unless a reviewer accepts it. Callers hear every word before they can act, so keep\n"
+        "each text about as long as its source. An entry marked fuzzy (needs work)\n"
         "has not been signed off by a reviewer yet. Bring the file back with:\n"
         f"  ivr translations import FILE --reviewer 'Your Name' {filename}"
     )

@@ -125,7 +125,8 @@ def apply(listener: Listener, weighed: Decision, thresholds: policy.Thresholds) 
     best, likelihood = ranked[0]
     danger = weighed.danger
     if danger >= thresholds.danger_at:
-        return Decision(DANGER, meaning=m.DANGER, probabilities=ranked, reason="danger", danger=danger)
+        reason = f"danger, on its own {danger:.0%} (the danger advice from {thresholds.danger_at:.0%})"
+        return Decision(DANGER, meaning=m.DANGER, probabilities=ranked, reason=reason, danger=danger)
     if best in (m.NOTHING, m.DANGER) or likelihood < thresholds.unsure:
         return Decision(UNCLEAR, meaning=best, probabilities=ranked, reason="not sure enough to ask", danger=danger)
     doubt = danger >= thresholds.danger_doubt
@@ -134,5 +135,5 @@ def apply(listener: Listener, weighed: Decision, thresholds: policy.Thresholds) 
     if best in (m.PERSON, m.REPEAT, m.SLOWER):  # no choice to ask about: a person is offered
         reason = "the line's own choice, unsure"
         return Decision(UNCLEAR, meaning=best, probabilities=ranked, reason=reason, danger=danger)
-    reason = "some danger: asked first" if doubt else "unsure"
+    reason = f"some danger, on its own {danger:.0%}: asked first" if doubt else "unsure"
     return Decision(CONFIRM, listener.offered[best], best, ranked, reason, danger)
