@@ -53,8 +53,8 @@ class Language(Strict):
     name: str = Field(description="The language's name in itself, e.g. Polski.")
     key: str | None = Field(
         None,
-        description="The key that picks it at the language menu. None: no key (0, *, 8 and 9 are built in, so "
-        "seven languages at most have one): callers say its name, or call a number of its own.",
+        description="The key that picks it at the language menu, 1 to 8 (0, * and 9 are built in there; 8 is "
+        "slower speech only at the other menus). None: no key: callers say its name, or call a number of its own.",
     )
     choose: Union[str, Recording] = Field(
         description="Its option at the language menu, in itself, e.g. 'Po polsku, naciśnij 2.'"

@@ -119,8 +119,8 @@ ALL_CODES: tuple[Code, ...] = (
          "timeout: 8"),
     Code("unknown-language", E, "a language code that is not one of the line's languages", "ro-ro: Apăsați 1",
          "ro-RO: Apăsați 1"),
-    Code("reserved-key", E, "a key the line keeps for itself on every menu (0, *, 8, 9, #)", '"0": report_menu',
-         '"2": report_menu'),
+    Code("reserved-key", E, "a key the line keeps for itself on every menu (0, *, 8, 9, #; at the language menu "
+         "8 may choose a language)", '"0": report_menu', '"2": report_menu'),
     Code("not-a-phone-key", E, "a key that is not on a phone's keypad", '"a": report_menu', '"2": report_menu'),
     Code("language-key-used-twice", E, "two languages picked by the same key at the language menu",
          'pl-PL: {key: "2"}\nro-RO: {key: "2"}', 'pl-PL: {key: "2"}\nro-RO: {key: "3"}'),

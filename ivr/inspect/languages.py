@@ -1,10 +1,16 @@
 """The languages a line offers: declared once, each picked by its own key at the language
-menu, each spoken by a voice or else recorded, and a menu that lets callers choose."""
+menu, each spoken by a voice or else recorded, and a menu that lets callers choose.
+
+A language's key may be 1 to 8: the language menu keeps only 0 (helpline), 9 (quick exit),
+* (repeat) and # for itself, since its options are a word each and slower speech is not
+offered there (:data:`ivr.definition.builtins.LANGUAGE_MENU_RESERVED_KEYS`); 8 is slower
+speech at every other menu."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ivr.definition.builtins import LANGUAGE_MENU_RESERVED_KEYS
 from ivr.definition.model import LanguageNode
 from ivr.definition.problems import Problem
 from ivr.definition.source import Path
@@ -36,7 +42,15 @@ def check(context: Context) -> Iterator[Problem]:
         path: Path = ("line", "languages", code)
         if language.key is None:
             pass  # said, not pressed: its option tells callers to say its name
-        elif (problem := keypad_problem(context, path + ("key",), language.key)) is not None:
+        elif (
+            problem := keypad_problem(
+                context,
+                path + ("key",),
+                language.key,
+                where=" at the language menu",
+                reserved=LANGUAGE_MENU_RESERVED_KEYS,
+            )
+        ) is not None:
             yield problem
         elif language.key in keys:
             yield context.error(

@@ -127,14 +127,22 @@ class SpeechCompiler:
     def language_listener(self) -> Listener:
         # A language with no key is chosen by its name alone: its code stands for its key.
         offered = {m.LANGUAGE + code: lang.key or code for code, lang in self.langs.items()}
-        listener = self._listener(self.first, self.language_menu_model(), offered)
+        # A built-in meaning whose key chooses a language here (8, slower) is not offered: "slower"
+        # must not choose Polish.
+        builtin = {meaning: key for meaning, key in BUILTIN_KEYS.items() if key not in offered.values()}
+        listener = self._listener(self.first, self.language_menu_model(), offered, builtin=builtin)
         return replace(listener, also_in=tuple(code for code in self.langs if code != self.first))
 
     def _listener(
-        self, code: str, model: SpeechModel | None, offered: dict[str, str], words: Mapping[str, str] | None = None
+        self,
+        code: str,
+        model: SpeechModel | None,
+        offered: dict[str, str],
+        words: Mapping[str, str] | None = None,
+        builtin: Mapping[str, str] = BUILTIN_KEYS,
     ) -> Listener:
-        keys = frozenset(offered.values()) | frozenset(BUILTIN_KEYS.values())
-        for meaning, key in BUILTIN_KEYS.items():
+        keys = frozenset(offered.values()) | frozenset(builtin.values())
+        for meaning, key in builtin.items():
             offered.setdefault(meaning, key)
         if self.doc.line.danger:
             offered.setdefault(m.DANGER, DANGER)

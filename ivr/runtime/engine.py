@@ -157,14 +157,16 @@ def on_key(flow: rt.Flow, state: CallState, node: rt.Menu | rt.LanguageMenu, key
         if flow.danger_node and flow.node(flow.danger_node) is not None:
             return Step(state.at(flow.danger_node), Outcome(Kind.DANGER_WORDS), "speech")
         return to_helpline(state, Kind.DANGER_WORDS)
+    if isinstance(node, rt.LanguageMenu):
+        # A language's key comes before a built-in one here: 8 chooses a language at the language
+        # menu (slower speech is not offered there); 0, 9 and * never do, whatever the flow says.
+        chosen = _language_chosen(flow, key)
+        if chosen is not None:
+            return Step(_first_step(flow, node.next, chosen.code, state.slow), Outcome.chose_language(chosen.code), key)
     builtin = _builtin_step(state, node.name, key)
     if builtin is not None:
         return builtin
-    if isinstance(node, rt.LanguageMenu):
-        chosen = next((lang for lang in flow.languages.values() if key and key in (lang.key, lang.code)), None)
-        if chosen is not None:
-            return Step(_first_step(flow, node.next, chosen.code, state.slow), Outcome.chose_language(chosen.code), key)
-    else:
+    if not isinstance(node, rt.LanguageMenu):
         choice = node.choice_for_key(key)
         if choice is not None:
             return Step(after_choice(flow, state, node, choice), Outcome(Kind.CHOICE), "speech" if spoken else key)
@@ -175,6 +177,14 @@ def on_key(flow: rt.Flow, state: CallState, node: rt.Menu | rt.LanguageMenu, key
         return to_helpline(state, Kind.INVALID_LIMIT)
     again = replace(state, node=node.name, invalids=invalids, event=EVENT_INVALID, proposed="")
     return Step(again, Outcome(Kind.INVALID), key)
+
+
+def _language_chosen(flow: rt.Flow, key: str) -> rt.Language | None:
+    """The language ``key`` chooses at the language menu (its key, or its code when it was
+    chosen by its name), if any; never on the keys that reach the helpline or end the call."""
+    if not key or key in (rt.KEY_HELPLINE, rt.KEY_QUICK_EXIT, rt.KEY_REPEAT):
+        return None
+    return next((lang for lang in flow.languages.values() if key in (lang.key, lang.code)), None)
 
 
 def after_choice(flow: rt.Flow, state: CallState, menu: rt.Menu, choice: rt.Choice) -> CallState:
