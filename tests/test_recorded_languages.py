@@ -56,9 +56,10 @@ def test_a_caller_who_picks_a_language_not_yet_recorded_is_put_straight_through(
     twiml = _twiml_for(call, key)
     assert twiml == (
         '<?xml version="1.0" encoding="UTF-8"?><Response>'
-        f'<Dial action="/voice/dialed?n=_helpline&amp;l={code}" answerOnBridge="true" callerId="+441234567890" '
-        'method="POST" timeout="30">'
-        f'<Number method="POST" url="/voice/whisper?n=_helpline&amp;l={code}">+448000121700</Number></Dial></Response>'
+        f'<Dial action="/voice/dialed?n=_helpline&amp;l={code}&amp;r=straight" answerOnBridge="true" '
+        'callerId="+441234567890" method="POST" timeout="30">'
+        f'<Number method="POST" url="/voice/whisper?n=_helpline&amp;l={code}&amp;r=straight">+448000121700</Number>'
+        "</Dial></Response>"
     )
     call.press(key)
     assert call.dialled_number == HELPLINE

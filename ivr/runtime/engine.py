@@ -22,6 +22,7 @@ from ivr.runtime.state import (
     EVENT_UNCLEAR,
     REACHED_ASKED,
     REACHED_SILENT,
+    REACHED_STRAIGHT,
     REACHED_UNSURE,
     CallState,
 )
@@ -83,10 +84,11 @@ def _first_step(flow: rt.Flow, node: str, language: str, slow: bool) -> CallStat
     """Where a call goes once its language is chosen: on to ``node`` in it, or — for a
     language whose texts are not all recorded yet — straight to the helpline, whose
     interpreters speak it, without a word the caller would not understand. The language
-    stays in the state, so the transfer can tell the adviser which one the caller chose."""
+    stays in the state, and how the caller came (``REACHED_STRAIGHT``), so the adviser's
+    whisper says both."""
     if flow.language_of(language).ready:
         return CallState(node, language, slow=slow)
-    return CallState(rt.HELPLINE_NODE, language, event=EVENT_NOW, slow=slow)
+    return CallState(rt.HELPLINE_NODE, language, event=EVENT_NOW, slow=slow, reached=REACHED_STRAIGHT)
 
 
 def to_helpline(state: CallState, kind: Kind) -> Step:
