@@ -10,6 +10,11 @@ Four callers, in every language of a flow (the figures the line promises, issue 
 - ``d`` picks their language as soon as it is offered, then stays silent; counted from the
   key that chose the language.
 
+A language with no voice has its option said by the first language's voice until its name is
+recorded (:meth:`_Call.own_option` knows it by its words); until every text is recorded, its
+caller is put straight through on their key, so ``a`` and ``d`` end at that transfer. The
+targets are for voiced languages (:func:`missed_targets`).
+
 The call is played through the real engine and renderer, verb by verb, the way Twilio would
 play it; only the clock is pluggable: :func:`estimated_seconds` (a speaking rate per language,
 for ``ivr check``) or a speech engine (``bench/caller_time.py`` uses espeak-ng). Every
