@@ -6,13 +6,14 @@ checker cases a-language-on-key-0 and -9 give the whole problem list)."""
 from __future__ import annotations
 
 import pytest
-from support import DEFAULT_FLOW, HELPLINE
+from support import DEFAULT_FLOW, HELPLINE, PUBLIC, TOKEN
 from test_languages import plain
 
 from ivr.load import load_flow_file, load_flow_text
 from ivr.runtime import engine
 from ivr.runtime.outcomes import Kind
 from ivr.runtime.state import CallState
+from ivr.tools.simulator import SimulatedCall, flask_transport
 
 
 @pytest.fixture
@@ -86,3 +87,15 @@ def test_a_language_menu_without_a_language_on_8_keeps_8_as_slower_speech():
     state = CallState(small.start, small.language)
     step = engine.on_key(small, state, small.node(small.start), "8", spoken=False)
     assert (step.outcome.kind, step.state.slow, step.state.node) == (Kind.SLOWER, True, small.start)
+
+
+def test_a_wrong_key_at_a_language_menu_with_a_language_on_8_is_not_told_8_is_slower_speech(flow_file, make_app):
+    """Regression: the keys message ("…, 8 for slower speech, …") was said there, where 8 is Polish."""
+    written = flow_file.read_text()
+    flow_file.write_text(written.replace('      key: "7"\n      choose: "Română: 7."\n', '      choose: "Română."\n'))
+    call = SimulatedCall(flask_transport(make_app()), PUBLIC, TOKEN)
+    menu = [text for text, _ in _said(call.start())]
+    heard = call.press("7")  # no language on 7 now
+    flow = load_flow_file(flow_file).flow
+    assert [text for text, _ in _said(heard)] == [plain(flow.messages.invalid, "en-GB"), *menu[1:]]
+    assert call.waiting.element.get("action") == "/voice/input?n=choose_language&l=en-GB&i=1&e=invalid"

@@ -214,7 +214,10 @@ class Renderer:
             speaker.say(response, flow.in_language(messages.no_input, code))
         elif state.event == EVENT_INVALID:
             speaker.say(response, flow.in_language(messages.invalid, code))
-            if state.invalids == 1:  # the first mistake says which keys work
+            # The first mistake says which keys work; not at a language menu where 8 chooses a
+            # language, as the message offers 8 for slower speech (the options say their keys).
+            language_on_slower = isinstance(node, rt.LanguageMenu) and rt.KEY_SLOWER in keys
+            if state.invalids == 1 and not language_on_slower:
                 speaker.say(response, flow.keys_message(keys, code))
         elif state.event == EVENT_UNCLEAR:  # words not understood: a person first
             speaker.say(response, flow.in_language(messages.not_understood, code))
