@@ -15,6 +15,10 @@ TRANSFER_SETUP_SECONDS; README, "What a caller gets"). The callers:
   c  stays silent from the start
   d  picks their language as soon as it is offered, then stays silent; counted from that key
 
+A language with no voice is marked "(no voice)": its option is said by the English voice,
+and until every text is recorded its caller is put straight through on their key. Its figures
+are printed but not held to the targets, which are for voiced languages.
+
 Targets (issue 26), at 150 words a minute and allowance included: (a) 15 s in English and
 22 s in every voiced language; (c) 40 s; (d) 45 s. Beside each figure it prints what `ivr
 check` estimates without a speech engine, and the characters a second espeak-ng spoke.

@@ -42,6 +42,8 @@ ACTIONS: dict[str, str] = {
     "operator-enabled": "enabled an operator",
     "operator-removed": "removed an operator",
     "password-changed": "changed a password",
+    "recording-uploaded": "uploaded a recording",
+    "recording-reviewed": "marked a recording reviewed",
 }
 #: Characters that reorder the text around them: Unicode's bidi marks, embeddings, overrides
 #: and isolates. A row of the audit log writes each as its code ("[U+202E]"), so a name tried

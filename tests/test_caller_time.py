@@ -40,10 +40,13 @@ def test_an_english_caller_presses_0_in_the_very_first_sentence():
     assert caller_time.seconds_to_helpline(FLOW, "en-GB", "a", one_second_a_say, allowance=False) == 1
 
 
+NEW = ("sq-AL", "ti-ER", "so-SO")
+
+
 def test_a_silent_caller_hears_the_language_menu_once_then_the_helpline():
-    # 7 sayings (danger and 0, five options, "any other language"), 5 s of waiting, the announcement
+    # 10 sayings (danger and 0, eight options, "any other language"), 5 s of waiting, the announcement
     seconds = caller_time.seconds_to_helpline(FLOW, "en-GB", "c", one_second_a_say, allowance=False)
-    assert seconds == 7 + 5 + ANNOUNCEMENT
+    assert seconds == 10 + 5 + ANNOUNCEMENT
 
 
 @pytest.mark.parametrize("language", ["en-GB", "ar-EG"])
@@ -56,7 +59,22 @@ def test_a_caller_who_picks_a_language_then_says_nothing_is_counted_from_that_ke
 def test_pressing_zero_when_it_is_offered_is_quicker_than_waiting_in_every_language():
     table = caller_time.table(FLOW, one_second_a_say)
     for language, figures in table.items():
-        assert figures["b"] < figures["a"] < figures["c"], language
+        if FLOW.languages[language].ready:
+            assert figures["b"] < figures["a"] < figures["c"], language
+        else:  # no recordings yet: their key puts them straight through, with no announcement
+            assert figures["a"] < figures["c"], language
+
+
+def test_a_caller_in_a_language_not_yet_recorded_is_ringing_once_their_option_is_said():
+    # danger and 0, then the options up to theirs (English 1, Shqip 2; Tigrinya is 4th, Somali 6th, by key)
+    seconds = {code: caller_time.seconds_to_helpline(FLOW, code, "a", one_second_a_say, False) for code in NEW}
+    assert seconds == {"sq-AL": 1 + 2, "ti-ER": 1 + 4, "so-SO": 1 + 6}
+
+
+def test_a_caller_in_a_language_not_yet_recorded_who_then_stays_silent_is_already_ringing():
+    # counted from their key: the transfer starts at once, with nothing said in between
+    seconds = {code: caller_time.seconds_to_helpline(FLOW, code, "d", one_second_a_say, False) for code in NEW}
+    assert seconds == {"sq-AL": 0.0, "ti-ER": 0.0, "so-SO": 0.0}
 
 
 def test_by_the_estimate_english_callers_and_silent_callers_are_connected_within_the_targets():

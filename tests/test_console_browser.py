@@ -61,7 +61,7 @@ def test_log_in_call_through_to_the_helpline_and_see_the_statistics(gunicorn_ser
     add_operator(engine, "alice", PASSWORD)
     server = gunicorn_server(IVR_DATABASE_FILE=str(database))  # the line, as the Procfile's web:
     console = gunicorn_server("console", IVR_DATABASE_FILE=str(database))  # and its console:
-    for keys in (["1", "0"], ["2", "2"], ["1"]):  # a few real calls, so the statistics have something
+    for keys in (["1", "0"], ["8", "2"], ["1"]):  # a few real calls, so the statistics have something
         call = SimulatedCall(http_transport(), server.url, TOKEN)
         call.start()
         for key in keys:

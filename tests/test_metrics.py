@@ -114,7 +114,7 @@ def test_spoken_answers_are_counted_by_the_flows_language_and_result_never_the_w
     english.say("purple elephant bicycle")  # asked again
     polish = SimulatedCall(transport, PUBLIC, TOKEN)
     polish.start()
-    polish.press("2")
+    polish.press("8")
     polish.say("fioletowy słoń rower")  # asked again
     tried = SimulatedCall(transport, PUBLIC, TOKEN, extra_params={tw.TEST_CALL_PARAM: "1"})
     tried.start()

@@ -44,7 +44,8 @@ def test_each_utterance_goes_where_a_careful_listener_would_send_it(utterance):
 
 
 def test_the_corpus_has_thirty_utterances_per_language_with_safety_and_digits():
-    for language in FLOW.languages:
+    # every language with a recogniser: Albanian, Tigrinya and Somali have none (keys only)
+    for language in (code for code, offered in FLOW.languages.items() if offered.speech is not None):
         mine = [u for u in CORPUS if u["language"] == language]
         assert len(mine) >= 30, language
         assert any(u["expect"] == "danger" for u in mine), language

@@ -186,7 +186,9 @@ def test_every_menu_of_the_default_flow_has_hints_within_twilios_limits_the_same
     for name, node in first.nodes.items():
         if not isinstance(node, (rt.Menu, rt.LanguageMenu)):
             continue
-        expected = [first.language] if isinstance(node, rt.LanguageMenu) else list(first.languages)
+        # every language with a recogniser: Albanian, Tigrinya and Somali have none (keys only)
+        heard = [code for code, language in first.languages.items() if language.speech is not None]
+        expected = [first.language] if isinstance(node, rt.LanguageMenu) else heard
         assert list(node.hints) == expected, name
         for code, text in node.hints.items():
             phrases = text.split(", ")

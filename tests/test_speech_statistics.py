@@ -70,7 +70,7 @@ def calls(app, said):
     by_key = call("1")
     by_key.say(said["unsure en-GB"])  # asked to confirm
     by_key.press("1")  # yes on the keypad: a key, not a spoken answer
-    polish = call("2")
+    polish = call("8")
     polish.say(NONSENSE["pl-PL"])  # asked again (a retry)
     polish.say(said["understood pl-PL"])  # understood
     assert app.extensions["ivr"].recorder.flush()

@@ -9,12 +9,14 @@ from dataclasses import replace
 
 import pytest
 from support import CRIMESTOPPERS, DEFAULT_FLOW, HELPLINE, PUBLIC, TOKEN
+from test_recorded_languages import _record_everything
 from twilio.request_validator import RequestValidator
 
 from ivr.load import load_flow_file
 from ivr.runtime import whisper as whispers
 from ivr.runtime.state import REACHED_ASKED, CallState
 from ivr.runtime.whisper import whisper_text
+from ivr.tools.simulator import SimulatedCall, flask_transport
 
 LINE = "+441234567890"  # the line's own number: the To of every simulated call
 CALLER = re.compile(r"7700\D{0,3}900\D{0,3}123")  # the simulated caller's number, in any format
@@ -46,7 +48,12 @@ ROUTES = {
     "3340": "wanted the police, when no one is in danger, heard the danger advice and asked for a person",
     "777": "was put through after answers the line could not understand",
 }
-OFFERED = {code: language.key for code, language in load_flow_file(DEFAULT_FLOW).flow.languages.items()}
+#: Each language's key at the language menu, or the name a caller says for one with no key.
+OFFERED = {code: lang.key or lang.names[0] for code, lang in load_flow_file(DEFAULT_FLOW).flow.languages.items()}
+#: What the adviser is told of a caller whose language the line cannot speak yet (no voice, not
+#: every text recorded): they heard nothing in their own language.
+STRAIGHT = "was put straight through, as the line cannot speak {name} yet"
+NOT_RECORDED = {"sq-AL": "Albanian", "ti-ER": "Tigrinya", "so-SO": "Somali"}
 
 
 def whisper(call) -> list[tuple[str, str, dict[str, str]]]:
@@ -60,7 +67,8 @@ def says(sentence: str) -> list[tuple[str, str, dict[str, str]]]:
 def in_language(new_call, code: str):
     call = new_call()
     call.start()
-    call.press(OFFERED[code])
+    chosen = OFFERED[code]
+    call.press(chosen) if chosen.isdigit() else call.say(chosen)
     return call
 
 
@@ -70,7 +78,7 @@ def test_the_adviser_hears_the_callers_language_and_choices_in_every_language_of
     call = in_language(new_call, code)
     if call.waiting_for == "dial":  # a language the line cannot speak yet: put straight through
         assert call.dialled_number == HELPLINE
-        assert whisper(call) == says(f"{FROM_THE_LINE} {name}.")
+        assert whisper(call) == says(f"{FROM_THE_LINE} {name}: {STRAIGHT.format(name=name)}.")
         return
     for keys, chose in ROUTES.items():
         call = in_language(new_call, code)
@@ -153,6 +161,8 @@ def test_the_whisper_never_says_the_callers_number_or_any_number_from_the_reques
             f"{FROM_THE_LINE} English: heard the danger advice.",
         "n=_helpline&l=vi-VN&c=%2B447700900123%3A1&r=asked":
             f"{FROM_THE_LINE} Vietnamese: asked for a person.",
+        "n=_helpline&l=so-SO&c=%2B447700900123%3A1&r=straight":
+            f"{FROM_THE_LINE} Somali: {STRAIGHT.format(name='Somali')}.",
     }  # fmt: skip
     for query, sentence in expected.items():
         root = ET.fromstring(_post(client, "/voice/whisper?" + query, params).data)
@@ -175,7 +185,39 @@ def test_an_error_while_making_the_whisper_still_puts_the_call_through(client, n
     assert call.waiting_for == "dial" and call.dialled_number == HELPLINE
 
 
-@pytest.mark.parametrize(("code", "name"), [("sq-AL", "Albanian"), ("ti-ER", "Tigrinya"), ("so-SO", "Somali")])
+@pytest.mark.parametrize(("code", "name"), NOT_RECORDED.items())
+def test_a_caller_on_a_languages_own_number_put_straight_through_is_named_in_that_language(new_call, code, name):
+    call = new_call()
+    call.start(language=code)  # a number set to /voice?l=sq-AL: no language menu
+    assert call.waiting_for == "dial" and call.dialled_number == HELPLINE
+    assert whisper(call) == says(f"{FROM_THE_LINE} {name}: {STRAIGHT.format(name=name)}.")
+
+
+@pytest.mark.parametrize(("code", "name"), NOT_RECORDED.items())
+def test_a_caller_put_straight_through_who_tries_again_after_a_busy_helpline_keeps_their_language(new_call, code, name):
+    call = in_language(new_call, code)
+    call.dial_result("busy")  # the helpline's failed-transfer menu, in English (the line's first language)
+    call.press("0")
+    assert call.waiting_for == "dial" and call.dialled_number == HELPLINE
+    assert whisper(call) == says(f"{FROM_THE_LINE} {name}: asked for a person.")
+
+
+def test_a_recorded_language_is_whispered_as_every_voiced_one(flow_file, make_app):
+    """Albanian once every text is recorded: its callers hear the line in Albanian, and the
+    adviser is told their choices as for any language."""
+    _record_everything(flow_file, "sq-AL")
+    call = SimulatedCall(flask_transport(make_app()), PUBLIC, TOKEN)
+    call.start()
+    call.press(OFFERED["sq-AL"])
+    for key in "10":  # about modern slavery, then a person
+        call.press(key)
+    assert call.waiting_for == "dial" and call.dialled_number == HELPLINE
+    assert whisper(call) == says(
+        f"{FROM_THE_LINE} Albanian: wanted information about modern slavery and asked for a person."
+    )
+
+
+@pytest.mark.parametrize(("code", "name"), NOT_RECORDED.items())
 def test_a_language_without_a_voice_is_named_in_english_too(code, name):
     flow = load_flow_file(DEFAULT_FLOW).flow
     voiceless = replace(flow.languages["pl-PL"], code=code, name="its own name", voice=None)

@@ -31,16 +31,22 @@ def test_no_word_means_both_yes_and_no():
 
 def test_a_caller_asking_what_is_never_taken_for_yes_or_no():
     # Egyptian "إيه؟" is "what?": the flow repeats for it, so it cannot also confirm a choice.
-    flow = load_flow_file(DEFAULT_FLOW).flow
+    heard = _languages_heard()
     clashes = {}
-    for code, language in flow.languages.items():
+    for code, language in heard.items():
         repeat = {fold(word) for word in language.repeat_words}
         answers = YES_WORDS[family(code)] | NO_WORDS[family(code)]
         clashes[code] = sorted(repeat & answers)
-    assert clashes == {code: [] for code in flow.languages}
+    assert clashes == {code: [] for code in heard}
 
 
 def test_every_language_the_line_offers_has_words_for_yes_and_no():
-    flow = load_flow_file(DEFAULT_FLOW).flow
-    offered = {family(code) for code in flow.languages}
+    offered = {family(code) for code in _languages_heard()}
     assert (offered - YES_WORDS.keys(), offered - NO_WORDS.keys()) == (set(), set())
+
+
+def _languages_heard():
+    """The languages the line listens to speech in: Albanian, Tigrinya and Somali have no voice
+    and no recogniser (keys only), so they are never asked "yes or no"."""
+    flow = load_flow_file(DEFAULT_FLOW).flow
+    return {code: language for code, language in flow.languages.items() if language.speech is not None}

@@ -77,9 +77,14 @@ def _say_languages(result: LoadResult) -> None:
     if result.flow is None or len(result.flow.languages) <= 1:
         return
     marks = ", ".join(f"{code} {lang.name} ({_review_mark(lang)})" for code, lang in result.flow.languages.items())
+    waiting = [code for code, lang in result.flow.languages.items() if not lang.ready]
+    recorded = "" if not waiting else (
+        f" {', '.join(waiting)}: no voice, and not every text recorded yet: callers who choose "
+        f"{'it' if len(waiting) == 1 else 'them'} are put straight through to the helpline."
+    )  # fmt: skip
     click.echo(
-        f"languages: {marks}. Every text is in every language; only the language menu itself "
-        f"is said in {result.flow.language}, the line's first language."
+        f"languages: {marks}. Every text is in every language that has a voice; only the language menu "
+        f"itself is said in {result.flow.language}, the line's first language.{recorded}"
     )
 
 

@@ -77,6 +77,9 @@ SESSION_KEY = "console session key"  # its name in the database's line_secrets
 #: request keeps the line's own limit (IVR_MAX_REQUEST_BYTES). deploy/nginx.conf agrees.
 WHOLE_FLOW_ENDPOINTS = frozenset({"console.edit", "console.edit_check", "console.edit_publish"})
 WHOLE_FLOW_BYTES = 6 * 1024 * 1024
+#: An uploaded recording (ivr.console.recordings): a spoken text is seconds long; 10 MB is minutes.
+RECORDING_ENDPOINT = "console.recording_upload"
+RECORDING_BYTES = 10 * 1024 * 1024
 
 DATABASE_DOWN = (
     "The console cannot reach its database just now, so it cannot check who you are or show the figures. "
@@ -166,6 +169,8 @@ def protect() -> Response | None:
     services().secret_key()  # when the database cannot give it, SQLAlchemyError: 503
     if request.endpoint in WHOLE_FLOW_ENDPOINTS:
         request.max_content_length = request.max_form_memory_size = WHOLE_FLOW_BYTES
+    elif request.endpoint == RECORDING_ENDPOINT:  # the file goes to disk; the form's fields stay small
+        request.max_content_length = RECORDING_BYTES
     if request.method == "POST":
         _check_csrf()
     if request.endpoint == "console.login":

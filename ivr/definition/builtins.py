@@ -19,6 +19,11 @@ RESERVED_KEYS = {
     KEY_QUICK_EXIT: "ends the call at once (quick exit)",
     "#": "ends typing on a phone",
 }
+#: The keys the language menu keeps for itself: the others' but 8. Its options are a word each
+#: ("Polski: 8."), so slower speech is not offered there, and 8 may choose a language (eight
+#: languages on keys 1 to 8, as the default flow's evidence needs); 0, 9 and * keep their meaning
+#: there as everywhere. At every other menu 8 stays slower speech.
+LANGUAGE_MENU_RESERVED_KEYS = {key: does for key, does in RESERVED_KEYS.items() if key != KEY_SLOWER}
 #: Words every menu understands in English; other languages declare their own.
 WORDS_REPEAT = ("repeat", "again", "say again", "say that again", "pardon", "what")
 WORDS_HELPLINE = (

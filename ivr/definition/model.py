@@ -51,7 +51,11 @@ class Language(Strict):
     """A language the line offers, declared once."""
 
     name: str = Field(description="The language's name in itself, e.g. Polski.")
-    key: str = Field(description="The key that picks it at the language menu.")
+    key: str | None = Field(
+        None,
+        description="The key that picks it at the language menu, 1 to 8 (0, * and 9 are built in there; 8 is "
+        "slower speech only at the other menus). None: no key: callers say its name, or call a number of its own.",
+    )
     choose: Union[str, Recording] = Field(
         description="Its option at the language menu, in itself, e.g. 'Po polsku, naciśnij 2.'"
     )

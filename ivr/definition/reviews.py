@@ -108,6 +108,8 @@ def choose_source(document: FlowDocument, code: str) -> str:
     """What a language's own option at the language menu says, as a source to translate:
     its name in itself and its key (``Polski, press 2.``). A new key voids the sign-off."""
     language = document.line.languages[code]
+    if language.key is None:
+        return f"{language.name}? Say: {language.name.lower()}."
     return f"{language.name}, press {language.key}."
 
 

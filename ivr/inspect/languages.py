@@ -1,11 +1,17 @@
 """The languages a line offers: declared once, each picked by its own key at the language
-menu, each spoken by a voice or else recorded, and a menu that lets callers choose."""
+menu, each spoken by a voice or else recorded, and a menu that lets callers choose.
+
+A language's key may be 1 to 8: the language menu keeps only 0 (helpline), 9 (quick exit),
+* (repeat) and # for itself, since its options are a word each and slower speech is not
+offered there (:data:`ivr.definition.builtins.LANGUAGE_MENU_RESERVED_KEYS`); 8 is slower
+speech at every other menu."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ivr.definition.model import LanguageNode, Recording
+from ivr.definition.builtins import LANGUAGE_MENU_RESERVED_KEYS
+from ivr.definition.model import LanguageNode
 from ivr.definition.problems import Problem
 from ivr.definition.source import Path
 from ivr.inspect.context import Context
@@ -16,7 +22,6 @@ CODES = (
     "reserved-key",
     "not-a-phone-key",
     "language-key-used-twice",
-    "no-voice",
     "no-language-menu",
 )
 
@@ -35,8 +40,17 @@ def check(context: Context) -> Iterator[Problem]:
     keys: dict[str, str] = {}  # key -> the language it picks
     for code, language in line.languages.items():
         path: Path = ("line", "languages", code)
-        problem = keypad_problem(context, path + ("key",), language.key)
-        if problem is not None:
+        if language.key is None:
+            pass  # said, not pressed: its option tells callers to say its name
+        elif (
+            problem := keypad_problem(
+                context,
+                path + ("key",),
+                language.key,
+                where=" at the language menu",
+                reserved=LANGUAGE_MENU_RESERVED_KEYS,
+            )
+        ) is not None:
             yield problem
         elif language.key in keys:
             yield context.error(
@@ -45,14 +59,10 @@ def check(context: Context) -> Iterator[Problem]:
                 "give each language its own key",
                 code="language-key-used-twice",
             )
-        keys.setdefault(language.key, code)
-        if language.voice is None and not isinstance(language.choose, Recording):
-            yield context.error(
-                path + ("choose",),
-                f"{code} has no voice, so its option must be a recording",
-                "write choose: {play: recordings/...}, or give the language a voice",
-                code="no-voice",
-            )
+        if language.key is not None:
+            keys.setdefault(language.key, code)
+        # A language with no voice may still write its option as text: the line's first voice
+        # says it (its name in itself, as that voice can say it) until a recording of it exists.
     if not any(isinstance(node, LanguageNode) for node in context.document.nodes.values()):
         yield context.warning(
             ("line", "languages"),

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from ivr.definition.builtins import RESERVED_KEYS, WORDS_HELPLINE, WORDS_REPEAT, WORDS_SLOWER, normalise_words
+from ivr.definition.builtins import (
+    KEY_SLOWER,
+    RESERVED_KEYS,
+    WORDS_HELPLINE,
+    WORDS_REPEAT,
+    WORDS_SLOWER,
+    normalise_words,
+)
 from ivr.definition.limits import MAX_CHOICES
 from ivr.definition.model import Choice, MenuNode
 from ivr.definition.problems import Problem
@@ -33,22 +40,25 @@ PHONE_KEYS = frozenset("123456789")
 
 
 def keypad_problem(
-    context: Context, path: Path, key: str, *, where: str = "", key_position: bool = False
+    context: Context,
+    path: Path,
+    key: str,
+    *,
+    where: str = "",
+    key_position: bool = False,
+    reserved: Mapping[str, str] = RESERVED_KEYS,
 ) -> Problem | None:
-    """Why ``key`` cannot pick a choice (``where`` it would be built in), or ``None``."""
-    if key in RESERVED_KEYS:
+    """Why ``key`` cannot pick a choice (``where`` it would be built in), or ``None``. The
+    language menu keeps fewer keys (``reserved``: :data:`LANGUAGE_MENU_RESERVED_KEYS`)."""
+    free = "use one of the keys 1 to " + max(PHONE_KEYS - set(reserved))
+    if key in reserved:
         return context.error(
-            path,
-            f"key {key} is built in: it {RESERVED_KEYS[key]}{where}",
-            "use one of the keys 1 to 7",
-            key=key_position,
-            code="reserved-key",
+            path, f"key {key} is built in: it {reserved[key]}{where}", free, key=key_position, code="reserved-key"
         )
     if key not in PHONE_KEYS:
         return context.error(
-            path, f"{key!r} is not a key on a phone's keypad", "use one of the keys 1 to 7", key=key_position,
-            code="not-a-phone-key",
-        )  # fmt: skip
+            path, f"{key!r} is not a key on a phone's keypad", free, key=key_position, code="not-a-phone-key"
+        )
     return None
 
 
@@ -83,7 +93,8 @@ def _menu(context: Context, path: Path, menu: MenuNode, reserved: frozenset[str]
     words_seen: dict[tuple[str, str], str] = {}  # (language, word) -> the choice's key
     for key, choice in menu.choices.items():
         key_path = path + (key,)
-        problem = keypad_problem(context, key_path, key, where=" on every menu", key_position=True)
+        where = " on every menu but the language menu" if key == KEY_SLOWER else " on every menu"
+        problem = keypad_problem(context, key_path, key, where=where, key_position=True)
         if problem is not None:
             yield problem
         if isinstance(choice, Choice):

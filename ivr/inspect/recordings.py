@@ -5,6 +5,9 @@ A recording hosted elsewhere (https://) is fetched by Twilio during calls, and c
 checked here: its host learns when people call, and its owner can change what callers
 hear without any check or review. So it is refused unless the operator named its host
 (``IVR_MEDIA_HOSTS``, given to the check in :attr:`Context.allowed`).
+
+Recordings uploaded for a language with no voice (:mod:`ivr.definition.recorded`) are checked
+the same way; which texts still have none is :mod:`ivr.inspect.missing_recordings`.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from urllib.parse import urlsplit
 
+from ivr.definition import recorded
 from ivr.definition.audio import AudioError
 from ivr.definition.model import Recording
 from ivr.definition.problems import Problem
@@ -33,6 +37,18 @@ def check(context: Context) -> Iterator[Problem]:
     for code, language in context.document.line.languages.items():
         if isinstance(language.choose, Recording):
             yield from _recording(context, ("line", "languages", code, "choose", "play"), language.choose)
+    yield from _uploaded(context)
+
+
+def _uploaded(context: Context) -> Iterator[Problem]:
+    """Recordings uploaded for the languages with no voice (recordings/<language>/<text>.mp3):
+    each must be audio. Texts still without one are :mod:`ivr.inspect.missing_recordings`'."""
+    document = context.document
+    for code in recorded.voiceless(document):
+        for item in [*recorded.needed(document, code), recorded.choose_needed(document, code)]:
+            play = None if item.named is not None else recorded.conventional(context.base, code, item.key)
+            if play is not None:
+                yield from _recording(context, item.path, Recording(play=play))
 
 
 def _recording(context: Context, path: Path, recording: Recording) -> Iterator[Problem]:

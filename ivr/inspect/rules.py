@@ -21,6 +21,7 @@ from ivr.inspect import (
     lints,
     listening,
     menus,
+    missing_recordings,
     names,
     numbers,
     recordings,
@@ -59,7 +60,7 @@ DOCUMENT_RULES: tuple[Rule, ...] = (
     graph,
 )
 #: Rules over the compiled flow: warnings about what callers hear and how long they wait.
-FLOW_RULES: tuple[Rule, ...] = (lints, listening, examples)
+FLOW_RULES: tuple[Rule, ...] = (missing_recordings, lints, listening, examples)
 
 
 def run(rules: tuple[Rule, ...], context: Context) -> list[Problem]:

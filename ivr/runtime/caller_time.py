@@ -10,6 +10,11 @@ Four callers, in every language of a flow (the figures the line promises, issue 
 - ``d`` picks their language as soon as it is offered, then stays silent; counted from the
   key that chose the language.
 
+A language with no voice has its option said by the first language's voice until its name is
+recorded (:meth:`_Call.own_option` knows it by its words); until every text is recorded, its
+caller is put straight through on their key, so ``a`` and ``d`` end at that transfer. The
+targets are for voiced languages (:func:`missed_targets`).
+
 The call is played through the real engine and renderer, verb by verb, the way Twilio would
 play it; only the clock is pluggable: :func:`estimated_seconds` (a speaking rate per language,
 for ``ivr check``) or a speech engine (``bench/caller_time.py`` uses espeak-ng). Every
@@ -162,7 +167,7 @@ class _Call:
             seconds = self.duration(say, state) if say.tag in ("Say", "Play", "Pause") else 0.0
             voice = self.voice_of(say) if say.tag == "Say" else self.language
             text = spoken_text(say) if say.tag == "Say" else ""
-            own_option = first and voice is self.language and self.language.key in text.replace(".", " ").split()
+            own_option = first and self.own_option(say)
             offer = _KEY_ZERO.search(text) if self.scenario == "a" and voice is self.language else None
             if offer and not own_option:
                 end = _SENTENCE_END.search(text, offer.end())
@@ -172,16 +177,30 @@ class _Call:
             if self.scenario in ("a", "d") and own_option:
                 self.seconds += seconds  # their own language's option, said in it
                 self.chose_at = self.seconds
-                return self.follow(gather.get("action", ""), self.language.key)
+                # its key; a language with no key is chosen by saying its name
+                key = self.language.key
+                return self.follow(gather.get("action", ""), key, "" if key else self.language.names[0])
             self.seconds += seconds
         self.seconds += float(gather.get("timeout", "5"))
         return None
 
-    def follow(self, url: str, digits: str) -> CallState:
+    def own_option(self, verb: ET.Element) -> bool:
+        """Whether ``verb`` is the caller's own language's option at the language menu: said
+        in its voice with its key, or — a language with no voice — its words as written."""
+        if verb.tag != "Say":
+            return False
+        words = spoken_text(verb).replace(".", " ").split()
+        if self.language.voice is None:
+            return " ".join(words) == " ".join(self.language.choose.plain.replace(".", " ").split())
+        return self.voice_of(verb) is self.language and (self.language.key or self.language.names[0]) in [
+            w.strip(",:?").lower() if not self.language.key else w for w in words
+        ]
+
+    def follow(self, url: str, digits: str, speech: str = "") -> CallState:
         parts = urlsplit(url)
         state = CallState.from_query_string(parts.query, default_node=self.flow.start)
         if parts.path == PATH_INPUT:
-            return engine.on_input(self.flow, state, digits, "").state
+            return engine.on_input(self.flow, state, digits, speech).state
         if parts.path == PATH_SILENCE:
             return engine.on_silence(self.flow, state).state
         if parts.path == PATH_NODE:

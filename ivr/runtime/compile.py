@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from ivr.definition import recorded
 from ivr.definition.builtins import normalise_words
 from ivr.definition.limits import RING_SECONDS
 from ivr.definition.model import (
@@ -47,15 +48,18 @@ class _Compiler:
         learn_from: Sequence[Utterance] | None = None,
         said: hints.SaidTable | None = None,
     ) -> None:
-        self.doc = document
+        # Uploaded recordings in place, for the languages with no voice (their review state
+        # stays with the document as written: ``reviews`` when given).
+        self.written = document
+        self.doc = recorded.with_recordings(document, base)
         self.version = version
         self.reviews = reviews
         self.learn_from = learn_from
         self.language = document.line.language
         self.codes = tuple(document.line.languages) or (self.language,)
         self.nodes: dict[str, rt.Node] = {}
-        self.text = TextCompiler(document, base)
-        self.transfers = TransferCompiler(document, self.text, self.nodes, self.make_menu)
+        self.text = TextCompiler(self.doc, base)
+        self.transfers = TransferCompiler(self.doc, self.text, self.nodes, self.make_menu)
         self.said = hints.shipped() if said is None else said
 
     # -- languages -------------------------------------------------------------------------
@@ -80,14 +84,14 @@ class _Compiler:
                 )
             }
         result = {}
-        reviews = self.reviews if self.reviews is not None else language_reviews(self.doc)
+        reviews = self.reviews if self.reviews is not None else language_reviews(self.written)
         for code, lang in line.languages.items():
             builtin = lang.builtin_words
             english = code.startswith("en")
             result[code] = rt.Language(
                 code=code,
                 name=lang.name,
-                key=lang.key,
+                key=lang.key or "",
                 choose=self.text.speech(lang.choose, code),
                 voice=lang.voice,
                 say_language=lang.say_language or code,
@@ -98,6 +102,7 @@ class _Compiler:
                 helpline_words=tuple(normalise_words(builtin.helpline)) if builtin else rt.WORDS_HELPLINE * english,
                 slower_words=tuple(normalise_words(builtin.slower)) if builtin else rt.WORDS_SLOWER * english,
                 danger_words=tuple(normalise_words(builtin.danger)) if builtin else rt.WORDS_DANGER * english,
+                ready=recorded.ready(self.doc, code),
             )
         return result
 

@@ -72,6 +72,8 @@ class SpeechCompiler:
     # -- models -----------------------------------------------------------------------------
     def model(self, code: str) -> SpeechModel | None:
         """The language's model, learned (or read from the cache) the first time it is asked for."""
+        if code not in self._models and self.langs[code].speech is None:
+            self._models[code] = None  # keys only (no voice, so no recogniser): nothing to learn or read
         if code not in self._models:
             examples = list(self._examples(code))
             part = m.CorpusPart(code, utterances=self.learn_from)
@@ -123,15 +125,24 @@ class SpeechCompiler:
         return replace(listener, menu=corpus.menu_of(menu))
 
     def language_listener(self) -> Listener:
-        offered = {m.LANGUAGE + code: lang.key for code, lang in self.langs.items()}
-        listener = self._listener(self.first, self.language_menu_model(), offered)
+        # A language with no key is chosen by its name alone: its code stands for its key.
+        offered = {m.LANGUAGE + code: lang.key or code for code, lang in self.langs.items()}
+        # A built-in meaning whose key chooses a language here (8, slower) is not offered: "slower"
+        # must not choose Polish.
+        builtin = {meaning: key for meaning, key in BUILTIN_KEYS.items() if key not in offered.values()}
+        listener = self._listener(self.first, self.language_menu_model(), offered, builtin=builtin)
         return replace(listener, also_in=tuple(code for code in self.langs if code != self.first))
 
     def _listener(
-        self, code: str, model: SpeechModel | None, offered: dict[str, str], words: Mapping[str, str] | None = None
+        self,
+        code: str,
+        model: SpeechModel | None,
+        offered: dict[str, str],
+        words: Mapping[str, str] | None = None,
+        builtin: Mapping[str, str] = BUILTIN_KEYS,
     ) -> Listener:
-        keys = frozenset(offered.values()) | frozenset(BUILTIN_KEYS.values())
-        for meaning, key in BUILTIN_KEYS.items():
+        keys = frozenset(offered.values()) | frozenset(builtin.values())
+        for meaning, key in builtin.items():
             offered.setdefault(meaning, key)
         if self.doc.line.danger:
             offered.setdefault(m.DANGER, DANGER)

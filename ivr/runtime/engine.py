@@ -22,6 +22,7 @@ from ivr.runtime.state import (
     EVENT_UNCLEAR,
     REACHED_ASKED,
     REACHED_SILENT,
+    REACHED_STRAIGHT,
     REACHED_UNSURE,
     CallState,
 )
@@ -51,7 +52,10 @@ class Step:
 def hear(flow: rt.Flow, node: rt.Menu | rt.LanguageMenu, speech: str, language: str) -> Decision:
     """What a spoken answer at a menu means, in the call's language (the language menu
     listens in every language at once): see :func:`ivr.runtime.speech.listening.decide`."""
-    code = flow.language if isinstance(node, rt.LanguageMenu) else flow.language_of(language).code
+    spoken = flow.language_of(language)
+    # The language menu listens in every language at once; a language not all recorded yet is
+    # served in the line's first language (ivr.runtime.twiml), so heard in it too.
+    code = flow.language if isinstance(node, rt.LanguageMenu) or not spoken.ready else spoken.code
     listener = node.listens.get(code)
     if listener is None:
         return Decision(UNCLEAR, reason="this menu does not listen in this language")
@@ -72,8 +76,19 @@ def start(flow: rt.Flow, language: str = "") -> CallState:
     if language and language in flow.languages:
         node = flow.node(flow.start)
         first = node.next if isinstance(node, rt.LanguageMenu) else flow.start
-        return CallState(node=first, language=language)
+        return _first_step(flow, first, language, slow=False)
     return CallState(node=flow.start, language=flow.language)
+
+
+def _first_step(flow: rt.Flow, node: str, language: str, slow: bool) -> CallState:
+    """Where a call goes once its language is chosen: on to ``node`` in it, or — for a
+    language whose texts are not all recorded yet — straight to the helpline, whose
+    interpreters speak it, without a word the caller would not understand. The language
+    stays in the state, and how the caller came (``REACHED_STRAIGHT``), so the adviser's
+    whisper says both."""
+    if flow.language_of(language).ready:
+        return CallState(node, language, slow=slow)
+    return CallState(rt.HELPLINE_NODE, language, event=EVENT_NOW, slow=slow, reached=REACHED_STRAIGHT)
 
 
 def to_helpline(state: CallState, kind: Kind, at_once: bool = False) -> Step:
@@ -150,14 +165,16 @@ def on_key(flow: rt.Flow, state: CallState, node: rt.Menu | rt.LanguageMenu, key
         if flow.danger_node and flow.node(flow.danger_node) is not None:
             return Step(state.at(flow.danger_node), Outcome(Kind.DANGER_WORDS), "speech")
         return to_helpline(state, Kind.DANGER_WORDS)
+    if isinstance(node, rt.LanguageMenu):
+        # A language's key comes before a built-in one here: 8 chooses a language at the language
+        # menu (slower speech is not offered there); 0, 9 and * never do, whatever the flow says.
+        chosen = _language_chosen(flow, key)
+        if chosen is not None:
+            return Step(_first_step(flow, node.next, chosen.code, state.slow), Outcome.chose_language(chosen.code), key)
     builtin = _builtin_step(state, node.name, key, spoken)
     if builtin is not None:
         return builtin
-    if isinstance(node, rt.LanguageMenu):
-        chosen = next((lang for lang in flow.languages.values() if lang.key == key), None)
-        if chosen is not None:
-            return Step(CallState(node.next, chosen.code, slow=state.slow), Outcome.chose_language(chosen.code), key)
-    else:
+    if not isinstance(node, rt.LanguageMenu):
         choice = node.choice_for_key(key)
         if choice is not None:
             return Step(after_choice(flow, state, node, choice), Outcome(Kind.CHOICE), "speech" if spoken else key)
@@ -168,6 +185,14 @@ def on_key(flow: rt.Flow, state: CallState, node: rt.Menu | rt.LanguageMenu, key
         return to_helpline(state, Kind.INVALID_LIMIT)
     again = replace(state, node=node.name, invalids=invalids, event=EVENT_INVALID, proposed="")
     return Step(again, Outcome(Kind.INVALID), key)
+
+
+def _language_chosen(flow: rt.Flow, key: str) -> rt.Language | None:
+    """The language ``key`` chooses at the language menu (its key, or its code when it was
+    chosen by its name), if any; never on the keys that reach the helpline or end the call."""
+    if not key or key in (rt.KEY_HELPLINE, rt.KEY_QUICK_EXIT, rt.KEY_REPEAT):
+        return None
+    return next((lang for lang in flow.languages.values() if key in (lang.key, lang.code)), None)
 
 
 def after_choice(flow: rt.Flow, state: CallState, menu: rt.Menu, choice: rt.Choice) -> CallState:

@@ -125,7 +125,7 @@ def list_keys(keys: Sequence[str], language: str) -> str:
 class Language:
     code: str
     name: str
-    key: str
+    key: str  # "" when it has no key: chosen by its name only
     choose: Speech  # its option at the language menu, in itself
     voice: str | None  # None: recordings only
     say_language: str
@@ -138,6 +138,9 @@ class Language:
     helpline_words: tuple[str, ...]
     slower_words: tuple[str, ...]
     danger_words: tuple[str, ...] = ()
+    #: Whether callers who choose it hear it: a voice, or a recording of every text. A
+    #: language still being recorded puts its callers straight through to the helpline.
+    ready: bool = True
 
     @property
     def reviewed(self) -> bool:

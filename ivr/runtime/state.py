@@ -42,11 +42,14 @@ PROPOSABLE = frozenset("0123456789*#")
 
 #: How a call came to the transfer it is at, for the adviser's whisper (:mod:`ivr.runtime.whisper`):
 #: the caller asked for a person (0, "helpline", a choice to connect); stayed silent until the
-#: line connected them; or gave answers the line could not take until it connected them.
+#: line connected them; or gave answers the line could not take until it connected them; or
+#: chose a language the line cannot speak yet (no voice, not every text recorded) and was put
+#: straight through.
 REACHED_ASKED = "asked"
 REACHED_SILENT = "silent"
 REACHED_UNSURE = "unsure"
-REACHED = (REACHED_ASKED, REACHED_SILENT, REACHED_UNSURE)
+REACHED_STRAIGHT = "straight"
+REACHED = (REACHED_ASKED, REACHED_SILENT, REACHED_UNSURE, REACHED_STRAIGHT)
 
 
 @dataclass(frozen=True)

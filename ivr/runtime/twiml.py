@@ -168,6 +168,8 @@ class Renderer:
         if node.name == self.flow.danger_node and not state.danger_heard:
             state = replace(state, danger_heard=True)  # for the adviser's whisper, if the caller goes on to it
         language = self.flow.language_of(state.language)
+        if not language.ready:  # not all recorded yet: whatever it must say, in the first language
+            language = self.flow.languages[self.flow.language]
         speaker = Speaker(language, state.slow)
         if isinstance(node, rt.Message):
             speaker.say(listen_for_keys(response, state), self.flow.in_language(node.prompt, language.code))
@@ -212,7 +214,10 @@ class Renderer:
             speaker.say(response, flow.in_language(messages.no_input, code))
         elif state.event == EVENT_INVALID:
             speaker.say(response, flow.in_language(messages.invalid, code))
-            if state.invalids == 1:  # the first mistake says which keys work
+            # The first mistake says which keys work; not at a language menu where 8 chooses a
+            # language, as the message offers 8 for slower speech (the options say their keys).
+            language_on_slower = isinstance(node, rt.LanguageMenu) and rt.KEY_SLOWER in keys
+            if state.invalids == 1 and not language_on_slower:
                 speaker.say(response, flow.keys_message(keys, code))
         elif state.event == EVENT_UNCLEAR:  # words not understood: a person first
             speaker.say(response, flow.in_language(messages.not_understood, code))
@@ -267,13 +272,15 @@ class Renderer:
     def language_menu(self, response: VoiceResponse, menu: rt.LanguageMenu, state: CallState) -> None:
         first = self.flow.languages[self.flow.language]
         speaker = Speaker(first, state.slow)
-        options = list(self.flow.languages.values())
+        # In the order of their keys (the flow lists them most needed first); one with no key last.
+        options = sorted(self.flow.languages.values(), key=lambda lang: lang.key or "~")
         gather = self.gather(response, menu, state, first)
-        self.retry_messages(gather, menu, state, speaker, [lang.key for lang in options])
+        self.retry_messages(gather, menu, state, speaker, [lang.key for lang in options if lang.key])
         if menu.intro is not None and not state.event:
             speaker.say(gather, menu.intro)
-        for lang in options:  # each option in its own language and voice
-            Speaker(lang, state.slow).say(gather, lang.choose)
+        for lang in options:  # each option in its own language and voice (its recording, or
+            # for a language with no voice its name as the first voice can say it)
+            Speaker(lang if lang.voice else first, state.slow).say(gather, lang.choose)
         if menu.outro is not None:
             speaker.say(gather, menu.outro)
         response.redirect(_url(PATH_SILENCE, state), method="POST")

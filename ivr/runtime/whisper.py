@@ -22,7 +22,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from ivr.definition.language_names import english_name
 from ivr.definition.languages import family
 from ivr.runtime import flow as rt
-from ivr.runtime.state import REACHED_ASKED, REACHED_SILENT, REACHED_UNSURE, CallState
+from ivr.runtime.state import REACHED_ASKED, REACHED_SILENT, REACHED_STRAIGHT, REACHED_UNSURE, CallState
 
 #: The voice of the whisper where the flow has no English voice of its own.
 DEFAULT_VOICE = "Polly.Amy"
@@ -32,6 +32,8 @@ HOW_REACHED = {
     REACHED_ASKED: "asked for a person",
     REACHED_SILENT: "stayed on the line without choosing",
     REACHED_UNSURE: "was put through after answers the line could not understand",
+    # {language}: the caller's, in English. They have heard nothing in it: no advice, no menu.
+    REACHED_STRAIGHT: "was put straight through, as the line cannot speak {language} yet",
 }
 
 
@@ -53,13 +55,14 @@ def whisper_text(flow: rt.Flow, state: CallState) -> str:
     Albanian: heard the danger advice and asked for a person." Short, because the caller
     hears ringing until it ends (5 to 10 seconds at 150 words a minute, README)."""
     language = flow.language_of(state.language)
+    name = english_name(language.code, language.name)
     what = [f"wanted {wanted}"] if (wanted := _wanted(flow, state)) else []
     if state.danger_heard:
         what.append("heard the danger advice")
     if state.reached in HOW_REACHED:
-        what.append(HOW_REACHED[state.reached])
+        what.append(HOW_REACHED[state.reached].replace("{language}", name))
     line = flow.name.strip().removeprefix("the ").removeprefix("The ").rstrip(".")
-    said = f"{line} caller, in {english_name(language.code, language.name)}"
+    said = f"{line} caller, in {name}"
     return f"{said}: {_and(what)}." if what else f"{said}."
 
 

@@ -20,6 +20,10 @@ watcher asks the database for the newest revision's version at most every
 child process, refused if it fails any check). Its text is kept beside the flow file as the
 *revision copy*, which a worker serves at start without asking the database, so a database
 that cannot be reached never stops calls. With no revision ever published, the file serves.
+
+Recordings uploaded in the console for a language with no voice (:mod:`ivr.definition.recorded`)
+change what callers hear without changing the flow's text: the watcher also looks at the
+recordings/ folders, and when they changed it loads the live text again, by the same rules.
 """
 
 from __future__ import annotations
@@ -99,6 +103,7 @@ class FlowStore:
         #: When the watcher last looked for a new flow (time.time()); 0: not yet. /health shows it.
         self.last_check = 0.0
         self._seen = self._stat()
+        self._recordings_seen = self._recordings_stat()
         if database is not None and self.revision_copy.exists():
             saved = load_or_refuse(self.revision_copy, allowed=allowed)
             if saved.flow is not None:
@@ -126,6 +131,30 @@ class FlowStore:
         except OSError:
             return None
         return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+    def _recordings_stat(self) -> tuple[tuple[str, int], ...]:
+        """The recordings/ folder and each folder in it, with when each last changed: an
+        upload, a replaced or a removed file changes its folder's (files move into place)."""
+        folder = self.path.parent / "recordings"
+        try:
+            folders = [folder, *(entry for entry in folder.iterdir() if entry.is_dir())]
+            return tuple(sorted((entry.name, entry.stat().st_mtime_ns) for entry in folders))
+        except OSError:
+            return ()
+
+    def _check_recordings(self) -> bool:
+        """Load the live text again when the recordings changed (an upload in the console)."""
+        seen = self._recordings_stat()
+        if seen == self._recordings_seen or not self._live.text:
+            return False
+        self._recordings_seen = seen
+        result = self._load_text(self._live.text)
+        if result.flow is None:
+            self._log_refused(result, "recordings changed, but the flow no longer loads: the live flow keeps serving")
+            return False
+        copy = self.revision_copy if self.serving_revisions else self.last_good
+        self._live = self._go_live(result, self._live.source, copy)
+        return True
 
     @property
     def live(self) -> LiveFlow:
@@ -184,9 +213,9 @@ class FlowStore:
         if self.database is not None and time.monotonic() >= self._next_poll:
             self._next_poll = time.monotonic() + self.poll_seconds
             changed = self._check_database(self.database)
-        if self.serving_revisions:
-            return changed
-        return self._check_file()
+        if not self.serving_revisions:
+            changed = self._check_file() or changed
+        return self._check_recordings() or changed
 
     def _check_database(self, database: Database) -> bool:
         """Ask for the newest revision; take it if it is new and passes every check. A

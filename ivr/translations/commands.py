@@ -14,6 +14,7 @@ from pathlib import Path as FsPath
 
 import click
 
+from ivr.definition import recorded
 from ivr.definition.reviews import language_reviews, unknown_review_languages
 from ivr.translations.flow_text import FlowNotReadable, parse_document, read_text, write_atomically
 from ivr.translations.importing import ImportRefused, import_po
@@ -58,6 +59,8 @@ def status(flow_file: str, listing: bool) -> None:
         return
     for review in reviews.values():
         click.echo(review.summary())
+        if review.code in recorded.voiceless(document):
+            click.echo("  " + recorded.progress(document, FsPath(flow_file).parent, review.code))
         for text in review.reviewed:
             if text.sign_off is not None and text.sign_off.accepted:
                 signed = text.sign_off
@@ -89,7 +92,7 @@ def export(flow_file: str, code: str, output: str | None) -> None:
             f"{code} is not a language this flow translates into; it offers: {', '.join(offered) or 'none'}",
             param_hint="--language",
         )
-    po = export_po(document, source, code, FsPath(flow_file).name)
+    po = export_po(document, source, code, FsPath(flow_file).name, FsPath(flow_file).parent)
     if output is None:
         click.echo(str(po), nl=False)
         return

@@ -54,9 +54,16 @@ def describe(document: FlowDocument, item: Translatable) -> str:
 def _where(document: FlowDocument, item: Translatable) -> str:
     if item.field is None:
         language = document.line.languages[item.path[2]]
+        if language.voice is None:  # said by the line's first voice until its recording exists
+            return (
+                "This language's own option at the language menu. It has no voice: until a recording of it is "
+                f"uploaded, the {document.line.language} voice reads this text, so write the language's name as that "
+                f"voice can say it, then its key ({language.key}). Keep it short."
+            )
+        key = f"its key ({language.key})" if language.key else "the word callers say to choose it (it has no key)"
         return (
             "This language's own option at the language menu, said in this language before the caller "
-            f"has chosen one: the language's name, then its key ({language.key}). Every language's "
+            f"has chosen one: the language's name, then {key}. Every language's "
             "option is said one after another, so keep it short."
         )
     section, name, field = item.field.path[0], str(item.field.path[1]), item.field.path[-1]

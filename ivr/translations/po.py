@@ -6,12 +6,20 @@ Each text is one entry: ``msgctxt`` names it (``nodes.welcome.say``, as ``review
 (empty when there is none yet). The extracted comment says where callers hear it and what
 its placeholders say; ``python-brace-format`` marks a text with placeholders, so tools
 check them too; ``fuzzy`` marks a text no reviewer has signed off.
+
+For a language with no voice (:mod:`ivr.definition.recorded`) the text is the script a native
+speaker reads for its recording, and each entry's translator comment says where that
+recording stands ("recording: not recorded yet", "recording: reviewed by … on …"), so the
+file that goes to a translator also says which recordings are missing or unreviewed.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polib
 
+from ivr.definition import recorded
 from ivr.definition.model import FlowDocument
 from ivr.definition.reviews import ReviewState, review
 from ivr.definition.source import SourceDocument
@@ -33,14 +41,24 @@ def flow_language(header: str) -> str:
     return header.strip().replace("_", "-")
 
 
-def export_po(document: FlowDocument, source: SourceDocument, code: str, filename: str) -> polib.POFile:
-    """The PO file of one language's texts, in the order the flow file has them."""
+def export_po(
+    document: FlowDocument, source: SourceDocument, code: str, filename: str, base: Path | None = None
+) -> polib.POFile:
+    """The PO file of one language's texts, in the order the flow file has them; ``base``: the
+    flow file's folder, where a language with no voice has its recordings."""
     line = document.line
     language = line.languages[code]
     po = polib.POFile(wrapwidth=78)
+    spoken = recorded.recording_notes(document, base, code) if language.voice is None else {}
     po.header = (
         f"Texts of '{line.name}' in {language.name} ({code}), to translate from {line.language}.\n"
-        "Keep every {...} as it is written: the line fills it in. Say every number and key exactly as\n"
+        + (
+            "This language has no Twilio voice: each text is what a native speaker reads aloud for its\n"
+            "recording, and the comment on each says where its recording stands.\n"
+            if language.voice is None
+            else ""
+        )
+        + "Keep every {...} as it is written: the line fills it in. Say every number and key exactly as\n"
         "the source does (999, phone numbers, 'press 0'): a file that adds, drops or changes one is\n"
         "refused unless a reviewer accepts it. Callers hear every word before they can act, so keep\n"
         "each text about as long as its source. An entry marked fuzzy (needs work)\n"
@@ -68,6 +86,7 @@ def export_po(document: FlowDocument, source: SourceDocument, code: str, filenam
                 msgid=item.source,
                 msgstr=item.translation or "",
                 comment=describe(document, item),
+                tcomment=spoken.get(item.key, ""),
                 occurrences=[(filename, str(where.line))],
                 flags=flags,
             )
