@@ -53,6 +53,9 @@ ENGLISH = [
     ("oh ok", None),
     ("go to", None),
     ("is it free", None),
+    ("free?", None),  # a question heard ("is it free?"), not a misheard three
+    ("free", "3"),
+    ("three?", "3"),  # a number word asked back is still its key
     ("one two", None),
     ("one for english", None),  # a key and its choice's words: for the learned model
     ("three again", None),
@@ -301,7 +304,7 @@ def test_no_option_number_of_the_training_corpus_is_given_a_wrong_key_and_no_oth
 ):
     """On the part of the corpus the rules may be tuned on: every key named is one the label
     accepts, whatever the category. (The held-out part is only measured, never tested.)"""
-    builtin = {"helpline": "0", "repeat": "*", "slower": "8"}
+    builtin = {"0": "helpline", "*": "repeat", "8": "slower"}
     # Each menu's places by key, as the default flow offers them (the same key does the same
     # thing in every menu: 1 its own next step, 2 hear again, 3 back; a person is 0).
     position = {
@@ -311,17 +314,20 @@ def test_no_option_number_of_the_training_corpus_is_given_a_wrong_key_and_no_oth
         "report_menu": {"1": "connect_crimestoppers", "2": "report_anonymously", "3": "main_menu"},
         "police_menu": {"2": "police_non_emergency", "3": "main_menu"},
         "transfer_failed": {"1": "try_again", "2": "other_number"},
+        # Keys by evidence (issue 26); Albanian, Tigrinya and Somali have no recogniser and
+        # are put straight through to the helpline until recorded; 8 is Polish here, not slower.
         "choose_language": {
-            str(i): f"language:{code}" for i, code in enumerate(("en-GB", "pl-PL", "ro-RO", "vi-VN", "ar-EG"), 1)
+            str(i): f"language:{code}" if code else "helpline"
+            for i, code in enumerate(("en-GB", "", "vi-VN", "", "ar-EG", "", "ro-RO", "pl-PL"), 1)
         },
     }
     wrong = []
     decided = 0
     for u in corpus.training_part():
-        places = builtin | {place: key for key, place in position[u.menu].items()}
-        got = key_said(u.say, u.language, set(places.values()) | {"9"})
+        place_of_key = builtin | position[u.menu]
+        got = key_said(u.say, u.language, set(place_of_key) | {"9"})
         decided += got is not None
-        if got is not None and got not in {places[p] for p in u.accept if p in places}:
+        if got is not None and place_of_key.get(got) not in u.accept:
             wrong.append((u.language, u.menu, u.say, got))
     assert wrong == []
     assert decided >= 300  # the option numbers of the training part are understood

@@ -148,7 +148,8 @@ KEY_LEADS: dict[str, frozenset[str]] = {
 }  # fmt: skip
 
 #: English words a recogniser writes for a digit it misheard ("to", "for", "tree"): a key
-#: only when nothing but "number", "press", "option" or "please" is said beside them.
+#: only when nothing but "number", "press", "option" or "please" is said beside them, and
+#: not when the recogniser heard a question ("free?": is it free?).
 SOUNDS_LIKE_DIGITS: dict[str, str] = {
     "won": "1", "to": "2", "too": "2", "tree": "3", "free": "3", "for": "4", "fore": "4", "oh": "0", "o": "0",
 }  # fmt: skip

@@ -179,6 +179,8 @@ def key_named(said: str, language: str) -> str | None:
     named = [(kind, key, words) for kind, key, words in parts if kind in (KEY, POSITION, SOUNDS_LIKE)]
     if not named or len(named) > MAX_REPEATS or len({key for _, key, _ in named}) != 1:
         return None
+    if text.endswith(("?", "؟")) and all(kind == SOUNDS_LIKE for kind, _, _ in named):
+        return None  # "free?" asked at the helpline's menu is a question, not a misheard three
     first = next(i for i, part in enumerate(parts) if part[0] in (KEY, POSITION, SOUNDS_LIKE))
     if any(kind == LEAD for kind, _, _ in parts[first:]):
         return None  # "ba tôi": a pronoun after the number is a sentence, not a key
