@@ -106,3 +106,14 @@ def test_the_benchmark_clock_speaks_each_say_with_espeak():
     english = FLOW.languages["en-GB"]
     assert 0.3 < bench.espeak_clock(short, english) < bench.espeak_clock(long, english) < 15
     assert bench.espeak_clock(long, english, wpm=150) > bench.espeak_clock(long, english, wpm=175)
+
+
+def test_a_caller_on_their_languages_own_number_skips_the_language_menu_and_rings_within_the_target():
+    # /voice?l=...: the welcome in their language first; 0 pressed at the end of the sentence offering it
+    seconds = {code: round(caller_time.seconds_to_helpline(FLOW, code, "e"), 1) for code in FLOW.languages}
+    assert seconds == {
+        "en-GB": 13.2, "sq-AL": 3.5, "vi-VN": 12.6, "ti-ER": 3.5, "ar-EG": 13.4, "so-SO": 3.5, "ro-RO": 13.7,
+        "pl-PL": 14.0,
+    }  # fmt: skip
+    shared = {code: caller_time.seconds_to_helpline(FLOW, code, "a") for code in ("pl-PL", "ro-RO", "vi-VN", "ar-EG")}
+    assert all(seconds[code] < shared[code] for code in shared)

@@ -8,7 +8,10 @@ Four callers, in every language of a flow (the figures the line promises, issue 
 - ``b`` already knows the line and presses 0 at once;
 - ``c`` stays silent from the start;
 - ``d`` picks their language as soon as it is offered, then stays silent; counted from the
-  key that chose the language.
+  key that chose the language;
+- ``e`` calls their language's own number (``/voice?l=pl-PL``: the language menu is
+  skipped) and presses 0 as soon as it is offered. No target: it shows what a number of its
+  own (printed on a leaflet in that language) saves a caller, against ``a``.
 
 A language with no voice has its option said by the first language's voice until its name is
 recorded (:meth:`_Call.own_option` knows it by its words); until every text is recorded, its
@@ -44,6 +47,7 @@ SCENARIOS = {
     "b": "already knows, presses 0 at once",
     "c": "stays silent from the start",
     "d": "picks a language, then stays silent (counted from that key)",
+    "e": "calls their language's own number, presses 0 as soon as it is offered",
 }
 #: What the line promises at a careful voice's pace (:data:`CAREFUL_WPM`), seconds until the
 #: helpline rings, per scenario: (English, any voiced language). Issue 26.
@@ -112,7 +116,7 @@ class _Call:
         self.gathers = 0
 
     def run(self) -> float:
-        state = engine.start(self.flow)
+        state = engine.start(self.flow, self.language.code if self.scenario == "e" else "")
         for _ in range(MAX_STEPS):
             self.seconds += FETCH_SECONDS if self.allowance else 0.0
             root = ET.fromstring(self.renderer.render(state, LINE_NUMBER))
@@ -168,7 +172,7 @@ class _Call:
             voice = self.voice_of(say) if say.tag == "Say" else self.language
             text = spoken_text(say) if say.tag == "Say" else ""
             own_option = first and self.own_option(say)
-            offer = _KEY_ZERO.search(text) if self.scenario == "a" and voice is self.language else None
+            offer = _KEY_ZERO.search(text) if self.scenario in ("a", "e") and voice is self.language else None
             if offer and not own_option:
                 end = _SENTENCE_END.search(text, offer.end())
                 upto = end.end() if end else len(text)
