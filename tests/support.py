@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import wave
 from pathlib import Path
 
 from ivr.tools.simulator import SimulatedCall
@@ -76,3 +77,14 @@ class GunicornServer:
         self.process.terminate()
         self.process.wait(timeout=10)
         self._log.close()
+
+
+def write_wav(path: Path, seconds: float = 1.0) -> None:
+    """A silent recording of ``seconds`` (8 kHz, 16-bit mono, as a telephone plays it), its
+    folders made: what an operator uploads, for the recordings' tests."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(b"\0\0" * int(8000 * seconds))

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import wave
 import xml.etree.ElementTree as ET
 from collections import deque
 
 import pytest
-from support import CRIMESTOPPERS, HELPLINE, PUBLIC, TOKEN
+from support import CRIMESTOPPERS, HELPLINE, PUBLIC, TOKEN, write_wav
 
 from ivr.load import load_flow_file, load_flow_text
 from ivr.runtime import flow as rt
@@ -304,15 +303,6 @@ def test_a_speech_only_caller_reaches_every_destination_in_every_language(new_ca
 
 
 # -- recordings ---------------------------------------------------------------------------
-def _wav(path, seconds=1.0):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(8000)
-        out.writeframes(b"\0\0" * int(8000 * seconds))
-
-
 RECORDED = """
 line:
   name: Recorded line
@@ -386,7 +376,7 @@ def recorded_flow(tmp_path):
         "helpline_name",
         "menu",
     ):
-        _wav(folder / "recordings" / "sq" / f"{name}.wav")
+        write_wav(folder / "recordings" / "sq" / f"{name}.wav")
     return path
 
 
@@ -508,7 +498,7 @@ def test_a_call_in_a_language_the_flow_no_longer_offers_goes_on_in_its_first_lan
 
 
 def test_recordings_are_measured_once_when_the_flow_is_compiled(recorded_flow):
-    _wav(recorded_flow.parent / "recordings" / "sq" / "menu.wav", seconds=2.5)
+    write_wav(recorded_flow.parent / "recordings" / "sq" / "menu.wav", seconds=2.5)
     flow = load_flow_file(recorded_flow).flow
     assert flow.nodes["menu"].prompt["sq-AL"] == rt.Speech((rt.Recording("/recordings/sq/menu.wav", 2.5),))
     assert flow.messages.danger["sq-AL"] == rt.Speech((rt.Recording("/recordings/sq/danger.wav", 1.0),))

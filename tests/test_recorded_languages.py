@@ -7,11 +7,10 @@ still without a recording at its line and column."""
 from __future__ import annotations
 
 import dataclasses
-import wave
 from urllib.parse import urljoin
 
 import pytest
-from support import HELPLINE, PUBLIC, TOKEN
+from support import HELPLINE, PUBLIC, TOKEN, write_wav
 from test_languages import plain
 
 from ivr.definition import recorded
@@ -86,19 +85,10 @@ def test_a_number_for_a_language_not_yet_recorded_puts_callers_straight_through(
 
 
 # -- once every text is recorded ----------------------------------------------------------------
-def _wav(path, seconds=1.0):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(8000)
-        out.writeframes(b"\0\0" * int(8000 * seconds))
-
-
 def _record_everything(flow_file, code):
     _, document = parse_document(flow_file.read_text())
     for item in recorded.needed(document, code):
-        _wav(flow_file.parent / "recordings" / code / f"{item.key}.wav")
+        write_wav(flow_file.parent / "recordings" / code / f"{item.key}.wav")
     return document
 
 
@@ -169,7 +159,7 @@ nodes:
 def test_check_reports_each_text_without_a_recording_at_its_line_and_column(tmp_path):
     path = tmp_path / "call_flows.yaml"
     path.write_text(SMALL)
-    _wav(tmp_path / "recordings" / "so" / "hello.wav")
+    write_wav(tmp_path / "recordings" / "so" / "hello.wav")
     result = load_flow_file(path)
     recordings = [p.format("f") for p in result.problems if p.code == "missing-recording"]
     assert recordings == [
@@ -193,7 +183,7 @@ def test_the_translators_file_carries_a_new_language_and_its_recordings_review_s
 
     folder = flow_file.parent
     source, document = parse_document(flow_file.read_text())
-    _wav(folder / "recordings" / "so-SO" / "nodes.welcome.say.wav", seconds=2.0)
+    write_wav(folder / "recordings" / "so-SO" / "nodes.welcome.say.wav", seconds=2.0)
     notes = {
         "nodes.welcome.say": recorded.RecordingNote(
             recorded.file_sha256(folder / "recordings" / "so-SO" / "nodes.welcome.say.wav"),
