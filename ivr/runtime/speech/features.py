@@ -8,13 +8,6 @@ An utterance becomes a bag of strings:
   "paszportu") still shares most of its pieces with the one the model learned;
 - the words and each pair of neighbouring words ("not police" weighs differently from
   "police");
-- character pieces of 3 to 4 letters *across* neighbouring words (``"x t p"``, ``"x ot p"``
-  of "not police"), so a pair still counts when the recogniser splits or joins words
-  differently ("pass port", "passport office"). Measured by five-fold cross-validation on the
-  corpus's training part (16,449 utterances, three seeds) together with a smaller
-  :data:`~ivr.runtime.speech.training.HOLD_BACK`: at most 1 % wrong for the surest 59.7 % of
-  answers against 58.3 %, at most 2 % wrong for 73.3 % against 70.8 %. Pieces over the whole
-  text (the words' own pieces again) did worse (58.0 %, 71.1 %);
 - for a tonal language (Vietnamese), the words again with their tones, which tell "sợ"
   (afraid) from "số" (number) where they are written;
 - when the menu is known, each word again *at that menu* ("mw report_menu through"), and the
@@ -58,7 +51,6 @@ def features(text: str, language: str = "", menu: str = "") -> list[str]:
         found.extend(_pieces(word))
     found.extend("w " + word for word in words)
     found.extend(f"p {first} {second}" for first, second in zip(words, words[1:], strict=False))
-    found.extend(_across(words))
     if family(language) in TONAL:
         found.extend("t " + word for word in said)
     if menu:
@@ -71,22 +63,6 @@ def at_menu(word: str, language: str, menu: str) -> list[str]:
     """The features of one word alone, at ``menu`` (without the menu's own): what
     ``ivr understand`` adds up to show how much a word weighed."""
     return [f for f in features(word, language, menu) if not f.startswith(MENU)]
-
-
-#: Before a character piece that spans the space between two words.
-ACROSS = "x "
-
-
-def _across(words: list[str]) -> list[str]:
-    """The character pieces (3 letters up to :data:`LARGEST_PIECE`) of the words joined by
-    spaces that have a space inside them: only what the words' own pieces do not already say."""
-    joined = " " + " ".join(words) + " "
-    return [
-        ACROSS + joined[start : start + size]
-        for size in range(max(3, SMALLEST_PIECE), LARGEST_PIECE + 1)
-        for start in range(len(joined) - size + 1)
-        if " " in joined[start + 1 : start + size - 1]
-    ]
 
 
 @functools.lru_cache(maxsize=65536)
