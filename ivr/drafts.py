@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, update
 from ivr.db import flow_drafts, flow_proposals, operators
 from ivr.definition.allowed import UNSET, Allowed
 from ivr.load import LoadResult, flow_version
-from ivr.revisions import Revision, RevisionError, check_for_publishing, latest, publish
+from ivr.revisions import LiveChangedSince, Revision, RevisionError, check_for_publishing, latest, publish
 from ivr.runtime import flow as rt
 
 #: The states of a proposal; only a waiting one can be decided.
@@ -87,6 +87,17 @@ def save_draft(engine: Engine, operator: str, text: str, base: str | None, now: 
     return Draft(operator, text, saved, before.base)
 
 
+def carried_onto(engine: Engine, operator: str, text: str, base: str) -> Draft:
+    """Replace ``operator``'s draft with ``text``, started from ``base``: their change carried
+    onto the flow that is live now (:mod:`ivr.definition.three_way`), so it starts again from there."""
+    _encoded(text)
+    saved = time.time()
+    with engine.begin() as connection:
+        connection.execute(delete(flow_drafts).where(flow_drafts.c.operator == operator))
+        connection.execute(insert(flow_drafts).values(operator=operator, text=text, saved=saved, base=base))
+    return Draft(operator, text, saved, base)
+
+
 def _encoded(text: str) -> bytes:
     """``text`` as UTF-8; a lone half of a surrogate pair (which a browser's JSON can carry,
     and no file or database can) refused at its line and column."""
@@ -141,15 +152,20 @@ def submit(
     *,
     checked: LoadResult | None = None,
     now: float | None = None,
+    started_from: str | None = None,
 ) -> Proposal:
-    """Ask for approval of ``text``. Refused when it has errors, has no message, or is the
-    text already live. The author's earlier waiting proposals are withdrawn: one author, one
-    proposal waiting, so an approver never approves an old one by mistake."""
+    """Ask for approval of ``text``. Refused when it has errors, has no message, is the
+    text already live, or was ``started_from`` a version that is no longer live
+    (:class:`~ivr.revisions.LiveChangedSince`): approving it would undo a change. The
+    author's earlier waiting proposals are withdrawn: one author, one proposal waiting, so
+    an approver never approves an old one by mistake."""
     message = message.strip()
     if not message:
         raise DraftError("say what changed and why in the message")
     check_for_publishing(text, base, checked)
     live = latest(engine)
+    if live is not None and started_from is not None and live.version != started_from:
+        raise LiveChangedSince(started_from, live)
     if live is not None and live.text == text:
         raise DraftError("this text is already live: there is nothing to approve")
     at = time.time() if now is None else now
@@ -160,7 +176,7 @@ def submit(
             .values(status=WITHDRAWN, decided_by=author, decided_at=at)
         )
         values = dict(version=flow_version(text), text=text, author=author, at=at, message=message, status=WAITING)
-        values["base"] = None if live is None else live.version
+        values["base"] = started_from if started_from is not None else None if live is None else live.version
         number = connection.execute(insert(flow_proposals).values(**values)).inserted_primary_key[0]  # type: ignore[index]
     return proposal(engine, number)
 
@@ -202,6 +218,7 @@ def approve(
             live=live,
             may_change_numbers=may_change_numbers,
             allowed=allowed,
+            started_from=waiting.base,  # the live version when it was proposed
         )
     except RevisionError:
         with engine.begin() as connection:  # not published after all: it waits again

@@ -48,6 +48,21 @@ class NumbersChange(RevisionError):
         self.changes = changes
 
 
+class LiveChangedSince(RevisionError):
+    """A text started from a flow that is no longer live: publishing it as it is would undo
+    what was published since, without a word. ``started_from``: the version it was started
+    from; ``live``: the revision live now."""
+
+    def __init__(self, started_from: str, live: Revision) -> None:
+        super().__init__(
+            f"the live flow changed since this text was started: {live.author} published revision {live.number} "
+            f"(version {live.version}) since. Publishing this text as it is would undo their change. Look at what "
+            "changed since, then carry your change onto the live flow, or throw it away"
+        )
+        self.started_from = started_from
+        self.live = live
+
+
 @dataclass(frozen=True)
 class Revision:
     number: int
@@ -147,6 +162,7 @@ def publish(
     live: rt.Flow | None = None,
     may_change_numbers: bool = False,
     allowed: Allowed = UNSET,
+    started_from: str | None = None,
 ) -> Revision:
     """Check ``text`` (media paths relative to ``base``, the flow file's folder) and store it
     as the newest revision. Refused, with nothing stored, when the message or author is
@@ -159,7 +175,12 @@ def publish(
     to (:func:`destination_changes`) against the newest revision, read under the publishing
     lock, unless ``may_change_numbers``. ``live``: the flow this server serves (the
     console's), used for that when it is the newest revision, so nothing is loaded again.
-    ``allowed``: what the line's settings allow a flow, for any text this has to check itself."""
+    ``allowed``: what the line's settings allow a flow, for any text this has to check itself.
+
+    ``started_from``: the version the text was started from (a console draft's). Refused with
+    :class:`LiveChangedSince`, read under the publishing lock, when another revision is live
+    now: publishing would undo it. None: not checked (a rollback, or a file published
+    from the command line, is meant to replace whatever is live)."""
     message, author = message.strip(), author.strip()
     if not message:
         raise RevisionError('say why with a message: -m "what changed and why"')
@@ -171,6 +192,8 @@ def publish(
     with publishing(engine) as connection:
         row = connection.execute(_NEWEST).first()
         newest = None if row is None else _revision(row)
+        if started_from is not None and newest is not None and newest.version != started_from:
+            raise LiveChangedSince(started_from, newest)
         if newest is not None and newest.text == text:
             raise RevisionError(f"this text is already live (version {version}): nothing to publish")
         if not may_change_numbers:

@@ -37,12 +37,12 @@ from ivr.console import refusals
 from ivr.console.checking import CheckedDraft, DraftChecker
 from ivr.console.draft_flows import problems_of
 from ivr.console.limits import ConsoleBusy, StepLimits
+from ivr.console.published import published
 from ivr.console.roster import is_admin
 from ivr.definition.allowed import Allowed
 from ivr.drafts import Draft, DraftError, DraftTooLarge, discard_draft, draft_of, save_draft, submit
 from ivr.inspect.destinations import destination_changes
-from ivr.load import load_flow_file
-from ivr.revisions import NumbersChange, RevisionError, publish
+from ivr.revisions import LiveChangedSince, NumbersChange, RevisionError, publish
 from ivr.runtime.flow import Flow
 from ivr.serve.store import LiveFlow
 
@@ -72,15 +72,22 @@ def flow_folder() -> Path:
 
 
 def live_text() -> str:
-    """The live flow's text; under the built-in safe flow (no good flow anywhere), the
-    file's text, so the operator can mend it."""
-    live = live_flow()
-    return live.text or load_flow_file(current_app.config["IVR_SETTINGS"].flow_file).text
+    """The text live on the line now (the newest revision, even before this server serves
+    it); under the built-in safe flow (no good flow anywhere), the file's text, so the
+    operator can mend it."""
+    return published().text
 
 
 def _text_from_form() -> str:
     """The text area's text as the editor shows it (browsers send CR LF)."""
     return request.form.get("text", "").replace("\r\n", "\n")
+
+
+def _started_from(sent: object) -> str:
+    """The version the operator's page showed when they started (the page sends it back),
+    so a draft records the flow it was really started from, even if another operator
+    published in between; an old page that sends nothing: what is live now."""
+    return sent.strip() if isinstance(sent, str) and sent.strip() else published().version
 
 
 def _summary(checked: CheckedDraft) -> str:
@@ -105,9 +112,9 @@ def _checked_if_possible(text: str) -> tuple[CheckedDraft | None, int, str]:
 
 
 def _page(draft: Draft | None, checked: CheckedDraft | None, status: int = 200, message: str = "") -> Any:
-    live = live_flow()
+    live = published()
     approval = current_app.config["IVR_SETTINGS"].require_approval
-    text = draft.text if draft is not None else live_text()
+    text = draft.text if draft is not None else live.text
     return (
         render_template(
             "console/edit.html",
@@ -116,7 +123,8 @@ def _page(draft: Draft | None, checked: CheckedDraft | None, status: int = 200, 
             draft=draft,
             saved=time.strftime("%H:%M:%S", time.localtime(draft.saved)) if draft else "",
             live=live,
-            moved_on=draft is not None and draft.base is not None and draft.base != live.flow.version,
+            started_from=draft.base if draft is not None and draft.base else live.version,
+            moved_on=draft is not None and draft.base is not None and draft.base != live.version,
             checked=checked,
             summary=_summary(checked) if checked else "",
             approval=approval,
@@ -135,7 +143,7 @@ def edit() -> Any:
         flash("Your draft was thrown away. The editor shows the live flow.")
         return redirect(url_for("console.edit"))
     if request.method == "POST":
-        draft = save_draft(engine, g.operator, _text_from_form(), live_flow().flow.version)
+        draft = save_draft(engine, g.operator, _text_from_form(), _started_from(request.form.get("started_from")))
         return _page(draft, *_checked_if_possible(draft.text))
     draft = draft_of(engine, g.operator)
     return _page(draft, *_checked_if_possible(draft.text)) if draft else _page(None, None)
@@ -147,7 +155,8 @@ def check() -> Response:
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
         return jsonify(error='Send {"text": "the whole flow"} as JSON.'), 400  # type: ignore[return-value]
     try:
-        draft = save_draft(console_engine(), g.operator, data["text"].replace("\r\n", "\n"), live_flow().flow.version)
+        text = data["text"].replace("\r\n", "\n")
+        draft = save_draft(console_engine(), g.operator, text, _started_from(data.get("started_from")))
     except DraftTooLarge:
         raise  # 413 (ivr.console.refusals)
     except DraftError as exc:
@@ -159,6 +168,7 @@ def check() -> Response:
         errors=len(checked.result.errors),
         warnings=len(checked.result.warnings),
         publishable=checked.live is not None,
+        moved_on=draft.base is not None and draft.base != published().version,
         summary=_summary(checked),
         problems=problems_of(checked.result),
     )
@@ -174,7 +184,7 @@ def changes() -> Any:
     return render_template(
         "console/changes.html",
         title="What your draft changes",
-        intro="Against the live flow, version " + live_flow().flow.version + ".",
+        intro="Against the live flow, " + published().described() + ".",
         **comparison(checked),
     )
 
@@ -217,7 +227,7 @@ def publish_draft() -> Any:
     for a second person's approval."""
     engine, operator = console_engine(), g.operator
     message = request.form.get("message", "").strip()[:2000]
-    draft = save_draft(engine, operator, _text_from_form(), live_flow().flow.version)
+    draft = save_draft(engine, operator, _text_from_form(), _started_from(request.form.get("started_from")))
     checked = draft_checker().check(draft.text, operator)
     if not message:
         return _page(draft, checked, 400, "Say what changed and why in the message, then publish again.")
@@ -235,6 +245,7 @@ def publish_draft() -> Any:
                 checked=checked.result,
                 live=compared_live(),
                 allowed=allowed(),
+                started_from=draft.base,
             )
             record(engine, operator, "publish", f"version {revision.version} as revision {revision.number}: {message}")
             discard_draft(engine, operator)
@@ -242,12 +253,18 @@ def publish_draft() -> Any:
             return redirect(url_for("console.history"))
     except NumbersChange as exc:  # against a revision published a moment ago, not yet served here
         changes = exc.changes
+    except LiveChangedSince as exc:
+        return _page(draft, checked, 409, f"Not published: {exc}.")
     except (DraftError, RevisionError) as exc:
         return _page(draft, checked, 400, f"Not published: {exc}.")
     if changes and not is_admin(engine, operator):
         return _page(draft, checked, 403, NUMBERS_NEED_AN_ADMIN + " " + " ".join(changes))
     try:
-        waiting = submit(engine, operator, draft.text, message, flow_folder(), checked=checked.result)
+        waiting = submit(
+            engine, operator, draft.text, message, flow_folder(), checked=checked.result, started_from=draft.base
+        )
+    except LiveChangedSince as exc:
+        return _page(draft, checked, 409, f"Not sent for approval: {exc}.")
     except (DraftError, RevisionError) as exc:
         return _page(draft, checked, 400, f"Not published: {exc}.")
     record(engine, operator, "submit", f"draft {waiting.number}, version {waiting.version}: {message}")

@@ -8,7 +8,6 @@ approves their own draft (:mod:`ivr.drafts`).
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
@@ -22,15 +21,11 @@ from ivr.console.editing import (
     console_engine,
     draft_checker,
     flow_folder,
-    live_flow,
 )
+from ivr.console.published import published, served, when
 from ivr.console.roster import is_admin
 from ivr.drafts import DraftError, approve, proposal, proposals, reject, submit, withdraw
-from ivr.revisions import NumbersChange, RevisionError, by_number, history, publish
-
-
-def when(at: float | None) -> str:
-    return time.strftime("%Y-%m-%d %H:%M", time.localtime(at)) if at else ""
+from ivr.revisions import LiveChangedSince, NumbersChange, RevisionError, by_number, history, publish
 
 
 def revisions_page() -> str:
@@ -39,7 +34,7 @@ def revisions_page() -> str:
         "console/history.html",
         revisions=history(engine),
         waiting=proposals(engine),
-        live_version=live_flow().flow.version,
+        live_version=served().flow.version,  # "(live, within seconds)" until this server takes it
         serving_revisions=current_app.extensions["ivr"].store.serving_revisions,
         file=current_app.config["IVR_SETTINGS"].flow_file,
         when=when,
@@ -117,6 +112,8 @@ def approval(number: int) -> Any:
         "console/approval.html",
         proposal=waiting,
         own=waiting.author == g.operator,
+        live=(live := published()),
+        stale=waiting.status == "waiting" and waiting.base is not None and waiting.base != live.version,
         when=when,
         error=error,
         **comparison(checked),
@@ -158,6 +155,12 @@ def _decide(number: int, action: str) -> str:
             return "Choose approve, turn down or withdraw."
     except NumbersChange:
         return "This draft changes the numbers callers are connected to: only an admin may approve it."
+    except LiveChangedSince as exc:
+        return (
+            f"Not approved: {exc.live.author} published revision {exc.live.number} after this draft was asked for, "
+            "so approving it would undo their change. Its author can carry it onto the live flow from this page; "
+            "or turn it down."
+        )
     except RevisionError as exc:  # DraftError too
         return f"{exc}."
     return ""

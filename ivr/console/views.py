@@ -16,7 +16,7 @@ from flask import Blueprint, Flask, Response, current_app, g, redirect, render_t
 from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
-from ivr.console import charts, editing, history, proxies, recordings, team_pages
+from ivr.console import carrying, charts, editing, history, proxies, recordings, team_pages
 from ivr.console import login as console_login
 from ivr.console import try_call as console_try
 from ivr.console.accounts import SESSION_SECONDS, AccountError, add_operator, remove_operator, set_password
@@ -44,6 +44,7 @@ bp.register_error_handler(SQLAlchemyError, console_login.database_down)
 bp.add_url_rule("/login", "login", console_login.login, methods=["GET", "POST"])
 bp.add_url_rule("/logout", "logout", console_login.logout, methods=["POST"])
 editing.register(bp)
+carrying.register(bp)
 console_try.register(bp)
 history.register(bp)
 recordings.register(bp)

@@ -78,7 +78,7 @@
     fetch(editor.dataset.checkUrl, {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": editor.dataset.csrf },
-      body: JSON.stringify({ text: text.value }),
+      body: JSON.stringify({ text: text.value, started_from: editor.dataset.startedFrom }),
       credentials: "same-origin"
     }).then(function (response) {
       return response.json().then(function (answer) {
@@ -92,6 +92,8 @@
         if (!response.ok) throw new Error(answer.error || "The console did not take the draft.");
         showProblems(answer);
         saved.textContent = answer.saved;
+        var movedOn = document.getElementById("moved-on");
+        if (movedOn && answer.moved_on && movedOn.hidden) movedOn.hidden = false; // someone published meanwhile
         checking.textContent = "";
       });
     }).catch(function (error) {
@@ -127,7 +129,7 @@
     fetch(editor.dataset.checkUrl, {
       method: "POST", keepalive: true, credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": editor.dataset.csrf },
-      body: JSON.stringify({ text: text.value })
+      body: JSON.stringify({ text: text.value, started_from: editor.dataset.startedFrom })
     });
   });
   list.querySelectorAll("a[data-line]").forEach(function (link) {
