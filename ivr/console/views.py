@@ -9,21 +9,14 @@ carries headers that keep it out of frames, caches and other sites' scripts.
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
-
-from flask import Blueprint, Flask, Response, current_app, g, redirect, render_template, request, url_for
-from markupsafe import Markup
+from flask import Blueprint, Flask, Response, current_app, redirect, render_template, request, url_for
 from sqlalchemy.exc import SQLAlchemyError
 
-from ivr.console import carrying, charts, editing, history, proxies, recordings, team_pages
+from ivr.console import carrying, charts, editing, first_page, forms, history, proxies, recordings, team_pages
 from ivr.console import login as console_login
 from ivr.console import try_call as console_try
 from ivr.console.accounts import SESSION_SECONDS, AccountError, add_operator, remove_operator, set_password
-from ivr.console.limits import ConsoleBusy
 from ivr.db import Database
-from ivr.load import MAX_FILE_BYTES, LoadResult, load_flow_file
-from ivr.stats.alert import episode_since
 from ivr.stats.report import report_csv, summarise
 from ivr.stats.spoken import RESULTS as SPOKEN_RESULTS
 from ivr.stats.spoken import SpokenAnswers, unknown_note
@@ -43,76 +36,14 @@ bp.before_request(console_login.protect)
 bp.register_error_handler(SQLAlchemyError, console_login.database_down)
 bp.add_url_rule("/login", "login", console_login.login, methods=["GET", "POST"])
 bp.add_url_rule("/logout", "logout", console_login.logout, methods=["POST"])
+first_page.register(bp)
 editing.register(bp)
 carrying.register(bp)
+forms.register(bp)
 console_try.register(bp)
 history.register(bp)
 recordings.register(bp)
 team_pages.register(bp)
-
-
-# -- the line ---------------------------------------------------------------------------------
-@bp.get("")
-@bp.get("/")
-def line() -> str:
-    live = current_app.extensions["ivr"].store.live
-    settings = current_app.config["IVR_SETTINGS"]
-    on_disk = _file_on_disk(settings)
-    picture = _picture(live.flow)
-    return render_template(
-        "console/line.html",
-        unreachable_since=_helpline_unreachable_since(),
-        untrusted_proxy=proxies.notice().untrusted_proxy(request),
-        flow=live.flow,
-        source=live.source,
-        since=time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(live.since)),
-        on_disk=on_disk,
-        file=settings.flow_file,
-        disk_is_live=on_disk is not None and on_disk.version == live.flow.version,
-        serving_revisions=current_app.extensions["ivr"].store.serving_revisions,
-        picture=picture,
-    )
-
-
-def _file_on_disk(settings) -> LoadResult | None:  # type: ignore[no-untyped-def]
-    """The flow file as it is on disk, checked as a draft is: in a child process, under the
-    console's limits, kept by version, so opening this page again and again costs nothing.
-    A file that cannot be read, or is too large, is refused before anything parses it.
-    None when the console is too busy to check it just now."""
-    path = Path(settings.flow_file)
-    try:
-        text = path.read_text(encoding="utf-8") if path.stat().st_size <= MAX_FILE_BYTES else None
-    except (OSError, UnicodeDecodeError):
-        text = None
-    if text is None:
-        return load_flow_file(path, allowed=current_app.config["IVR_ALLOWED"])  # says why, without parsing
-    try:
-        return editing.draft_checker().check(text, g.operator).result
-    except ConsoleBusy:
-        return None
-
-
-def _helpline_unreachable_since() -> str | None:
-    """When the alert's episode began, if callers are not reaching the helpline now."""
-    if not current_app.config["IVR_SETTINGS"].stats:  # the alert counts the call statistics
-        return None
-    try:
-        with current_app.extensions["ivr.database"].engine.connect() as connection:
-            since = episode_since(connection)
-    except Exception:  # the database does not answer: the page says what it can without it
-        return None
-    return time.strftime("%H:%M on %d %b %Y", time.localtime(since)) if since is not None else None
-
-
-def _picture(flow) -> Markup:  # type: ignore[no-untyped-def]
-    """The flow's picture as inline SVG, or its Mermaid text when Graphviz is not installed."""
-    from ivr.tools.picture import to_graphviz, to_mermaid
-
-    try:
-        svg = to_graphviz(flow).pipe(format="svg").decode()
-        return Markup(svg[svg.index("<svg") :])
-    except Exception:
-        return Markup("<pre>") + to_mermaid(flow) + Markup("</pre>")
 
 
 # -- try a call -------------------------------------------------------------------------------

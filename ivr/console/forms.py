@@ -1,0 +1,201 @@
+"""The form editor: operators change the flow in fields, never in YAML.
+
+``/console/flow`` lists the places of the flow in the order a caller meets them (the
+picture's names), with a search over every text in every language. Each place opens as a
+form: one field per language for each text (with its language and direction set, its
+seconds, its review state), and for a menu its choices (key, where it goes, picked from a
+list, the words and example answers callers may say) and its time-out.
+
+Saving a form writes the smallest change into the operator's draft text
+(:mod:`ivr.console.form_edits`), records the version it was started from, and runs the same
+check as the text editor (:mod:`ivr.console.editing`), whose page stays as the "advanced"
+view of the same draft. Trying, comparing and publishing are the editor's own steps.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+
+from ivr.console.checking import CheckedDraft
+from ivr.console.editing import console_engine, draft_checker
+from ivr.console.flow_form import MESSAGES, NUMBERS, Place, caller_order, matching, places, words_per_minute
+from ivr.console.form_edits import FormRefused, applied, field_name, list_edit, text_edits
+from ivr.console.limits import ConsoleBusy
+from ivr.console.published import published
+from ivr.definition.source import SourceDocument
+from ivr.drafts import DraftError, draft_of, save_draft
+from ivr.translations.flow_text import FlowNotReadable, parse_document
+from ivr.translations.yaml_edit import CannotEdit, Edit, replace_scalar
+
+#: Seconds a placeholder the line fills itself ({keys}, {number}) takes to say, about.
+FILLED_SECONDS = 2.0
+
+
+def _current() -> tuple[str, str, bool]:
+    """The text the operator edits (their draft, else what is live), the version it was
+    started from, and whether it is a draft."""
+    draft = draft_of(console_engine(), g.operator)
+    if draft is not None:
+        return draft.text, draft.base or published().version, True
+    live = published()
+    return live.text, live.version, False
+
+
+def _document(text: str) -> tuple[SourceDocument, Any] | None:
+    try:
+        return parse_document(text, "your draft")
+    except FlowNotReadable:
+        return None
+
+
+def flow_list() -> Any:
+    text, started_from, is_draft = _current()
+    parsed = _document(text)
+    if parsed is None:
+        return _unreadable()
+    found = places(parsed[1])
+    query = request.args.get("q", "").strip()[:200]
+    return render_template(
+        "console/flow.html",
+        places=matching(found, query),
+        query=query,
+        is_draft=is_draft,
+        live=published(),
+        started_from=started_from,
+        text=text,
+    )
+
+
+def _unreadable() -> Any:
+    flash(
+        "Your draft has a mistake in how it is written, so the form cannot show it. Fix it in the advanced "
+        "editor (every problem is shown at its line), or throw the draft away there."
+    )
+    return redirect(url_for("console.edit"))
+
+
+def place_page(place_id: str) -> Any:
+    text, started_from, is_draft = _current()
+    parsed = _document(text)
+    if parsed is None:
+        return _unreadable()
+    source, document = parsed
+    found = {p.id: p for p in places(document)}
+    if place_id not in found:
+        abort(404, f"The flow has no place called {place_id}.")
+    place, status, refused = found[place_id], 200, ""
+    if request.method == "POST":
+        sent_base = request.form.get("started_from", "").strip() or started_from
+        try:
+            edits = text_edits(source, place, request.form, list(document.line.languages))
+            edits += _menu_edits(source, place, document)
+        except (FormRefused, CannotEdit) as exc:
+            refused, status = str(exc), 400
+        else:
+            if not edits:
+                flash("Nothing changed: your draft is as it was.")
+                return redirect(url_for("console.flow_place", place_id=place_id))
+            try:
+                draft = save_draft(console_engine(), g.operator, applied(text, edits).text, sent_base)
+            except DraftError as exc:
+                refused, status = f"Not saved: {exc}.", 400
+            else:
+                flash(_saved_message(len(edits), _check(draft.text)))
+                return redirect(url_for("console.flow_place", place_id=place_id))
+    checked = _check(text) if is_draft else None
+    return render_template(
+        "console/place.html",
+        place=place,
+        destinations=caller_order(document),
+        languages=document.line.languages,
+        field_name=field_name,
+        wpm={code: words_per_minute(code, lang.words_per_minute) for code, lang in document.line.languages.items()},
+        placeholder_seconds=_placeholder_seconds(document),
+        problems=_problems_here(checked, source, place) if checked else [],
+        checked=checked,
+        is_draft=is_draft,
+        started_from=started_from,
+        refused=refused,
+        form=request.form if refused else {},
+    ), status
+
+
+def _menu_edits(source: SourceDocument, place: Place, document: Any) -> list[Edit]:
+    """A menu's choices: where each goes, and its words and example answers, per language."""
+    edits: list[Edit] = []
+    order = list(document.line.languages)
+    node = ("nodes", place.id)
+    for choice in place.choices:
+        go = request.form.get(f"go|{choice.key}")
+        if go and go != choice.go:
+            if go not in document.nodes:
+                raise FormRefused(f"Choice {choice.key}: choose where it goes from the list.")
+            path = (*node, "choices", choice.key) if choice.simple else (*node, "choices", choice.key, "go")
+            edits.append(replace_scalar(source, path, go))
+        for kind, current in (("words", choice.words), ("examples", choice.examples)):
+            for code in [*current] or order:
+                sent = request.form.get(f"{kind}|{choice.key}|{code}")
+                if sent is None:
+                    continue
+                listed = [line.strip() for line in re.split(r"[\n,]", sent) if line.strip()]
+                if tuple(listed) == tuple(current.get(code, ())):
+                    continue
+                path = (*node, "choices", choice.key, kind) + ((code,) if code else ())
+                edits.append(list_edit(source, path, listed, order))
+    timeout = request.form.get("timeout", "").strip()
+    if timeout and place.timeout is not None and timeout != str(place.timeout):
+        if not timeout.isdigit() or not 5 <= int(timeout) <= 30:
+            raise FormRefused("Time-out: write a number of seconds from 5 to 30.")
+        edits.append(replace_scalar(source, (*node, "timeout"), timeout))
+    return edits
+
+
+def _check(text: str) -> CheckedDraft | None:
+    try:
+        return draft_checker().check(text, g.operator)
+    except ConsoleBusy:
+        return None
+
+
+def _saved_message(count: int, checked: CheckedDraft | None) -> str:
+    saved = f"Saved to your draft: {count} change{'s' if count != 1 else ''}."
+    if checked is None:
+        return saved + " The console is busy, so it was not checked yet: open this page again in a moment."
+    errors, warnings = len(checked.result.errors), len(checked.result.warnings)
+    if errors:
+        return saved + f" It has {errors} error(s): they are shown where they are. Nothing reaches callers yet."
+    return saved + f" No errors ({warnings} warning(s)). Nothing reaches callers until you publish."
+
+
+def _problems_here(checked: CheckedDraft, source: SourceDocument, place: Place) -> list[Any]:
+    """The draft's problems written inside this place (by line); every error when it has no lines."""
+    path = {MESSAGES: ("line", "messages"), NUMBERS: ("numbers",)}.get(place.id, ("nodes", place.id))
+    node = source.values.get(path)
+    if node is None:
+        return [p for p in checked.result.problems if p.severity.value == "error"]
+    first, last = node.start_mark.line + 1, node.end_mark.line + 1
+    return [p for p in checked.result.problems if first <= p.line <= last]
+
+
+def _placeholder_seconds(document: Any) -> dict[str, dict[str, float]]:
+    """How long each number takes to say, per language: slowly, twice, group by group."""
+    found: dict[str, dict[str, float]] = {}
+    for code, language in document.line.languages.items():
+        wpm = words_per_minute(code, language.words_per_minute)
+        seconds = {name: _number_seconds(str(number.number), wpm) for name, number in document.numbers.items()}
+        found[code] = {**seconds, "keys": FILLED_SECONDS, "number": FILLED_SECONDS, "name": FILLED_SECONDS}
+    return found
+
+
+def _number_seconds(number: str, wpm: int) -> float:
+    groups = number.split()
+    digits = sum(len(group) for group in groups)
+    return round(2 * (digits * 60 / (wpm * 0.66)) + 0.8 * (len(groups) - 1) + 1.1, 1)
+
+
+def register(bp: Blueprint) -> None:
+    bp.add_url_rule("/flow", "flow", flow_list)
+    bp.add_url_rule("/flow/<place_id>", "flow_place", place_page, methods=["GET", "POST"])
