@@ -109,11 +109,32 @@ def list_edit(source: SourceDocument, path: tuple[str | int, ...], words: Sequen
 
 
 def words_edit(source: SourceDocument, path: tuple[str | int, ...], words: Sequence[str]) -> Edit:
-    """Replace the list of words at ``path`` (a flow list ``[a, b]``), wrapped as the file wraps them."""
+    """Replace the list of words at ``path`` (a flow list ``[a, b]``), wrapped as the file
+    wraps them; words only added at the end are written after the last, the rest untouched."""
     node = source.values.get(path)
     if not isinstance(node, yaml.SequenceNode) or not node.flow_style:
         raise FormRefused(f"{'.'.join(map(str, path))} is not written as [a, b]: change it in the advanced editor")
-    return Edit(node.start_mark.index, node_end(source.text, node), _flow_list(words, node.start_mark.column))
+    old = [item.value for item in node.value if isinstance(item, yaml.ScalarNode)]
+    end = node_end(source.text, node)
+    if old and len(old) == len(node.value) and list(words[: len(old)]) == old and source.text[end - 1] == "]":
+        return _appended(source.text, end - 1, node.start_mark.column + 1, words[len(old) :])
+    return Edit(node.start_mark.index, end, _flow_list(words, node.start_mark.column))
+
+
+def _appended(text: str, bracket: int, indent: int, added: Sequence[str]) -> Edit:
+    """``, word`` for each added word before the list's closing bracket, on a new line when
+    the line would pass the file's width."""
+    column = bracket - (text.rfind("\n", 0, bracket) + 1)
+    out = ""
+    for word in added:
+        item = flow_scalar(word)
+        if column + 2 + len(item) + 1 > WRAP_WIDTH:
+            out += ",\n" + " " * indent + item
+            column = indent + len(item)
+        else:
+            out += ", " + item
+            column += 2 + len(item)
+    return Edit(bracket, bracket, out.replace("\n", newline_of(text)))
 
 
 def _flow_list(words: Sequence[str], column: int) -> str:
