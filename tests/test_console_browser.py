@@ -185,6 +185,7 @@ def test_an_operator_edits_tries_and_publishes_a_second_approves_and_a_rollback_
     assert heard_at_helpline().startswith(old_words)  # callers still hear the live flow
 
     page.get_by_role("link", name="Edit the flow").click()
+    page.get_by_role("link", name="the whole flow as text (YAML)").click()
     assert page.get_by_label("The call flow (YAML), line by line").input_value() == changed  # the saved draft
     page.get_by_label("What changed, and why (required)").fill("Say 'now' before connecting")
     page.get_by_role("button", name="Ask for approval").click()

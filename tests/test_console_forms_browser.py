@@ -1,0 +1,148 @@
+"""Issue 27, done when: an operator with no YAML knowledge changes the line with forms
+alone, in a real browser (Chromium driven by Playwright, the console served by gunicorn):
+one Polish sentence changed, a phrase added to a choice, the draft tried on the keypad,
+approved by a second operator, published, and the new revision seen on the first page. A
+second operator's draft started before that publish cannot overwrite it: publishing it is
+refused, and carrying it onto the live flow keeps both changes.
+
+With ``IVR_SCREENSHOTS=docs/screenshots`` the screenshots the README shows are written there."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from test_console_browser import CHROMIUM, PASSWORD
+
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None and not os.environ.get("CI"), reason="Chromium is not installed (scripts/test installs it)"
+)
+POLISH_BEFORE = "9 od razu kończy rozmowę."
+POLISH_AFTER = "9 natychmiast kończy rozmowę."
+PHRASE = "potrzebuję informacji"
+ROMANIAN_BEFORE = "9 încheie imediat apelul."
+ROMANIAN_AFTER = "9 închide imediat apelul."
+
+
+def test_an_operator_changes_the_line_with_forms_alone_and_a_stale_draft_cannot_overwrite_it(gunicorn_server, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+    from sqlalchemy import create_engine
+    from support import DEFAULT_FLOW
+
+    from ivr.console.views import add_operator
+    from ivr.db import metadata
+    from ivr.revisions import history, publish
+
+    database = tmp_path / "console.sqlite3"
+    engine = create_engine(f"sqlite:///{database}")
+    metadata.create_all(engine)
+    add_operator(engine, "alice", PASSWORD)
+    add_operator(engine, "bob", PASSWORD)
+    shipped = DEFAULT_FLOW.read_text(encoding="utf-8")
+    publish(engine, shipped, DEFAULT_FLOW.parent, "ci", "the flow as shipped")
+    console = gunicorn_server("console", IVR_DATABASE_FILE=str(database), IVR_REQUIRE_APPROVAL="1")
+    shots = [tmp_path] + ([Path(os.environ["IVR_SCREENSHOTS"])] if os.environ.get("IVR_SCREENSHOTS") else [])
+
+    def shot(page, name: str) -> None:
+        for folder in shots:
+            folder.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(folder / f"{name}.png"), full_page=False)
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        alice = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        bob = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        for page, name in ((alice, "alice"), (bob, "bob")):
+            page.goto(console.url + "/console")
+            page.get_by_label("Name").fill(name)
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Log in").click()
+            page.get_by_role("heading", name="The line").wait_for()
+
+        # Bob starts a draft of his own from revision 1: a Romanian sentence.
+        bob.get_by_role("link", name="Edit the flow").click()
+        bob.get_by_role("link", name="Welcome").click()
+        romanian = bob.get_by_label("Română (ro-RO)")
+        romanian.fill(romanian.input_value().replace(ROMANIAN_BEFORE, ROMANIAN_AFTER))
+        bob.get_by_role("button", name="Save to my draft").click()
+        expect(bob.locator(".notice")).to_contain_text("Saved to your draft: 1 change. No errors")
+
+        # Alice: a Polish sentence and a phrase for choice 1, with forms only.
+        alice.get_by_role("link", name="Edit the flow").click()
+        alice.get_by_label("Find words in any language, or a place").fill("od razu konczy")
+        alice.get_by_role("button", name="Find").click()
+        expect(alice.get_by_role("status")).to_contain_text("1 place(s) say")
+        alice.get_by_role("link", name="Welcome").click()
+        polish = alice.get_by_label("Polski (pl-PL)")
+        expect(polish).to_have_attribute("dir", "ltr")
+        expect(alice.get_by_label("العربية (ar-EG)")).to_have_attribute("dir", "rtl")
+        polish.fill(polish.input_value().replace(POLISH_BEFORE, POLISH_AFTER))
+        alice.get_by_role("button", name="Save to my draft").click()
+        expect(alice.locator(".notice")).to_contain_text("Saved to your draft: 1 change. No errors")
+        shot(alice, "form-editor-1280")
+        alice.set_viewport_size({"width": 390, "height": 844})
+        shot(alice, "form-editor-390")
+        alice.set_viewport_size({"width": 1280, "height": 900})
+        alice.get_by_role("link", name="Every place").click()
+        alice.get_by_role("link", name="Main menu").click()
+        words = alice.get_by_label("Polski (pl-PL): one per line").first
+        words.fill(words.input_value() + "\n" + PHRASE)
+        alice.get_by_role("button", name="Save to my draft").click()
+        expect(alice.locator(".notice")).to_contain_text("Saved to your draft: 1 change. No errors")
+
+        # She tries the draft on the keypad, in Polish: the new sentence is heard.
+        alice.get_by_role("link", name="try it on the keypad").click()
+        alice.get_by_label("Start in").select_option("pl-PL")
+        alice.get_by_role("button", name="Call your draft").click()
+        alice.locator("#transcript").get_by_text(POLISH_AFTER).wait_for()
+
+        # What it changes, then she asks for approval; Bob approves and it is published.
+        alice.goto(console.url + "/console/edit/changes")
+        shot(alice, "draft-changes-1280")
+        alice.set_viewport_size({"width": 390, "height": 844})
+        shot(alice, "draft-changes-390")
+        alice.set_viewport_size({"width": 1280, "height": 900})
+        alice.goto(console.url + "/console/flow")
+        alice.get_by_role("link", name="Publish, or ask for approval").click()
+        alice.get_by_label("What changed, and why (required)").fill("Polish: plainer words for 9; a phrase for 1")
+        alice.get_by_role("button", name="Ask for approval").click()
+        alice.get_by_role("heading", name="by alice").wait_for()
+        bob.goto(alice.url)
+        bob.get_by_role("button", name="Approve and publish").click()
+        bob.get_by_role("heading", name="History of the flow").wait_for()
+
+        # The first page shows the new revision at once.
+        alice.get_by_role("link", name="The line", exact=True).click()
+        expect(alice.locator(".live-revision")).to_contain_text("Revision 2, published by alice, approved by bob, on")
+        expect(alice.locator(".live-revision")).to_contain_text("Polish: plainer words for 9; a phrase for 1")
+        shot(alice, "first-page-1280")
+        alice.set_viewport_size({"width": 390, "height": 844})
+        shot(alice, "first-page-390")
+
+        # Bob's draft was started from revision 1: it cannot overwrite revision 2.
+        bob.goto(console.url + "/console/edit")
+        expect(bob.locator("#moved-on")).to_be_visible()
+        bob.get_by_label("What changed, and why (required)").fill("Romanian: plainer words for 9")
+        bob.get_by_role("button", name="Ask for approval").click()
+        expect(bob.locator("main")).to_contain_text(
+            "Not sent for approval: the live flow changed since this text was started: alice published revision 2"
+        )
+        assert len(history(engine)) == 2
+        bob.get_by_role("button", name="Carry my change onto the live flow").click()
+        expect(bob.locator(".notice")).to_contain_text("Your change was carried onto the live flow, revision 2")
+        expect(bob.locator("#moved-on")).to_be_hidden()
+        bob.get_by_label("What changed, and why (required)").fill("Romanian: plainer words for 9")
+        bob.get_by_role("button", name="Ask for approval").click()
+        bob.get_by_role("heading", name="by bob").wait_for()
+        alice.goto(bob.url)
+        alice.get_by_role("button", name="Approve and publish").click()
+        alice.get_by_role("heading", name="History of the flow").wait_for()
+        chromium.close()
+
+    newest, second, first = history(engine)
+    assert first.text == shipped
+    phrase_line = ",\n                  " + PHRASE  # appended to choice 1's Polish words, on a line of its own
+    assert second.text.replace(phrase_line, "", 1) == shipped.replace(POLISH_BEFORE, POLISH_AFTER)
+    assert newest.text == second.text.replace(ROMANIAN_BEFORE, ROMANIAN_AFTER)  # both changes kept
+    assert (newest.author, newest.approved_by, second.author, second.approved_by) == ("bob", "alice", "alice", "bob")
