@@ -55,15 +55,43 @@ def _unreachable(context: Context) -> Iterator[Problem]:
             continue
         reachable.add(name)
         todo.extend(n for n in successors(context, name) if n in nodes)
-    for name in nodes:
-        if name not in reachable:
-            yield context.warning(
-                ("nodes", name),
-                f"no caller can reach {name!r}",
-                "lead a menu choice or a 'next:' to it, or remove it",
-                key=True,
-                code="unreachable",
-            )
+    unreachable = [name for name in nodes if name not in reachable]
+    for name, behind in _first_unreachable(context, unreachable):
+        also = ""
+        if behind:
+            shown = ", ".join(repr(n) for n in behind[:3]) + (f" and {len(behind) - 3} more" if len(behind) > 3 else "")
+            also = f", nor the {len(behind)} node(s) only it leads to ({shown})"
+        yield context.warning(
+            ("nodes", name),
+            f"no caller can reach {name!r}{also}",
+            "lead a menu choice or a 'next:' to it, or remove it",
+            key=True,
+            code="unreachable",
+        )
+
+
+def _first_unreachable(context: Context, unreachable: list[str]) -> list[tuple[str, list[str]]]:
+    """Each part of the flow no caller reaches, named by the node it starts from, with the
+    nodes only it leads to: one missing 'next:' cuts off a whole branch, and one warning
+    at its top says so better than one per node (which buried the error that caused them)."""
+    cut_off = set(unreachable)
+    behind: dict[str, list[str]] = {}
+    for name in unreachable:
+        seen, todo = [], list(successors(context, name))
+        while todo:
+            after = todo.pop(0)
+            if after in cut_off and after != name and after not in seen:
+                seen.append(after)
+                todo.extend(successors(context, after))
+        behind[name] = seen
+    covered: set[str] = set()
+    found = []
+    for name in sorted(unreachable, key=lambda n: -len(behind[n])):
+        if name not in covered:
+            covered |= {name, *behind[name]}
+            found.append((name, behind[name]))
+    order = {name: i for i, name in enumerate(unreachable)}
+    return sorted(found, key=lambda pair: order[pair[0]])
 
 
 def _message_loops(context: Context) -> Iterator[Problem]:

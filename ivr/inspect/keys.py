@@ -38,6 +38,8 @@ def check(context: Context) -> Iterator[Problem]:
     document = context.document
     menus = {name: node for name, node in document.nodes.items() if isinstance(node, MenuNode)}
     main = _main_menu(document)
+    if main is None:
+        return  # no menu follows the start: that is the graph rule's to report, and keys mean nothing yet
     meanings = {name: _meanings(document, name, menu, main) for name, menu in menus.items()}
     usual = {meaning: _usual_key(meanings, meaning, main) for meaning in (BACK, AGAIN)}
     for name, menu in menus.items():

@@ -40,6 +40,7 @@
     text.setSelectionRange(offset, offset);
     var lineHeight = parseFloat(getComputedStyle(text).lineHeight) || 24;
     editor.scrollTop = Math.max(0, (line - 3) * lineHeight);
+    editor.scrollIntoView({ block: "nearest" }); // the line in view, not just the cursor on it
   }
 
   function showProblems(answer) {
@@ -55,7 +56,11 @@
       link.dataset.column = p.column;
       link.textContent = "Line " + p.line + ", column " + p.column;
       item.appendChild(link);
-      item.appendChild(document.createTextNode(": " + p.severity + ": " + p.message));
+      var severity = document.createElement("strong");
+      severity.textContent = p.severity;
+      item.appendChild(document.createTextNode(": "));
+      item.appendChild(severity);
+      item.appendChild(document.createTextNode(": " + p.message));
       if (p.hint) {
         item.appendChild(document.createElement("br"));
         var hint = document.createElement("span");
