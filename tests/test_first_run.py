@@ -1,11 +1,18 @@
-"""The first run: the ``ivr check --summary`` scripts/run-local will show.
+"""The first run: scripts/run-local and the ``ivr check --summary`` it shows.
 
 A newcomer's first screen must say what is happening and fit on it: the warnings as one
-line with the command that lists them, errors in full (the operator has to fix them).
+line with the command that lists them, errors in full (the operator has to fix them), and
+a server that failed to start said so, with its log. run-local is run in a folder of its
+own whose .venv is the one running these tests, so nothing is installed here.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import socket
+import subprocess
 import sys
 from pathlib import Path
 
@@ -33,6 +40,20 @@ ERRORS = [
     "line must never connect callers to it [dial-short-number]",
     "    hint: tell callers to hang up and dial 999 themselves, in a message, so their location and the Silent "
     "Solution come with the call",
+]
+FIRST_CALL = [
+    "Calling it now. At each menu: type a key, 'say <words>', Enter for silence, or 'hangup'.",
+    "  line (en-GB): If you are in danger now, hang up and dial 9 9 9. For the helpline, press 0.",
+    "  line (en-GB): English: 1.",
+    "  line (en-GB): Shcheep: 2.",
+    "  line (vi-VN): Tiếng Việt: 3.",
+    "  line (en-GB): Tigrinya: 4.",
+    "  line (arb): العربية: 5.",
+    "  line (en-GB): Soomaali: 6.",
+    "  line (ro-RO): Română: 7.",
+    "  line (pl-PL): Polski: 8.",
+    "  line (en-GB): For any other language, stay on the line; the helpline has interpreters.",
+    "key, 'say <words>', Enter for silence, or 'hangup':   [you hang up]",
 ]
 
 
@@ -102,3 +123,113 @@ def test_the_pointer_names_ivr_as_the_operator_can_run_it_from_here(tmp_path, mo
     assert this_command(str(ROOT / ".venv" / "bin" / "ivr"), cwd=ROOT) == ".venv/bin/ivr"
     assert this_command(str(on_path), cwd=ROOT) == str(on_path)
     assert this_command("/opt/the line/bin/ivr", cwd=ROOT) == "'/opt/the line/bin/ivr'"
+
+
+# -- scripts/run-local, from its check on --------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Path:
+    """A folder laid out as the repository, with the flow, scripts/run-local, and the .venv
+    these tests run in (so run-local installs nothing)."""
+    venv = Path(sys.executable).parent.parent
+    if not (venv / "bin" / "ivr").exists():
+        pytest.skip("the tests do not run in a virtual environment with the ivr command")
+    if shutil.which("dot") is None and os.geteuid() == 0:
+        pytest.skip("run-local would install Graphviz on this machine")
+    (tmp_path / "scripts").mkdir()
+    shutil.copy(ROOT / "scripts" / "run-local", tmp_path / "scripts" / "run-local")
+    shutil.copy(DEFAULT_FLOW, tmp_path / "call_flows.yaml")
+    (tmp_path / ".venv").symlink_to(venv)
+    return tmp_path
+
+
+def run_local(folder: Path, port: int, **env: str) -> tuple[int, list[str]]:
+    """run-local's exit code and what it printed, with the seconds each step took left out.
+    The caller hangs up at once, then the input ends, which stops the line."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("IVR_", "TWILIO_"))}
+    # As on a fresh machine: the ivr command is not on PATH (an activated .venv would put it there).
+    venv_bin = (folder / ".venv" / "bin").resolve()
+    path = [entry for entry in os.environ.get("PATH", "").split(os.pathsep) if Path(entry).resolve() != venv_bin]
+    environment["PATH"] = os.pathsep.join(path)
+    done = subprocess.run(
+        ["bash", str(folder / "scripts" / "run-local")],
+        input="hangup\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**environment, "PORT": str(port), **env},
+    )
+    return done.returncode, re.sub(r"done \(\d+ s\)", "done (N s)", done.stdout + done.stderr).splitlines()
+
+
+def test_run_local_says_each_step_folds_the_warnings_and_calls_the_line(checkout):
+    port = free_port()
+    code, lines = run_local(checkout, port)
+    assert (code, lines) == (
+        0,
+        [
+            "Checking the flow (a second or two)...",
+            f"call_flows.yaml (version {version_of(DEFAULT_FLOW)}): no errors, it may go live; 19 warnings "
+            "(9 slow-to-helpline, 7 unreviewed-translation, 3 missing-recording): see them with "
+            ".venv/bin/ivr check call_flows.yaml",
+            f"Starting the line on http://127.0.0.1:{port} (a few seconds)... done (N s).",
+            f"The line is running on http://127.0.0.1:{port}/voice (its log: local-server.log).",
+            f"Its console: http://127.0.0.1:{port}/console (make the first account, an admin: "
+            ".venv/bin/ivr operator add NAME --admin).",
+            *FIRST_CALL,
+        ],
+    )
+
+
+def test_run_local_shows_a_flows_errors_in_full_and_does_not_start_the_line(checkout):
+    flow = checkout / "call_flows.yaml"
+    flow.write_text(broken(flow.read_text()))
+    code, lines = run_local(checkout, free_port())
+    assert (code, lines) == (
+        1,
+        [
+            "Checking the flow (a second or two)...",
+            *ERRORS,
+            f"call_flows.yaml (version {version_of(flow)}): 2 error(s): it will NOT go live; the line keeps "
+            "serving the last good flow ('ivr check --explain CODE' says what a [code] means); 13 warnings "
+            "(12 unreachable, 1 inconsistent-key): see them with .venv/bin/ivr check call_flows.yaml",
+            "Fix the flow file first (see above), then run this again.",
+        ],
+    )
+    assert not (checkout / "local-server.log").exists()
+
+
+def test_run_local_says_when_the_line_stops_before_it_answers_and_shows_its_log(checkout):
+    port = free_port()
+    code, lines = run_local(checkout, port, IVR_ALERT_MIN_ATTEMPTS="0")
+    assert (code, lines[2:]) == (
+        1,
+        [
+            f"Starting the line on http://127.0.0.1:{port} (a few seconds)... it stopped before it answered.",
+            "The last lines of its log (all of it: local-server.log):",
+            "  Error: IVR_ALERT_MIN_ATTEMPTS must be 1 or more (transfers in the window before it can alert)",
+        ],
+    )
+
+
+def test_run_local_says_when_its_port_is_taken_and_how_to_choose_another(checkout):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, lines = run_local(checkout, port)
+    assert (code, lines[2:]) == (
+        1,
+        [
+            f"Something on this machine already answers on port {port} (the line started earlier, in another "
+            "terminal?).",
+            f"Stop it, or run the line on another port: PORT={port + 1} bash scripts/run-local",
+        ],
+    )
