@@ -175,7 +175,7 @@ def test_run_local_says_each_step_folds_the_warnings_and_calls_the_line(checkout
     assert (code, lines) == (
         0,
         [
-            "Checking the flow (a second or two)...",
+            "Checking the flow (a few seconds)...",
             f"call_flows.yaml (version {version_of(DEFAULT_FLOW)}): no errors, it may go live; 19 warnings "
             "(9 slow-to-helpline, 7 unreviewed-translation, 3 missing-recording): see them with "
             ".venv/bin/ivr check call_flows.yaml",
@@ -195,7 +195,7 @@ def test_run_local_shows_a_flows_errors_in_full_and_does_not_start_the_line(chec
     assert (code, lines) == (
         1,
         [
-            "Checking the flow (a second or two)...",
+            "Checking the flow (a few seconds)...",
             *ERRORS,
             f"call_flows.yaml (version {version_of(flow)}): 2 error(s): it will NOT go live; the line keeps "
             "serving the last good flow ('ivr check --explain CODE' says what a [code] means); 13 warnings "
