@@ -6,7 +6,10 @@ TwiML for Twilio's fallback. Each reads the file named on the command line, else
 from __future__ import annotations
 
 import os
+import shlex
+import shutil
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -36,7 +39,13 @@ def flow_file_argument():  # type: ignore[no-untyped-def]
 @click.command(help="Check a flow file. Exit 0: it may go live; 1: it has errors; 2: it cannot be read.")
 @flow_file_argument()
 @click.option("--explain", "code", metavar="CODE", default=None, help="Say what a problem code means, with an example.")
-def check(file: str, code: str | None) -> None:
+@click.option(
+    "--summary",
+    is_flag=True,
+    help="Errors in full, but the warnings as one line that counts them by code and says how to see them "
+    "(and no list of languages). For scripts that check before they start the line.",
+)
+def check(file: str, code: str | None, summary: bool) -> None:
     if code is not None:
         try:
             click.echo(explain(code))
@@ -45,6 +54,8 @@ def check(file: str, code: str | None) -> None:
         return
     result = load_flow_file(file, allowed=allowed())
     for problem in result.problems:
+        if summary and not problem.is_error:
+            continue
         text = problem.format(file, with_code=True)
         head, _, hint = text.partition("\n")
         colour = "red" if problem.is_error else "yellow"
@@ -53,17 +64,49 @@ def check(file: str, code: str | None) -> None:
             click.echo(hint)
     if not result.readable:
         raise FlowUnreadable(f"{file}: cannot be read")
-    _say_languages(result)
+    if not summary:
+        _say_languages(result)
     version = f" (version {result.version})" if result.version else ""
-    explained = " ('ivr check --explain CODE' says what a [code] means)" if result.problems else ""
+    shown = result.errors if summary else result.problems
+    explained = " ('ivr check --explain CODE' says what a [code] means)" if shown else ""
     errors, warnings = len(result.errors), len(result.warnings)
+    folded = f"; {_folded_warnings(result, file)}" if summary and warnings else ""
     if errors:
+        counted = f"{errors} error(s)" if summary else f"{errors} error(s), {warnings} warning(s)"
         click.echo(
-            f"{file}{version}: {errors} error(s), {warnings} warning(s): it will NOT go live; "
-            f"the line keeps serving the last good flow{explained}"
+            f"{file}{version}: {counted}: it will NOT go live; "
+            f"the line keeps serving the last good flow{explained}{folded}"
         )
         raise FlowHasErrors("")
+    if summary:
+        click.echo(f"{file}{version}: no errors, it may go live{folded or '; no warnings'}")
+        return
     click.echo(f"{file}{version}: no errors, {warnings} warning(s): it may go live{explained}")
+
+
+def _folded_warnings(result: LoadResult, file: str) -> str:
+    """The warnings as one clause: how many of each code (most first), and the command that
+    lists them, so a script's first screen stays short and the details stay one step away."""
+    kinds = Counter(problem.code for problem in result.warnings)
+    counted = ", ".join(f"{count} {kind}" for kind, count in kinds.most_common())
+    total = len(result.warnings)
+    plural = "s" if total > 1 else ""
+    return f"{total} warning{plural} ({counted}): see them with {this_command()} check {shlex.quote(file)}"
+
+
+def this_command(argv0: str | None = None, cwd: Path | None = None) -> str:
+    """How the operator can run ``ivr`` again, from here: ``.venv/bin/ivr`` when it lives
+    under the current folder (as scripts/run-local installs it), ``ivr`` when that is what
+    the shell finds, else its whole path. A pointer to "the details" must work when pasted."""
+    program = Path(argv0 if argv0 is not None else sys.argv[0])
+    here = (cwd or Path.cwd()).resolve()
+    absolute = program if program.is_absolute() else here / program
+    found = shutil.which(program.name)
+    if found and Path(found).resolve() == absolute.resolve():
+        return program.name
+    if absolute.is_relative_to(here):
+        return shlex.quote(str(absolute.relative_to(here)))
+    return shlex.quote(str(absolute))
 
 
 def _review_mark(language: rt.Language) -> str:
