@@ -20,7 +20,7 @@ from markupsafe import Markup
 from ivr.console import editing, proxies
 from ivr.console.limits import ConsoleBusy
 from ivr.console.published import published, when
-from ivr.definition.problems import Problem
+from ivr.definition.problems import CODES, Problem
 from ivr.load import MAX_FILE_BYTES, LoadResult, load_flow_file
 from ivr.stats.alert import episode_since
 from ivr.stats.report import summarise
@@ -75,7 +75,8 @@ def problem_lines(warnings: list[Problem]) -> list[tuple[str, str]]:
     counts = Counter(p.code for p in warnings)
     lines = []
     for code, n in counts.most_common():
-        words = PROBLEM_KINDS.get(code, "{n} other warning(s) of the kind " + code)
+        known = CODES.get(code)
+        words = PROBLEM_KINDS.get(code, "{n} warning(s): " + (known.meaning if known else code))
         said = words.format(n=n)
         lines.append((code, said.replace("1 languages have", "1 language has") if n == 1 else said))
     return lines
