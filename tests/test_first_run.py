@@ -99,7 +99,7 @@ def test_the_summary_prints_every_error_in_full_and_still_counts_the_warnings(as
         *(line.replace("call_flows.yaml", "my flow.yaml") for line in ERRORS),
         f"my flow.yaml (version {version_of(tmp_path / 'my flow.yaml')}): 2 error(s): it will NOT go live; the "
         "line keeps serving the last good flow ('ivr check --explain CODE' says what a [code] means); "
-        "13 warnings (12 unreachable, 1 inconsistent-key): see them with .venv/bin/ivr check 'my flow.yaml'",
+        "1 warning (1 unreachable): see them with .venv/bin/ivr check 'my flow.yaml'",
     ]
 
 
