@@ -198,8 +198,8 @@ def test_run_local_shows_a_flows_errors_in_full_and_does_not_start_the_line(chec
             "Checking the flow (a few seconds)...",
             *ERRORS,
             f"call_flows.yaml (version {version_of(flow)}): 2 error(s): it will NOT go live; the line keeps "
-            "serving the last good flow ('ivr check --explain CODE' says what a [code] means); 13 warnings "
-            "(12 unreachable, 1 inconsistent-key): see them with .venv/bin/ivr check call_flows.yaml",
+            "serving the last good flow ('ivr check --explain CODE' says what a [code] means); 1 warning "
+            "(1 unreachable): see them with .venv/bin/ivr check call_flows.yaml",
             "Fix the flow file first (see above), then run this again.",
         ],
     )
