@@ -114,3 +114,39 @@ def test_a_choice_goes_to_a_place_picked_from_the_list(app):
     refused = alice.post("/console/flow/main_menu", {"go|3": "nowhere"})
     assert refused.status_code == 400
     assert "Not saved. Choice 3: choose where it goes from the list." in words(refused)
+
+
+def test_a_new_message_is_added_at_the_end_of_the_nodes_and_opens_in_its_form(app):
+    alice = logged_in(app)
+    added = alice.post(
+        "/console/flow/add",
+        {"kind": "message", "title": "Opening hours", "text": "The helpline is open  all day.", "to": "main_menu"},
+    )
+    assert added.status_code == 302 and added.headers["Location"].endswith("/console/flow/opening_hours")
+    draft = draft_of(engine_of(app), "alice").text
+    assert draft == LIVE_TEXT.rstrip("\n") + (
+        "\n\n  opening_hours:\n    type: message\n    say:\n      en-GB: The helpline is open all day.\n"
+        "    next: main_menu\n"
+    )
+    page = words(alice.get("/console/flow/opening_hours"))
+    assert "Added “Opening hours” to your draft. Now write it in every language, and lead a menu's choice to it" in page
+    assert "Problems in this place Error:" in page
+
+
+def test_removing_a_place_asks_where_what_leads_to_it_goes_instead(app):
+    alice = logged_in(app)
+    asked = words(alice.get("/console/flow/about_helpline/remove"))
+    assert "Remove “About helpline” from your draft?" in asked
+    assert "1 thing(s) lead callers here. Choose where each of them goes instead" in asked
+    assert "About slavery menu: key 1 Choose where it goes instead…" in asked
+    refused = alice.post("/console/flow/about_helpline/remove", {})
+    assert refused.status_code == 400 and draft_of(engine_of(app), "alice") is None
+    done = alice.post(
+        "/console/flow/about_helpline/remove", {"instead|nodes/about_slavery_menu/choices/1/go": "danger"}
+    )
+    assert done.status_code == 302
+    draft = draft_of(engine_of(app), "alice").text
+    assert "about_helpline:" not in draft
+    assert "go: about_helpline" not in draft
+    check = words(alice.get("/console/flow"))
+    assert "Removed “About helpline” from your draft; what led to it goes where you chose." in check

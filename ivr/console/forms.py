@@ -34,7 +34,7 @@ from ivr.translations.yaml_edit import CannotEdit, Edit, replace_scalar
 FILLED_SECONDS = 2.0
 
 
-def _current() -> tuple[str, str, bool]:
+def current_draft_text() -> tuple[str, str, bool]:
     """The text the operator edits (their draft, else what is live), the version it was
     started from, and whether it is a draft."""
     draft = draft_of(console_engine(), g.operator)
@@ -44,7 +44,7 @@ def _current() -> tuple[str, str, bool]:
     return live.text, live.version, False
 
 
-def _document(text: str) -> tuple[SourceDocument, Any] | None:
+def document_of(text: str) -> tuple[SourceDocument, Any] | None:
     try:
         return parse_document(text, "your draft")
     except FlowNotReadable:
@@ -52,15 +52,16 @@ def _document(text: str) -> tuple[SourceDocument, Any] | None:
 
 
 def flow_list() -> Any:
-    text, started_from, is_draft = _current()
-    parsed = _document(text)
+    text, started_from, is_draft = current_draft_text()
+    parsed = document_of(text)
     if parsed is None:
-        return _unreadable()
+        return unreadable()
     found = places(parsed[1])
     query = request.args.get("q", "").strip()[:200]
     return render_template(
         "console/flow.html",
         places=matching(found, query),
+        all_places=[p for p in found if p.id not in (MESSAGES, NUMBERS)],
         query=query,
         is_draft=is_draft,
         live=published(),
@@ -69,7 +70,7 @@ def flow_list() -> Any:
     )
 
 
-def _unreadable() -> Any:
+def unreadable() -> Any:
     flash(
         "Your draft has a mistake in how it is written, so the form cannot show it. Fix it in the advanced "
         "editor (every problem is shown at its line), or throw the draft away there."
@@ -78,10 +79,10 @@ def _unreadable() -> Any:
 
 
 def place_page(place_id: str) -> Any:
-    text, started_from, is_draft = _current()
-    parsed = _document(text)
+    text, started_from, is_draft = current_draft_text()
+    parsed = document_of(text)
     if parsed is None:
-        return _unreadable()
+        return unreadable()
     source, document = parsed
     found = {p.id: p for p in places(document)}
     if place_id not in found:
@@ -103,7 +104,7 @@ def place_page(place_id: str) -> Any:
             except DraftError as exc:
                 refused, status = f"Not saved: {exc}.", 400
             else:
-                flash(_saved_message(len(edits), _check(draft.text)))
+                flash(saved_message(len(edits), _check(draft.text)))
                 return redirect(url_for("console.flow_place", place_id=place_id))
     checked = _check(text) if is_draft else None
     return render_template(
@@ -160,7 +161,7 @@ def _check(text: str) -> CheckedDraft | None:
         return None
 
 
-def _saved_message(count: int, checked: CheckedDraft | None) -> str:
+def saved_message(count: int, checked: CheckedDraft | None) -> str:
     saved = f"Saved to your draft: {count} change{'s' if count != 1 else ''}."
     if checked is None:
         return saved + " The console is busy, so it was not checked yet: open this page again in a moment."

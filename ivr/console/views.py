@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, current_app, redirect, render_template, request, url_for
 from sqlalchemy.exc import SQLAlchemyError
 
-from ivr.console import carrying, charts, editing, first_page, forms, history, proxies, recordings, team_pages
+from ivr.console import adding, carrying, charts, editing, first_page, forms, history, proxies, recordings, team_pages
 from ivr.console import login as console_login
 from ivr.console import try_call as console_try
 from ivr.console.accounts import SESSION_SECONDS, AccountError, add_operator, remove_operator, set_password
@@ -40,6 +40,7 @@ first_page.register(bp)
 editing.register(bp)
 carrying.register(bp)
 forms.register(bp)
+adding.register(bp)
 console_try.register(bp)
 history.register(bp)
 recordings.register(bp)
