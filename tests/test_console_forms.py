@@ -150,3 +150,21 @@ def test_removing_a_place_asks_where_what_leads_to_it_goes_instead(app):
     assert "go: about_helpline" not in draft
     check = words(alice.get("/console/flow"))
     assert "Removed “About helpline” from your draft; what led to it goes where you chose." in check
+
+
+def test_the_form_is_checked_as_the_operator_types_and_nothing_is_saved_until_they_save(app):
+    alice = logged_in(app)
+    name = "text|nodes/about_slavery/say|pl-PL"
+    text = field(alice.get("/console/flow/about_slavery"), name)
+    lost = alice.post("/console/flow/about_slavery/check", {name: text.replace("{helpline}", "")})
+    assert lost.get_json() == {
+        "refused": "This cannot be saved yet: What the line says, Polski: keep {helpline} in the text, written "
+        "exactly so. The line says the number there; without it callers would not hear it."
+    }
+    fine = alice.post("/console/flow/about_slavery/check", {name: text.replace("Infolinia", "Ta infolinia", 1)})
+    assert fine.get_json() == {
+        "summary": "1 unsaved change(s). No errors in the whole flow.",
+        "errors": 0,
+        "problems": [],
+    }
+    assert draft_of(engine_of(app), "alice") is None

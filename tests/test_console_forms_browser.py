@@ -78,6 +78,7 @@ def test_an_operator_changes_the_line_with_forms_alone_and_a_stale_draft_cannot_
         expect(polish).to_have_attribute("dir", "ltr")
         expect(alice.get_by_label("العربية (ar-EG)")).to_have_attribute("dir", "rtl")
         polish.fill(polish.input_value().replace(POLISH_BEFORE, POLISH_AFTER))
+        expect(alice.locator("#live-check")).to_contain_text("1 unsaved change(s). No errors in the whole flow.")
         alice.get_by_role("button", name="Save to my draft").click()
         expect(alice.locator(".notice")).to_contain_text("Saved to your draft: 1 change. No errors")
         shot(alice, "form-editor-1280")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 
 from ivr.console.checking import CheckedDraft
 from ivr.console.editing import console_engine, draft_checker
@@ -91,8 +91,7 @@ def place_page(place_id: str) -> Any:
     if request.method == "POST":
         sent_base = request.form.get("started_from", "").strip() or started_from
         try:
-            edits = text_edits(source, place, request.form, list(document.line.languages))
-            edits += _menu_edits(source, place, document)
+            edits = _edits_from_form(source, place, document)
         except (FormRefused, CannotEdit) as exc:
             refused, status = str(exc), 400
         else:
@@ -122,6 +121,41 @@ def place_page(place_id: str) -> Any:
         refused=refused,
         form=request.form if refused else {},
     ), status
+
+
+def _edits_from_form(source: SourceDocument, place: Place, document: Any) -> list[Edit]:
+    return text_edits(source, place, request.form, list(document.line.languages)) + _menu_edits(source, place, document)
+
+
+def live_check(place_id: str) -> Any:
+    """The form's check as the operator types: the posted fields made into the draft's text
+    in memory (nothing saved until "Save to my draft"), checked as a saved draft would be,
+    with the problems of this place, or why the form cannot take the change."""
+    text, _, _ = current_draft_text()
+    parsed = document_of(text)
+    if parsed is None:
+        return jsonify(refused="Your draft has a mistake in how it is written: fix it in the advanced editor.")
+    source, document = parsed
+    place = {p.id: p for p in places(document)}.get(place_id)
+    if place is None:
+        return jsonify(refused=f"The flow has no place called {place_id}."), 404
+    try:
+        edits = _edits_from_form(source, place, document)
+    except (FormRefused, CannotEdit) as exc:
+        return jsonify(refused=f"This cannot be saved yet: {exc}")
+    checked = _check(applied(text, edits).text)  # ConsoleBusy: None, said below
+    if checked is None:
+        return jsonify(summary="Not checked yet: the console is busy. It checks again as you type.", problems=[])
+    after = document_of(checked.result.text)
+    here = _problems_here(checked, after[0], place) if after else []
+    errors = len(checked.result.errors)
+    changes = f"{len(edits)} unsaved change(s). " if edits else ""
+    verdict = f"{errors} error(s) in the whole flow." if errors else "No errors in the whole flow."
+    return jsonify(
+        summary=changes + verdict,
+        errors=errors,
+        problems=[{"severity": p.severity.value, "message": p.message, "hint": p.hint} for p in here],
+    )
 
 
 def _menu_edits(source: SourceDocument, place: Place, document: Any) -> list[Edit]:
@@ -200,3 +234,4 @@ def _number_seconds(number: str, wpm: int) -> float:
 def register(bp: Blueprint) -> None:
     bp.add_url_rule("/flow", "flow", flow_list)
     bp.add_url_rule("/flow/<place_id>", "flow_place", place_page, methods=["GET", "POST"])
+    bp.add_url_rule("/flow/<place_id>/check", "flow_check", live_check, methods=["POST"])

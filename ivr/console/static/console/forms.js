@@ -21,4 +21,35 @@
     area.addEventListener("input", count);
     count();
   });
+
+  // The same check as the text editor, as the operator types (0.8 s after a pause): the
+  // form's fields are sent, made into the draft in memory and checked; nothing is saved
+  // until "Save to my draft". A {placeholder} lost from a text is said at once, here.
+  var form = document.getElementById("place-form");
+  var status = document.getElementById("live-check");
+  if (!form || !status || !form.dataset.checkUrl || !window.fetch) return;
+  var timer = null;
+  function show(answer) {
+    status.textContent = "";
+    var line = document.createElement("span");
+    line.textContent = answer.refused || answer.summary || "";
+    line.className = answer.refused || answer.errors ? "error" : "ok";
+    status.appendChild(line);
+    (answer.problems || []).forEach(function (p) {
+      var item = document.createElement("span");
+      item.className = "problem " + p.severity;
+      item.textContent = " " + p.severity + ": " + p.message;
+      status.appendChild(item);
+    });
+  }
+  function check() {
+    fetch(form.dataset.checkUrl, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(show)
+      .catch(function () { status.textContent = "Not checked: the console cannot be reached. Your words are still here."; });
+  }
+  form.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(check, 800);
+  });
 })();
