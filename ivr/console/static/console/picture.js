@@ -1,5 +1,5 @@
 // The flow's picture: fitted to the page, but never so small that its words cannot be read
-// (14 px text at its own size, so at least 12 px); zoom in and out, and move around by
+// (its smallest words at least 12 px high, as measured in the page); zoom in and out, and move around by
 // scrolling (mouse, touch or the arrow keys in the focused picture). Without this script
 // the picture fits the page's width.
 (function () {
@@ -9,14 +9,22 @@
   if (!svg || !svg.viewBox || !svg.viewBox.baseVal || !svg.viewBox.baseVal.width) return;
   var box = figure.querySelector(".scroll");
   var natural = svg.viewBox.baseVal.width;
-  var LEGIBLE = 12 / 14;
+  var LEGIBLE_PX = 13; // 12 px and a margin for rounding
   var zoom = 1;
   function fitting() { return box.clientWidth / natural; }
   function set(value) {
     zoom = Math.min(Math.max(value, 0.2), 4);
-    svg.style.width = Math.round(natural * zoom) + "px";
+    svg.style.width = Math.ceil(natural * zoom) + "px";
   }
-  set(Math.max(Math.min(fitting(), 1), LEGIBLE));
+  function smallestWords() {
+    var heights = Array.prototype.map.call(svg.querySelectorAll("text"), function (t) {
+      return t.getBoundingClientRect().height;
+    }).filter(function (h) { return h > 0; });
+    return heights.length ? Math.min.apply(null, heights) : LEGIBLE_PX;
+  }
+  set(1); // measured at its own size: a browser does not draw words below a few pixels
+  var legible = LEGIBLE_PX / smallestWords();
+  set(Math.max(Math.min(fitting(), 1.5), legible)); // legible first: the box scrolls
   figure.querySelectorAll("button[data-zoom]").forEach(function (button) {
     button.addEventListener("click", function () {
       var how = button.dataset.zoom;
