@@ -21,6 +21,7 @@ from ivr.console import login as console_login
 from ivr.console import try_call as console_try
 from ivr.console.accounts import SESSION_SECONDS, AccountError, add_operator, remove_operator, set_password
 from ivr.console.limits import ConsoleBusy
+from ivr.console.reading_order import numbers_in_order
 from ivr.db import Database
 from ivr.load import MAX_FILE_BYTES, LoadResult, load_flow_file
 from ivr.stats.alert import episode_since
@@ -196,6 +197,7 @@ def init_app(app: Flask, database: Database, token: str, secret_key: str, develo
     app.extensions["ivr.console"] = console_login.ConsoleServices(database, token, secret_key)
     app.extensions["ivr.proxies"] = proxies.ProxyNotice(app.config["IVR_SETTINGS"].trusted_proxies)
     app.jinja_env.globals["csrf_token"] = console_login.csrf_token
+    app.jinja_env.filters["numbers_in_order"] = numbers_in_order  # Arabic keeps its numbers in order
     editing.init_app(app)
     app.register_blueprint(bp)
     app.add_url_rule("/", "index", lambda: redirect(url_for("console.line")))
