@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import pytest
 from test_console_browser import CHROMIUM, PASSWORD, _log_in
-
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (scripts/test installs it)")
+from test_console_browser import pytestmark as pytestmark  # skipped without Chromium, except in CI
 
 #: Where each character of an element's text sits on the page (its line's top, its left edge),
 #: in the order the text is written (logical order).
