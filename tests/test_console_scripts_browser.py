@@ -116,11 +116,14 @@ def test_the_helpline_number_said_in_arabic_reads_in_order_in_the_consoles_own_f
 def test_vietnamese_and_tigrinya_are_drawn_by_the_consoles_fonts_in_the_editor_too(console, page):
     """Vietnamese tone marks sat beside their letters ("sô´" for "số") where a font lacked the
     precomposed letters: above all the editor's monospace font (DejaVu Sans Mono). Now Noto Sans
-    draws Vietnamese on every page and, in the editor, the letters the monospace font lacks."""
+    draws Vietnamese on every page and, in the editor, the letters the monospace font lacks; Noto
+    Sans Ethiopic draws Tigrinya, in the page and in its fields, whatever the computer has."""
     from playwright.sync_api import expect
 
     page.goto(console.url + "/console/try")
     page.get_by_label("Speak the prompts").uncheck()
+    page.get_by_label("Start in").select_option("ti-ER")  # a field shows Tigrinya too: "ትግርኛ (ti-ER)"
+    assert _fonts_drawing(page, "#language") == {("Noto Sans Ethiopic", True), ("Noto Sans", True)}
     page.get_by_label("Start in").select_option("vi-VN")
     page.get_by_role("button", name="Call the line").click()
     first = page.locator("#transcript li[lang^=vi]").first
