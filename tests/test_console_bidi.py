@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import insert
@@ -16,6 +18,7 @@ from test_console_editing import CHANGED_TEXT, LIVE_TEXT, engine_of
 
 from ivr.audit import entries
 from ivr.console.accounts import AccountError, add_operator
+from ivr.console.reading_order import NUMBER, numbers_in_order
 from ivr.db import operators
 from ivr.drafts import submit
 from ivr.load import load_flow_text
@@ -87,3 +90,57 @@ def test_an_operator_name_with_controls_from_before_is_isolated_and_a_new_one_is
     assert f"<td><bdi>{RLO}yrrem</bdi></td>" in page
     assert f"Yes, disable <bdi>{RLO}yrrem</bdi></label>" in page
     assert f"Disable <bdi>{RLO}yrrem</bdi></button>" in page
+
+
+# -- numbers inside right-to-left text (issue 27) ---------------------------------------------------
+#: What callers hear after a transfer nobody answered, in Arabic ("…The number is {number}…"),
+#: and the same with other words for "the number".
+ARABIC_NO_ANSWER = "ar-EG: عذرًا، لم يرد أحد. الرقم هو {number}. يمكنك الاتصال به بنفسك في أي وقت."
+ARABIC_NO_ANSWER_CHANGED = "ar-EG: عذرًا، لم يرد أحد. رقم الهاتف هو {number}. يمكنك الاتصال به بنفسك في أي وقت."
+
+
+def test_spaced_and_international_numbers_in_arabic_are_put_in_left_to_right_isolates():
+    assert numbers_in_order("الرقم هو 0800 0121 700. اضغط 1 أو اتصل بـ +448000121700 <b>") == (
+        'الرقم هو <bdi dir="ltr">0800 0121 700</bdi>. اضغط 1 أو اتصل بـ <bdi dir="ltr">+448000121700</bdi> &lt;b&gt;'
+    )
+    assert numbers_in_order("Press 1, 2 or 3 on 12/05.") == "Press 1, 2 or 3 on 12/05."  # nothing to reorder
+    assert numbers_in_order("9\u00a09 9") == '<bdi dir="ltr">9\u00a09 9</bdi>'
+    assert numbers_in_order("هو 0 8 0 0 … 0 1 2 1 … 7 0 0 ….") == 'هو <bdi dir="ltr">0 8 0 0 … 0 1 2 1 … 7 0 0</bdi> ….'
+
+
+def test_a_drafts_arabic_number_reads_in_order_in_the_changed_lines_and_in_what_callers_hear(app):
+    engine = engine_of(app)
+    assert LIVE_TEXT.count(ARABIC_NO_ANSWER) == 1
+    drafted = LIVE_TEXT.replace(ARABIC_NO_ANSWER, ARABIC_NO_ANSWER_CHANGED)
+    waiting = submit(engine, "bob", drafted, "الرقم 0800 0121 700 في رسالة التحويل", DEFAULT_FLOW.parent)
+    approval = _page(_logged_in(app, "alice").get(f"/console/approvals/{waiting.number}"))
+    assert ': “<bdi>الرقم <bdi dir="ltr">0800 0121 700</bdi> في رسالة التحويل</bdi>”.' in approval
+    assert f'<code dir="auto">      {ARABIC_NO_ANSWER}</code>' in approval  # the line removed
+    assert f'<code dir="auto">      {ARABIC_NO_ANSWER_CHANGED}</code>' in approval  # and the line added
+    arabic = approval[approval.index("<caption>العربية (ar-EG)</caption>") :]
+    rows = re.findall(
+        r'<tr><th scope="row">.*?</th><td dir="auto">(.*?)</td><td dir="auto">(.*?)</td></tr>',
+        arabic[: arabic.index("</table>")],
+    )
+    said = {  # each number as the line says it, twice, in a left-to-right isolate
+        name: f'<bdi dir="ltr">{groups} … {groups}</bdi> ….'
+        for name, groups in [("crimestoppers", "0 8 0 0 … 5 5 5 … 1 1 1"), ("helpline", "0 8 0 0 … 0 1 2 1 … 7 0 0")]
+    }
+    instead = {  # "to be put through to … instead, press 2"
+        "crimestoppers": "للتحويل إلى خط المساعدة لمكافحة العبودية الحديثة بدلًا من ذلك، اضغط 2.",
+        "helpline": "للتحويل إلى كرايم ستوبرز بدلًا من ذلك، اضغط 2.",
+    }
+    sorry, then = "عذرًا، لم يرد أحد.", "يمكنك الاتصال به بنفسك في أي وقت. للمحاولة مرة أخرى، اضغط 1."
+    assert rows == [
+        (
+            f"{sorry} الرقم هو {said[called]} {then} {instead[called]}",
+            f"{sorry} رقم الهاتف هو {said[called]} {then} {instead[called]}",
+        )
+        for called in ("crimestoppers", "helpline", "crimestoppers", "helpline")
+    ]
+
+
+def test_the_transcripts_number_pattern_is_the_same_as_the_pages():
+    """try.js isolates numbers in the transcript it builds itself: the same numbers as here."""
+    script = (Path(__file__).parent.parent / "ivr/console/static/console/try.js").read_text(encoding="utf-8")
+    assert f"var NUMBER = /{NUMBER.pattern}/g;" in script

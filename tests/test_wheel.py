@@ -2,7 +2,7 @@
 
 The wheel is built from the checkout, installed (without its dependencies, which this
 environment already has) into a folder outside the checkout, and the app is started from
-there: the console's login page and its stylesheet must be served."""
+there: the console's login page, its stylesheet, and its fonts with their licence must be served."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ assert app.import_name == "ivr"
 import ivr
 print(ivr.__file__)
 client = app.test_client()
-for path in ("/console/login", "/console/static/console.css", "/console/static/try.js"):
+for path in ("/console/login", "/console/static/console.css", "/console/static/try.js",
+             "/console/static/fonts.css", "/console/static/fonts/noto-sans-arabic-arabic-400-normal.woff2",
+             "/console/static/fonts/OFL-noto-sans-arabic.txt"):
     response = client.get(path)
     print(path, response.status_code)
     response.close()
@@ -64,4 +66,11 @@ def test_the_installed_wheel_serves_the_console(tmp_path):
     assert ran.returncode == 0, ran.stderr[-2000:]
     lines = ran.stdout.splitlines()
     assert lines[0] == str(site / "ivr" / "__init__.py")  # the installed copy, not the checkout
-    assert lines[1:] == ["/console/login 200", "/console/static/console.css 200", "/console/static/try.js 200"]
+    assert lines[1:] == [
+        "/console/login 200",
+        "/console/static/console.css 200",
+        "/console/static/try.js 200",
+        "/console/static/fonts.css 200",  # the fonts, and their licence beside them
+        "/console/static/fonts/noto-sans-arabic-arabic-400-normal.woff2 200",
+        "/console/static/fonts/OFL-noto-sans-arabic.txt 200",
+    ]

@@ -45,7 +45,7 @@ from ivr.db import Database, shared_secret
 
 log = logging.getLogger("ivr.console")
 
-#: Scripts, styles and requests from the console itself only, and no inline script: markup
+#: Scripts, styles, fonts and requests from the console itself only, and no inline script: markup
 #: that got into a page could not run. No page may be framed (clickjacking).
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -53,6 +53,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "script-src 'self'",
         "style-src 'self'",
         "img-src 'self'",
+        "font-src 'self'",  # the fonts it ships (static/console/fonts.css)
         "connect-src 'self'",
         "form-action 'self'",
         "base-uri 'none'",

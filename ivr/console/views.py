@@ -16,6 +16,7 @@ from ivr.console import adding, carrying, charts, editing, first_page, forms, hi
 from ivr.console import login as console_login
 from ivr.console import try_call as console_try
 from ivr.console.accounts import SESSION_SECONDS, AccountError, add_operator, remove_operator, set_password
+from ivr.console.reading_order import numbers_in_order
 from ivr.db import Database
 from ivr.stats.report import report_csv, summarise
 from ivr.stats.spoken import RESULTS as SPOKEN_RESULTS
@@ -129,6 +130,7 @@ def init_app(app: Flask, database: Database, token: str, secret_key: str, develo
     app.extensions["ivr.console"] = console_login.ConsoleServices(database, token, secret_key)
     app.extensions["ivr.proxies"] = proxies.ProxyNotice(app.config["IVR_SETTINGS"].trusted_proxies)
     app.jinja_env.globals["csrf_token"] = console_login.csrf_token
+    app.jinja_env.filters["numbers_in_order"] = numbers_in_order  # Arabic keeps its numbers in order
     editing.init_app(app)
     app.register_blueprint(bp)
     app.add_url_rule("/", "index", lambda: redirect(url_for("console.line")))

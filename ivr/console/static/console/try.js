@@ -18,9 +18,36 @@
     window.speechSynthesis.speak(utterance);
   }
 
+  // A number that right-to-left text would reorder: digits or digit groups split by spaces or
+  // by the pause the line says between groups ("0 8 0 0 … 0 1 2 1 … 7 0 0" would read backwards
+  // in Arabic), or one that starts with "+". The same as NUMBER in ivr/console/reading_order.py.
+  var NUMBER = /\+?[0-9]+(?:(?:[ \u00a0]|[ \u00a0]?\u2026[ \u00a0]?)[0-9]+)+|\+[0-9]+/g;
+
+  // The text, with each such number in a left-to-right isolate: on this page only, never in
+  // what callers hear.
+  function numbersInOrder(text) {
+    var shown = document.createDocumentFragment();
+    var start = 0;
+    text.replace(NUMBER, function (number, at) {
+      shown.appendChild(document.createTextNode(text.slice(start, at)));
+      var isolate = document.createElement("bdi");
+      isolate.dir = "ltr";
+      isolate.textContent = number;
+      shown.appendChild(isolate);
+      start = at + number.length;
+      return number;
+    });
+    shown.appendChild(document.createTextNode(text.slice(start)));
+    return shown;
+  }
+
+  // One line of the transcript: `text`, or a list of texts and elements (such as words said,
+  // isolated from the English around them).
   function line(text, className, language) {
     var item = document.createElement("li");
-    item.textContent = text;
+    [].concat(text).forEach(function (part) {
+      item.appendChild(typeof part === "string" ? numbersInOrder(part) : part);
+    });
     if (className) item.className = className;
     if (language) item.lang = speechLanguages[language] || language;
     item.dir = "auto"; // Arabic reads right to left, each line in its own direction
@@ -79,7 +106,14 @@
     }).catch(function (error) { statusLine.textContent = error.message; });
   }
 
-  function you(text) { line("You: " + text, "you"); }
+  function you(text) { line(["You: "].concat(text), "you"); }
+
+  // Words typed as speech, in their own direction: Arabic typed after "You: say" stays whole.
+  function said(words) {
+    var isolate = document.createElement("bdi");
+    isolate.appendChild(numbersInOrder(words));
+    return isolate;
+  }
 
   document.getElementById("call").addEventListener("click", function () {
     transcript.innerHTML = "";
@@ -92,7 +126,7 @@
   document.getElementById("say").addEventListener("click", function () {
     var words = document.getElementById("words");
     if (!words.value.trim()) return;
-    you("say “" + words.value + "”");
+    you(["say “", said(words.value), "”"]);
     step("say", words.value);
     words.value = "";
   });
