@@ -154,6 +154,6 @@ def _without(tag: str, attribute: str) -> str:
 
 
 def register(bp: Blueprint) -> None:
+    bp.add_url_rule("/", "line", line)  # first: the address url_for gives
     bp.add_url_rule("", "line", line)
-    bp.add_url_rule("/", "line", line)
     bp.add_url_rule("/problems", "problems", problems_page)
