@@ -105,11 +105,10 @@ def _helpline_unreachable_since() -> str | None:
 
 def _picture(flow) -> Markup:  # type: ignore[no-untyped-def]
     """The flow's picture as inline SVG, or its Mermaid text when Graphviz is not installed."""
-    from ivr.tools.picture import to_graphviz, to_mermaid
+    from ivr.tools.picture import to_mermaid, to_web_page_svg
 
     try:
-        svg = to_graphviz(flow).pipe(format="svg").decode()
-        return Markup(svg[svg.index("<svg") :])
+        return Markup(to_web_page_svg(flow))
     except Exception:
         return Markup("<pre>") + to_mermaid(flow) + Markup("</pre>")
 
