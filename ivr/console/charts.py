@@ -73,7 +73,7 @@ def _svg(title: str, height: int, body: str, items: list[tuple[str, int]]) -> Ma
     # Ids unique on the page, so that a screen reader names each chart after its own title.
     chart = "chart-" + (re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "untitled")
     # In a region of its own that scrolls sideways on a narrow phone, so that the page does
-    # not, and the text stays its size (a chart shrunk to 375 px would be 6 px text).
+    # not, and the text stays its size (a chart shrunk to a 390 px phone would be 7 px text).
     return Markup(
         f'<div class="chart" role="region" tabindex="0" aria-label="{escape(title)}">'
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{WIDTH}" height="{height}" '
