@@ -60,6 +60,7 @@ def create_app(
     line = _line_services(app, settings, record_calls=serves != CONSOLE)
     media.init_app(app, settings.flow_file)
     health.init_app(app)
+    app.add_url_rule("/favicon.ico", "favicon", _favicon)
     if serves != CALLS:
         from ivr.console import views as console
 
@@ -82,6 +83,17 @@ def create_app(
             f"webhook signatures are checked against {checked}", extra={"fields": {"event": "signature-url"}}
         )
     return app
+
+
+#: The console's icon (base.html links it), answered at ``/favicon.ico`` too by every app:
+#: browsers ask the root for it, and behind nginx the root is the line's app, not the console's.
+FAVICON = os.path.join(os.path.dirname(__file__), "console", "static", "console", "favicon.svg")
+
+
+def _favicon() -> Any:
+    from flask import send_file
+
+    return send_file(FAVICON, mimetype="image/svg+xml", max_age=24 * 3600)
 
 
 def _line_services(app: Flask, settings: Any, *, record_calls: bool) -> Any:

@@ -335,3 +335,38 @@ def test_the_line_page_says_when_callers_are_not_reaching_the_helpline(app):
         )
         == 1
     )
+
+
+@pytest.mark.parametrize("serves", ["calls", "console", "everything"])
+def test_every_app_answers_a_browsers_favicon_request_with_the_consoles_icon(flow_file, serves):
+    """Browsers ask the root for /favicon.ico; behind nginx that reaches the line's app, so
+    every app answers it, with the icon the console's pages link to. Nobody needs to log in."""
+    from pathlib import Path
+
+    from ivr import create_app
+
+    settings = {"TWILIO_AUTH_TOKEN": TOKEN, "IVR_FLOW_FILE": str(flow_file), "IVR_PUBLIC_URL": PUBLIC}
+    app = create_app({**settings, "IVR_DATABASE_FILE": str(flow_file.parent / "ivr.sqlite3")}, {}, serves=serves)
+    icon = Path(__file__).resolve().parent.parent / "ivr" / "console" / "static" / "console" / "favicon.svg"
+    response = app.test_client().get("/favicon.ico", base_url=SITE)
+    answered = (response.status_code, response.mimetype, response.data)
+    response.close()  # the file it was sent from
+    assert answered == (200, "image/svg+xml", icon.read_bytes())
+
+
+def test_every_console_page_links_its_icon_and_shows_who_is_logged_in_and_how_to_change_the_password(app):
+    browser = Browser(app)
+    login = browser.get("/console/login").get_data(as_text=True)
+    browser.login()
+    icon = browser.get("/console/static/favicon.svg")
+    icon.close()
+    assert (icon.status_code, icon.mimetype) == (200, "image/svg+xml")
+    link = '<link rel="icon" href="/console/static/favicon.svg" type="image/svg+xml">'
+    account = re.compile(
+        r'<div class="account">\s*<span>Logged in as <bdi>alice</bdi></span>\s*'
+        r'<a href="/console/password">Change your password</a>\s*<form method="post" action="/console/logout">'
+    )
+    assert link in login and not account.search(login)  # nobody is logged in yet
+    for page in ["/console", "/console/try", "/console/stats", "/console/history", "/console/password"]:
+        text = browser.get(page).get_data(as_text=True)
+        assert link in text and account.search(text), page

@@ -223,18 +223,71 @@ def _axe_script():
 
 
 def _axe_problems(page) -> list[str]:
-    """axe-core's violations, and the "needs review" items it rates critical, on this page."""
+    """axe-core's violations, and the "needs review" items it rates serious or critical, on
+    this page: an item that needs review is a finding until a change makes it go away."""
     page.add_script_tag(path=str(_axe_script()))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations', 'incomplete']})")
-    found = result["violations"] + [i for i in result["incomplete"] if i["impact"] == "critical"]
+    violations = [(item, "violation") for item in result["violations"]]
+    review = [(item, "needs review") for item in result["incomplete"] if item["impact"] in ("serious", "critical")]
     return [
-        f"{page.url}: {item['id']} ({item['impact']}): {item['help']} at {[n['target'] for n in item['nodes']][:5]}"
-        for item in found
+        f"{page.url}: {item['id']} ({item['impact']}, {kind}): {item['help']}: {_axe_why(item['nodes'][0])} "
+        f"at {[node['target'] for node in item['nodes']][:5]}"
+        for item, kind in violations + review
     ]
 
 
-def test_every_console_page_passes_axe_core(gunicorn_server, tmp_path):
-    from playwright.sync_api import sync_playwright
+def _axe_why(node: dict) -> str:
+    """What axe-core says about one element it found: why it fails, or why it needs a person."""
+    return "; ".join(check["message"] for kind in ("any", "all", "none") for check in node.get(kind, []))
+
+
+#: A small phone's screen (an iPhone 12 to 15 is 390 px wide), and an office screen.
+PHONE, DESKTOP = 390, 1280
+
+#: Every page of the console an operator can open, as :func:`_a_console_with_every_page`
+#: fills it: revision 1 to roll back to, draft 1 waiting for approval. The login page is
+#: checked too, before logging in.
+CONSOLE_PAGES = [
+    "/console",  # the line
+    "/console/edit",
+    "/console/edit/changes",
+    "/console/try",
+    "/console/try/draft",
+    "/console/history",
+    "/console/history/1/rollback",  # an old revision against the live flow
+    "/console/approvals/1",  # a draft waiting for approval
+    "/console/audit",
+    "/console/operators",
+    "/console/password",
+    "/console/recordings",
+    "/console/stats",
+]
+
+
+def test_the_accessibility_checks_open_every_page_of_the_console(make_app):
+    """A page added to the console without being added to CONSOLE_PAGES fails here, so that
+    axe-core and the phone's width check it too. Downloads (CSV) and static files are no pages."""
+    from flask import url_for
+
+    app = make_app()
+    routes = app.url_map.bind("localhost")
+    opened = {routes.match(path)[0] for path in [*CONSOLE_PAGES, "/console/login"]}
+    with app.test_request_context():
+        pages = {
+            rule.endpoint
+            for rule in app.url_map.iter_rules()
+            if rule.endpoint.startswith("console.")
+            and "GET" in rule.methods
+            and rule.endpoint != "console.static"
+            and not url_for(rule.endpoint, **dict.fromkeys(rule.arguments, 1)).endswith(".csv")
+        }
+    assert pages - opened == set()
+
+
+def _a_console_with_every_page(gunicorn_server, tmp_path):
+    """The console of a line with something on every page: two revisions, bob's draft 1
+    waiting for approval, alice's draft with an error in it, and calls in the statistics.
+    alice is an admin."""
     from sqlalchemy import create_engine
     from support import DEFAULT_FLOW
 
@@ -243,7 +296,6 @@ def test_every_console_page_passes_axe_core(gunicorn_server, tmp_path):
     from ivr.drafts import save_draft, submit
     from ivr.revisions import publish
 
-    _axe_script()
     database = tmp_path / "console.sqlite3"
     engine = create_engine(f"sqlite:///{database}")
     metadata.create_all(engine)
@@ -255,77 +307,78 @@ def test_every_console_page_passes_axe_core(gunicorn_server, tmp_path):
     publish(engine, changed, DEFAULT_FLOW.parent, "ci", "a change")
     submit(engine, "bob", text, "back again", DEFAULT_FLOW.parent)
     save_draft(engine, "alice", changed.replace("nodes:", "nodes:\n  broken: {type: nope}", 1), None)
-    server = gunicorn_server("console", IVR_DATABASE_FILE=str(database))
-    pages = [  # every page of the console; the login page is checked first
-        "/console",
-        "/console/try",
-        "/console/stats",
-        "/console/edit",
-        "/console/edit/changes",
-        "/console/try/draft",
-        "/console/history",
-        "/console/history/1/rollback",
-        "/console/approvals/1",
-        "/console/operators",
-        "/console/password",
-        "/console/audit",
-    ]
-    problems = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, bypass_csp=True)  # to inject axe
-        page.goto(server.url + "/console/login")
-        problems += _axe_problems(page)
-        _log_in(page)
-        for path in pages:
-            page.goto(server.url + path)
-            page.wait_for_load_state("networkidle")
-            problems += _axe_problems(page)
-        browser.close()
-    assert problems == []
-
-
-def test_the_picture_and_charts_are_legible_and_no_page_scrolls_sideways_on_a_phone(gunicorn_server, tmp_path):
-    """Text in the flow's picture and the charts is at least 12 px as shown at 1280 px wide,
-    and at 375 px (a small phone) no page is wider than the screen: a wide picture or chart
-    scrolls inside its own box."""
-    from playwright.sync_api import sync_playwright
-    from sqlalchemy import create_engine
-
-    from ivr.console.views import add_operator
-    from ivr.db import metadata
-
-    database = tmp_path / "console.sqlite3"
-    engine = create_engine(f"sqlite:///{database}")
-    metadata.create_all(engine)
-    add_operator(engine, "alice", PASSWORD, admin=True)
-    server = gunicorn_server(IVR_DATABASE_FILE=str(database))
-    console = gunicorn_server("console", IVR_DATABASE_FILE=str(database))
-    for keys in (["1", "0"], ["2"]):  # calls, so that the statistics draw charts
-        call = SimulatedCall(http_transport(), server.url, TOKEN)
+    line = gunicorn_server(IVR_DATABASE_FILE=str(database))
+    for keys in (["1", "0"], ["2"], ["5"]):  # calls, so that the statistics draw their charts
+        call = SimulatedCall(http_transport(), line.url, TOKEN)
         call.start()
         for key in keys:
             call.press(key)
+    return gunicorn_server("console", IVR_DATABASE_FILE=str(database))
+
+
+def test_every_console_page_passes_axe_core_on_a_screen_and_a_phone(gunicorn_server, tmp_path):
+    """axe-core finds nothing on any page, at 1280 and at 390 px wide: no violation, and no
+    serious or critical item left for a person to review. Every page shows who is logged in,
+    and the way to change their password, in its header; nothing a page asks for is missing."""
+    from playwright.sync_api import sync_playwright
+
+    _axe_script()
+    console = _a_console_with_every_page(gunicorn_server, tmp_path)
+    problems, headers, missing = [], set(), []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        for width in (DESKTOP, PHONE):
+            page = browser.new_page(viewport={"width": width, "height": 800}, bypass_csp=True)  # to inject axe
+            page.on("response", lambda r: missing.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+            page.goto(console.url + "/console/login")
+            problems += [f"{width} px: {problem}" for problem in _axe_problems(page)]
+            _log_in(page)
+            for path in CONSOLE_PAGES:
+                page.goto(console.url + path)
+                page.wait_for_load_state("networkidle")
+                problems += [f"{width} px: {problem}" for problem in _axe_problems(page)]
+                header = page.get_by_role("banner")
+                account = tuple(header.locator(".account").all_inner_texts())
+                headers.add((account, header.get_by_role("link", name="Change your password").count()))
+            page.close()
+        browser.close()
+    assert problems == [], "\n".join(problems)
+    assert missing == []
+    assert headers == {(("Logged in as alice\nChange your password\nLog out",), 1)}
+
+
+def test_the_picture_and_charts_are_legible_and_no_page_is_wider_than_a_phone(gunicorn_server, tmp_path):
+    """Text in the flow's picture and the charts is at least 12 px as shown, at 1280 px wide
+    and at 390 px (a small phone), and at 390 px no page is wider than the screen: a wide
+    picture, chart, table or comparison scrolls inside its own box."""
+    from playwright.sync_api import sync_playwright
+
+    console = _a_console_with_every_page(gunicorn_server, tmp_path)
     measure = """() => {
-        const sizes = [...document.querySelectorAll('svg text')].map(t => t.getBoundingClientRect().height);
+        const words = document.querySelectorAll('svg text, svg foreignObject div');  // SVG or HTML text
+        const sizes = [...words].map(words => {  // the height of the letters as shown, not of their box
+            const letters = document.createRange();
+            letters.selectNodeContents(words);
+            return letters.getBoundingClientRect().height;
+        });
         return {wide: document.scrollingElement.scrollWidth, smallest: sizes.length ? Math.min(...sizes) : null};
     }"""
-    pages = ["/console", "/console/stats", "/console/try", "/console/edit", "/console/history", "/console/audit"]
     found = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        for width in (1280, 375):
+        for width in (DESKTOP, PHONE):
             page = browser.new_page(viewport={"width": width, "height": 800})
             page.goto(console.url + "/console/login")
+            found[width, "/console/login"] = page.evaluate(measure)
             _log_in(page)
-            for path in pages:
+            for path in CONSOLE_PAGES:
                 page.goto(console.url + path)
                 found[width, path] = page.evaluate(measure)
         browser.close()
     assert {key: value["wide"] for key, value in found.items() if value["wide"] > key[0]} == {}
     for path in ("/console", "/console/stats"):
-        assert found[1280, path]["smallest"] >= 12, (path, found[1280, path])
-        assert found[375, path]["smallest"] >= 12, (path, found[375, path])
+        assert found[DESKTOP, path]["smallest"] >= 12, (path, found[DESKTOP, path])
+        assert found[PHONE, path]["smallest"] >= 12, (path, found[PHONE, path])
 
 
 def test_words_typed_at_a_menu_show_why_beside_the_keypad_with_the_keyboard_alone(gunicorn_server, tmp_path):

@@ -131,18 +131,18 @@ def _helpline_unreachable_since() -> str | None:
 
 def _picture(flow) -> Markup:  # type: ignore[no-untyped-def]
     """The flow's picture as inline SVG that scales to the page (its fixed size taken off,
-    its viewBox kept), or its Mermaid text when Graphviz is not installed."""
-    from ivr.tools.picture import to_graphviz, to_mermaid
+    its viewBox kept; its words HTML, :func:`ivr.tools.picture.words_as_html`), or its
+    Mermaid text when Graphviz is not installed."""
+    from ivr.tools.picture import to_mermaid, to_web_page_svg
 
     try:
-        svg = to_graphviz(flow).pipe(format="svg").decode()
+        svg = to_web_page_svg(flow)
     except Exception:
         return Markup("<pre>") + to_mermaid(flow) + Markup("</pre>")
-    svg = svg[svg.index("<svg") :]
     head, rest = svg.split(">", 1)
     for attribute in ("width", "height"):
         head = _without(head, attribute)
-    return Markup(head + ' class="flow-picture" role="img" aria-labelledby="picture-title">' + rest)
+    return Markup(head + ' class="flow-picture">' + rest)
 
 
 def _without(tag: str, attribute: str) -> str:

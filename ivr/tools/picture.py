@@ -124,6 +124,69 @@ def to_graphviz(flow: rt.Flow):  # -> graphviz.Digraph
     return graph
 
 
+#: The class a word's background takes in the console (``.picture-words`` in console.css), by
+#: the fill it is drawn on: a box's colour (``_STYLE``), or the picture's white around them.
+BACKGROUNDS = {"white": "on-white", **{style["fillcolor"]: f"on-{kind}" for kind, style in _STYLE.items()}}
+_GROUP = re.compile(r'<g id="[^"]*" class="(node|edge|graph)">')
+_FILL = re.compile(r'<(?:polygon|path|ellipse|rect) fill="([^"]+)"')
+_TEXT = re.compile(
+    r'<text text-anchor="(start|middle|end)" x="([-\d.]+)" y="([-\d.]+)" '
+    r'font-family="([^"]*)" font-size="([\d.]+)"(?: fill="([^"]*)")?>(.*?)</text>'
+)
+
+
+def to_web_page_svg(flow: rt.Flow) -> str:
+    """The picture as SVG to put in a web page (the console's first page): Graphviz's
+    drawing, its words as HTML (:func:`words_as_html`)."""
+    svg = to_graphviz(flow).pipe(format="svg").decode()
+    return words_as_html(svg[svg.index("<svg") :])
+
+
+def words_as_html(svg: str) -> str:
+    """Graphviz's SVG with every ``<text>`` made an HTML line in a ``foreignObject``, at the
+    same place and size, on the colour it is drawn on (a class from :data:`BACKGROUNDS`),
+    and drawn last, over every line and box: an arrow passing near words never covers them.
+
+    Why: a browser's high-contrast mode recolours HTML text and its background, not SVG
+    text, and axe-core measures the contrast of HTML text only: it leaves every SVG text
+    "to review" (dequelabs/axe-core#1819). Graphviz writes one element a line, a box's fill
+    before its words, and closes the whole drawing's group last, which is what this reads.
+    """
+    lines: list[str] = []
+    words: list[str] = []
+    background = "white"
+    for line in svg.splitlines():
+        group, fill, text = _GROUP.match(line), _FILL.match(line), _TEXT.fullmatch(line)
+        if group:
+            background = "white" if group[1] != "node" else ""  # a box: its first fill
+        elif fill and not background and fill[1] not in ("none", "transparent"):
+            background = fill[1]
+        elif line == "</g>":
+            background = "white"
+        if text:
+            words.append(_html_line(*text.groups(), BACKGROUNDS.get(background or "white", "")))
+        else:
+            lines.append(line)
+    last = len(lines) - 1 - lines[::-1].index("</g>")  # the end of the drawing's group
+    return "\n".join(lines[:last] + words + lines[last:])
+
+
+def _html_line(anchor: str, x: str, y: str, font: str, size: str, colour: str | None, words: str, on: str) -> str:
+    """One line of words where Graphviz put its ``<text>``: (x, y) is its baseline's start,
+    middle or end. The box is wider than the words (Helvetica's letters average about 0.55
+    of its size, most scripts' less than 1); they show whole even where it is too narrow."""
+    points = float(size)
+    width = len(words) * points + 8
+    left = {"start": float(x), "middle": float(x) - width / 2, "end": float(x) - width}[anchor]
+    return (
+        f'<foreignObject class="picture-words-box" x="{left:.2f}" y="{float(y) - points:.2f}" '
+        f'width="{width:.2f}" height="{points * 1.3:.2f}" '
+        f'font-family="{font}" font-size="{size}" color="{colour or "black"}">'
+        f'<div xmlns="http://www.w3.org/1999/xhtml" class="picture-words {anchor}">'
+        f'<span class="{on}">{words}</span></div></foreignObject>'
+    )
+
+
 def _wrap(text: str, width: int = 32) -> str:
     lines, line = [], ""
     for word in text.split():

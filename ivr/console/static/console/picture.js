@@ -17,7 +17,7 @@
     svg.style.width = Math.ceil(natural * zoom) + "px";
   }
   function smallestWords() {
-    var heights = Array.prototype.map.call(svg.querySelectorAll("text"), function (t) {
+    var heights = Array.prototype.map.call(svg.querySelectorAll("text, .picture-words"), function (t) {
       return t.getBoundingClientRect().height;
     }).filter(function (h) { return h > 0; });
     return heights.length ? Math.min.apply(null, heights) : LEGIBLE_PX;
