@@ -261,6 +261,11 @@ CONSOLE_PAGES = [
     "/console/password",
     "/console/recordings",
     "/console/stats",
+    "/console/problems",  # every warning of the live flow
+    "/console/flow",  # the form editor: every place
+    "/console/flow/main_menu",  # a menu's form, with the draft's problems in it
+    "/console/flow/about_helpline/remove",  # what leads to a place, before it goes
+    "/console/edit/since",  # what was published since alice's draft was started
 ]
 
 
@@ -294,6 +299,7 @@ def _a_console_with_every_page(gunicorn_server, tmp_path):
     from ivr.console.views import add_operator
     from ivr.db import metadata
     from ivr.drafts import save_draft, submit
+    from ivr.load import flow_version
     from ivr.revisions import publish
 
     database = tmp_path / "console.sqlite3"
@@ -306,7 +312,8 @@ def _a_console_with_every_page(gunicorn_server, tmp_path):
     publish(engine, text, DEFAULT_FLOW.parent, "ci", "as shipped")
     publish(engine, changed, DEFAULT_FLOW.parent, "ci", "a change")
     submit(engine, "bob", text, "back again", DEFAULT_FLOW.parent)
-    save_draft(engine, "alice", changed.replace("nodes:", "nodes:\n  broken: {type: nope}", 1), None)
+    broken = changed.replace("next: main_menu", "next: main_meun", 1)  # an error the forms can still show
+    save_draft(engine, "alice", broken, flow_version(text))  # started from revision 1: revision 2 came since
     line = gunicorn_server(IVR_DATABASE_FILE=str(database))
     for keys in (["1", "0"], ["2"], ["5"]):  # calls, so that the statistics draw their charts
         call = SimulatedCall(http_transport(), line.url, TOKEN)

@@ -4,6 +4,17 @@
 // shown are those of the saved text.
 (function () {
   "use strict";
+  // Every field as tall as its words, so nothing is hidden in a box that scrolls (and
+  // nothing is drawn over its words: axe-core cannot read the colours of a scrolled field).
+  document.querySelectorAll("main textarea").forEach(function (area) {
+    function grow() {
+      area.style.height = "auto";
+      area.style.height = area.scrollHeight + 2 + "px";
+    }
+    area.classList.add("grows");
+    area.addEventListener("input", grow);
+    grow();
+  });
   document.querySelectorAll("textarea[data-wpm]").forEach(function (area) {
     var output = document.querySelector('output[for="' + CSS.escape(area.id) + '"]');
     if (!output) return;

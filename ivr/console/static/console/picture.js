@@ -16,9 +16,11 @@
     zoom = Math.min(Math.max(value, 0.2), 4);
     svg.style.width = Math.ceil(natural * zoom) + "px";
   }
-  function smallestWords() {
-    var heights = Array.prototype.map.call(svg.querySelectorAll("text, .picture-words"), function (t) {
-      return t.getBoundingClientRect().height;
+  function smallestWords() { // the height of the letters as shown, not of the boxes around them
+    var heights = Array.prototype.map.call(svg.querySelectorAll("text, foreignObject div"), function (words) {
+      var letters = document.createRange();
+      letters.selectNodeContents(words);
+      return letters.getBoundingClientRect().height;
     }).filter(function (h) { return h > 0; });
     return heights.length ? Math.min.apply(null, heights) : LEGIBLE_PX;
   }
