@@ -141,7 +141,7 @@ def test_what_the_draft_changes_shows_the_line_and_the_words_callers_will_hear(a
     assert f"removed: en-GB: {OLD_WORDS}" in page
     assert f"added: en-GB: {NEW_WORDS}" in page
     assert (
-        "English (en-GB) Where Callers hear now With this change The helpline: before connecting "
+        "English (en-GB) Where Callers hear now With this change Before connecting to the helpline "
         "Connecting you to the [taken out: helpline. ] Connecting you to the [put in: helpline now. ] "
         "The text, line by line"
     ) in page

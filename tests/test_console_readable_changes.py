@@ -16,7 +16,7 @@ from test_console_editing import check, logged_in
 from ivr.console.draft_flows import HeardChange, HeardLanguage, heard_changes
 from ivr.console.views import add_operator
 from ivr.console.word_changes import Marked, marked_words
-from ivr.definition.place_names import node_title
+from ivr.definition.place_names import node_title, place_title
 from ivr.load import load_flow_text
 from ivr.runtime.twiml import Renderer
 from ivr.serve.store import LiveFlow
@@ -59,7 +59,7 @@ EXPECTED_TABLES = [
     (
         '<bdi lang="pl-PL">Polski</bdi> (pl-PL)',
         [
-            '<th scope="row">The helpline: before connecting</th>'
+            '<th scope="row">Before connecting to the helpline</th>'
             '<td lang="pl-PL" dir="auto"><del><span class="visually-hidden">[taken out: </span>'
             'Łączymy<span class="visually-hidden">]</span></del> z infolinią.</td>'
             '<td lang="pl-PL" dir="auto"><ins><span class="visually-hidden">[put in: </span>'
@@ -158,7 +158,7 @@ def test_what_only_some_calls_hear_is_compared_too_each_under_its_language():
             "Polski",
             [
                 HeardChange(
-                    "Every menu: after silence",
+                    "When a caller says nothing",
                     "Przepraszamy, nie usłyszeliśmy wyboru.",
                     "Przepraszamy, nie usłyszeliśmy żadnego wyboru.",
                     "pl-PL",
@@ -269,6 +269,14 @@ def test_words_are_compared_whole_with_their_punctuation(before, after, marked):
 )
 def test_every_node_has_a_name_a_person_reads(name, title):
     assert node_title(name) == title
+
+
+def test_a_part_is_named_after_its_node_and_a_built_in_message_as_the_message():
+    assert [place_title(n, p) for n, p in [("main_menu", "the question"), ("_after_call", "goodbye")]] == [
+        "Main menu: the question",
+        "After the call: goodbye",  # the name the message has where it is edited
+    ]
+    assert place_title("_helpline", "before connecting") == "Before connecting to the helpline"
 
 
 def test_the_picture_titles_its_boxes_with_the_same_names():

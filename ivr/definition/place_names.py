@@ -1,11 +1,12 @@
-"""What the console calls a node, and a part of one, for the charity's staff: "Main menu",
-"After the call: goodbye", "Choose language: option 3".
+"""What the console calls a node, a part of one, and each of the line's own messages, for the
+charity's staff: "Main menu", "Main menu: the question", "Choose language: option 3", "After
+the call: goodbye", "When a caller says nothing".
 
 A flow's own nodes have names written for a web address (``main_menu``), and the line's
 own nodes names no operator wrote (``_after_call``, ``_busy:connect_helpline``): shown
 as they are, they make a reader translate. This is the one home of the names a person
-reads, so the picture of the flow, the list of messages and every comparison of two
-flows call the same thing by the same name.
+reads, so the picture of the flow, the form that edits it and every comparison of two
+flows (what a draft changes, an approval, a rollback) call the same thing by the same name.
 """
 
 from __future__ import annotations
@@ -39,23 +40,37 @@ AFTER_OPTIONS = "after the options"
 WHAT_HAPPENED = "what happened, and the choices"
 CHOICES_AGAIN = "the choices when asked again"
 
-#: What the line says at every menu, and the names of those places.
-EVERY_MENU = "Every menu"
-EVERY_MENU_PARTS = {
-    "no_input": "after silence",
-    "invalid": "after a wrong key",
-    "keys": "the keys that work",
-    "last_try": "before the last try",
-    "not_understood": "when words are not understood",
-    "offer_person": "offering a person",
+#: The line's own messages (the flow's ``line: messages:``), named for what they are for: the
+#: same names where they are edited and where a change to them is shown.
+MESSAGE_NAMES = {
+    "danger": "When a caller is in danger",
+    "no_input": "When a caller says nothing",
+    "invalid": "When a caller presses a wrong key",
+    "keys": "The keys of a menu, said again",
+    "last_try": "Before the last try",
+    "to_helpline": "Before connecting to the helpline",
+    "no_answer": "When the number does not answer",
+    "busy": "When the number is busy",
+    "failed": "When the call to the number fails",
+    "connecting": "While connecting",
+    "not_understood": "When the line did not understand",
+    "offer_person": "Offering a person",
+    "sounds_like": "Checking what a caller said",
+    "sounds_like_key": "Checking a key a caller said",
+    "confirm_keys": "Asking the caller to confirm",
+    "fallback_retry": "If the line fails: trying again",
+    "fallback_end": "If the line fails: the last words",
+    "try_again": "Offering to try again",
+    "other_number": "Offering the other number",
+    "after_call": "After the call: goodbye",
 }
-#: What Twilio's copy of the line says when the line's servers cannot answer (``ivr fallback-twiml``).
-WHEN_THE_LINE_IS_DOWN = "When the line's servers are down"
-WHEN_THE_LINE_IS_DOWN_PARTS = {
-    "danger": "first words",
-    "fallback_retry": "before trying again",
-    "fallback_end": "last words",
-}
+#: The line's own nodes whose words are one of its messages.
+_SAYS_ONE_MESSAGE = {HELPLINE_NODE: "to_helpline", AFTER_CALL_NODE: "after_call"}
+#: The messages said at every menu, each on its own (the others are said as part of a node).
+EVERY_MENU_MESSAGES = ("no_input", "invalid", "keys", "last_try", "not_understood", "offer_person")
+#: What Twilio's copy of the line says when the line's servers cannot answer (``ivr
+#: fallback-twiml``), in the line's first language only.
+WHEN_THE_LINE_FAILS_MESSAGES = ("danger", "fallback_retry", "fallback_end")
 
 
 def node_title(name: str) -> str:
@@ -75,7 +90,10 @@ def node_title(name: str) -> str:
 
 
 def place_title(node: str, part: str) -> str:
-    """Where in a node something is said: "Main menu: the question"."""
+    """Where in a node something is said: "Main menu: the question". The line's own nodes
+    that say one of its messages and nothing else are named as that message is."""
+    if node in _SAYS_ONE_MESSAGE:
+        return MESSAGE_NAMES[_SAYS_ONE_MESSAGE[node]]
     return f"{node_title(node)}: {part}"
 
 

@@ -75,16 +75,15 @@ def heard_places(flow: rt.Flow, code: str) -> Iterator[HeardPlace]:
     if not language.ready:
         return
     messages = flow.messages
-    for field, part in names.EVERY_MENU_PARTS.items():
+    for field in names.EVERY_MENU_MESSAGES:
         if field == "keys":
             said = _as_written(flow.in_language(messages.keys, code))
         else:
             said = flow.in_language(getattr(messages, field), code)
-        yield _line_place(names.EVERY_MENU, field, part, speaker, said)
+        yield _message(field, speaker, said)
     if code == first.code:  # Twilio's copy of the line speaks the first language only
-        for field, part in names.WHEN_THE_LINE_IS_DOWN_PARTS.items():
-            said = getattr(messages, field)[code]
-            yield _line_place(names.WHEN_THE_LINE_IS_DOWN, field, part, speaker, said)
+        for field in names.WHEN_THE_LINE_FAILS_MESSAGES:
+            yield _message(field, speaker, getattr(messages, field)[code])
 
 
 def _language_menu(flow: rt.Flow, menu: rt.LanguageMenu, language: rt.Language) -> Iterator[HeardPlace]:
@@ -105,8 +104,9 @@ def _place(node: str, part: str, speaker: Speaker, speech: rt.Speech) -> HeardPl
     return HeardPlace((node, part), where, speaker.language.code, _said(speaker, speech))
 
 
-def _line_place(group: str, field: str, part: str, speaker: Speaker, speech: rt.Speech) -> HeardPlace:
-    return HeardPlace((group, field), f"{group}: {part}", speaker.language.code, _said(speaker, speech))
+def _message(field: str, speaker: Speaker, speech: rt.Speech) -> HeardPlace:
+    """One of the line's own messages, said on its own (after silence, a wrong key, ...)."""
+    return HeardPlace(("messages", field), names.MESSAGE_NAMES[field], speaker.language.code, _said(speaker, speech))
 
 
 def _as_written(keys: rt.KeysMessage) -> rt.Speech:
