@@ -298,3 +298,18 @@ def test_the_picture_titles_its_boxes_with_the_same_names():
         "☎ Connect crimestoppers",
         "☎ The helpline",
     ]
+
+
+def test_a_text_the_line_fails_to_say_is_shown_as_such_and_the_page_still_works(monkeypatch):
+    """The pages that compare (above all a rollback) must work whatever the live flow is."""
+    from ivr.runtime.twiml import Speaker
+    from ivr.tools.heard_places import NOT_RENDERED, heard_places
+
+    def fails(self, parent, speech):
+        raise RuntimeError("a text this line cannot say")
+
+    monkeypatch.setattr(Speaker, "say", fails)
+    flow = load_flow_text(LIVE_TEXT, DEFAULT_FLOW.parent).flow
+    said = {place.where: place.words for place in heard_places(flow, "pl-PL")}
+    assert said["Before connecting to the helpline"] == NOT_RENDERED
+    assert set(said.values()) == {NOT_RENDERED}
