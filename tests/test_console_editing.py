@@ -140,7 +140,11 @@ def test_what_the_draft_changes_shows_the_line_and_the_words_callers_will_hear(a
     page = words(browser.get("/console/edit/changes"))
     assert f"removed: en-GB: {OLD_WORDS}" in page
     assert f"added: en-GB: {NEW_WORDS}" in page
-    assert "English (en-GB) Where Callers hear now With this change _helpline " + OLD_WORDS in page
+    assert (
+        "English (en-GB) Where Callers hear now With this change Before connecting to the helpline "
+        "Connecting you to the [taken out: helpline. ] Connecting you to the [put in: helpline now. ] "
+        "The text, line by line"
+    ) in page
     assert "Polski (pl-PL)" not in page  # only the English words changed
 
 

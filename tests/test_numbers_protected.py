@@ -72,9 +72,9 @@ def test_an_operator_who_is_not_an_admin_sees_the_change_first_in_red_and_cannot
     alice = logged_in(app, "alice")
     check(alice, OTHER_NUMBER)
     page = alice.get("/console/edit/changes").get_data(as_text=True)
-    assert page.index('class="numbers-changed"') < page.index("<h2>The text</h2>")
+    assert page.index('class="numbers-changed"') < page.index("<h2>What callers will hear</h2>")
     assert words(alice.get("/console/edit/changes")).split("This changes who callers are connected to ")[1].split(
-        " The text"
+        " What callers will hear"
     )[0] == (
         f"{CHANGED_SENTENCE} Only an admin may make this change, and another person must approve it before "
         "callers are connected anywhere new. Check each number against its official source."

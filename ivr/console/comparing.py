@@ -1,9 +1,9 @@
 """What a text changes against the live flow, worked out in a child process with limits.
 
-Comparing two flows means diffing their texts and rendering every node in every language of
-both (:func:`ivr.console.draft_flows.heard_changes`): for a large draft that is seconds of
-CPU and, shown whole, tens of megabytes of HTML. So the comparison runs like a check: in a
-child process at a lower priority, killed after its time limit
+Comparing two flows means diffing their texts, rendering every text in every language of
+both and marking the words that change (:func:`ivr.console.draft_flows.heard_changes`): for
+a large draft that is seconds of CPU and, shown whole, tens of megabytes of HTML. So the
+comparison runs like a check: in a child process at a lower priority, killed after its time limit
 (:func:`ivr.serve.isolated_load.run_child`), under the console's per-operator and
 per-server limits (:mod:`ivr.console.limits`); and what it hands back is capped at
 :data:`SHOWN_LINES` changed lines and :data:`SHOWN_PLACES` places, with the number left out.
@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ivr.console.draft_flows import DiffLine, HeardChange, heard_changes, text_diff
+from ivr.console.draft_flows import DiffLine, HeardLanguage, heard_changes, text_diff
 from ivr.definition.allowed import UNSET, Allowed
 from ivr.load import load_flow_text
 from ivr.runtime.twiml import Renderer
@@ -39,7 +39,7 @@ class Comparison:
     lines: list[DiffLine] = field(default_factory=list)
     lines_left_out: int = 0
     #: Per language, the places that change; None when the text has errors (nothing to render).
-    heard: list[tuple[str, list[HeardChange]]] | None = None
+    heard: list[HeardLanguage] | None = None
     heard_cut: bool = False  # more places change than were shown
     #: Why nothing could be compared ("" when it could).
     failed: str = ""
@@ -74,7 +74,7 @@ def compare(before: str, after: str, media_folder: Path, allowed: Allowed = UNSE
     if now is None:
         return Comparison(lines, left_out)
     heard = heard_changes(was, now, limit=SHOWN_PLACES)
-    shown = sum(len(found) for _, found in heard)
+    shown = sum(len(language.changes) for language in heard)
     return Comparison(lines, left_out, heard, heard_cut=shown >= SHOWN_PLACES)
 
 

@@ -11,31 +11,26 @@ can start such a call, and only on their own draft.
 from __future__ import annotations
 
 import difflib
-import logging
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from werkzeug.test import Client
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from ivr.console.word_changes import Marked, marked_words
 from ivr.load import LoadResult
 from ivr.runtime import flow as rt
-from ivr.runtime.state import CallState
-from ivr.runtime.twiml import Renderer
 from ivr.serve import webhooks
 from ivr.serve.answers import LineServices
 from ivr.serve.store import LiveFlow
-from ivr.tools.heard import heard_of
+from ivr.tools.heard_places import (  # noqa: F401 (NOT_RENDERED, NOT_TWIML, words_heard: as the console knows them)
+    NOT_RENDERED,
+    NOT_TWIML,
+    HeardPlace,
+    heard_places,
+    words_heard,
+)
 from ivr.tools.transports import Transport
-
-#: Shown in place of the words of a part of a flow whose document Twilio could not read
-#: (a flow loaded before the line refused characters XML forbids, or a hand-edited database).
-NOT_TWIML = "(this part of the flow is not valid TwiML: roll back)"
-#: Shown in place of the words of a part of a flow the line fails to render.
-NOT_RENDERED = "(the line fails on this part of the flow, and connects callers here to the helpline: roll back)"
-
-log = logging.getLogger("ivr.console")
 
 
 def problems_of(result: LoadResult) -> list[dict[str, object]]:
@@ -79,72 +74,58 @@ def text_diff(before: str, after: str, context: int = 2) -> list[DiffLine]:
 # -- what callers would hear ------------------------------------------------------------------
 @dataclass(frozen=True)
 class HeardChange:
-    place: str  # the node a caller arrives at
-    before: str  # what they hear there now ("" when the node is new)
-    after: str  # what they would hear with the draft ("" when the node goes)
+    where: str  # the place, as a person reads it: "Main menu: the question"
+    before: str  # what callers hear there now ("" when the place is new)
+    after: str  # what they would hear with the draft ("" when the place goes)
+    spoken_in: str  # the language code of the words
+    #: The words of each side with the removed (before) and added (after) ones marked;
+    #: empty when one side is empty, as there is nothing to mark against.
+    before_marked: tuple[Marked, ...] = ()
+    after_marked: tuple[Marked, ...] = ()
 
 
-def heard_changes(
-    served: LiveFlow | None, drafted: LiveFlow, limit: int | None = None
-) -> list[tuple[str, list[HeardChange]]]:
-    """Per language (named as operators know it), every place where a caller arriving would
-    hear something else with the draft: the words of each node as the line renders them in
-    that language (with each flow's own renderer, which keeps what it made), compared with
-    the live flow's. Languages only one flow has are compared with nothing. ``limit``: stop
-    after that many places in all (a page shows no more)."""
+@dataclass(frozen=True)
+class HeardLanguage:
+    code: str
+    name: str  # as the language calls itself: "Polski"
+    changes: list[HeardChange]
+
+
+def heard_changes(served: LiveFlow | None, drafted: LiveFlow, limit: int | None = None) -> list[HeardLanguage]:
+    """Per language, every place where a caller would hear something else with the draft
+    (:func:`ivr.tools.heard_places.heard_places`), with the words that change marked.
+    Languages only one flow has are compared with nothing. ``limit``: stop after that many
+    places in all (a page shows no more)."""
     live, draft = (served.flow if served else None), drafted.flow
-    renderers = (served.renderer if served else None, drafted.renderer)
     changes = []
     shown = 0
     codes = list(draft.languages) + [c for c in (live.languages if live else {}) if c not in draft.languages]
     for code in codes:
         language = draft.languages.get(code) or (live.languages[code] if live else None)
         assert language is not None
-        names = list(draft.nodes) + [n for n in (live.nodes if live else {}) if n not in draft.nodes]
+        was = _places(live, code)
+        now = _places(draft, code)
         found = []
-        for name in names:
+        for key in list(now) + [k for k in was if k not in now]:
             if limit is not None and shown + len(found) >= limit:
                 break
-            before = _heard(live, renderers[0], name, code)
-            after = _heard(draft, renderers[1], name, code)
-            if before != after:
-                found.append(HeardChange(name, before, after))
+            before, after = was.get(key), now.get(key)
+            said_before, said_after = (before.words if before else ""), (after.words if after else "")
+            if said_before != said_after:
+                shown_place = after or before
+                assert shown_place is not None
+                marked = marked_words(said_before, said_after) if said_before and said_after else ((), ())
+                found.append(HeardChange(shown_place.where, said_before, said_after, shown_place.spoken_in, *marked))
         if found:
-            changes.append((f"{language.name} ({code})", found))
+            changes.append(HeardLanguage(code, language.name, found))
             shown += len(found)
     return changes
 
 
-def _heard(flow: rt.Flow | None, renderer: Renderer | None, node: str, language: str) -> str:
-    """What a caller hears on arriving at ``node`` in ``language``, one line a verb.
-
-    Never raises: the pages that show it (what a draft changes, an approval, a rollback)
-    must work whatever the live flow is, above all when it is the one to roll back."""
-    if flow is None or renderer is None or node not in flow.nodes or language not in flow.languages:
-        return ""
-    try:
-        document = renderer.body(CallState(node, language), "")
-    except Exception:
-        log.exception("rendering a node for the console failed", extra={"fields": {"event": "heard-failed"}})
-        return NOT_RENDERED
-    return words_heard(document)
-
-
-def words_heard(document: bytes) -> str:
-    """The words and recordings of a TwiML document, one line a verb; :data:`NOT_TWIML`
-    when the document is not XML, as Twilio would find it."""
-    try:
-        root = ET.fromstring(document)
-    except ET.ParseError:
-        return NOT_TWIML
-    lines = []
-    for verb in root.iter():
-        heard = heard_of(verb)
-        if heard is not None and heard.kind == "say":
-            lines.append(heard.text)
-        elif heard is not None and heard.kind == "play":
-            lines.append(f"(recording {heard.text.rsplit('/', 1)[-1]})")
-    return "\n".join(lines)
+def _places(flow: rt.Flow | None, code: str) -> dict[tuple[str, str], HeardPlace]:
+    if flow is None or code not in flow.languages:
+        return {}
+    return {place.key: place for place in heard_places(flow, code)}
 
 
 # -- a call tried in the browser ----------------------------------------------------------------------

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from ivr.definition.builtins import LINE_MENU_PREFIXES, TRANSFER_PREFIX
+from ivr.definition.place_names import node_title
 from ivr.runtime import flow as rt
 
 PROMPT_WORDS = 9
@@ -44,7 +45,8 @@ def _id(name: str) -> str:
 
 
 def layout(flow: rt.Flow) -> tuple[list[Box], list[Arrow]]:
-    """The boxes and arrows of the picture.
+    """The boxes and arrows of the picture, each box titled as the whole console names its
+    node (:func:`ivr.definition.place_names.node_title`).
 
     The line's own nodes are drawn as what they do: one helpline box that every menu
     reaches on 0, silence and wrong keys; each transfer says in its box what happens
@@ -58,7 +60,7 @@ def layout(flow: rt.Flow) -> tuple[list[Box], list[Arrow]]:
         if name.startswith((*LINE_MENU_PREFIXES, TRANSFER_PREFIX)) or isinstance(node, rt.End):
             continue
         if isinstance(node, rt.Menu):
-            boxes.append(Box(_id(name), name, _first_words(flow, node.prompt), "menu"))
+            boxes.append(Box(_id(name), node_title(name), _first_words(flow, node.prompt), "menu"))
             arrows.append(Arrow(_id(name), _id(rt.HELPLINE_NODE), "0 · silence · wrong keys", dashed=True))
             for choice in node.choices:
                 said = choice.words_in(lang)
@@ -66,15 +68,15 @@ def layout(flow: rt.Flow) -> tuple[list[Box], list[Arrow]]:
                 arrows.append(Arrow(_id(name), _id(choice.target), f"{choice.key}{words}"))
         elif isinstance(node, rt.LanguageMenu):
             names = ", ".join(f"{language.key} {language.name}" for language in flow.languages.values())
-            boxes.append(Box(_id(name), name, f"language: {names}", "menu"))
+            boxes.append(Box(_id(name), node_title(name), f"language: {names}", "menu"))
             arrows.append(Arrow(_id(name), _id(rt.HELPLINE_NODE), "0 · silence · wrong keys", dashed=True))
             arrows.append(Arrow(_id(name), _id(node.next), "a language"))
         elif isinstance(node, rt.Message):
-            boxes.append(Box(_id(name), name, _first_words(flow, node.prompt), "message"))
+            boxes.append(Box(_id(name), node_title(name), _first_words(flow, node.prompt), "message"))
             arrows.append(Arrow(_id(name), _id(node.next), "then"))
         elif isinstance(node, rt.Transfer):
             target = _first_words(flow, node.target.name)
-            title = "☎ helpline (built in)" if name == rt.HELPLINE_NODE else f"☎ {name}"
+            title = f"☎ {node_title(name)}"
             kind = "helpline" if name == rt.HELPLINE_NODE else "transfer"
             boxes.append(
                 Box(
