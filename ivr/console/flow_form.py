@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ivr.definition.model import Choice, FlowDocument, LanguageNode, MenuNode, MessageNode, Recording, TransferNode
+from ivr.definition.place_names import MESSAGE_NAMES, node_title
 from ivr.definition.reviews import ReviewState, TextReview, language_reviews
 from ivr.definition.source import Path
 from ivr.definition.texts import iter_texts, placeholders_in
@@ -27,29 +28,6 @@ FIELD_NAMES = {
     "say_after": "Said after the options",
     "means": "What this choice is (“It sounds like you want …”)",
     "name": "The number's name, as it is said",
-}
-#: The line's own messages, named for what they are for.
-MESSAGE_NAMES = {
-    "danger": "When a caller is in danger",
-    "no_input": "When a caller says nothing",
-    "invalid": "When a caller presses a wrong key",
-    "keys": "The keys of a menu, said again",
-    "last_try": "Before the last try",
-    "to_helpline": "Before connecting to the helpline",
-    "no_answer": "When the number does not answer",
-    "busy": "When the number is busy",
-    "failed": "When the call to the number fails",
-    "connecting": "While connecting",
-    "not_understood": "When the line did not understand",
-    "offer_person": "Offering a person",
-    "sounds_like": "Checking what a caller said",
-    "sounds_like_key": "Checking a key a caller said",
-    "confirm_keys": "Asking the caller to confirm",
-    "fallback_retry": "If the line fails: trying again",
-    "fallback_end": "If the line fails: the last words",
-    "try_again": "Offering to try again",
-    "other_number": "Offering the other number",
-    "after_call": "After the call: goodbye",
 }
 KINDS = {MenuNode: "Menu", MessageNode: "Message", TransferNode: "Connects to a number", LanguageNode: "Language menu"}
 
@@ -104,8 +82,8 @@ MESSAGES, NUMBERS = "messages", "numbers"
 
 
 def title_of(name: str) -> str:
-    """A node's name as the picture shows it, in words: ``main_menu`` is "Main menu"."""
-    return name.replace("_", " ").strip().capitalize() or name
+    """A node's name as the whole console says it (the picture, the diffs, these forms)."""
+    return node_title(name)
 
 
 def places(document: FlowDocument) -> list[Place]:

@@ -21,7 +21,16 @@ from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template
 
 from ivr.console.checking import CheckedDraft
 from ivr.console.editing import console_engine, draft_checker
-from ivr.console.flow_form import MESSAGES, NUMBERS, Place, caller_order, matching, places, words_per_minute
+from ivr.console.flow_form import (
+    MESSAGES,
+    NUMBERS,
+    Place,
+    caller_order,
+    matching,
+    places,
+    title_of,
+    words_per_minute,
+)
 from ivr.console.form_edits import FormRefused, applied, field_name, list_edit, text_edits
 from ivr.console.limits import ConsoleBusy
 from ivr.console.published import published
@@ -110,6 +119,7 @@ def place_page(place_id: str) -> Any:
         "console/place.html",
         place=place,
         destinations=caller_order(document),
+        title_of=title_of,
         languages=document.line.languages,
         field_name=field_name,
         wpm={code: words_per_minute(code, lang.words_per_minute) for code, lang in document.line.languages.items()},
