@@ -117,9 +117,10 @@ def test_a_drafts_arabic_number_reads_in_order_in_the_changed_lines_and_in_what_
     assert ': “<bdi>الرقم <bdi dir="ltr">0800 0121 700</bdi> في رسالة التحويل</bdi>”.' in approval
     assert f'<code dir="auto">      {ARABIC_NO_ANSWER}</code>' in approval  # the line removed
     assert f'<code dir="auto">      {ARABIC_NO_ANSWER_CHANGED}</code>' in approval  # and the line added
-    arabic = approval[approval.index("<caption>العربية (ar-EG)</caption>") :]
+    arabic = approval[approval.index('<caption><bdi lang="ar-EG">العربية</bdi> (ar-EG)</caption>') :]
     rows = re.findall(
-        r'<tr><th scope="row">.*?</th><td dir="auto">(.*?)</td><td dir="auto">(.*?)</td></tr>',
+        r'<tr><th scope="row">.*?</th>'
+        r'<td lang="ar-EG" dir="auto">(.*?)</td><td lang="ar-EG" dir="auto">(.*?)</td></tr>',
         arabic[: arabic.index("</table>")],
     )
     said = {  # each number as the line says it, twice, in a left-to-right isolate
@@ -131,10 +132,14 @@ def test_a_drafts_arabic_number_reads_in_order_in_the_changed_lines_and_in_what_
         "helpline": "للتحويل إلى كرايم ستوبرز بدلًا من ذلك، اضغط 2.",
     }
     sorry, then = "عذرًا، لم يرد أحد.", "يمكنك الاتصال به بنفسك في أي وقت. للمحاولة مرة أخرى، اضغط 1."
+    taken_out = (
+        '<del><span class="visually-hidden">[taken out: </span>الرقم<span class="visually-hidden">]</span></del>'
+    )
+    put_in = '<ins><span class="visually-hidden">[put in: </span>رقم الهاتف<span class="visually-hidden">]</span></ins>'
     assert rows == [
         (
-            f"{sorry} الرقم هو {said[called]} {then} {instead[called]}",
-            f"{sorry} رقم الهاتف هو {said[called]} {then} {instead[called]}",
+            f"{sorry} {taken_out} هو {said[called]} {then} {instead[called]}",
+            f"{sorry} {put_in} هو {said[called]} {then} {instead[called]}",
         )
         for called in ("crimestoppers", "helpline", "crimestoppers", "helpline")
     ]

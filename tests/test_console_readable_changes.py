@@ -42,6 +42,8 @@ GOODBYE_BEFORE = (
 )
 GOODBYE_BEFORE_HTML = GOODBYE_BEFORE.replace("'", "&#39;")  # as the page writes an apostrophe
 ARABIC_BEFORE = "إن كنت في خطر، أغلق الخط واطلب 9 9 9. لخط المساعدة اضغط 0 "
+#: As the page writes it: the number in a left-to-right isolate, so it reads in order.
+ARABIC_BEFORE_HTML = ARABIC_BEFORE.replace("9 9 9", '<bdi dir="ltr">9 9 9</bdi>')
 
 #: The tables of what callers will hear, as the page writes them: each place, and the words
 #: taken out and put in marked, in the language they are said in.
@@ -70,9 +72,9 @@ EXPECTED_TABLES = [
         '<bdi lang="ar-EG">العربية</bdi> (ar-EG)',
         [
             '<th scope="row">Welcome: the message</th>'
-            f'<td lang="ar-EG" dir="auto">{ARABIC_BEFORE}<del><span class="visually-hidden">[taken out: </span>'
+            f'<td lang="ar-EG" dir="auto">{ARABIC_BEFORE_HTML}<del><span class="visually-hidden">[taken out: </span>'
             'في أي وقت.<span class="visually-hidden">]</span></del> للخروج فورًا اضغط 9.</td>'
-            f'<td lang="ar-EG" dir="auto">{ARABIC_BEFORE}<ins><span class="visually-hidden">[put in: </span>'
+            f'<td lang="ar-EG" dir="auto">{ARABIC_BEFORE_HTML}<ins><span class="visually-hidden">[put in: </span>'
             'متى شئت.<span class="visually-hidden">]</span></ins> للخروج فورًا اضغط 9.</td>'
         ],
     ),
