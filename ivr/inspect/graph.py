@@ -3,6 +3,7 @@ without a way to help (docs/safety.md rule 3)."""
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 
 from ivr.definition.model import Choice, LanguageNode, MenuNode, MessageNode
@@ -72,24 +73,30 @@ def _unreachable(context: Context) -> Iterator[Problem]:
 
 def _first_unreachable(context: Context, unreachable: list[str]) -> list[tuple[str, list[str]]]:
     """Each part of the flow no caller reaches, named by the node it starts from, with the
-    nodes only it leads to: one missing 'next:' cuts off a whole branch, and one warning
-    at its top says so better than one per node (which buried the error that caused them)."""
+    nodes behind it: one missing 'next:' cuts off a whole branch, and one warning at its top
+    says so better than one per node (which buried the error that caused them).
+
+    The tops are the nodes nothing cut off leads to (then, for a circle of them, its first
+    node in the file); each node is walked once, so a generated flow of thousands costs
+    no more than its size."""
     cut_off = set(unreachable)
-    behind: dict[str, list[str]] = {}
-    for name in unreachable:
-        seen, todo = [], list(successors(context, name))
-        while todo:
-            after = todo.pop(0)
-            if after in cut_off and after != name and after not in seen:
-                seen.append(after)
-                todo.extend(successors(context, after))
-        behind[name] = seen
+    after = {name: [n for n in successors(context, name) if n in cut_off and n != name] for name in unreachable}
+    led_to = {n for name in unreachable for n in after[name]}
+    tops = [name for name in unreachable if name not in led_to] + unreachable  # circles: their first node
     covered: set[str] = set()
     found = []
-    for name in sorted(unreachable, key=lambda n: -len(behind[n])):
-        if name not in covered:
-            covered |= {name, *behind[name]}
-            found.append((name, behind[name]))
+    for top in tops:
+        if top in covered:
+            continue
+        covered.add(top)
+        behind, todo = [], deque(after[top])
+        while todo:
+            name = todo.popleft()
+            if name not in covered:
+                covered.add(name)
+                behind.append(name)
+                todo.extend(after[name])
+        found.append((top, behind))
     order = {name: i for i, name in enumerate(unreachable)}
     return sorted(found, key=lambda pair: order[pair[0]])
 
