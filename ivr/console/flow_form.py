@@ -11,6 +11,7 @@ that every change can be written back as the smallest edit of the text
 from __future__ import annotations
 
 import unicodedata
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -90,29 +91,38 @@ def places(document: FlowDocument) -> list[Place]:
     """Every place, in the order a caller meets them from the start, then the line's own
     messages and the numbers' names; nodes no call reaches last."""
     reviews = language_reviews(document)
-    by_path = _text_forms(document, reviews)
-    found = [_node_place(document, name, by_path) for name in caller_order(document)]
-    found.append(_place(MESSAGES, "What the line says by itself", "Messages", by_path, ("line", "messages")))
-    found.append(_place(NUMBERS, "Numbers' names", "Numbers", by_path, ("numbers",)))
+    by_place: dict[str, list[TextForm]] = {}  # each text under the place it belongs to, in one pass
+    for path, form in _text_forms(document, reviews).items():
+        by_place.setdefault(_place_of(path), []).append(form)
+    found = [_node_place(document, name, by_place) for name in caller_order(document)]
+    found.append(_place(MESSAGES, "What the line says by itself", "Messages", by_place))
+    found.append(_place(NUMBERS, "Numbers' names", "Numbers", by_place))
     return found
+
+
+def _place_of(path: Path) -> str:
+    """Which place of the form a text's path belongs to."""
+    if path[0] == "nodes":
+        return str(path[1])
+    return MESSAGES if path[:2] == ("line", "messages") else NUMBERS
 
 
 def caller_order(document: FlowDocument) -> list[str]:
     """Node names breadth first from the start (the order a caller meets them), then the rest."""
-    order: list[str] = []
-    queue = [document.line.start]
+    order: dict[str, None] = {}  # in the order met; a dict, so that "met already" costs nothing
+    queue = deque([document.line.start])
     while queue:
-        name = queue.pop(0)
+        name = queue.popleft()
         if name in order or name not in document.nodes:
             continue
-        order.append(name)
+        order[name] = None
         node = document.nodes[name]
         for _key, choice in sorted((getattr(node, "choices", None) or {}).items()):
             queue.append(choice.go if isinstance(choice, Choice) else choice)
         for after in (getattr(node, "next", None), getattr(node, "if_no_answer", None)):
             if after:
                 queue.append(after)
-    return order + [name for name in document.nodes if name not in order]
+    return [*order, *(name for name in document.nodes if name not in order)]
 
 
 def matching(found: list[Place], query: str) -> list[Place]:
@@ -128,9 +138,9 @@ def _folded(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ł", "l").replace("đ", "d")
 
 
-def _node_place(document: FlowDocument, name: str, by_path: dict[Path, TextForm]) -> Place:
+def _node_place(document: FlowDocument, name: str, by_place: dict[str, list[TextForm]]) -> Place:
     node = document.nodes[name]
-    place = _place(name, title_of(name), KINDS.get(type(node), "Node"), by_path, ("nodes", name))
+    place = _place(name, title_of(name), KINDS.get(type(node), "Node"), by_place)
     choices = tuple(_choice(key, value) for key, value in (getattr(node, "choices", None) or {}).items())
     words = place.words + tuple(w for c in choices for ws in (*c.words.values(), *c.examples.values()) for w in ws)
     return Place(
@@ -145,8 +155,8 @@ def _node_place(document: FlowDocument, name: str, by_path: dict[Path, TextForm]
     )
 
 
-def _place(place_id: str, title: str, kind: str, by_path: dict[Path, TextForm], prefix: Path) -> Place:
-    texts = tuple(form for path, form in by_path.items() if path[: len(prefix)] == prefix)
+def _place(place_id: str, title: str, kind: str, by_place: dict[str, list[TextForm]]) -> Place:
+    texts = tuple(by_place.get(place_id, ()))
     words = tuple(v.text for form in texts for v in form.versions if v.text)
     return Place(place_id, title, kind, texts, words=words)
 
