@@ -56,11 +56,7 @@
       link.dataset.column = p.column;
       link.textContent = "Line " + p.line + ", column " + p.column;
       item.appendChild(link);
-      var severity = document.createElement("strong");
-      severity.textContent = p.severity;
-      item.appendChild(document.createTextNode(": "));
-      item.appendChild(severity);
-      item.appendChild(document.createTextNode(": " + p.message));
+      item.appendChild(document.createTextNode(": " + p.severity + ": " + p.message));
       if (p.hint) {
         item.appendChild(document.createElement("br"));
         var hint = document.createElement("span");
