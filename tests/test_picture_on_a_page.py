@@ -41,9 +41,9 @@ def test_every_word_of_the_picture_is_html_on_the_colour_of_its_box_or_the_page(
         "16.00",
         "on-white",
     )
-    assert on["choose_language"] == ("11.00", "on-menu")  # a menu's box
-    assert on["welcome"] == ("11.00", "on-message")
-    assert on["☎ helpline (built in)"] == ("11.00", "on-helpline")
+    assert on["Choose language"] == ("11.00", "on-menu")  # a menu's box
+    assert on["Welcome"] == ("11.00", "on-message")
+    assert on["☎ The helpline"] == ("11.00", "on-helpline")
     assert on["a language"] == ("10.00", "on-white")  # an arrow's label
     assert {background for _, background, _ in found} == set(BACKGROUNDS.values())
 
