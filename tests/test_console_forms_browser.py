@@ -147,3 +147,37 @@ def test_an_operator_changes_the_line_with_forms_alone_and_a_stale_draft_cannot_
     assert second.text.replace(phrase_line, "", 1) == shipped.replace(POLISH_BEFORE, POLISH_AFTER)
     assert newest.text == second.text.replace(ROMANIAN_BEFORE, ROMANIAN_AFTER)  # both changes kept
     assert (newest.author, newest.approved_by, second.author, second.approved_by) == ("bob", "alice", "alice", "bob")
+
+
+def test_a_number_in_braces_cannot_be_broken_in_a_field(gunicorn_server, tmp_path):
+    """Deleting into {helpline} in the Polish text is undone at once, and the operator is
+    told which placeholder to keep; the other words still change as typed."""
+    from playwright.sync_api import expect, sync_playwright
+    from sqlalchemy import create_engine
+
+    from ivr.console.views import add_operator
+    from ivr.db import metadata
+
+    database = tmp_path / "console.sqlite3"
+    engine = create_engine(f"sqlite:///{database}")
+    metadata.create_all(engine)
+    add_operator(engine, "alice", PASSWORD)
+    console = gunicorn_server("console", IVR_DATABASE_FILE=str(database))
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = chromium.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(console.url + "/console/flow/about_slavery")
+        page.get_by_label("Name").fill("alice")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        polish = page.get_by_label("Polski (pl-PL)")
+        before = polish.input_value()
+        inside = before.index("{helpline}") + len("{help")
+        polish.evaluate("(area, at) => { area.focus(); area.setSelectionRange(at, at); }", inside)
+        page.keyboard.press("Backspace")
+        expect(page.locator("#live-check")).to_have_text("Keep {helpline} as it is: the line says the number there.")
+        assert polish.input_value() == before
+        polish.evaluate("area => { area.focus(); area.setSelectionRange(0, 0); }")
+        page.keyboard.type("Uwaga. ")
+        assert polish.input_value() == "Uwaga. " + before
+        chromium.close()

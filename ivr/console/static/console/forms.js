@@ -15,6 +15,32 @@
     area.addEventListener("input", grow);
     grow();
   });
+  // A number in braces ({helpline}) cannot be broken: an edit that would take one apart, or
+  // take it out, is undone at once, and the operator is told which to keep. (Without this
+  // script, saving such a text is refused with the same words.)
+  var keepStatus = document.getElementById("live-check");
+  document.querySelectorAll("textarea[data-keep]").forEach(function (area) {
+    var keep = JSON.parse(area.dataset.keep || "[]");
+    if (!keep.length) return;
+    function kept(text) {
+      return keep.filter(function (name) { return text.indexOf("{" + name + "}") >= 0; });
+    }
+    var last = area.value;
+    area.addEventListener("input", function (event) {
+      var before = kept(last);
+      var now = kept(area.value);
+      if (now.length >= before.length) { last = area.value; return; }
+      var broken = before.filter(function (name) { return now.indexOf(name) < 0; });
+      var caret = Math.min(area.selectionStart, last.length);
+      area.value = last;
+      area.setSelectionRange(caret, caret);
+      event.stopPropagation(); // nothing changed: no check of the form for it
+      if (keepStatus) {
+        keepStatus.textContent = "Keep {" + broken.join("}, {") + "} as it is: the line says the number there.";
+        keepStatus.className = "live-check error";
+      }
+    });
+  });
   document.querySelectorAll("textarea[data-wpm]").forEach(function (area) {
     var output = document.querySelector('output[for="' + CSS.escape(area.id) + '"]');
     if (!output) return;
