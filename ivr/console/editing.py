@@ -37,7 +37,7 @@ from ivr.console import refusals
 from ivr.console.checking import CheckedDraft, DraftChecker
 from ivr.console.draft_flows import problems_of
 from ivr.console.limits import ConsoleBusy, StepLimits
-from ivr.console.published import published
+from ivr.console.published import live_version, published
 from ivr.console.roster import is_admin
 from ivr.definition.allowed import Allowed
 from ivr.drafts import Draft, DraftError, DraftTooLarge, discard_draft, draft_of, save_draft, submit
@@ -87,7 +87,7 @@ def _started_from(sent: object) -> str:
     """The version the operator's page showed when they started (the page sends it back),
     so a draft records the flow it was really started from, even if another operator
     published in between; an old page that sends nothing: what is live now."""
-    return sent.strip() if isinstance(sent, str) and sent.strip() else published().version
+    return sent.strip() if isinstance(sent, str) and sent.strip() else live_version()
 
 
 def _summary(checked: CheckedDraft) -> str:
@@ -168,7 +168,7 @@ def check() -> Response:
         errors=len(checked.result.errors),
         warnings=len(checked.result.warnings),
         publishable=checked.live is not None,
-        moved_on=draft.base is not None and draft.base != published().version,
+        moved_on=draft.base is not None and draft.base != live_version(),
         summary=_summary(checked),
         problems=problems_of(checked.result),
     )

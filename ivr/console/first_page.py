@@ -61,10 +61,11 @@ def line() -> str:
 
 def problems_page() -> str:
     """Every warning of the live flow in full, grouped as the first page counts them."""
-    checked = _checked(published().text)
+    live = published()
+    checked = _checked(live.text)
     return render_template(
         "console/problems.html",
-        live=published(),
+        live=live,
         problems=checked.warnings if checked else None,
         kinds=problem_lines(checked.warnings) if checked else [],
     )

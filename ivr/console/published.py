@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from ivr.load import load_flow_file
-from ivr.revisions import Revision, latest
+from ivr.revisions import Revision, latest, latest_head
 from ivr.serve.store import LiveFlow
 
 
@@ -42,6 +42,13 @@ class Published:
 def served() -> LiveFlow:
     """This server's live flow (what its callers hear this second)."""
     return current_app.extensions["ivr"].store.live
+
+
+def live_version() -> str:
+    """Only the version that is live (one small query, no text): what the editor compares a
+    draft's start with on every keystroke's check."""
+    head = latest_head(current_app.extensions["ivr.console"].database.engine)
+    return head[1] if head is not None else served().flow.version
 
 
 def published() -> Published:
