@@ -58,8 +58,8 @@ def _log_destination(stream: str) -> dict:
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_numbers": {"()": "ivr.logs.RedactNumbers"}},
-    "formatters": {"json": {"()": "ivr.logs.JsonFormatter"}},
+    "filters": {"redact_numbers": {"()": "ivr.platform.logs.RedactNumbers"}},
+    "formatters": {"json": {"()": "ivr.platform.logs.JsonFormatter"}},
     "handlers": {
         "access": {**_log_destination("ext://sys.stdout"), "filters": ["redact_numbers"], "formatter": "json"},
         "error": {**_log_destination("ext://sys.stderr"), "filters": ["redact_numbers"], "formatter": "json"},
@@ -96,7 +96,7 @@ def post_worker_init(worker) -> None:  # type: ignore[no-untyped-def]
 
         if worker.wsgi.config.get("IVR_SERVES") == CONSOLE:
             # The console's workers take only the CPU the callers' workers leave on this
-            # machine (their check processes lower still, ivr/serve/isolated_load.py).
+            # machine (their check processes lower still, ivr/publishing/isolated.py).
             os.nice(CONSOLE_NICENESS)
         start_background_work(worker.wsgi)
     worker.log.info("worker ready")  # what tests/line_fleet.py waits for
@@ -115,7 +115,7 @@ def on_reload(server) -> None:  # type: ignore[no-untyped-def]
 CONSOLE_NICENESS = 10
 
 
-# -- Prometheus (ivr/metrics.py) ----------------------------------------------------------------
+# -- Prometheus (ivr/platform/metrics.py) ----------------------------------------------------------------
 # Each worker is a process: prometheus_client keeps each one's counts in a file in
 # PROMETHEUS_MULTIPROC_DIR, and a scrape adds them up. The library reads the variable at
 # its first import, which is when the master loads the app (preload_app), before any hook
@@ -185,7 +185,7 @@ def _serve_metrics(server) -> None:  # type: ignore[no-untyped-def]
 
     from prometheus_client import start_http_server
 
-    from ivr.metrics import multiprocess_registry
+    from ivr.platform import multiprocess_registry
 
     host, _, port = bind_to.rpartition(":")
     address = host or "127.0.0.1"

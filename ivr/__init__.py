@@ -34,9 +34,8 @@ def create_app(
     """
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from ivr.config import Settings
     from ivr.definition.allowed import Allowed
-    from ivr.logs import configure_logging, protect_all_handlers
+    from ivr.platform import Settings, configure_logging, protect_all_handlers
     from ivr.serve import health, media
 
     if serves not in (CALLS, CONSOLE, EVERYTHING):
@@ -102,8 +101,7 @@ def _line_services(app: Flask, settings: Any, *, record_calls: bool) -> Any:
     the webhooks in its own process; only the line's app records calls."""
     from twilio.request_validator import RequestValidator
 
-    from ivr.db import Database
-    from ivr.metrics import LineMetrics
+    from ivr.platform import Database, LineMetrics
     from ivr.serve.answers import LineServices
     from ivr.serve.store import FlowStore
     from ivr.stats.recorder import Recorder

@@ -69,7 +69,7 @@ def new_call(app) -> Callable[[], SimulatedCall]:
 def every_log_line_of_the_suite():
     """Capture every log line the whole suite writes, then check that no caller's number
     is in any of them (the test caller's number is +44 7700 900123, in every format)."""
-    from ivr.logs import JsonFormatter
+    from ivr.platform import JsonFormatter
 
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)

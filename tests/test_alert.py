@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from support import PUBLIC, TOKEN
 
-from ivr.config import ConfigError
+from ivr.platform import ConfigError
 from ivr.runtime import twilio as tw
 from ivr.stats.alert import backoff_seconds
 from ivr.stats.alert_delivery import SendLimits, deliver, post_to_webhook, send_email
@@ -267,7 +267,7 @@ def test_a_webhook_that_never_answers_holds_the_check_no_longer_than_the_total_l
 @pytest.mark.parametrize("destination", ["webhook", "email"])
 def test_a_server_answering_a_byte_at_a_time_is_cut_off_at_the_total_limit(destination):
     """A socket's time-out would never fire here: every read gets a byte within 0.05 s."""
-    from ivr.config import AlertSettings
+    from ivr.platform import AlertSettings
 
     silent = _Silent(trickle=b"HTTP/1.1 200 OK\r\nX-Slow: " if destination == "webhook" else b"220-slow\r\n")
     limits = SendLimits(connect=0.3, total=0.6)

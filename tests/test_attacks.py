@@ -15,8 +15,8 @@ from support import DEFAULT_FLOW, PUBLIC, TOKEN
 from twilio.request_validator import RequestValidator
 
 from ivr.definition.limits import MAX_NAME
-from ivr.load import load_flow_file, load_flow_text
-from ivr.logs import REDACTED, redact
+from ivr.platform import REDACTED, redact
+from ivr.publishing import load_flow_file, load_flow_text
 from ivr.runtime.state import CallState
 
 CALL = {"CallSid": "CA" + "1" * 32, "AccountSid": "AC" + "0" * 32, "From": "+447700900123", "To": "+441234567890"}
@@ -240,7 +240,7 @@ def test_a_message_chain_and_missing_references_are_checked_in_one_pass():
 def test_without_a_public_url_the_line_answers_only_to_its_own_host_names(make_app):
     import pytest as _pytest
 
-    from ivr.config import ConfigError
+    from ivr.platform import ConfigError
 
     with _pytest.raises(ConfigError, match="Set IVR_PUBLIC_URL to the URL Twilio calls"):
         make_app(IVR_PUBLIC_URL="")

@@ -16,13 +16,10 @@ from support import DEFAULT_FLOW
 from test_console import PASSWORD, Browser
 from test_console_editing import CHANGED_TEXT, LIVE_TEXT, engine_of
 
-from ivr.audit import entries
 from ivr.console.accounts import AccountError, add_operator
 from ivr.console.reading_order import NUMBER, numbers_in_order
-from ivr.db import operators
-from ivr.drafts import submit
-from ivr.load import load_flow_text
-from ivr.revisions import publish
+from ivr.platform import operators
+from ivr.publishing import entries, load_flow_text, publish, submit
 
 RLO = "\u202e"
 

@@ -53,7 +53,7 @@ def test_log_in_call_through_to_the_helpline_and_see_the_statistics(gunicorn_ser
     from sqlalchemy import create_engine
 
     from ivr.console.views import add_operator
-    from ivr.db import metadata
+    from ivr.platform import metadata
 
     database = tmp_path / "console.sqlite3"
     engine = create_engine(f"sqlite:///{database}")
@@ -127,10 +127,9 @@ def test_an_operator_edits_tries_and_publishes_a_second_approves_and_a_rollback_
     from sqlalchemy import create_engine
     from support import DEFAULT_FLOW
 
-    from ivr.audit import entries
     from ivr.console.views import add_operator
-    from ivr.db import metadata
-    from ivr.revisions import history, publish
+    from ivr.platform import metadata
+    from ivr.publishing import entries, history, publish
 
     database = tmp_path / "console.sqlite3"
     engine = create_engine(f"sqlite:///{database}")
@@ -297,10 +296,8 @@ def _a_console_with_every_page(gunicorn_server, tmp_path):
     from support import DEFAULT_FLOW
 
     from ivr.console.views import add_operator
-    from ivr.db import metadata
-    from ivr.drafts import save_draft, submit
-    from ivr.load import flow_version
-    from ivr.revisions import publish
+    from ivr.platform import metadata
+    from ivr.publishing import flow_version, publish, save_draft, submit
 
     database = tmp_path / "console.sqlite3"
     engine = create_engine(f"sqlite:///{database}")
@@ -395,7 +392,7 @@ def test_words_typed_at_a_menu_show_why_beside_the_keypad_with_the_keyboard_alon
     from sqlalchemy import create_engine
 
     from ivr.console.views import add_operator
-    from ivr.db import metadata
+    from ivr.platform import metadata
 
     _axe_script()
     database = tmp_path / "console.sqlite3"

@@ -11,10 +11,8 @@ import pytest
 from support import DEFAULT_FLOW
 from test_console import PASSWORD, SITE, Browser
 
-from ivr.audit import entries
 from ivr.console.views import add_operator
-from ivr.drafts import draft_of
-from ivr.revisions import history
+from ivr.publishing import draft_of, entries, history
 
 LIVE_TEXT = DEFAULT_FLOW.read_text(encoding="utf-8")
 OLD_WORDS = "Connecting you to the helpline."

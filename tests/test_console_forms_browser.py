@@ -31,8 +31,8 @@ def test_an_operator_changes_the_line_with_forms_alone_and_a_stale_draft_cannot_
     from support import DEFAULT_FLOW
 
     from ivr.console.views import add_operator
-    from ivr.db import metadata
-    from ivr.revisions import history, publish
+    from ivr.platform import metadata
+    from ivr.publishing import history, publish
 
     database = tmp_path / "console.sqlite3"
     engine = create_engine(f"sqlite:///{database}")
@@ -156,7 +156,7 @@ def test_a_number_in_braces_cannot_be_broken_in_a_field(gunicorn_server, tmp_pat
     from sqlalchemy import create_engine
 
     from ivr.console.views import add_operator
-    from ivr.db import metadata
+    from ivr.platform import metadata
 
     database = tmp_path / "console.sqlite3"
     engine = create_engine(f"sqlite:///{database}")

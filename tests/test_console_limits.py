@@ -19,7 +19,7 @@ from test_console_editing import LIVE_TEXT, check, words
 from ivr import CALLS, CONSOLE, create_app
 from ivr.console.limits import ConsoleBusy, StepLimits
 from ivr.console.views import add_operator
-from ivr.drafts import draft_of
+from ivr.publishing import draft_of
 from ivr.tools.simulator import SimulatedCall, flask_transport
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))

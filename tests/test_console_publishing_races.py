@@ -12,9 +12,7 @@ from test_console import PASSWORD
 from test_console_editing import LIVE_TEXT, engine_of, logged_in, words
 
 from ivr.console.views import add_operator
-from ivr.drafts import draft_of, proposals
-from ivr.load import flow_version
-from ivr.revisions import history, publish
+from ivr.publishing import draft_of, flow_version, history, proposals, publish
 
 POLISH_BEFORE = "pl-PL: Przepraszamy, nie usłyszeliśmy wyboru."
 POLISH_AFTER = "pl-PL: Przepraszamy, nie usłyszeliśmy żadnego wyboru."

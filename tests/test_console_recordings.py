@@ -13,9 +13,9 @@ import wave
 import pytest
 from test_console import PASSWORD, SITE, Browser
 
-from ivr.audit import entries
 from ivr.console.views import add_operator
 from ivr.definition import recorded
+from ivr.publishing import entries
 from ivr.translations.flow_text import parse_document
 
 WELCOME = "nodes.welcome.say"

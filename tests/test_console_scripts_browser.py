@@ -62,7 +62,7 @@ def console(gunicorn_server, tmp_path):
     from sqlalchemy import create_engine
 
     from ivr.console.views import add_operator
-    from ivr.db import metadata
+    from ivr.platform import metadata
 
     database = tmp_path / "console.sqlite3"
     engine = create_engine(f"sqlite:///{database}")

@@ -17,10 +17,9 @@ from click.testing import CliRunner
 from flask.sessions import SecureCookieSessionInterface
 from support import HELPLINE, TOKEN
 
-from ivr.config import ConfigError
 from ivr.console.accounts import LOCK_FAILURES, SESSION_SECONDS, address_of
 from ivr.console.views import add_operator
-from ivr.db import Database
+from ivr.platform import ConfigError, Database
 
 SITE = "https://line.example.org"
 PASSWORD = "a long enough password"

@@ -11,8 +11,8 @@ import pytest
 from test_console import PASSWORD, Browser
 from test_console_editing import engine_of, words
 
-from ivr.audit import entries
 from ivr.console.accounts import add_operator
+from ivr.publishing import entries
 
 NEW_PASSWORD = "another long enough password"
 
@@ -74,8 +74,7 @@ def test_an_admin_adds_and_disables_an_operator_whose_sessions_end_at_once(app):
 def test_disabling_an_operator_withdraws_the_drafts_they_left_waiting_so_nobody_can_put_them_live(make_app):
     from test_console_editing import CHANGED_TEXT
 
-    from ivr.drafts import draft_of, proposal, save_draft
-    from ivr.revisions import history
+    from ivr.publishing import draft_of, history, proposal, save_draft
 
     app = make_app(IVR_REQUIRE_APPROVAL="1")
     engine = engine_of(app)
@@ -146,7 +145,7 @@ def test_operators_from_the_command_line_admin_disable_enable_and_each_in_the_au
 
     from ivr.cli import main
     from ivr.console.roster import team
-    from ivr.db import Database
+    from ivr.platform import Database
 
     monkeypatch.setenv("IVR_DATABASE_FILE", str(tmp_path / "ops.sqlite3"))
     runner = CliRunner()
@@ -178,9 +177,8 @@ def test_ivr_operator_disable_withdraws_their_waiting_drafts_and_says_so(tmp_pat
     from support import DEFAULT_FLOW
 
     from ivr.cli import main
-    from ivr.db import Database
-    from ivr.drafts import proposal, save_draft, submit
-    from ivr.revisions import publish
+    from ivr.platform import Database
+    from ivr.publishing import proposal, publish, save_draft, submit
 
     monkeypatch.setenv("IVR_DATABASE_FILE", str(tmp_path / "ops.sqlite3"))
     engine = Database(f"sqlite:///{tmp_path / 'ops.sqlite3'}").engine
@@ -209,8 +207,8 @@ def test_the_audit_log_is_kept_its_own_longer_period_and_pruned_with_the_statist
 
     from support import PUBLIC, TOKEN
 
-    from ivr.audit import record
     from ivr.definition.limits import DAY_SECONDS
+    from ivr.publishing import record
     from ivr.tools.simulator import SimulatedCall, flask_transport
 
     app = make_app(IVR_RETENTION_DAYS="30", IVR_AUDIT_RETENTION_DAYS="400")

@@ -12,7 +12,6 @@ import time
 import pytest
 from support import DEFAULT_FLOW, PUBLIC, TOKEN
 
-from ivr.audit import entries, prune, record
 from ivr.console.accounts import (
     add_operator,
     complete_login,
@@ -21,9 +20,27 @@ from ivr.console.accounts import (
     reserve_login,
 )
 from ivr.console.roster import disable, is_admin, team
-from ivr.db import Database, shared_secret
-from ivr.drafts import DraftError, LeftBehind, approve, draft_of, proposal, proposals, reject, save_draft, submit
-from ivr.revisions import diff, find, history, latest_head, publish, rollback
+from ivr.platform import Database, shared_secret
+from ivr.publishing import (
+    DraftError,
+    LeftBehind,
+    approve,
+    diff,
+    draft_of,
+    entries,
+    find,
+    history,
+    latest_head,
+    proposal,
+    proposals,
+    prune,
+    publish,
+    record,
+    reject,
+    rollback,
+    save_draft,
+    submit,
+)
 from ivr.stats.report import summarise
 from ivr.tools.simulator import SimulatedCall, flask_transport
 
@@ -109,7 +126,7 @@ def test_a_draft_whose_author_is_disabled_is_refused_on_approval_with_what_to_do
     waiting = submit(engine, "mallory", CHANGED, "all night", FOLDER)
     from sqlalchemy import update
 
-    from ivr.db import operators
+    from ivr.platform import operators
 
     with engine.begin() as connection:  # disabled by an older line, which left the proposal waiting
         connection.execute(update(operators).where(operators.c.name == "mallory").values(disabled=1.0))
@@ -239,7 +256,7 @@ def test_simultaneous_publishes_of_different_texts_chain_one_after_another(engin
 
 def test_approval_publishes_what_was_checked_without_checking_again(engine, monkeypatch):
     from ivr import revisions
-    from ivr.load import load_flow_text
+    from ivr.publishing import load_flow_text
 
     publish(engine, TEXT, FOLDER, "ci", "as shipped")
     served = load_flow_text(TEXT, FOLDER).flow  # what the approver's server serves, as the console passes it

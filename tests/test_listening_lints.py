@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from support import DEFAULT_FLOW
 
-from ivr.load import load_flow_text
+from ivr.publishing import load_flow_text
 
 FLOW = DEFAULT_FLOW.read_text()
 

@@ -72,7 +72,7 @@ def test_the_watcher_takes_an_edit_without_any_request_waiting_for_the_check(flo
 
 
 def test_a_file_that_crashes_or_exhausts_the_checker_is_refused_in_the_child(flow_file, monkeypatch):
-    from ivr.serve import isolated_load
+    from ivr.publishing import isolated as isolated_load
 
     store = FlowStore(flow_file, reload_seconds=-1)
     first = store.live.flow.version
@@ -145,8 +145,8 @@ def _insert_revision(database, text: str) -> None:
     """A row written straight into the table, as a bug or a hand edit could: never checked."""
     from sqlalchemy import insert
 
-    from ivr.db import flow_revisions
-    from ivr.load import flow_version
+    from ivr.platform import flow_revisions
+    from ivr.publishing import flow_version
 
     with database.engine.begin() as connection:
         connection.execute(
@@ -157,7 +157,7 @@ def _insert_revision(database, text: str) -> None:
 
 
 def test_a_published_revision_wins_over_the_file_and_a_bad_one_never_goes_live(flow_file, tmp_path):
-    from ivr.db import Database
+    from ivr.platform import Database
 
     database = Database(f"sqlite:///{tmp_path / 'ivr.sqlite3'}")
     store = FlowStore(flow_file, reload_seconds=-1, database=database, poll_seconds=0)

@@ -14,7 +14,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from support import PUBLIC, TOKEN
 
-from ivr.config import ConfigError
+from ivr.platform import ConfigError
 from ivr.runtime import twilio as tw
 from ivr.tools.simulator import SimulatedCall, flask_transport, http_transport
 

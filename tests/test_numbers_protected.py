@@ -15,8 +15,7 @@ from ivr.cli import main
 from ivr.console.roster import make_admin
 from ivr.console.views import add_operator
 from ivr.inspect.destinations import destination_changes
-from ivr.load import load_flow_text
-from ivr.revisions import history
+from ivr.publishing import history, load_flow_text
 
 OTHER_NUMBER = LIVE_TEXT.replace("number: 0800 0121 700", "number: 020 7946 0123", 1)
 CHANGED_SENTENCE = (
@@ -143,7 +142,7 @@ SHIPPED = "0800 0121 700, 0800 555 111"
 
 
 def test_destinations_are_read_as_numbers_and_a_mistake_stops_the_line_starting():
-    from ivr.config import ConfigError, Settings
+    from ivr.platform import ConfigError, Settings
 
     settings = Settings.load({}, {"IVR_DEV": True, "IVR_DESTINATIONS": SHIPPED})
     assert settings.destinations == ("+448000121700", "+44800555111")
@@ -156,8 +155,8 @@ def test_destinations_are_read_as_numbers_and_a_mistake_stops_the_line_starting(
 
 
 def test_a_number_the_settings_do_not_list_is_refused_at_every_transfer_that_dials_it():
-    from ivr.config import destinations_of
     from ivr.definition.allowed import Allowed
+    from ivr.platform import destinations_of
 
     listed = Allowed.of(destinations=destinations_of({"IVR_DESTINATIONS": SHIPPED}))
     assert load_flow_text(LIVE_TEXT, DEFAULT_FLOW.parent, allowed=listed).errors == []

@@ -10,9 +10,7 @@ from sqlalchemy import func, select
 from support import PUBLIC, TOKEN
 
 from ivr import create_app
-from ivr.config import ConfigError
-from ivr.db import call_events
-from ivr.logs import JsonFormatter, redact
+from ivr.platform import ConfigError, JsonFormatter, call_events, redact
 from ivr.runtime import twiml
 from ivr.tools.simulator import SimulatedCall, flask_transport
 

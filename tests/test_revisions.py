@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from support import PUBLIC, TOKEN
 
 from ivr.cli import main
-from ivr.load import flow_version, load_flow_text
+from ivr.publishing import flow_version, load_flow_text
 from ivr.tools.simulator import SimulatedCall, flask_transport
 
 WELCOME_END = "To end this call at once, press 9."  # line 337 of the flow, in the English welcome
@@ -202,8 +202,8 @@ def test_ivr_publish_from_a_shell_reaches_a_line_running_under_gunicorn_within_5
 ):
     """The file way, for real: the 'ivr' command in its own process, the line as the Procfile
     starts it (two workers), and a signed call over HTTP."""
-    from ivr.audit import entries
-    from ivr.db import make_engine
+    from ivr.platform import make_engine
+    from ivr.publishing import entries
     from ivr.tools.simulator import http_transport
 
     url = f"sqlite:///{database_file}"

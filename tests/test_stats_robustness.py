@@ -23,9 +23,8 @@ from sqlalchemy import text as sql
 from support import DEFAULT_FLOW, PUBLIC, ROOT, TOKEN
 from twilio.request_validator import RequestValidator
 
-from ivr.db import MIGRATIONS, Database, metadata
-from ivr.load import load_flow_file
-from ivr.metrics import LineMetrics
+from ivr.platform import MIGRATIONS, Database, LineMetrics, metadata
+from ivr.publishing import load_flow_file
 from ivr.runtime.outcomes import Kind, Outcome
 from ivr.stats.recorder import UNKNOWN, Allowed, Recorder
 from ivr.stats.writer import EventWriter, WriterSettings, WriterStatus
@@ -309,7 +308,7 @@ def test_events_go_to_the_database_file_now_at_its_path(tmp_path, how):
 def test_a_worker_that_exits_normally_writes_what_it_recorded_first(tmp_path):
     path = tmp_path / "exit.sqlite3"
     script = (
-        "from ivr.db import Database\nfrom ivr.stats.recorder import Recorder\n"
+        "from ivr.platform.db import Database\nfrom ivr.stats.recorder import Recorder\n"
         f"recorder = Recorder(Database('sqlite:///{path}'), 90)\n"
         "for i in range(2000):\n    recorder.record(call='x' * (i % 16 + 1), kind='start', node='welcome')\n"
         "raise SystemExit(0)\n"

@@ -10,15 +10,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ivr.config import DEFAULTS, database_url_of
+from ivr.platform import DEFAULTS, database_url_of
 
 if TYPE_CHECKING:
-    from ivr.db import Database
+    from ivr.platform import Database
 
 
 def _database() -> Database:
     """The line's database, opened only by the commands that need it."""
-    from ivr.db import Database
+    from ivr.platform import Database
 
     return Database(database_url_of(os.environ))
 
@@ -53,7 +53,7 @@ def _actor() -> str:
 
 def _audit(action: str, detail: str) -> None:
     """The command goes in the audit log like the same change made in the console."""
-    from ivr.audit import record
+    from ivr.publishing import record
 
     record(_database().engine, _actor(), action, detail)
 
@@ -195,7 +195,7 @@ def database_upgrade() -> None:
     from alembic.runtime.migration import MigrationContext
     from sqlalchemy import create_engine
 
-    from ivr.db import driver_url
+    from ivr.platform import driver_url
 
     url = database_url_of(os.environ)
     before_engine = create_engine(driver_url(url))

@@ -8,7 +8,7 @@ import time
 
 import click
 
-from ivr.config import AlertSettings, ConfigError, database_url_of
+from ivr.platform import AlertSettings, ConfigError, database_url_of
 
 
 @click.group(help="The alert that says callers are not reaching the helpline.")
@@ -55,7 +55,7 @@ def alert_test() -> None:
 def alert_status() -> None:
     from sqlalchemy import select
 
-    from ivr.db import Database, line_alerts
+    from ivr.platform import Database, line_alerts
     from ivr.stats.alert import NAME
 
     engine = Database(database_url_of(os.environ)).engine

@@ -12,7 +12,7 @@ from typing import IO, Any
 
 import click
 
-from ivr.config import ConfigError
+from ivr.platform import ConfigError
 
 EXIT_FAILED = 1
 EXIT_UNREADABLE = 2

@@ -18,13 +18,10 @@ from pathlib import Path
 import click
 from sqlalchemy import Engine
 
-from ivr.audit import record
 from ivr.cli.errors import FlowHasErrors, FlowUnreadable
 from ivr.cli.flow_file import allowed
-from ivr.config import DEFAULTS, database_url_of
-from ivr.db import Database
-from ivr.load import load_flow_text
-from ivr.revisions import NumbersChange, Revision, RevisionError, diff, find, history, publish
+from ivr.platform import DEFAULTS, Database, database_url_of
+from ivr.publishing import NumbersChange, Revision, RevisionError, diff, find, history, load_flow_text, publish, record
 
 _MESSAGE = click.option("-m", "--message", required=True, help="Why: what changed and why (required).")
 _AUTHOR = click.option("--as", "author", default=None, help="Who is publishing (default: your user name).")
@@ -109,7 +106,7 @@ def rollback_command(version: str, message: str, author: str | None, change_numb
     who, engine, folder = _author(author), _engine(), _flow_folder()
 
     def run() -> Revision:
-        # What ivr.revisions.rollback does, with the text checked against the line's media hosts.
+        # What ivr.publishing.revisions.rollback does, with the text checked against the line's media hosts.
         text, rules = find(engine, version).text, allowed()
         checked = load_flow_text(text, folder, allowed=rules)
         return publish(

@@ -38,7 +38,7 @@ def _protect_access_log() -> None:
     (docs/safety.md rule 2: caller numbers never reach the logs)."""
     import logging
 
-    from ivr.logs import protect_handler
+    from ivr.platform import protect_handler
 
     access = logging.getLogger("werkzeug")
     if not access.handlers:

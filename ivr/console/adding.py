@@ -11,7 +11,7 @@ from ivr.console.flow_form import caller_order, title_of
 from ivr.console.form_edits import FormRefused, applied
 from ivr.console.form_nodes import add_node, node_name, references, remove_node
 from ivr.console.forms import current_draft_text, document_of, unreadable
-from ivr.drafts import DraftError, save_draft
+from ivr.publishing import DraftError, save_draft
 from ivr.translations.yaml_edit import CannotEdit
 
 

@@ -1,7 +1,7 @@
 """When the live flow changed under a draft: what changed since, and carrying the draft onto it.
 
 Publishing a draft started from a flow that is no longer live is refused
-(:class:`~ivr.revisions.LiveChangedSince`), because it would undo what someone else published
+(:class:`~ivr.publishing.revisions.LiveChangedSince`), because it would undo what someone else published
 without a word. The operator is offered three ways forward, here:
 
 - **what changed since**: the flow they started from against the live one, as any
@@ -23,13 +23,20 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
-from ivr.audit import record
 from ivr.console.editing import console_engine, draft_checker
 from ivr.console.published import published
 from ivr.definition.three_way import Carried, carry
-from ivr.drafts import DraftError, carried_onto, draft_of, proposal, withdraw
-from ivr.load import flow_version
-from ivr.revisions import RevisionError, find
+from ivr.publishing import (
+    DraftError,
+    RevisionError,
+    carried_onto,
+    draft_of,
+    find,
+    flow_version,
+    proposal,
+    record,
+    withdraw,
+)
 
 
 def started_text(version: str) -> str | None:

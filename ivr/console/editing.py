@@ -4,7 +4,7 @@ The editor is a plain text area with line numbers: operators edit the same text 
 flow file, with every problem shown at its line in the same words as ``ivr check``. The
 page works without JavaScript ("Check and save" posts the form); with it, the text is
 checked and saved as the operator types (debounced by ``editor.js``), so closing the tab
-loses nothing. A draft is each operator's own (:mod:`ivr.drafts`).
+loses nothing. A draft is each operator's own (:mod:`ivr.publishing.drafts`).
 
 Publishing posts the text itself with the message, so what is published is exactly what
 the operator sees, checked again on the way. With ``IVR_REQUIRE_APPROVAL`` it becomes a
@@ -32,7 +32,6 @@ from flask import (
 )
 from sqlalchemy import Engine
 
-from ivr.audit import record
 from ivr.console import refusals
 from ivr.console.checking import CheckedDraft, DraftChecker
 from ivr.console.draft_flows import problems_of
@@ -40,9 +39,21 @@ from ivr.console.limits import ConsoleBusy, StepLimits
 from ivr.console.published import live_version, published
 from ivr.console.roster import is_admin
 from ivr.definition.allowed import Allowed
-from ivr.drafts import Draft, DraftError, DraftTooLarge, discard_draft, draft_of, save_draft, submit
 from ivr.inspect.destinations import destination_changes
-from ivr.revisions import LiveChangedSince, NumbersChange, RevisionError, publish
+from ivr.publishing import (
+    Draft,
+    DraftError,
+    DraftTooLarge,
+    LiveChangedSince,
+    NumbersChange,
+    RevisionError,
+    discard_draft,
+    draft_of,
+    publish,
+    record,
+    save_draft,
+    submit,
+)
 from ivr.runtime.flow import Flow
 from ivr.serve.store import LiveFlow
 

@@ -35,7 +35,7 @@ from ivr.console.form_edits import FormRefused, applied, field_name, list_edit, 
 from ivr.console.limits import ConsoleBusy
 from ivr.console.published import published
 from ivr.definition.source import SourceDocument
-from ivr.drafts import DraftError, draft_of, save_draft
+from ivr.publishing import DraftError, draft_of, save_draft
 from ivr.translations.flow_text import FlowNotReadable, parse_document
 from ivr.translations.yaml_edit import CannotEdit, Edit, replace_scalar
 

@@ -3,7 +3,7 @@
 A rollback publishes an old revision's text again as a new revision, with a message (the
 history is never rewritten), after a page that shows what it changes and asks for the
 message: one click to start, one to confirm. Approving shows the same comparison; nobody
-approves their own draft (:mod:`ivr.drafts`).
+approves their own draft (:mod:`ivr.publishing.drafts`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
-from ivr.audit import record
 from ivr.console.editing import (
     NUMBERS_NEED_AN_ADMIN,
     allowed,
@@ -24,8 +23,22 @@ from ivr.console.editing import (
 )
 from ivr.console.published import published, served, when
 from ivr.console.roster import is_admin
-from ivr.drafts import DraftError, approve, proposal, proposals, reject, submit, withdraw
-from ivr.revisions import LiveChangedSince, NumbersChange, RevisionError, by_number, history, publish
+from ivr.publishing import (
+    DraftError,
+    LiveChangedSince,
+    NumbersChange,
+    RevisionError,
+    approve,
+    by_number,
+    history,
+    proposal,
+    proposals,
+    publish,
+    record,
+    reject,
+    submit,
+    withdraw,
+)
 
 
 def revisions_page() -> str:

@@ -4,7 +4,7 @@ Checking a draft and comparing it with the live flow cost whole seconds of CPU f
 text. The line's callers are served by workers of their own (Procfile: the console is a
 second gunicorn master), but both share the machine's cores. So every heavy step is bounded:
 
-* **by size**: a draft larger than :data:`ivr.drafts.MAX_DRAFT_BYTES` is refused (413)
+* **by size**: a draft larger than :data:`ivr.publishing.drafts.MAX_DRAFT_BYTES` is refused (413)
   before anything reads it;
 * **per operator**: one heavy step at a time; a second one while the first runs is refused
   at once (429), so one browser cannot queue sixteen;
@@ -13,7 +13,7 @@ second gunicorn master), but both share the machine's cores. So every heavy step
   with a time to try again. The slots are lock files in ``folder``: the kernel frees a
   slot when the process holding it dies, so a killed worker never leaks one;
 * **in time and memory**: the step itself runs in a child process at a lower CPU priority
-  (:mod:`ivr.serve.isolated_load`), killed when it takes longer than its time limit, and
+  (:mod:`ivr.publishing.isolated`), killed when it takes longer than its time limit, and
   the operator is told.
 
 Every refusal says what happened and what to do, in the operator's words.

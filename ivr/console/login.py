@@ -32,7 +32,6 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy.exc import SQLAlchemyError
 
-from ivr.audit import record
 from ivr.console import proxies
 from ivr.console.accounts import (
     complete_login,
@@ -41,7 +40,8 @@ from ivr.console.accounts import (
     password_matches,
     reserve_login,
 )
-from ivr.db import Database, shared_secret
+from ivr.platform import Database, shared_secret
+from ivr.publishing import record
 
 log = logging.getLogger("ivr.console")
 
@@ -73,7 +73,7 @@ STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 #: (no other site, no ``..``, no line breaks that would split the Location header).
 CONSOLE_PAGE = re.compile(r"/console(?:/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*/?", re.ASCII)
 SESSION_KEY = "console session key"  # its name in the database's line_secrets
-#: The editor posts a whole flow: a draft of up to 2 MB (:data:`ivr.drafts.MAX_DRAFT_BYTES`) as
+#: The editor posts a whole flow: a draft of up to 2 MB (:data:`ivr.publishing.drafts.MAX_DRAFT_BYTES`) as
 #: JSON, or as a form, where each byte of a non-Latin letter is sent as three; every other
 #: request keeps the line's own limit (IVR_MAX_REQUEST_BYTES). deploy/nginx.conf agrees.
 WHOLE_FLOW_ENDPOINTS = frozenset({"console.edit", "console.edit_check", "console.edit_publish"})

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from ivr.load import load_flow_file
-from ivr.revisions import Revision, latest, latest_head
+from ivr.publishing import Revision, latest, latest_head, load_flow_file
 from ivr.serve.store import LiveFlow
 
 

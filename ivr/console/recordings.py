@@ -24,11 +24,11 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from ivr.audit import record
 from ivr.console.editing import console_engine, flow_folder, live_text
 from ivr.definition import recorded
 from ivr.definition.audio import AudioError, audio_seconds
 from ivr.definition.reviews import text_hash
+from ivr.publishing import record
 from ivr.translations.flow_text import FlowNotReadable, parse_document
 
 

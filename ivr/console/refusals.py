@@ -15,7 +15,7 @@ from typing import Any
 from flask import Blueprint, current_app, g, jsonify, render_template, request
 
 from ivr.console.limits import ConsoleBusy
-from ivr.drafts import MAX_DRAFT_BYTES, DraftTooLarge
+from ivr.publishing import MAX_DRAFT_BYTES, DraftTooLarge
 
 #: Requests that may check or compare a whole flow (GET of the editor is not one: it shows
 #: the page unchecked when it must wait).

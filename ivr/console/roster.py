@@ -5,7 +5,7 @@ made on the server (``ivr operator add NAME --admin``). Disabling keeps the acco
 name in the history and the audit log) but ends its sessions on every server at once, and
 its password opens nothing until it is enabled again. Its drafts waiting for approval are
 withdrawn and its own draft deleted: nobody can put live the work of an account the team has
-stopped trusting (and :func:`ivr.drafts.approve` refuses a disabled author's draft besides).
+stopped trusting (and :func:`ivr.publishing.drafts.approve` refuses a disabled author's draft besides).
 The last enabled admin cannot be disabled: the team would have nobody left to manage it from
 the browser.
 """
@@ -17,10 +17,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, delete, func, select, update
 
-from ivr.audit import record
 from ivr.console.accounts import AccountError
-from ivr.db import console_sessions, operators
-from ivr.drafts import LeftBehind, withdraw_all_of
+from ivr.platform import console_sessions, operators
+from ivr.publishing import LeftBehind, record, withdraw_all_of
 
 
 @dataclass(frozen=True)

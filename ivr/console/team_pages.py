@@ -2,7 +2,7 @@
 
 Every operator sees the team and the audit log; only an admin may add, disable or enable an
 operator (anyone else's form is refused with 403). Each change is written to the audit log
-(:mod:`ivr.audit`) with who did it. Changing your own password ends your sessions in every
+(:mod:`ivr.publishing.audit`) with who did it. Changing your own password ends your sessions in every
 other browser, where whoever knew the old password may be, and keeps this one: a fresh
 session is made at once, so the operator who just proved who they are is not sent to log
 in again.
@@ -15,7 +15,6 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, session, url_for
 
-from ivr.audit import ACTIONS, entries, entries_csv, record
 from ivr.console.accounts import (
     AccountError,
     LoginAttempt,
@@ -28,6 +27,7 @@ from ivr.console.accounts import (
 from ivr.console.editing import console_engine
 from ivr.console.login import services
 from ivr.console.roster import disable, enable, is_admin, team, what_was_withdrawn
+from ivr.publishing import ACTIONS, entries, entries_csv, record
 
 
 def _when(at: float | None) -> str:

@@ -18,7 +18,7 @@ from ivr.console.checking import CheckedDraft
 from ivr.console.draft_flows import webhooks_in_process
 from ivr.console.editing import console_engine, draft_checker, live_flow
 from ivr.console.understanding import panel_html, understanding
-from ivr.drafts import draft_of
+from ivr.publishing import draft_of
 from ivr.runtime import flow as rt
 from ivr.runtime.twilio import DIAL_BUSY, DIAL_COMPLETED, DIAL_FAILED, DIAL_NO_ANSWER, TEST_CALL_PARAM
 from ivr.tools.simulator import CallEnded, Heard, SimulatedCall, Transport

@@ -2,7 +2,7 @@
 
 Two operators edit the same flow: Ann starts a draft from revision 3, Bob publishes revision
 4, and Ann's draft, published as it is, would quietly undo Bob's change. Publishing refuses
-it (:mod:`ivr.revisions`); this is the way forward it offers: take what Ann changed between
+it (:mod:`ivr.publishing.revisions`); this is the way forward it offers: take what Ann changed between
 revision 3 and her draft, and make the same change to revision 4.
 
 A three-way merge of lines, as ``diff3`` does it: the places where neither text changed the

@@ -1,7 +1,7 @@
 """Where a flow connects callers, and every change to it, in words.
 
 The numbers a flow dials are the most dangerous thing in it: one changed digit sends
-frightened people to a stranger. Publishing (:func:`ivr.revisions.publish`) refuses a text
+frightened people to a stranger. Publishing (:func:`ivr.publishing.revisions.publish`) refuses a text
 that changes them unless an admin's change has a second person's approval, and every page
 that shows a change says these first (:mod:`ivr.console.editing`).
 """

@@ -14,8 +14,7 @@ from collections.abc import Callable
 from twilio.request_validator import RequestValidator
 
 from ivr.definition.limits import MAX_MESSAGE_CHAIN
-from ivr.logs import call_id
-from ivr.metrics import OTHER, LineMetrics
+from ivr.platform import OTHER, LineMetrics, call_id
 from ivr.runtime import engine
 from ivr.runtime import flow as rt
 from ivr.runtime import twilio as tw

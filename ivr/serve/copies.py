@@ -17,9 +17,8 @@ from pathlib import Path
 
 from ivr.definition.allowed import UNSET, Allowed
 from ivr.definition.problems import error
-from ivr.load import LoadResult, load_flow_file, load_flow_text
+from ivr.publishing import LoadResult, load_flow_file, load_flow_text, load_isolated
 from ivr.runtime import flow as rt
-from ivr.serve.isolated_load import load_isolated
 
 log = logging.getLogger("ivr.flow")
 

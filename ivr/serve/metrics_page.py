@@ -1,4 +1,4 @@
-"""``GET /metrics``: the line's Prometheus metrics (:mod:`ivr.metrics`), for a Prometheus
+"""``GET /metrics``: the line's Prometheus metrics (:mod:`ivr.platform.metrics`), for a Prometheus
 server that sends the bearer token ``IVR_METRICS_TOKEN``.
 
 Without a token set, there is no ``/metrics`` (404): the counts say how busy the line is
@@ -13,7 +13,7 @@ import hmac
 
 from flask import Flask, Response, request
 
-from ivr.metrics import LineMetrics
+from ivr.platform import LineMetrics
 
 
 def init_app(app: Flask, metrics: LineMetrics, token: str) -> None:

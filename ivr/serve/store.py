@@ -4,7 +4,7 @@ Each worker process holds its own :class:`FlowStore`. A background thread of tha
 looks at the flow file every ``reload_seconds`` and takes a changed file only when it
 passes every check; callers never wait for a check (the request path only reads the live
 flow). A changed file is loaded in a child process with a time and memory limit
-(:mod:`ivr.serve.isolated_load`), so a file that would crash the parser, or take minutes or
+(:mod:`ivr.publishing.isolated`), so a file that would crash the parser, or take minutes or
 gigabytes to check, is refused like any other bad file. A file that is being written
 (changed in the last moment), empty, deleted, or wrong in any way is refused, logged once
 with its problems, and the last good flow keeps serving.
@@ -14,7 +14,7 @@ so a worker that starts while the file is broken (a restart, a replaced worker) 
 the same last good flow as the others. Only with no good flow anywhere does the
 built-in safe flow connect every caller to the helpline.
 
-Revisions published to the line's database (:mod:`ivr.revisions`) win over the file: the
+Revisions published to the line's database (:mod:`ivr.publishing.revisions`) win over the file: the
 watcher asks the database for the newest revision's version at most every
 ``poll_seconds`` (one small query), and a new one goes live by the same rules (loaded in the
 child process, refused if it fails any check). Its text is kept beside the flow file as the
@@ -38,12 +38,10 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from ivr.db import Database
 from ivr.definition.allowed import UNSET, Allowed
 from ivr.definition.problems import error
-from ivr.load import LoadResult
-from ivr.metrics import LineMetrics
-from ivr.revisions import by_number, latest_head
+from ivr.platform import Database, LineMetrics
+from ivr.publishing import LoadResult, by_number, latest_head
 from ivr.runtime import flow as rt
 from ivr.runtime.twiml import Renderer
 from ivr.serve.copies import builtin_safe_flow, last_good_path, load_or_refuse, revision_copy_path, save_copy

@@ -33,8 +33,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ivr.config import AlertSettings
-from ivr.db import call_events, line_alerts
+from ivr.platform import AlertSettings, call_events, line_alerts
 from ivr.runtime.outcomes import Outcome
 from ivr.stats.alert_delivery import LIMITS, NotDelivered, deliver
 from ivr.stats.events import KIND_STEP

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from types import TracebackType
 
-from ivr.config import AlertSettings
+from ivr.platform import AlertSettings
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy import Delete, Engine, delete
 
-from ivr.db import call_events
 from ivr.definition.limits import DAY_SECONDS
+from ivr.platform import call_events
 
 KIND_START = "start"
 KIND_STEP = "step"

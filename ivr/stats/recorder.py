@@ -22,9 +22,8 @@ from typing import Any
 
 from sqlalchemy import String
 
-from ivr.db import call_events
 from ivr.definition.limits import DAY_SECONDS
-from ivr.metrics import LineMetrics
+from ivr.platform import LineMetrics, call_events
 from ivr.runtime import flow as rt
 from ivr.runtime.outcomes import OUTCOME_DIAL_STATUSES, Kind, Outcome
 from ivr.runtime.twilio import CALL_STATUSES
@@ -62,7 +61,7 @@ def _shaped(value: str, pattern: re.Pattern[str]) -> bool:
 
 
 def _is_call_id(value: str) -> bool:
-    """The keyed hash of :func:`ivr.logs.call_id`: ASCII letters only."""
+    """The keyed hash of :func:`ivr.platform.logs.call_id`: ASCII letters only."""
     return value.isascii() and value.isalpha() and len(value) <= LENGTHS["call"]
 
 

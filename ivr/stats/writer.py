@@ -38,10 +38,9 @@ from typing import Any, Protocol
 from sqlalchemy import Engine
 from sqlalchemy import exc as db_errors
 
-from ivr.audit import older_than as audit_older_than
-from ivr.db import upgrade
 from ivr.definition.limits import DAY_SECONDS
-from ivr.metrics import DROPPED_QUEUE_FULL, DROPPED_REFUSED, LineMetrics
+from ivr.platform import DROPPED_QUEUE_FULL, DROPPED_REFUSED, LineMetrics, upgrade
+from ivr.publishing import older_than as audit_older_than
 from ivr.stats.events import EMPTY_EVENT, Row, insert_statement, older_than
 
 log = logging.getLogger("ivr.stats")

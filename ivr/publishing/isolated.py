@@ -7,8 +7,8 @@ memory, is killed when it runs out of time, and hands back the checked result (p
 it is the line's own code talking to itself). A crash, a time-out or running out of
 memory is just a refusal, reported like any other problem with the file.
 
-    python -m ivr.serve.isolated_load [--allowed JSON] -- FILE      (what the watcher runs)
-    python -m ivr.serve.isolated_load [--allowed JSON] -- - FOLDER  (a draft's text on stdin)
+    python -m ivr.publishing.isolated [--allowed JSON] -- FILE      (what the watcher runs)
+    python -m ivr.publishing.isolated [--allowed JSON] -- - FOLDER  (a draft's text on stdin)
 
 Both through :func:`run_child`, which sets the child's priority and memory limit. The child
 reads no settings: what the line's settings allow a flow (recordings' hosts, numbers to
@@ -31,7 +31,7 @@ from pathlib import Path
 
 from ivr.definition.allowed import UNSET, Allowed
 from ivr.definition.problems import error
-from ivr.load import MAX_FILE_BYTES, LoadResult, load_flow_file, load_flow_text
+from ivr.publishing.loading import MAX_FILE_BYTES, LoadResult, load_flow_file, load_flow_text
 
 TIME_LIMIT_SECONDS = 30.0
 MEMORY_LIMIT_BYTES = 2 * 1024**3
@@ -62,7 +62,7 @@ def load_isolated(
     *,
     allowed: Allowed = UNSET,
 ) -> LoadResult:
-    """The same result as :func:`ivr.load.load_flow_file`, computed in a child process
+    """The same result as :func:`ivr.publishing.loading.load_flow_file`, computed in a child process
     (limits: :data:`TIME_LIMIT_SECONDS` and :data:`MEMORY_LIMIT_BYTES` unless given)."""
     return _load([*_child(allowed), str(path)], None, time_limit, memory_limit)
 
@@ -75,7 +75,7 @@ def check_text_isolated(
     *,
     allowed: Allowed = UNSET,
 ) -> LoadResult:
-    """The same result as :func:`ivr.load.load_flow_text` for ``text`` (media paths relative
+    """The same result as :func:`ivr.publishing.loading.load_flow_text` for ``text`` (media paths relative
     to ``media_folder``), computed in a child process with the same limits as a file."""
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
         return _refusal(f"the flow is larger than {MAX_FILE_BYTES // 1024 // 1024} MB")
@@ -86,7 +86,7 @@ def check_text_isolated(
 def _child(allowed: Allowed) -> list[str]:
     """The child's module and options, up to its positional arguments (after ``--``: a file
     name that starts with - is still a file name)."""
-    return ["ivr.serve.isolated_load", "--allowed", allowed.to_argument(), "--"]
+    return ["ivr.publishing.isolated", "--allowed", allowed.to_argument(), "--"]
 
 
 def _load(command: list[str], given: bytes | None, time_limit: float | None, memory_limit: int | None) -> LoadResult:
@@ -134,7 +134,7 @@ def _refusal(why: str) -> LoadResult:
 
 def main(argv: list[str]) -> int:
     """The child's side (started by :func:`run_child`, which has set its limits)."""
-    parser = argparse.ArgumentParser(prog="python -m ivr.serve.isolated_load")
+    parser = argparse.ArgumentParser(prog="python -m ivr.publishing.isolated")
     parser.add_argument("file", help="the flow file, or - for a text on stdin")
     parser.add_argument("folder", nargs="?", type=Path, help="with -: the folder whose recordings/ it plays")
     parser.add_argument("--allowed", default="", help="what the line's settings allow (Allowed.to_argument)")

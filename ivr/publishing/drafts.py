@@ -2,14 +2,14 @@
 
 A draft is an operator's own unpublished text, saved as they type in the console, so that
 closing the tab loses nothing; each operator has at most one. Publishing takes a draft to a
-revision (:mod:`ivr.revisions`). When the line requires approval (``IVR_REQUIRE_APPROVAL``),
+revision (:mod:`ivr.publishing.revisions`). When the line requires approval (``IVR_REQUIRE_APPROVAL``),
 publishing a draft makes a *proposal* instead: it waits until another operator approves it
 (it then becomes a revision, naming both of them), rejects it, or its author withdraws it.
 Nobody approves their own proposal. A proposal is checked again when it is approved, so a
 text that stopped passing (a recording removed since) never goes live.
 
 Nothing here prints, exits or records the audit log: refusals are :class:`DraftError` (a kind of
-:class:`~ivr.revisions.RevisionError`) with a
+:class:`~ivr.publishing.revisions.RevisionError`) with a
 message that says what to do, and the console records what was done.
 """
 
@@ -21,10 +21,10 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
-from ivr.db import flow_drafts, flow_proposals, operators
 from ivr.definition.allowed import UNSET, Allowed
-from ivr.load import LoadResult, flow_version
-from ivr.revisions import LiveChangedSince, Revision, RevisionError, check_for_publishing, latest, publish
+from ivr.platform import flow_drafts, flow_proposals, operators
+from ivr.publishing.loading import LoadResult, flow_version
+from ivr.publishing.revisions import LiveChangedSince, Revision, RevisionError, check_for_publishing, latest, publish
 from ivr.runtime import flow as rt
 
 #: The states of a proposal; only a waiting one can be decided.
@@ -156,7 +156,7 @@ def submit(
 ) -> Proposal:
     """Ask for approval of ``text``. Refused when it has errors, has no message, is the
     text already live, or was ``started_from`` a version that is no longer live
-    (:class:`~ivr.revisions.LiveChangedSince`): approving it would undo a change. The
+    (:class:`~ivr.publishing.revisions.LiveChangedSince`): approving it would undo a change. The
     author's earlier waiting proposals are withdrawn: one author, one proposal waiting, so
     an approver never approves an old one by mistake."""
     message = message.strip()
@@ -193,7 +193,7 @@ def approve(
     allowed: Allowed = UNSET,
 ) -> tuple[Proposal, Revision]:
     """Publish a waiting proposal as a revision by its author, approved by ``approver``.
-    ``live``, ``may_change_numbers`` and ``allowed``: as for :func:`ivr.revisions.publish`
+    ``live``, ``may_change_numbers`` and ``allowed``: as for :func:`ivr.publishing.revisions.publish`
     (whether the approver may put live a change to the numbers callers are connected to)."""
     waiting = _waiting(engine, number)
     if waiting.author == approver:

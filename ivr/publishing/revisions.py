@@ -20,10 +20,10 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy import text as sql
 
-from ivr.db import flow_revisions
 from ivr.definition.allowed import UNSET, Allowed
 from ivr.inspect.destinations import destination_changes
-from ivr.load import LoadResult, flow_version, load_flow_text
+from ivr.platform import flow_revisions
+from ivr.publishing.loading import LoadResult, flow_version, load_flow_text
 from ivr.runtime import flow as rt
 
 

@@ -107,7 +107,7 @@ call_events = Table(
 )
 
 #: Every published call flow, never changed or deleted: the newest row is what the line
-#: serves (see :mod:`ivr.revisions`). ``id`` orders them; the same text published again
+#: serves (see :mod:`ivr.publishing.revisions`). ``id`` orders them; the same text published again
 #: (a rollback) is a new row with the same ``version``.
 flow_revisions = Table(
     "flow_revisions",

@@ -8,7 +8,7 @@ default), longer than call statistics.
 A row never holds a caller's data: actors are operators' names (or ``cli:<user>`` for the
 ``ivr`` commands), and details name flow versions, operators and messages. A failed login
 records the name that was tried, never the password or the address; anything in a row that
-looks like a phone number is masked before it is written (:func:`ivr.logs.redact`), so a
+looks like a phone number is masked before it is written (:func:`ivr.platform.logs.redact`), so a
 number typed into the name box or a message does not reach the database. Characters that
 reorder text (bidi controls) are written as their codes, so no row reads as something else.
 """
@@ -22,9 +22,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Delete, Engine, delete, insert, select
 
-from ivr.db import audit_log
 from ivr.definition.limits import DAY_SECONDS
-from ivr.logs import redact
+from ivr.platform import audit_log, redact
 
 #: What an entry says was done, and how the console names it.
 ACTIONS: dict[str, str] = {
@@ -76,7 +75,7 @@ class AuditEntry:
 def record(engine: Engine, actor: str, action: str, detail: str = "", now: float | None = None) -> None:
     """Write one entry. ``action`` must be one of :data:`ACTIONS` (a typo is a bug, not a row)."""
     if action not in ACTIONS:
-        raise ValueError(f"unknown audit action {action!r}: add it to ivr.audit.ACTIONS")
+        raise ValueError(f"unknown audit action {action!r}: add it to ivr.publishing.audit.ACTIONS")
     values = dict(
         at=time.time() if now is None else now,
         actor=redact(visible_controls(actor.strip()))[:MAX_ACTOR] or "(no name)",

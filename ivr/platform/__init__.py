@@ -1,0 +1,94 @@
+"""The platform the line stands on: its configuration, its database, its logs and its
+metrics.
+
+Nothing here knows what a call flow is: these modules import nothing else of the line, so
+every layer above may use them. Code outside this package imports from here, never from
+the modules inside (an import-linter contract in pyproject.toml holds it):
+
+- :mod:`~ivr.platform.config`: the settings, read once from the environment;
+- :mod:`~ivr.platform.db`: the tables, and the engine that Alembic upgrades;
+- :mod:`~ivr.platform.logs`: structured logs with every phone number taken out;
+- :mod:`~ivr.platform.metrics`: what Prometheus scrapes.
+"""
+
+from __future__ import annotations
+
+from ivr.platform.config import (
+    DEFAULTS,
+    AlertSettings,
+    ConfigError,
+    Settings,
+    database_url_of,
+    destinations_of,
+    media_hosts_of,
+)
+from ivr.platform.db import (
+    MIGRATIONS,
+    Database,
+    audit_log,
+    call_events,
+    console_sessions,
+    driver_url,
+    flow_drafts,
+    flow_proposals,
+    flow_revisions,
+    known_addresses,
+    line_alerts,
+    login_failures,
+    make_engine,
+    metadata,
+    operators,
+    shared_secret,
+    upgrade,
+)
+from ivr.platform.logs import (
+    REDACTED,
+    JsonFormatter,
+    RedactNumbers,
+    call_id,
+    configure_logging,
+    protect_all_handlers,
+    protect_handler,
+    redact,
+)
+from ivr.platform.metrics import DROPPED_QUEUE_FULL, DROPPED_REFUSED, OTHER, LineMetrics, multiprocess_registry
+
+__all__ = [
+    "DEFAULTS",
+    "DROPPED_QUEUE_FULL",
+    "DROPPED_REFUSED",
+    "MIGRATIONS",
+    "OTHER",
+    "REDACTED",
+    "AlertSettings",
+    "ConfigError",
+    "Database",
+    "JsonFormatter",
+    "LineMetrics",
+    "RedactNumbers",
+    "Settings",
+    "audit_log",
+    "call_events",
+    "call_id",
+    "configure_logging",
+    "console_sessions",
+    "database_url_of",
+    "destinations_of",
+    "driver_url",
+    "flow_drafts",
+    "flow_proposals",
+    "flow_revisions",
+    "known_addresses",
+    "line_alerts",
+    "login_failures",
+    "make_engine",
+    "media_hosts_of",
+    "metadata",
+    "multiprocess_registry",
+    "operators",
+    "protect_all_handlers",
+    "protect_handler",
+    "redact",
+    "shared_secret",
+    "upgrade",
+]
