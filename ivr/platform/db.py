@@ -207,7 +207,7 @@ class Database:
 #: The advisory lock under which a PostgreSQL database's tables are made (any fixed number).
 SCHEMA_LOCK = 0x1C5_7AB1E
 #: The Alembic migrations, shipped in the package.
-MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATIONS = Path(__file__).parent.parent / "migrations"
 #: Alembic keeps the migration being run in module-level state (``alembic.context``), so two
 #: threads of one process must not run migrations at once (a line has one database per
 #: process; the tests make many). Other processes take turns through the database itself.
