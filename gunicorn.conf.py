@@ -96,7 +96,7 @@ def post_worker_init(worker) -> None:  # type: ignore[no-untyped-def]
 
         if worker.wsgi.config.get("IVR_SERVES") == CONSOLE:
             # The console's workers take only the CPU the callers' workers leave on this
-            # machine (their check processes lower still, ivr/publishing/isolated.py).
+            # machine (their check processes lower still, ivr/loading/isolated.py).
             os.nice(CONSOLE_NICENESS)
         start_background_work(worker.wsgi)
     worker.log.info("worker ready")  # what tests/line_fleet.py waits for

@@ -40,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ivr.publishing import load_flow_file  # noqa: E402
+from ivr.loading import load_flow_file  # noqa: E402
 from ivr.runtime import caller_time  # noqa: E402
 from ivr.runtime import flow as rt  # noqa: E402
 

@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from twilio.request_validator import RequestValidator  # noqa: E402
 
 from ivr import create_app  # noqa: E402
-from ivr.publishing import load_flow_text  # noqa: E402
+from ivr.loading import load_flow_text  # noqa: E402
 
 TOKEN = "bench-token"
 SIZES = (100, 1_000, 10_000)

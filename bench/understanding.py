@@ -51,7 +51,7 @@ sys.path.insert(0, str(ROOT))
 
 from ivr.definition.model import FlowDocument  # noqa: E402
 from ivr.definition.source import parse_yaml  # noqa: E402
-from ivr.publishing import flow_version  # noqa: E402
+from ivr.loading import flow_version  # noqa: E402
 from ivr.runtime import flow as rt  # noqa: E402
 from ivr.runtime.compile import compile_flow  # noqa: E402
 from ivr.runtime.engine import where_speech_goes  # noqa: E402

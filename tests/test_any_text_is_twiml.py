@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from test_control_characters import as_an_older_line_loaded_it, every_document
 
 from ivr.definition.characters import NOT_IN_XML, NOT_IN_YAML
-from ivr.publishing import load_flow_text
+from ivr.loading import load_flow_text
 from ivr.runtime import flow as rt
 from ivr.runtime.twiml import Renderer, standalone_fallback
 

@@ -15,8 +15,8 @@ from support import DEFAULT_FLOW, PUBLIC, TOKEN
 from twilio.request_validator import RequestValidator
 
 from ivr.definition.limits import MAX_NAME
+from ivr.loading import load_flow_file, load_flow_text
 from ivr.platform import REDACTED, redact
-from ivr.publishing import load_flow_file, load_flow_text
 from ivr.runtime.state import CallState
 
 CALL = {"CallSid": "CA" + "1" * 32, "AccountSid": "AC" + "0" * 32, "From": "+447700900123", "To": "+441234567890"}

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from support import DEFAULT_FLOW
 
-from ivr.publishing import load_flow_file
+from ivr.loading import load_flow_file
 from ivr.runtime import caller_time
 
 FLOW = load_flow_file(DEFAULT_FLOW).flow

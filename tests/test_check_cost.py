@@ -12,7 +12,7 @@ import cProfile
 import pstats
 from pathlib import Path
 
-from ivr.publishing import load_flow_text
+from ivr.loading import load_flow_text
 
 LIVE_FLOW = Path(__file__).resolve().parent.parent / "call_flows.yaml"
 LANGUAGES = ("en-GB", "pl-PL", "ro-RO", "vi-VN", "ar-EG")

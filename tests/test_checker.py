@@ -28,7 +28,7 @@ import pytest
 import yaml
 
 from ivr.definition.problems import CODES
-from ivr.publishing import LoadResult, load_flow_file, load_flow_text
+from ivr.loading import LoadResult, load_flow_file, load_flow_text
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "checker"

@@ -11,7 +11,7 @@ from support import DEFAULT_FLOW, HELPLINE, PUBLIC, TOKEN
 
 from ivr.cli import main
 from ivr.definition.builtins import is_builtin_node
-from ivr.publishing import load_flow_file
+from ivr.loading import load_flow_file
 from ivr.tools.simulator import SimulatedCall, flask_transport
 
 

@@ -296,8 +296,9 @@ def _a_console_with_every_page(gunicorn_server, tmp_path):
     from support import DEFAULT_FLOW
 
     from ivr.console.views import add_operator
+    from ivr.loading import flow_version
     from ivr.platform import metadata
-    from ivr.publishing import flow_version, publish, save_draft, submit
+    from ivr.publishing import publish, save_draft, submit
 
     database = tmp_path / "console.sqlite3"
     engine = create_engine(f"sqlite:///{database}")

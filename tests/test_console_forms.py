@@ -13,7 +13,8 @@ from test_console import PASSWORD
 from test_console_editing import LIVE_TEXT, engine_of, logged_in, words
 
 from ivr.console.views import add_operator
-from ivr.publishing import draft_of, flow_version
+from ivr.loading import flow_version
+from ivr.publishing import draft_of
 
 POLISH = "text|nodes/main_menu/say_short|pl-PL"
 ARABIC = "text|nodes/welcome/say|ar-EG"

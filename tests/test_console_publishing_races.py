@@ -12,7 +12,8 @@ from test_console import PASSWORD
 from test_console_editing import LIVE_TEXT, engine_of, logged_in, words
 
 from ivr.console.views import add_operator
-from ivr.publishing import draft_of, flow_version, history, proposals, publish
+from ivr.loading import flow_version
+from ivr.publishing import draft_of, history, proposals, publish
 
 POLISH_BEFORE = "pl-PL: Przepraszamy, nie usłyszeliśmy wyboru."
 POLISH_AFTER = "pl-PL: Przepraszamy, nie usłyszeliśmy żadnego wyboru."

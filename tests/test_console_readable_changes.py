@@ -17,7 +17,7 @@ from ivr.console.draft_flows import HeardChange, HeardLanguage, heard_changes
 from ivr.console.views import add_operator
 from ivr.console.word_changes import Marked, marked_words
 from ivr.definition.place_names import node_title, place_title
-from ivr.publishing import load_flow_text
+from ivr.loading import load_flow_text
 from ivr.runtime.twiml import Renderer
 from ivr.serve.store import LiveFlow
 from ivr.tools.picture import layout

@@ -21,7 +21,8 @@ from test_console_editing import check, logged_in, words
 from ivr.cli import main
 from ivr.console.draft_flows import NOT_TWIML, words_heard
 from ivr.console.views import add_operator
-from ivr.publishing import history, load_flow_text, publish
+from ivr.loading import load_flow_text
+from ivr.publishing import history, publish
 from ivr.runtime import flow as rt
 from ivr.runtime.state import EVENT_INVALID, EVENT_SILENCE, EVENT_UNCLEAR, EVENTS, CallState
 from ivr.runtime.twiml import Renderer, standalone_fallback

@@ -22,7 +22,7 @@ from support import DEFAULT_FLOW, ROOT
 
 from ivr.cli import main
 from ivr.cli.flow_file import this_command
-from ivr.publishing import load_flow_file
+from ivr.loading import load_flow_file
 
 BROKEN = {"    next: main_menu\n": "    next: main_meun\n", "    to: crimestoppers": "    to: emergency"}
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from support import CRIMESTOPPERS, DEFAULT_FLOW, HELPLINE, PUBLIC, TOKEN
 from twilio.request_validator import RequestValidator
 
-from ivr.publishing import load_flow_text
+from ivr.loading import load_flow_text
 from ivr.runtime import flow as rt
 
 HELP_NUMBERS = {HELPLINE, CRIMESTOPPERS}

@@ -9,7 +9,7 @@ import pytest
 from support import DEFAULT_FLOW, HELPLINE, PUBLIC, TOKEN
 from test_languages import plain
 
-from ivr.publishing import load_flow_file, load_flow_text
+from ivr.loading import load_flow_file, load_flow_text
 from ivr.runtime import engine
 from ivr.runtime.outcomes import Kind
 from ivr.runtime.state import CallState

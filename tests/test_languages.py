@@ -9,7 +9,7 @@ from collections import deque
 import pytest
 from support import CRIMESTOPPERS, HELPLINE, PUBLIC, TOKEN, write_wav
 
-from ivr.publishing import load_flow_file, load_flow_text
+from ivr.loading import load_flow_file, load_flow_text
 from ivr.runtime import flow as rt
 from ivr.tools.simulator import SimulatedCall, flask_transport
 

@@ -6,7 +6,7 @@ import re
 
 from support import DEFAULT_FLOW
 
-from ivr.publishing import load_flow_text
+from ivr.loading import load_flow_text
 
 FLOW = DEFAULT_FLOW.read_text()
 

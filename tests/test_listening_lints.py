@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from support import DEFAULT_FLOW
 
-from ivr.publishing import load_flow_text
+from ivr.loading import load_flow_text
 
 FLOW = DEFAULT_FLOW.read_text()
 

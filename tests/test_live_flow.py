@@ -72,7 +72,7 @@ def test_the_watcher_takes_an_edit_without_any_request_waiting_for_the_check(flo
 
 
 def test_a_file_that_crashes_or_exhausts_the_checker_is_refused_in_the_child(flow_file, monkeypatch):
-    from ivr.publishing import isolated as isolated_load
+    from ivr.loading import isolated as isolated_load
 
     store = FlowStore(flow_file, reload_seconds=-1)
     first = store.live.flow.version
@@ -145,8 +145,8 @@ def _insert_revision(database, text: str) -> None:
     """A row written straight into the table, as a bug or a hand edit could: never checked."""
     from sqlalchemy import insert
 
+    from ivr.loading import flow_version
     from ivr.platform import flow_revisions
-    from ivr.publishing import flow_version
 
     with database.engine.begin() as connection:
         connection.execute(

@@ -17,8 +17,8 @@ from support import PUBLIC, TOKEN
 
 from ivr.cli import main
 from ivr.definition.allowed import Allowed
+from ivr.loading import check_text_isolated, flow_version, load_flow_file, load_flow_text, load_isolated
 from ivr.platform import ConfigError, Settings
-from ivr.publishing import check_text_isolated, flow_version, load_flow_file, load_flow_text, load_isolated
 from ivr.serve.store import BUILTIN
 from ivr.tools.simulator import SimulatedCall, flask_transport
 

@@ -15,7 +15,8 @@ from ivr.cli import main
 from ivr.console.roster import make_admin
 from ivr.console.views import add_operator
 from ivr.inspect.destinations import destination_changes
-from ivr.publishing import history, load_flow_text
+from ivr.loading import load_flow_text
+from ivr.publishing import history
 
 OTHER_NUMBER = LIVE_TEXT.replace("number: 0800 0121 700", "number: 020 7946 0123", 1)
 CHANGED_SENTENCE = (

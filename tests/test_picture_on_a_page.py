@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from support import DEFAULT_FLOW
 
-from ivr.publishing import load_flow_file
+from ivr.loading import load_flow_file
 from ivr.tools.picture import BACKGROUNDS, to_graphviz, words_as_html
 
 pytestmark = pytest.mark.skipif(

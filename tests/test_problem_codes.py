@@ -21,7 +21,7 @@ from ivr.definition.problems import ALL_CODES, CODES, UnregisteredCode, error, w
 from ivr.definition.shape import SHAPE_CODES, UNKNOWN_SHAPE_CODE, shape_problems
 from ivr.definition.source import parse_yaml
 from ivr.inspect.rules import DOCUMENT_RULES, FLOW_RULES
-from ivr.publishing import load_flow_text
+from ivr.loading import load_flow_text
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "ivr"

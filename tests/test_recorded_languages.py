@@ -15,7 +15,7 @@ from test_languages import plain
 
 from ivr.definition import recorded
 from ivr.definition.reviews import text_hash
-from ivr.publishing import load_flow_file
+from ivr.loading import load_flow_file
 from ivr.tools.simulator import SimulatedCall, flask_transport
 from ivr.translations.flow_text import parse_document
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from support import PUBLIC, TOKEN
 
 from ivr.cli import main
-from ivr.publishing import flow_version, load_flow_text
+from ivr.loading import flow_version, load_flow_text
 from ivr.tools.simulator import SimulatedCall, flask_transport
 
 WELCOME_END = "To end this call at once, press 9."  # line 337 of the flow, in the English welcome

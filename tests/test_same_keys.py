@@ -10,7 +10,7 @@ import re
 import pytest
 from support import DEFAULT_FLOW
 
-from ivr.publishing import load_flow_text
+from ivr.loading import load_flow_text
 from ivr.runtime import engine
 from ivr.runtime import flow as rt
 from ivr.runtime.twiml import Renderer

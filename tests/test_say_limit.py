@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ivr.definition.limits import say_limit
 from ivr.inspect.texts import say_length
-from ivr.publishing import load_flow_text
+from ivr.loading import load_flow_text
 
 FLOW = """\
 line:

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from support import DEFAULT_FLOW, HELPLINE
 
-from ivr.publishing import load_flow_file
+from ivr.loading import load_flow_file
 from ivr.runtime.engine import on_input, where_speech_goes
 from ivr.runtime.speech import corpus
 from ivr.runtime.state import CallState

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ivr.publishing import load_flow_file
+from ivr.loading import load_flow_file
 from ivr.runtime import flow as rt
 from ivr.runtime.engine import where_speech_goes
 

@@ -16,7 +16,7 @@ import pytest
 
 from ivr.definition.model import FlowDocument
 from ivr.definition.source import parse_yaml
-from ivr.publishing import load_flow_file, load_flow_text
+from ivr.loading import load_flow_file, load_flow_text
 from ivr.runtime import engine
 from ivr.runtime import flow as rt
 from ivr.runtime.compile import compile_flow

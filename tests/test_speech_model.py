@@ -11,7 +11,7 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 from support import DEFAULT_FLOW
 
-from ivr.publishing import load_flow_file
+from ivr.loading import load_flow_file
 from ivr.runtime.speech import listening, training
 from ivr.runtime.speech import meanings as m
 from ivr.runtime.speech.features import features

@@ -23,8 +23,8 @@ from sqlalchemy import text as sql
 from support import DEFAULT_FLOW, PUBLIC, ROOT, TOKEN
 from twilio.request_validator import RequestValidator
 
+from ivr.loading import load_flow_file
 from ivr.platform import MIGRATIONS, Database, LineMetrics, metadata
-from ivr.publishing import load_flow_file
 from ivr.runtime.outcomes import Kind, Outcome
 from ivr.stats.recorder import UNKNOWN, Allowed, Recorder
 from ivr.stats.writer import EventWriter, WriterSettings, WriterStatus

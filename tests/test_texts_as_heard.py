@@ -17,7 +17,7 @@ import pytest
 from support import DEFAULT_FLOW
 
 from ivr.definition.misread_words import is_foreign
-from ivr.publishing import load_flow_file, load_flow_text
+from ivr.loading import load_flow_file, load_flow_text
 from ivr.runtime import flow as rt
 from ivr.runtime.state import EVENT_CONFIRM, EVENTS, PROPOSABLE, CallState
 from ivr.runtime.twiml import Renderer, standalone_fallback

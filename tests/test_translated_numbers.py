@@ -16,7 +16,7 @@ from ivr.inspect import same_numbers
 from ivr.inspect.context import Context
 from ivr.inspect.figure_differences import differences, summary
 from ivr.inspect.figures import Kind, figures
-from ivr.publishing import load_flow_text
+from ivr.loading import load_flow_text
 from ivr.translations.commands import translations
 from ivr.translations.flow_text import parse_document
 from ivr.translations.importing import import_po

@@ -12,7 +12,7 @@ from support import CRIMESTOPPERS, DEFAULT_FLOW, HELPLINE, PUBLIC, TOKEN
 from test_recorded_languages import _record_everything
 from twilio.request_validator import RequestValidator
 
-from ivr.publishing import load_flow_file
+from ivr.loading import load_flow_file
 from ivr.runtime import whisper as whispers
 from ivr.runtime.state import REACHED_ASKED, CallState
 from ivr.runtime.whisper import whisper_text

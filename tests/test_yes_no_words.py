@@ -7,7 +7,7 @@ from __future__ import annotations
 from support import DEFAULT_FLOW
 
 from ivr.definition.languages import NO_WORDS, YES_WORDS, family
-from ivr.publishing import load_flow_file
+from ivr.loading import load_flow_file
 from ivr.runtime.normalise import fold
 
 

@@ -8,7 +8,7 @@ import click
 
 from ivr.cli.errors import FlowHasErrors
 from ivr.cli.flow_file import allowed, flow_file_argument
-from ivr.publishing import load_flow_file
+from ivr.loading import load_flow_file
 from ivr.tools.simulator import CallEnded, Heard, SimulatedCall, flask_transport, http_transport
 
 

@@ -17,8 +17,8 @@ import click
 from ivr.cli.errors import FlowHasErrors, FlowUnreadable
 from ivr.cli.explain import UnknownCode, explain
 from ivr.definition.allowed import Allowed
+from ivr.loading import LoadResult, load_flow_file
 from ivr.platform import destinations_of, media_hosts_of
-from ivr.publishing import LoadResult, load_flow_file
 from ivr.runtime import flow as rt
 
 DEFAULT_FLOW = "call_flows.yaml"

@@ -20,8 +20,9 @@ from sqlalchemy import Engine
 
 from ivr.cli.errors import FlowHasErrors, FlowUnreadable
 from ivr.cli.flow_file import allowed
+from ivr.loading import load_flow_text
 from ivr.platform import DEFAULTS, Database, database_url_of
-from ivr.publishing import NumbersChange, Revision, RevisionError, diff, find, history, load_flow_text, publish, record
+from ivr.publishing import NumbersChange, Revision, RevisionError, diff, find, history, publish, record
 
 _MESSAGE = click.option("-m", "--message", required=True, help="Why: what changed and why (required).")
 _AUTHOR = click.option("--as", "author", default=None, help="Who is publishing (default: your user name).")

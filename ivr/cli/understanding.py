@@ -6,7 +6,7 @@ import click
 
 from ivr.cli.errors import FlowHasErrors
 from ivr.cli.flow_file import allowed
-from ivr.publishing import load_flow_file
+from ivr.loading import load_flow_file
 from ivr.runtime.speech.explain import Explanation, NotAMenu, explain
 
 

@@ -26,17 +26,8 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from ivr.console.editing import console_engine, draft_checker
 from ivr.console.published import published
 from ivr.definition.three_way import Carried, carry
-from ivr.publishing import (
-    DraftError,
-    RevisionError,
-    carried_onto,
-    draft_of,
-    find,
-    flow_version,
-    proposal,
-    record,
-    withdraw,
-)
+from ivr.loading import flow_version
+from ivr.publishing import DraftError, RevisionError, carried_onto, draft_of, find, proposal, record, withdraw
 
 
 def started_text(version: str) -> str | None:

@@ -1,7 +1,7 @@
 """Checking an operator's draft, and comparing it with the live flow, for the console.
 
 An operator's text is checked in a child process with a time and a memory limit and a lower
-CPU priority (:func:`ivr.publishing.isolated.check_text_isolated`), and compared the same way
+CPU priority (:func:`ivr.loading.isolated.check_text_isolated`), and compared the same way
 (:mod:`ivr.console.comparing`), under the console's per-operator and per-server limits
 (:mod:`ivr.console.limits`): nothing typed in a browser may take the machine from callers.
 Each worker keeps the last few results by version, so typing, comparing and a call on the
@@ -20,7 +20,7 @@ from pathlib import Path
 from ivr.console.comparing import Comparison, compare_isolated
 from ivr.console.limits import StepLimits
 from ivr.definition.allowed import UNSET, Allowed
-from ivr.publishing import LoadResult, check_text_isolated, flow_version
+from ivr.loading import LoadResult, check_text_isolated, flow_version
 from ivr.runtime.twiml import Renderer
 from ivr.serve.store import LiveFlow
 

@@ -4,7 +4,7 @@ Comparing two flows means diffing their texts, rendering every text in every lan
 both and marking the words that change (:func:`ivr.console.draft_flows.heard_changes`): for
 a large draft that is seconds of CPU and, shown whole, tens of megabytes of HTML. So the
 comparison runs like a check: in a child process at a lower priority, killed after its time limit
-(:func:`ivr.publishing.isolated.run_child`), under the console's per-operator and
+(:func:`ivr.loading.isolated.run_child`), under the console's per-operator and
 per-server limits (:mod:`ivr.console.limits`); and what it hands back is capped at
 :data:`SHOWN_LINES` changed lines and :data:`SHOWN_PLACES` places, with the number left out.
 
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ivr.console.draft_flows import DiffLine, HeardLanguage, heard_changes, text_diff
 from ivr.definition.allowed import UNSET, Allowed
-from ivr.publishing import ChildFailed, load_flow_text, run_child
+from ivr.loading import ChildFailed, load_flow_text, run_child
 from ivr.runtime.twiml import Renderer
 from ivr.serve.store import LiveFlow
 

@@ -18,7 +18,7 @@ from werkzeug.test import Client
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ivr.console.word_changes import Marked, marked_words
-from ivr.publishing import LoadResult
+from ivr.loading import LoadResult
 from ivr.runtime import flow as rt
 from ivr.serve import webhooks
 from ivr.serve.answers import LineServices

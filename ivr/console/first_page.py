@@ -21,7 +21,7 @@ from ivr.console import editing, proxies
 from ivr.console.limits import ConsoleBusy
 from ivr.console.published import published, when
 from ivr.definition.problems import CODES, Problem
-from ivr.publishing import MAX_FILE_BYTES, LoadResult, load_flow_file
+from ivr.loading import MAX_FILE_BYTES, LoadResult, load_flow_file
 from ivr.stats.alert import episode_since
 from ivr.stats.report import summarise
 

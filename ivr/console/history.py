@@ -83,7 +83,9 @@ def rollback(number: int) -> Any:
                 if not is_admin(engine, g.operator):
                     error = NUMBERS_NEED_AN_ADMIN.replace("Not published", "Not rolled back")
                 else:  # an admin's: it waits for a second person, as any change to the numbers does
-                    waiting = submit(engine, g.operator, old.text, message, flow_folder(), checked=checked.result)
+                    waiting = submit(
+                        engine, g.operator, old.text, message, flow_folder(), checked=checked.result, allowed=allowed()
+                    )
                     detail = f"draft {waiting.number}, rollback to {old.version}: {message}"
                     record(engine, g.operator, "submit", detail)
                     flash(

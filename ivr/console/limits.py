@@ -13,7 +13,7 @@ second gunicorn master), but both share the machine's cores. So every heavy step
   with a time to try again. The slots are lock files in ``folder``: the kernel frees a
   slot when the process holding it dies, so a killed worker never leaks one;
 * **in time and memory**: the step itself runs in a child process at a lower CPU priority
-  (:mod:`ivr.publishing.isolated`), killed when it takes longer than its time limit, and
+  (:mod:`ivr.loading.isolated`), killed when it takes longer than its time limit, and
   the operator is told.
 
 Every refusal says what happened and what to do, in the operator's words.

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from ivr.publishing import Revision, latest, latest_head, load_flow_file
+from ivr.loading import load_flow_file
+from ivr.publishing import Revision, latest, latest_head
 from ivr.serve.store import LiveFlow
 
 

@@ -4,10 +4,11 @@ server serves, with who did it written in the audit log.
 This is the one way a flow becomes live. Code outside this package imports from here,
 never from the modules inside (an import-linter contract in pyproject.toml holds it):
 
-- :mod:`~ivr.publishing.loading`: the one loading pipeline, text to checked runtime flow;
-- :mod:`~ivr.publishing.isolated`: the same pipeline in a child process with time and
+- :mod:`~ivr.loading.pipeline`: the one loading pipeline, text to checked runtime flow;
+- :mod:`~ivr.loading.isolated`: the same pipeline in a child process with time and
   memory limits, so no file can take a serving worker down;
-- :mod:`~ivr.publishing.revisions`: published revisions, and the one publish rule;
+- :mod:`~ivr.publishing.rule`: the one rule a text meets to go live, published or proposed;
+- :mod:`~ivr.publishing.revisions`: published revisions;
 - :mod:`~ivr.publishing.drafts`: operators' drafts and proposals waiting for approval;
 - :mod:`~ivr.publishing.audit`: who changed the line, and who came into the console.
 """
@@ -33,13 +34,8 @@ from ivr.publishing.drafts import (
     withdraw,
     withdraw_all_of,
 )
-from ivr.publishing.isolated import ChildFailed, check_text_isolated, load_isolated, run_child
-from ivr.publishing.loading import MAX_FILE_BYTES, LoadResult, flow_version, load_flow_file, load_flow_text
 from ivr.publishing.revisions import (
-    LiveChangedSince,
-    NumbersChange,
     Revision,
-    RevisionError,
     by_number,
     diff,
     find,
@@ -49,49 +45,43 @@ from ivr.publishing.revisions import (
     publish,
     rollback,
 )
+from ivr.publishing.rule import LiveChangedSince, NumbersChange, RevisionError, ready_to_go_live, still_fits_live
 
 __all__ = [
     "ACTIONS",
     "BIDI_CONTROLS",
     "MAX_DRAFT_BYTES",
-    "MAX_FILE_BYTES",
-    "ChildFailed",
     "Draft",
     "DraftError",
     "DraftTooLarge",
     "LeftBehind",
     "LiveChangedSince",
-    "LoadResult",
     "NumbersChange",
     "Revision",
     "RevisionError",
     "approve",
     "by_number",
     "carried_onto",
-    "check_text_isolated",
     "diff",
     "discard_draft",
     "draft_of",
     "entries",
     "entries_csv",
     "find",
-    "flow_version",
     "history",
     "latest",
     "latest_head",
-    "load_flow_file",
-    "load_flow_text",
-    "load_isolated",
     "older_than",
     "proposal",
     "proposals",
     "prune",
     "publish",
+    "ready_to_go_live",
     "record",
     "reject",
     "rollback",
-    "run_child",
     "save_draft",
+    "still_fits_live",
     "submit",
     "withdraw",
     "withdraw_all_of",

@@ -22,9 +22,10 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from ivr.definition.allowed import UNSET, Allowed
+from ivr.loading import LoadResult, flow_version
 from ivr.platform import flow_drafts, flow_proposals, operators
-from ivr.publishing.loading import LoadResult, flow_version
-from ivr.publishing.revisions import LiveChangedSince, Revision, RevisionError, check_for_publishing, latest, publish
+from ivr.publishing.revisions import Revision, latest, publish
+from ivr.publishing.rule import RevisionError, ready_to_go_live, still_fits_live
 from ivr.runtime import flow as rt
 
 #: The states of a proposal; only a waiting one can be decided.
@@ -153,21 +154,16 @@ def submit(
     checked: LoadResult | None = None,
     now: float | None = None,
     started_from: str | None = None,
+    allowed: Allowed = UNSET,
 ) -> Proposal:
-    """Ask for approval of ``text``. Refused when it has errors, has no message, is the
-    text already live, or was ``started_from`` a version that is no longer live
-    (:class:`~ivr.publishing.revisions.LiveChangedSince`): approving it would undo a change. The
-    author's earlier waiting proposals are withdrawn: one author, one proposal waiting, so
-    an approver never approves an old one by mistake."""
+    """Ask for approval of ``text``, when it meets the publish rule (:mod:`ivr.publishing.rule`)
+    against the revision live now: approving it publishes it, and the rule is asked again
+    then, under the publishing lock. The author's earlier waiting proposals are withdrawn:
+    one author, one proposal waiting, so an approver never approves an old one by mistake."""
     message = message.strip()
-    if not message:
-        raise DraftError("say what changed and why in the message")
-    check_for_publishing(text, base, checked)
+    ready_to_go_live(text, message, base, checked, allowed)
     live = latest(engine)
-    if live is not None and started_from is not None and live.version != started_from:
-        raise LiveChangedSince(started_from, live)
-    if live is not None and live.text == text:
-        raise DraftError("this text is already live: there is nothing to approve")
+    still_fits_live(text, live, started_from)
     at = time.time() if now is None else now
     with engine.begin() as connection:
         connection.execute(
@@ -175,7 +171,9 @@ def submit(
             .where(flow_proposals.c.author == author, flow_proposals.c.status == WAITING)
             .values(status=WITHDRAWN, decided_by=author, decided_at=at)
         )
-        values = dict(version=flow_version(text), text=text, author=author, at=at, message=message, status=WAITING)
+        values = dict(
+            version=flow_version(text), text=text, author=author, at=at, message=message.strip(), status=WAITING
+        )
         values["base"] = started_from if started_from is not None else None if live is None else live.version
         number = connection.execute(insert(flow_proposals).values(**values)).inserted_primary_key[0]  # type: ignore[index]
     return proposal(engine, number)
@@ -203,7 +201,7 @@ def approve(
             f"{waiting.author}'s account is disabled, so their draft cannot go live: if the change is still "
             "wanted, make it in a draft of your own (or ask an admin to enable the account first)"
         )
-    result = check_for_publishing(waiting.text, base, checked, allowed)
+    result = ready_to_go_live(waiting.text, waiting.message, base, checked, allowed)
     decided = _decide(engine, waiting, APPROVED, approver)  # first, so two approvals cannot both publish
     try:
         # The bytes that were checked, with that check's result: never a second check here.

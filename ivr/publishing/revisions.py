@@ -22,45 +22,10 @@ from sqlalchemy import text as sql
 
 from ivr.definition.allowed import UNSET, Allowed
 from ivr.inspect.destinations import destination_changes
+from ivr.loading import LoadResult, flow_version, load_flow_text
 from ivr.platform import flow_revisions
-from ivr.publishing.loading import LoadResult, flow_version, load_flow_text
+from ivr.publishing.rule import NumbersChange, RevisionError, ready_to_go_live, still_fits_live
 from ivr.runtime import flow as rt
-
-
-class RevisionError(Exception):
-    """A publish, rollback or look-up that cannot be done; ``problems`` are the check's
-    formatted problems when a text was refused."""
-
-    def __init__(self, message: str, problems: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.problems = problems or []
-
-
-class NumbersChange(RevisionError):
-    """A text that changes who callers are connected to, published without leave to: only an
-    admin may make such a change, and always with a second person's approval.
-    ``changes``: each change in words (:func:`destination_changes`)."""
-
-    def __init__(self, changes: list[str]) -> None:
-        super().__init__(
-            "it changes the numbers callers are connected to, which needs an admin and a second person's approval"
-        )
-        self.changes = changes
-
-
-class LiveChangedSince(RevisionError):
-    """A text started from a flow that is no longer live: publishing it as it is would undo
-    what was published since, without a word. ``started_from``: the version it was started
-    from; ``live``: the revision live now."""
-
-    def __init__(self, started_from: str, live: Revision) -> None:
-        super().__init__(
-            f"the live flow changed since this text was started: {live.author} published revision {live.number} "
-            f"(version {live.version}) since. Publishing this text as it is would undo their change. Look at what "
-            "changed since, then carry your change onto the live flow, or throw it away"
-        )
-        self.started_from = started_from
-        self.live = live
 
 
 @dataclass(frozen=True)
@@ -133,22 +98,6 @@ def find(engine: Engine, version: str) -> Revision:
     return matches[0]
 
 
-def check_for_publishing(
-    text: str, base: Path, checked: LoadResult | None = None, allowed: Allowed = UNSET
-) -> LoadResult:
-    """``text`` checked (or ``checked``, when it is this very text's result already), refused
-    with :class:`RevisionError` when it has any error: only such a text may become live."""
-    fresh = checked is not None and checked.text == text
-    result = checked if fresh else load_flow_text(text, base, allowed=allowed)
-    if result.flow is None or result.errors:
-        problems = [p.format("flow") for p in result.errors]
-        raise RevisionError(
-            f"the flow has {len(problems)} error(s), so it was not published: fix them ('ivr check FILE' shows them)",
-            problems,
-        )
-    return result
-
-
 def publish(
     engine: Engine,
     text: str,
@@ -164,38 +113,27 @@ def publish(
     allowed: Allowed = UNSET,
     started_from: str | None = None,
 ) -> Revision:
-    """Check ``text`` (media paths relative to ``base``, the flow file's folder) and store it
-    as the newest revision. Refused, with nothing stored, when the message or author is
-    empty, the text has any error, or it is the text already live.
+    """Store ``text`` (media paths relative to ``base``, the flow file's folder) as the newest
+    revision, when it meets the publish rule (:mod:`ivr.publishing.rule`), its second half
+    read under the publishing lock. Refused, with nothing stored, when it does not, or when
+    ``author`` is empty.
 
-    ``checked``: the result of checking this very text already (the console checks drafts
-    in a child process with limits, so a worker never loads an operator's text itself).
+    ``checked``, ``allowed`` and ``started_from``: as for the rule. ``started_from`` None: a
+    rollback, or a file published from the command line, meant to replace whatever is live.
 
     Refused with :class:`NumbersChange` when the text changes a number callers are connected
     to (:func:`destination_changes`) against the newest revision, read under the publishing
     lock, unless ``may_change_numbers``. ``live``: the flow this server serves (the
-    console's), used for that when it is the newest revision, so nothing is loaded again.
-    ``allowed``: what the line's settings allow a flow, for any text this has to check itself.
-
-    ``started_from``: the version the text was started from (a console draft's). Refused with
-    :class:`LiveChangedSince`, read under the publishing lock, when another revision is live
-    now: publishing would undo it. None: not checked (a rollback, or a file published
-    from the command line, is meant to replace whatever is live)."""
-    message, author = message.strip(), author.strip()
-    if not message:
-        raise RevisionError('say why with a message: -m "what changed and why"')
-    if not author:
+    console's), used for that when it is the newest revision, so nothing is loaded again."""
+    if not author.strip():
         raise RevisionError("say who is publishing with --as NAME")
-    result = check_for_publishing(text, base, checked, allowed)
-    assert result.flow is not None  # check_for_publishing refuses a text with errors
+    result = ready_to_go_live(text, message, base, checked, allowed)
+    assert result.flow is not None  # ready_to_go_live refuses a text with errors
     version = flow_version(text)
     with publishing(engine) as connection:
         row = connection.execute(_NEWEST).first()
         newest = None if row is None else _revision(row)
-        if started_from is not None and newest is not None and newest.version != started_from:
-            raise LiveChangedSince(started_from, newest)
-        if newest is not None and newest.text == text:
-            raise RevisionError(f"this text is already live (version {version}): nothing to publish")
+        still_fits_live(text, newest, started_from)
         if not may_change_numbers:
             changes = destination_changes(_live_flow(newest, live, base, allowed), result.flow)
             if changes:
@@ -203,9 +141,9 @@ def publish(
         values = dict(
             version=version,
             text=text,
-            author=author,
+            author=author.strip(),
             at=time.time() if now is None else now,
-            message=message,
+            message=message.strip(),
             warnings=json.dumps([p.format("flow") for p in result.warnings]),
             replaces=None if newest is None else newest.version,
             approved_by=approved_by,

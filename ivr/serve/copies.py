@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ivr.definition.allowed import UNSET, Allowed
 from ivr.definition.problems import error
-from ivr.publishing import LoadResult, load_flow_file, load_flow_text, load_isolated
+from ivr.loading import LoadResult, load_flow_file, load_flow_text, load_isolated
 from ivr.runtime import flow as rt
 
 log = logging.getLogger("ivr.flow")

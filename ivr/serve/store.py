@@ -4,7 +4,7 @@ Each worker process holds its own :class:`FlowStore`. A background thread of tha
 looks at the flow file every ``reload_seconds`` and takes a changed file only when it
 passes every check; callers never wait for a check (the request path only reads the live
 flow). A changed file is loaded in a child process with a time and memory limit
-(:mod:`ivr.publishing.isolated`), so a file that would crash the parser, or take minutes or
+(:mod:`ivr.loading.isolated`), so a file that would crash the parser, or take minutes or
 gigabytes to check, is refused like any other bad file. A file that is being written
 (changed in the last moment), empty, deleted, or wrong in any way is refused, logged once
 with its problems, and the last good flow keeps serving.
@@ -40,8 +40,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ivr.definition.allowed import UNSET, Allowed
 from ivr.definition.problems import error
+from ivr.loading import LoadResult
 from ivr.platform import Database, LineMetrics
-from ivr.publishing import LoadResult, by_number, latest_head
+from ivr.publishing import by_number, latest_head
 from ivr.runtime import flow as rt
 from ivr.runtime.twiml import Renderer
 from ivr.serve.copies import builtin_safe_flow, last_good_path, load_or_refuse, revision_copy_path, save_copy

@@ -32,7 +32,7 @@ from ivr.definition.source import Path, SourceDocument, parse_yaml
 from ivr.definition.texts import placeholders_in
 from ivr.inspect.figure_differences import Difference, summary
 from ivr.inspect.same_numbers import number_digits, text_differences
-from ivr.publishing import load_flow_text
+from ivr.loading import load_flow_text
 from ivr.translations.flow_text import BOM, parse_document, written_at
 from ivr.translations.po import FUZZY, flow_language
 from ivr.translations.yaml_edit import (

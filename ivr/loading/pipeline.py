@@ -1,7 +1,11 @@
-"""Loading a flow: text -> positioned data -> document model -> checks -> runtime flow.
+"""The one loading pipeline: file -> text -> positioned data -> document model -> checks ->
+runtime flow.
 
-``load_flow_text`` never raises for anything an operator can write: it returns the
-runtime flow, or ``None`` with every problem found, each at its line and column.
+``load_flow_file`` and ``load_flow_text`` never raise for anything an operator can write:
+they return the runtime flow, or ``None`` with every problem found, each at its line and
+column. Every flow the line takes goes through here: the watcher's and the console's in a
+child process with limits (:mod:`ivr.loading.isolated` runs these same functions there),
+the command line's and the tests' in the process itself.
 
 ``allowed`` is what the line's settings allow a flow beyond the checks
 (:mod:`ivr.definition.allowed`: the hosts its recordings may come from, the numbers it may
@@ -45,6 +49,12 @@ class LoadResult:
     readable: bool = True
     #: The text that was checked (what a "last good copy" must save, not the file as it is now).
     text: str = field(default="", repr=False)
+
+    @classmethod
+    def refused(cls, message: str, fix: str = "", *, code: str) -> LoadResult:
+        """A flow refused before it could be read as a flow at all (at line 1, column 1):
+        missing, unreadable, too large, or too costly to check."""
+        return cls(None, [error(1, 1, message, fix, code=code)], readable=False)
 
     @property
     def ok(self) -> bool:
@@ -181,44 +191,31 @@ def load_flow_file(path: str | FsPath, *, allowed: Allowed = UNSET) -> LoadResul
     try:
         raw = read_regular_file(path, MAX_FILE_BYTES + 1)
         if raw is None:
-            return LoadResult(
-                None,
-                [
-                    error(
-                        1,
-                        1,
-                        "this is not a regular file (a pipe, a device or a folder)",
-                        "save the flow as a plain text file",
-                        code="unreadable",
-                    )
-                ],
-                readable=False,
+            return LoadResult.refused(
+                "this is not a regular file (a pipe, a device or a folder)",
+                "save the flow as a plain text file",
+                code="unreadable",
             )
         if len(raw) > MAX_FILE_BYTES:
-            return LoadResult(
-                None,
-                [error(1, 1, f"the file is larger than {MAX_FILE_BYTES // 1024 // 1024} MB", code="too-big")],
-                readable=False,
-            )
+            return too_large("file")
         text = raw.decode("utf-8")
     except FileNotFoundError:
-        return LoadResult(None, [error(1, 1, "the file does not exist", code="unreadable")], readable=False)
+        return LoadResult.refused("the file does not exist", code="unreadable")
     except OSError as exc:
-        return LoadResult(
-            None, [error(1, 1, f"the file cannot be read: {exc.strerror}", code="unreadable")], readable=False
-        )
+        return LoadResult.refused(f"the file cannot be read: {exc.strerror}", code="unreadable")
     except UnicodeDecodeError as exc:
-        return LoadResult(
-            None,
-            [
-                error(
-                    1,
-                    1,
-                    f"the file is not UTF-8 text (byte {exc.start})",
-                    "save it as UTF-8 in your editor",
-                    code="encoding",
-                )
-            ],
-            readable=False,
+        return LoadResult.refused(
+            f"the file is not UTF-8 text (byte {exc.start})", "save it as UTF-8 in your editor", code="encoding"
         )
     return load_flow_text(text.removeprefix("\ufeff"), path.parent, allowed=allowed)
+
+
+def is_too_large(text: str) -> bool:
+    """Whether ``text`` is over :data:`MAX_FILE_BYTES` as a file: the same limit for a file
+    on disk and for a text an operator sends."""
+    return len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES
+
+
+def too_large(what: str) -> LoadResult:
+    """The refusal of a ``what`` ("file", "flow") over :data:`MAX_FILE_BYTES`."""
+    return LoadResult.refused(f"the {what} is larger than {MAX_FILE_BYTES // 1024 // 1024} MB", code="too-big")

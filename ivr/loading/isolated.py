@@ -1,4 +1,5 @@
-"""Loading a changed flow file in a child process, with a time and a memory limit.
+"""The loading pipeline (:mod:`ivr.loading.pipeline`, its very functions) run in a child
+process, with a time and a memory limit.
 
 A worker that serves calls must never be the process that chokes on a file: a parser bug
 that crashes, a file that takes minutes or eats gigabytes. The worker's background
@@ -7,8 +8,8 @@ memory, is killed when it runs out of time, and hands back the checked result (p
 it is the line's own code talking to itself). A crash, a time-out or running out of
 memory is just a refusal, reported like any other problem with the file.
 
-    python -m ivr.publishing.isolated [--allowed JSON] -- FILE      (what the watcher runs)
-    python -m ivr.publishing.isolated [--allowed JSON] -- - FOLDER  (a draft's text on stdin)
+    python -m ivr.loading.isolated [--allowed JSON] -- FILE      (what the watcher runs)
+    python -m ivr.loading.isolated [--allowed JSON] -- - FOLDER  (a draft's text on stdin)
 
 Both through :func:`run_child`, which sets the child's priority and memory limit. The child
 reads no settings: what the line's settings allow a flow (recordings' hosts, numbers to
@@ -30,8 +31,7 @@ import sys
 from pathlib import Path
 
 from ivr.definition.allowed import UNSET, Allowed
-from ivr.definition.problems import error
-from ivr.publishing.loading import MAX_FILE_BYTES, LoadResult, load_flow_file, load_flow_text
+from ivr.loading.pipeline import LoadResult, is_too_large, load_flow_file, load_flow_text, too_large
 
 TIME_LIMIT_SECONDS = 30.0
 MEMORY_LIMIT_BYTES = 2 * 1024**3
@@ -62,7 +62,7 @@ def load_isolated(
     *,
     allowed: Allowed = UNSET,
 ) -> LoadResult:
-    """The same result as :func:`ivr.publishing.loading.load_flow_file`, computed in a child process
+    """The same result as :func:`ivr.loading.pipeline.load_flow_file`, computed in a child process
     (limits: :data:`TIME_LIMIT_SECONDS` and :data:`MEMORY_LIMIT_BYTES` unless given)."""
     return _load([*_child(allowed), str(path)], None, time_limit, memory_limit)
 
@@ -75,10 +75,10 @@ def check_text_isolated(
     *,
     allowed: Allowed = UNSET,
 ) -> LoadResult:
-    """The same result as :func:`ivr.publishing.loading.load_flow_text` for ``text`` (media paths relative
+    """The same result as :func:`ivr.loading.pipeline.load_flow_text` for ``text`` (media paths relative
     to ``media_folder``), computed in a child process with the same limits as a file."""
-    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
-        return _refusal(f"the flow is larger than {MAX_FILE_BYTES // 1024 // 1024} MB")
+    if is_too_large(text):  # refused here, as the child would: no process started for it
+        return too_large("flow")
     command = [*_child(allowed), "-", str(media_folder)]
     return _load(command, text.encode("utf-8"), time_limit, memory_limit)
 
@@ -86,7 +86,7 @@ def check_text_isolated(
 def _child(allowed: Allowed) -> list[str]:
     """The child's module and options, up to its positional arguments (after ``--``: a file
     name that starts with - is still a file name)."""
-    return ["ivr.publishing.isolated", "--allowed", allowed.to_argument(), "--"]
+    return ["ivr.loading.isolated", "--allowed", allowed.to_argument(), "--"]
 
 
 def _load(command: list[str], given: bytes | None, time_limit: float | None, memory_limit: int | None) -> LoadResult:
@@ -125,16 +125,13 @@ def run_child(command: list[str], given: bytes | None, time_limit: float, memory
 
 
 def _refusal(why: str) -> LoadResult:
-    return LoadResult(
-        None,
-        [error(1, 1, why, "check the file with 'ivr check'; a flow needs a few hundred KB at most", code="too-costly")],
-        readable=False,
-    )
+    fix = "check the file with 'ivr check'; a flow needs a few hundred KB at most"
+    return LoadResult.refused(why, fix, code="too-costly")
 
 
 def main(argv: list[str]) -> int:
     """The child's side (started by :func:`run_child`, which has set its limits)."""
-    parser = argparse.ArgumentParser(prog="python -m ivr.publishing.isolated")
+    parser = argparse.ArgumentParser(prog="python -m ivr.loading.isolated")
     parser.add_argument("file", help="the flow file, or - for a text on stdin")
     parser.add_argument("folder", nargs="?", type=Path, help="with -: the folder whose recordings/ it plays")
     parser.add_argument("--allowed", default="", help="what the line's settings allow (Allowed.to_argument)")
