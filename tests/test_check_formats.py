@@ -136,14 +136,15 @@ def test_a_file_that_cannot_be_read_exits_2_in_every_format(tmp_path, monkeypatc
                 "severity": "error",
                 "code": "unreadable",
                 "message": "the file does not exist",
-                "hint": "",
+                "hint": "check its name and folder; to start a new line, 'ivr init' writes the default flow here",
             }
         ],
     )
     result = check("--format", "github", "missing.yaml")
     assert (result.exit_code, result.output) == (
         2,
-        "::error file=missing.yaml,line=1,col=1,title=unreadable::the file does not exist\n",
+        "::error file=missing.yaml,line=1,col=1,title=unreadable::the file does not exist%0A"
+        "hint: check its name and folder; to start a new line, 'ivr init' writes the default flow here\n",
     )
 
 

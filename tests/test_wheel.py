@@ -1,8 +1,11 @@
-"""A plain `pip install .` ships the whole line: the console's pages and files included.
+"""A plain `pip install .` ships the whole line: the console's pages and files included,
+and the files a new line starts from.
 
 The wheel is built from the checkout, installed (without its dependencies, which this
 environment already has) into a folder outside the checkout, and the app is started from
-there: the console's login page, its stylesheet, and its fonts with their licence must be served."""
+there: the console's login page, its stylesheet, and its fonts with their licence must be
+served. Then ``ivr init`` from the installed package writes a new line's files, the
+checkout's own, into an empty folder."""
 
 from __future__ import annotations
 
@@ -74,3 +77,17 @@ def test_the_installed_wheel_serves_the_console(tmp_path):
         "/console/static/fonts/noto-sans-arabic-arabic-400-normal.woff2 200",
         "/console/static/fonts/OFL-noto-sans-arabic.txt 200",
     ]
+    started = subprocess.run(
+        [sys.executable, "-c", "from ivr.cli import main; main()", "init", "new line"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"},
+    )
+    assert started.returncode == 0, started.stderr[-2000:]
+    assert started.stdout.splitlines()[0] == (
+        "wrote call_flows.yaml, app.py, gunicorn.conf.py, Procfile, call_flows.schema.json in new line"
+    )
+    for name in ("call_flows.yaml", "app.py", "gunicorn.conf.py", "Procfile"):
+        assert (tmp_path / "new line" / name).read_bytes() == (ROOT / name).read_bytes(), name

@@ -174,6 +174,10 @@ def read_regular_file(path: FsPath, limit: int) -> bytes | None:
         os.close(descriptor)
 
 
+#: Most often a first run, in a folder with no flow yet: the package writes one.
+_NEW_LINE_HINT = "check its name and folder; to start a new line, 'ivr init' writes the default flow here"
+
+
 def load_flow_file(path: str | FsPath, *, allowed: Allowed = UNSET) -> LoadResult:
     """Read and load a flow file; a file that cannot be read is a problem, not an exception.
     ``allowed``: as for :func:`load_flow_text`."""
@@ -202,7 +206,9 @@ def load_flow_file(path: str | FsPath, *, allowed: Allowed = UNSET) -> LoadResul
             )
         text = raw.decode("utf-8")
     except FileNotFoundError:
-        return LoadResult(None, [error(1, 1, "the file does not exist", code="unreadable")], readable=False)
+        return LoadResult(
+            None, [error(1, 1, "the file does not exist", _NEW_LINE_HINT, code="unreadable")], readable=False
+        )
     except OSError as exc:
         return LoadResult(
             None, [error(1, 1, f"the file cannot be read: {exc.strerror}", code="unreadable")], readable=False
