@@ -1,6 +1,6 @@
 """``ivr check --format text|json|github``: the same problems, for people, scripts and pull requests.
 
-Each test checks one flow with two errors and a warning, in a file whose name holds a comma
+Each test checks one flow (in the current format) with two errors and a warning, in a file whose name holds a comma
 and a colon, and with a ``%`` in a message: what GitHub's workflow commands must escape."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from ivr.cli import main
 
 FLOW = """\
+version: 2
 line: {name: Test line, start: "welcome%0A", helpline: helpline}
 numbers:
   helpline: {number: 08000121700, name: the helpline}
@@ -43,12 +44,12 @@ def test_text_is_what_people_read_and_is_the_default(flow):
     assert (result.exit_code, result.output.splitlines()[:-1]) == (
         1,
         [
-            "my,flow: 1.yaml:1:32: error: there is no node called 'welcome%0A' [unknown-node]",
+            "my,flow: 1.yaml:2:32: error: there is no node called 'welcome%0A' [unknown-node]",
             "    hint: did you mean 'welcome'?",
-            "my,flow: 1.yaml:3:22: warning: '08000121700' is not grouped, so callers hear a long run of digits "
+            "my,flow: 1.yaml:4:22: warning: '08000121700' is not grouped, so callers hear a long run of digits "
             "[ungrouped-number]",
             "    hint: write it grouped as people say it, e.g. 0800 0121 700",
-            "my,flow: 1.yaml:5:49: error: there is no node called 'main_meun' [unknown-node]",
+            "my,flow: 1.yaml:6:49: error: there is no node called 'main_meun' [unknown-node]",
             "    hint: did you mean 'main_menu'?",
         ],
     )
@@ -61,7 +62,7 @@ def test_json_is_the_list_of_every_problem_and_nothing_else(flow):
     assert json.loads(result.output) == [
         {
             "file": NAME,
-            "line": 1,
+            "line": 2,
             "column": 32,
             "severity": "error",
             "code": "unknown-node",
@@ -70,7 +71,7 @@ def test_json_is_the_list_of_every_problem_and_nothing_else(flow):
         },
         {
             "file": NAME,
-            "line": 3,
+            "line": 4,
             "column": 22,
             "severity": "warning",
             "code": "ungrouped-number",
@@ -79,7 +80,7 @@ def test_json_is_the_list_of_every_problem_and_nothing_else(flow):
         },
         {
             "file": NAME,
-            "line": 5,
+            "line": 6,
             "column": 49,
             "severity": "error",
             "code": "unknown-node",
@@ -93,18 +94,19 @@ def test_github_writes_one_escaped_annotation_a_problem(flow):
     result = check("--format", "github", flow)
     assert (result.exit_code, result.output) == (
         1,
-        "::error file=my%2Cflow%3A 1.yaml,line=1,col=32,title=unknown-node::"
+        "::error file=my%2Cflow%3A 1.yaml,line=2,col=32,title=unknown-node::"
         "there is no node called 'welcome%250A'%0Ahint: did you mean 'welcome'?\n"
-        "::warning file=my%2Cflow%3A 1.yaml,line=3,col=22,title=ungrouped-number::"
+        "::warning file=my%2Cflow%3A 1.yaml,line=4,col=22,title=ungrouped-number::"
         "'08000121700' is not grouped, so callers hear a long run of digits%0A"
         "hint: write it grouped as people say it, e.g. 0800 0121 700\n"
-        "::error file=my%2Cflow%3A 1.yaml,line=5,col=49,title=unknown-node::"
+        "::error file=my%2Cflow%3A 1.yaml,line=6,col=49,title=unknown-node::"
         "there is no node called 'main_meun'%0Ahint: did you mean 'main_menu'?\n",
     )
 
 
 def test_a_flow_that_may_go_live_exits_0_with_its_warnings(flow, tmp_path):
     (tmp_path / NAME).write_text(
+        "version: 2\n"
         "line: {name: Test line, start: welcome, helpline: helpline}\n"
         "numbers:\n  helpline: {number: 08000121700, name: the helpline}\n"
         "nodes:\n"
@@ -115,7 +117,7 @@ def test_a_flow_that_may_go_live_exits_0_with_its_warnings(flow, tmp_path):
     result = check("--format", "github", flow)
     assert (result.exit_code, result.output) == (
         0,
-        "::warning file=my%2Cflow%3A 1.yaml,line=3,col=22,title=ungrouped-number::"
+        "::warning file=my%2Cflow%3A 1.yaml,line=4,col=22,title=ungrouped-number::"
         "'08000121700' is not grouped, so callers hear a long run of digits%0A"
         "hint: write it grouped as people say it, e.g. 0800 0121 700\n",
     )

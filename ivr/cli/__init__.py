@@ -16,6 +16,7 @@ from ivr.cli.alerting import alert
 from ivr.cli.calling import call, simulate
 from ivr.cli.errors import translated
 from ivr.cli.flow_file import check, fallback_twiml, graph, schema
+from ivr.cli.flow_format import flow
 from ivr.cli.revisions import diff_command, history_command, publish_command, rollback_command, show_command
 from ivr.cli.serving import serve
 from ivr.cli.starting import init
@@ -49,6 +50,7 @@ for command in (
     graph,
     fallback_twiml,
     schema,
+    flow,
     call,
     simulate,
     understand,

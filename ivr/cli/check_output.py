@@ -19,6 +19,9 @@ from collections.abc import Iterable
 
 from ivr.definition.problems import Problem
 
+#: The code on the note about an older flow format (ivr.cli.flow_format says it).
+OLDER_FORMAT = "older-format"
+
 #: What ``--format`` accepts: ``text`` is what people read (:mod:`ivr.cli.flow_file`).
 FORMATS = ("text", "json", "github")
 
@@ -38,9 +41,15 @@ def problem_record(file: str, problem: Problem) -> dict[str, str | int]:
     }
 
 
-def as_json(file: str, problems: Iterable[Problem]) -> str:
-    """Every problem, as one JSON list (``[]`` for a flow with none)."""
-    records = [problem_record(file, problem) for problem in problems]
+def note_record(file: str, note: str) -> dict[str, str | int]:
+    """A note about the whole file (it is written in an older format): not a problem, so it
+    changes no exit code; ``severity`` says so."""
+    return {"file": file, "line": 1, "column": 1, "severity": "note", "code": OLDER_FORMAT, "message": note, "hint": ""}
+
+
+def as_json(file: str, problems: Iterable[Problem], notes: Iterable[str] = ()) -> str:
+    """Every problem, then every note, as one JSON list (``[]`` for a flow with neither)."""
+    records = [problem_record(file, problem) for problem in problems] + [note_record(file, note) for note in notes]
     return json.dumps(records, indent=2, ensure_ascii=False)
 
 
@@ -56,11 +65,20 @@ def github_annotation(file: str, problem: Problem) -> str:
     """One problem as a workflow command GitHub shows on its line of the pull request: its
     code as the annotation's title, the message and hint as its text."""
     properties = {"file": file, "line": str(problem.line), "col": str(problem.column), "title": problem.code}
-    written = ",".join(f"{name}={_escaped_property(value)}" for name, value in properties.items())
     message = f"{problem.message}\nhint: {problem.hint}" if problem.hint else problem.message
-    return f"::{problem.severity.value} {written}::{_escaped_data(message)}"
+    return _command(problem.severity.value, properties, message)
 
 
-def as_github(file: str, problems: Iterable[Problem]) -> str:
-    """Every problem as an annotation, one a line (nothing for a flow with none)."""
-    return "\n".join(github_annotation(file, problem) for problem in problems)
+def _command(name: str, properties: dict[str, str], message: str) -> str:
+    written = ",".join(f"{key}={_escaped_property(value)}" for key, value in properties.items())
+    return f"::{name} {written}::{_escaped_data(message)}"
+
+
+def as_github(file: str, problems: Iterable[Problem], notes: Iterable[str] = ()) -> str:
+    """Every problem as an annotation, then every note as a notice, one a line (nothing for
+    a flow with neither)."""
+    lines = [github_annotation(file, problem) for problem in problems]
+    lines += [
+        _command("notice", {"file": file, "line": "1", "col": "1", "title": OLDER_FORMAT}, note) for note in notes
+    ]
+    return "\n".join(lines)

@@ -17,6 +17,7 @@ import click
 from ivr.cli.check_output import FORMATS, as_github, as_json
 from ivr.cli.errors import FlowHasErrors, FlowUnreadable
 from ivr.cli.explain import UnknownCode, explain
+from ivr.cli.flow_format import older_format_note
 from ivr.definition.allowed import Allowed
 from ivr.platform import destinations_of, media_hosts_of
 from ivr.publishing import LoadResult, load_flow_file
@@ -82,6 +83,9 @@ def check(file: str, code: str | None, summary: bool, output_format: str) -> Non
             click.echo(hint)
     if not result.readable:
         raise FlowUnreadable(f"{file}: cannot be read")
+    note = older_format_note(file, result.format, this_command())
+    if note:
+        click.echo(f"{file}: note: {note}")
     if not summary:
         _say_languages(result)
     version = f" (version {result.version})" if result.version else ""
@@ -105,7 +109,9 @@ def check(file: str, code: str | None, summary: bool, output_format: str) -> Non
 def _for_programs(file: str, result: LoadResult, output_format: str) -> None:
     """Every problem for a program to read, and nothing else on standard output; the exit
     code as for people: 0 it may go live, 1 it has errors, 2 it cannot be read."""
-    written = as_json(file, result.problems) if output_format == "json" else as_github(file, result.problems)
+    note = older_format_note(file, result.format)
+    notes = [note] if note else []
+    written = (as_json if output_format == "json" else as_github)(file, result.problems, notes)
     if written:
         click.echo(written)
     if not result.readable:
