@@ -34,6 +34,18 @@ for path in ("/console/login", "/console/static/console.css", "/console/static/t
 """
 
 
+def run_installed(site: Path, cwd: Path, script: str, *args: str) -> subprocess.CompletedProcess:
+    """``script`` run by Python with the installed package, from ``cwd``, outside the checkout."""
+    return subprocess.run(
+        [sys.executable, "-c", script, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"},
+    )
+
+
 def test_the_installed_wheel_serves_the_console(tmp_path):
     # A clean copy: a build/ folder left in the checkout would hide files the package lacks.
     source = tmp_path / "source"
@@ -58,14 +70,7 @@ def test_the_installed_wheel_serves_the_console(tmp_path):
         timeout=300,
     )
     assert installed.returncode == 0, installed.stderr[-2000:]
-    ran = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(ROOT / "call_flows.yaml"), str(tmp_path / "db.sqlite3")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-        env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"},
-    )
+    ran = run_installed(site, tmp_path, SCRIPT, str(ROOT / "call_flows.yaml"), str(tmp_path / "db.sqlite3"))
     assert ran.returncode == 0, ran.stderr[-2000:]
     lines = ran.stdout.splitlines()
     assert lines[0] == str(site / "ivr" / "__init__.py")  # the installed copy, not the checkout
@@ -77,17 +82,12 @@ def test_the_installed_wheel_serves_the_console(tmp_path):
         "/console/static/fonts/noto-sans-arabic-arabic-400-normal.woff2 200",
         "/console/static/fonts/OFL-noto-sans-arabic.txt 200",
     ]
-    started = subprocess.run(
-        [sys.executable, "-c", "from ivr.cli import main; main()", "init", "new line"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-        env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"},
-    )
+    started = run_installed(site, tmp_path, "from ivr.cli import main; main()", "init", "new line")
     assert started.returncode == 0, started.stderr[-2000:]
-    assert started.stdout.splitlines()[0] == (
-        "wrote call_flows.yaml, app.py, gunicorn.conf.py, Procfile, call_flows.schema.json in new line"
-    )
+    assert started.stdout.splitlines() == [
+        "wrote call_flows.yaml, app.py, gunicorn.conf.py, Procfile, call_flows.schema.json in new line",
+        "Next: 'ivr check' checks the flow, 'ivr serve --dev' runs the line on this machine to try it (in new "
+        "line); for callers, run gunicorn with these files, as the README's 'Running it for real' says.",
+    ]
     for name in ("call_flows.yaml", "app.py", "gunicorn.conf.py", "Procfile"):
         assert (tmp_path / "new line" / name).read_bytes() == (ROOT / name).read_bytes(), name
