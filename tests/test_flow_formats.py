@@ -118,6 +118,24 @@ def test_ivr_flow_upgrade_rewrites_the_file_and_says_what_changed(old_file):
     )
 
 
+def test_ivr_flow_upgrade_writes_nothing_over_a_file_saved_meanwhile(old_file, monkeypatch):
+    import ivr.cli.flow_format
+
+    def saved_meanwhile(text: str, name: str):
+        old_file.write_text(text + "# saved by someone else\n", encoding="utf-8")
+        return upgraded(text, name)
+
+    monkeypatch.setattr(ivr.cli.flow_format, "upgraded", saved_meanwhile)
+    result = run("flow", "upgrade", "old.yaml")
+    assert (result.exit_code, result.output) == (
+        1,
+        "Error: old.yaml changed while this command ran: nothing was written; run it again\n",
+    )
+    assert old_file.read_text(encoding="utf-8").endswith(
+        "    next: connect\n  connect: {type: transfer, to: helpline}\n# saved by someone else\n"
+    )
+
+
 def test_ivr_flow_upgrade_refuses_a_newer_format_and_leaves_the_file(old_file):
     newer = "version: 3\n" + old_file.read_text(encoding="utf-8")
     old_file.write_text(newer, encoding="utf-8")

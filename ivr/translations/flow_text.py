@@ -65,7 +65,7 @@ def write_atomically(path: FsPath, text: str, expected: str) -> None:
     flow when it changes) see the old file or the new one, never half of one. Refuses if
     the file is no longer ``expected``: someone saved it meanwhile."""
     if read_text(path) != expected:
-        raise FlowNotReadable(f"{path} changed while the import ran: nothing was written; run the import again")
+        raise FlowNotReadable(f"{path} changed while this command ran: nothing was written; run it again")
     mode = os.stat(path).st_mode & 0o7777
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
