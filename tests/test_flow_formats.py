@@ -184,3 +184,22 @@ def test_check_notes_an_older_format_outside_the_problems_and_still_lets_it_go_l
         "reads (it writes format 2); to bring the file up to date, keeping its comments and order, run: ivr flow "
         "upgrade old.yaml"
     )
+
+
+def test_the_console_says_the_live_flow_is_in_an_older_format_under_what_needs_doing(make_app, flow_file):
+    from test_console import Browser, words_of
+
+    from ivr.console.views import add_operator
+
+    text = flow_file.read_text(encoding="utf-8")
+    flow_file.write_text(text.replace("\nversion: 2 ", "\n# version: 2 ", 1), encoding="utf-8")
+    app = make_app()
+    add_operator(app.extensions["ivr.database"].engine, "alice", "a long enough password")
+    browser = Browser(app)
+    assert browser.login().status_code == 302
+    first = words_of(browser.get("/console").get_data(as_text=True))
+    assert (
+        "What needs doing The live flow is written in flow format 1, which this line still reads (it writes format "
+        "2); to bring the file up to date, keeping its comments and order, run 'ivr flow upgrade' on the flow file "
+        "and publish it. Callers wait longer"
+    ) in first

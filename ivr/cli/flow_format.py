@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from ivr.definition import formats
 from ivr.definition.formats import CURRENT_FORMAT
 from ivr.translations.flow_text import FlowNotReadable, read_text, write_atomically
 from ivr.translations.upgrading import CannotEdit, upgraded
@@ -20,12 +21,7 @@ from ivr.translations.upgrading import CannotEdit, upgraded
 
 def older_format_note(file: str, written_in: int, command: str = "ivr") -> str | None:
     """What ``ivr check`` says about a file in an older format; ``None`` for a current one."""
-    if written_in >= CURRENT_FORMAT:
-        return None
-    return (
-        f"written in flow format {written_in}, which this line still reads (it writes format {CURRENT_FORMAT}); "
-        f"to bring the file up to date, keeping its comments and order, run: {command} flow upgrade {shlex.quote(file)}"
-    )
+    return formats.older_format_note(written_in, f"run: {command} flow upgrade {shlex.quote(file)}")
 
 
 @click.group(help="Commands about the flow file's format.")

@@ -77,6 +77,18 @@ RETIRED_FIELDS = {
 }
 
 
+def older_format_note(written_in: int, upgrade: str) -> str | None:
+    """What ``ivr check`` and the console say about a file in an older format, ``upgrade``
+    saying how to bring it up to date; ``None`` for one in the current format. A note, not
+    a problem: the file goes live as it always did."""
+    if written_in >= CURRENT_FORMAT:
+        return None
+    return (
+        f"written in flow format {written_in}, which this line still reads (it writes format {CURRENT_FORMAT}); "
+        f"to bring the file up to date, keeping its comments and order, {upgrade}"
+    )
+
+
 def declared_format(source: SourceDocument) -> tuple[int, list[Problem]]:
     """The format the file (its data a mapping) says it is written in, or the problem with
     what it says.
