@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from click.testing import CliRunner
-from support import DEFAULT_FLOW, HELPLINE, PUBLIC, TOKEN
+from support import DEFAULT_FLOW, HELPLINE, PUBLIC, ROOT, TOKEN
 
 from ivr.cli import main
 from ivr.definition.builtins import is_builtin_node
@@ -204,7 +204,9 @@ def test_every_flow_command_reads_the_file_named_by_ivr_flow_file(tmp_path):
     checked = runner.invoke(main, ["check"])
     assert (checked.exit_code, checked.output) == (
         2,
-        f"{missing}:1:1: error: the file does not exist [unreadable]\n{missing}: cannot be read\n",
+        f"{missing}:1:1: error: the file does not exist [unreadable]\n"
+        "    hint: check its name and folder; to start a new line, 'ivr init' writes the default flow here\n"
+        f"{missing}: cannot be read\n",
     )
     for command in ("graph", "fallback-twiml", "simulate"):
         result = runner.invoke(main, [command])
@@ -233,3 +235,41 @@ def test_serve_dev_passes_development_mode_to_the_app_and_leaves_the_environment
     assert "To call it without a phone" in result.output
     assert served == [{"host": "127.0.0.1", "port": 5099, "debug": False, "use_reloader": False}]
     assert "IVR_DEV" not in os.environ
+
+
+# -- ivr init --------------------------------------------------------------------------------------
+STARTED = ("call_flows.yaml", "app.py", "gunicorn.conf.py", "Procfile")
+
+
+def test_init_writes_a_new_lines_files_and_says_what_next(tmp_path):
+    from ivr.definition.schema import flow_schema_text
+
+    result = run("init", str(tmp_path / "line"))
+    assert (result.exit_code, result.output.splitlines()) == (
+        0,
+        [
+            f"wrote call_flows.yaml, app.py, gunicorn.conf.py, Procfile, call_flows.schema.json in {tmp_path / 'line'}",
+            "Next: 'ivr check' checks the flow, 'ivr serve --dev' runs the line on this machine to try it (in "
+            f"{tmp_path / 'line'}); for callers, run gunicorn with these files, as the README's 'Running it for "
+            "real' says.",
+        ],
+    )
+    written = sorted(path.name for path in (tmp_path / "line").iterdir())
+    assert written == sorted([*STARTED, "call_flows.schema.json"])
+    for name in STARTED:  # the repository's own files, as the line runs with them
+        assert (tmp_path / "line" / name).read_bytes() == (ROOT / name).read_bytes(), name
+    assert (tmp_path / "line" / "call_flows.schema.json").read_text(encoding="utf-8") == flow_schema_text()
+    assert run("check", str(tmp_path / "line" / "call_flows.yaml")).exit_code == 0
+
+
+def test_init_overwrites_nothing_and_names_every_file_in_the_way(tmp_path):
+    (tmp_path / "call_flows.yaml").write_text("my live flow")
+    (tmp_path / "Procfile").write_text("web: mine")
+    result = run("init", str(tmp_path))
+    assert (result.exit_code, result.output) == (
+        1,
+        f"Error: {tmp_path} already has call_flows.yaml, Procfile: nothing was written. Run ivr init in a new "
+        "folder, or move those files away first\n",
+    )
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["Procfile", "call_flows.yaml"]
+    assert (tmp_path / "call_flows.yaml").read_text() == "my live flow"

@@ -107,7 +107,9 @@ def test_the_summary_of_a_file_that_cannot_be_read_is_the_whole_error(as_run_loc
     result = as_run_local(tmp_path, "--summary", "missing.yaml")
     assert (result.exit_code, result.output) == (
         2,
-        "missing.yaml:1:1: error: the file does not exist [unreadable]\nmissing.yaml: cannot be read\n",
+        "missing.yaml:1:1: error: the file does not exist [unreadable]\n"
+        "    hint: check its name and folder; to start a new line, 'ivr init' writes the default flow here\n"
+        "missing.yaml: cannot be read\n",
     )
 
 

@@ -1,8 +1,11 @@
-"""A plain `pip install .` ships the whole line: the console's pages and files included.
+"""A plain `pip install .` ships the whole line: the console's pages and files included,
+and the files a new line starts from.
 
 The wheel is built from the checkout, installed (without its dependencies, which this
 environment already has) into a folder outside the checkout, and the app is started from
-there: the console's login page, its stylesheet, and its fonts with their licence must be served."""
+there: the console's login page, its stylesheet, and its fonts with their licence must be
+served. Then ``ivr init`` from the installed package writes a new line's files, the
+checkout's own, into an empty folder."""
 
 from __future__ import annotations
 
@@ -31,6 +34,18 @@ for path in ("/console/login", "/console/static/console.css", "/console/static/t
 """
 
 
+def run_installed(site: Path, cwd: Path, script: str, *args: str) -> subprocess.CompletedProcess:
+    """``script`` run by Python with the installed package, from ``cwd``, outside the checkout."""
+    return subprocess.run(
+        [sys.executable, "-c", script, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"},
+    )
+
+
 def test_the_installed_wheel_serves_the_console(tmp_path):
     # A clean copy: a build/ folder left in the checkout would hide files the package lacks.
     source = tmp_path / "source"
@@ -55,14 +70,7 @@ def test_the_installed_wheel_serves_the_console(tmp_path):
         timeout=300,
     )
     assert installed.returncode == 0, installed.stderr[-2000:]
-    ran = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(ROOT / "call_flows.yaml"), str(tmp_path / "db.sqlite3")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-        env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"},
-    )
+    ran = run_installed(site, tmp_path, SCRIPT, str(ROOT / "call_flows.yaml"), str(tmp_path / "db.sqlite3"))
     assert ran.returncode == 0, ran.stderr[-2000:]
     lines = ran.stdout.splitlines()
     assert lines[0] == str(site / "ivr" / "__init__.py")  # the installed copy, not the checkout
@@ -74,3 +82,12 @@ def test_the_installed_wheel_serves_the_console(tmp_path):
         "/console/static/fonts/noto-sans-arabic-arabic-400-normal.woff2 200",
         "/console/static/fonts/OFL-noto-sans-arabic.txt 200",
     ]
+    started = run_installed(site, tmp_path, "from ivr.cli import main; main()", "init", "new line")
+    assert started.returncode == 0, started.stderr[-2000:]
+    assert started.stdout.splitlines() == [
+        "wrote call_flows.yaml, app.py, gunicorn.conf.py, Procfile, call_flows.schema.json in new line",
+        "Next: 'ivr check' checks the flow, 'ivr serve --dev' runs the line on this machine to try it (in new "
+        "line); for callers, run gunicorn with these files, as the README's 'Running it for real' says.",
+    ]
+    for name in ("call_flows.yaml", "app.py", "gunicorn.conf.py", "Procfile"):
+        assert (tmp_path / "new line" / name).read_bytes() == (ROOT / name).read_bytes(), name

@@ -16,8 +16,10 @@ from ivr.cli.alerting import alert
 from ivr.cli.calling import call, simulate
 from ivr.cli.errors import translated
 from ivr.cli.flow_file import check, fallback_twiml, graph, schema
+from ivr.cli.flow_format import flow
 from ivr.cli.revisions import diff_command, history_command, publish_command, rollback_command, show_command
 from ivr.cli.serving import serve
+from ivr.cli.starting import init
 from ivr.cli.understanding import understand
 from ivr.translations.commands import translations
 
@@ -43,10 +45,12 @@ def main() -> None:
 
 
 for command in (
+    init,
     check,
     graph,
     fallback_twiml,
     schema,
+    flow,
     call,
     simulate,
     understand,

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import click
 
+from ivr.cli.check_output import FORMATS, as_github, as_json
 from ivr.cli.errors import FlowHasErrors, FlowUnreadable
 from ivr.cli.explain import UnknownCode, explain
+from ivr.cli.flow_format import older_format_note
 from ivr.definition.allowed import Allowed
 from ivr.loading import LoadResult, load_flow_file
 from ivr.platform import destinations_of, media_hosts_of
@@ -45,14 +47,31 @@ def flow_file_argument():  # type: ignore[no-untyped-def]
     help="Errors in full, but the warnings as one line that counts them by code and says how to see them "
     "(and no list of languages). For scripts that check before they start the line.",
 )
-def check(file: str, code: str | None, summary: bool) -> None:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text for people; json (a list of problems) for scripts; github for annotations on a pull request. "
+    "The exit code is the same for all three.",
+)
+def check(file: str, code: str | None, summary: bool, output_format: str) -> None:
     if code is not None:
         try:
             click.echo(explain(code))
         except UnknownCode as exc:
             raise click.BadParameter(str(exc), param_hint="--explain") from None
         return
+    if summary and output_format != "text":
+        raise click.BadParameter(
+            "--summary shortens the text for people; json and github list every problem: leave out --summary",
+            param_hint="--summary",
+        )
     result = load_flow_file(file, allowed=allowed())
+    if output_format != "text":
+        _for_programs(file, result, output_format)
+        return
     for problem in result.problems:
         if summary and not problem.is_error:
             continue
@@ -64,6 +83,9 @@ def check(file: str, code: str | None, summary: bool) -> None:
             click.echo(hint)
     if not result.readable:
         raise FlowUnreadable(f"{file}: cannot be read")
+    note = older_format_note(file, result.format, this_command())
+    if note:
+        click.echo(f"{file}: note: {note}")
     if not summary:
         _say_languages(result)
     version = f" (version {result.version})" if result.version else ""
@@ -82,6 +104,20 @@ def check(file: str, code: str | None, summary: bool) -> None:
         click.echo(f"{file}{version}: no errors, it may go live{folded or '; no warnings'}")
         return
     click.echo(f"{file}{version}: no errors, {warnings} warning(s): it may go live{explained}")
+
+
+def _for_programs(file: str, result: LoadResult, output_format: str) -> None:
+    """Every problem for a program to read, and nothing else on standard output; the exit
+    code as for people: 0 it may go live, 1 it has errors, 2 it cannot be read."""
+    note = older_format_note(file, result.format)
+    notes = [note] if note else []
+    written = (as_json if output_format == "json" else as_github)(file, result.problems, notes)
+    if written:
+        click.echo(written)
+    if not result.readable:
+        raise FlowUnreadable("")
+    if result.errors:
+        raise FlowHasErrors("")
 
 
 def _folded_warnings(result: LoadResult, file: str) -> str:

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from ivr.console import editing, proxies
 from ivr.console.limits import ConsoleBusy
 from ivr.console.published import published, when
+from ivr.definition.formats import older_format_note
 from ivr.definition.problems import CODES, Problem
 from ivr.loading import MAX_FILE_BYTES, LoadResult, load_flow_file
 from ivr.stats.alert import episode_since
@@ -50,6 +51,7 @@ def line() -> str:
         untrusted_proxy=proxies.notice().untrusted_proxy(request),
         calls_today=_calls_today(),
         problem_lines=problem_lines(checked.warnings) if checked else None,
+        older_format=_older_format(checked),
         on_disk=on_disk,
         file=settings.flow_file,
         disk_is_live=on_disk is not None and on_disk.version == live.version,
@@ -81,6 +83,14 @@ def problem_lines(warnings: list[Problem]) -> list[tuple[str, str]]:
         said = words.format(n=n)
         lines.append((code, said.replace("1 languages have", "1 language has") if n == 1 else said))
     return lines
+
+
+def _older_format(checked: LoadResult | None) -> str | None:
+    """The live flow is in an older format the line still reads: said once, under what needs doing."""
+    if checked is None:
+        return None
+    note = older_format_note(checked.format, "run 'ivr flow upgrade' on the flow file and publish it")
+    return f"The live flow is {note}." if note else None
 
 
 def _checked(text: str) -> LoadResult | None:

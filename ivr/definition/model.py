@@ -14,6 +14,7 @@ from typing import Annotated, Literal, Union
 from pydantic import ConfigDict, Field
 
 from ivr.definition import limits
+from ivr.definition.formats import CURRENT_FORMAT
 from ivr.definition.messages import Messages
 from ivr.definition.values import Recording, Strict, Text, Words
 
@@ -62,10 +63,6 @@ class Language(Strict):
     voice: str | None = Field(None, description="Twilio voice, e.g. Polly.Ewa. None: recordings only.")
     say_language: str | None = Field(None, description="<Say language>, if not the language code (Polly.Zeina: arb).")
     speech: str | None = Field(None, description="Speech recognition language, if not the language code.")
-    reviewed: bool = Field(
-        False,
-        description="No longer read: reviews are kept per text under 'reviews:' (ivr translations status).",
-    )
     words: list[str] = Field(
         default_factory=list, description="What a caller may say to pick it, e.g. [polski, polish]."
     )
@@ -217,6 +214,11 @@ class FlowDocument(Strict):
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="Call flow")
 
+    version: Literal[CURRENT_FORMAT] = Field(  # type: ignore[valid-type]
+        CURRENT_FORMAT,
+        description="The flow format this file is written in (README, 'Flow format versions'). A file without it "
+        "is format 1, which the line still reads; 'ivr flow upgrade FILE' brings a file up to date.",
+    )
     line: Line
     numbers: dict[str, Number]
     nodes: dict[str, Node]

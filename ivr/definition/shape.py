@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ivr.definition.formats import RETIRED_FIELDS
 from ivr.definition.model import NODE_TYPES, known_field_names
 from ivr.definition.problems import Problem, did_you_mean, error
 from ivr.definition.source import Path, SourceDocument
@@ -69,7 +70,7 @@ def shape_problems(exc: ValidationError, source: SourceDocument) -> list[Problem
         hint = ""
         if kind == "extra_forbidden":
             message = f"unknown field {name!r}"
-            hint = did_you_mean(name, fields) or "remove it, or check the spelling"
+            hint = RETIRED_FIELDS.get(name) or did_you_mean(name, fields) or "remove it, or check the spelling"
             key = True
         elif kind == "missing":
             message = f"{where} needs a {name!r} field"

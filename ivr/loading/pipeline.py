@@ -27,6 +27,7 @@ from pathlib import Path as FsPath
 from pydantic import ValidationError
 
 from ivr.definition.allowed import UNSET, Allowed
+from ivr.definition.formats import CURRENT_FORMAT, read_as_current
 from ivr.definition.model import FlowDocument
 from ivr.definition.problems import Problem, error, has_errors
 from ivr.definition.shape import shape_problems
@@ -49,6 +50,9 @@ class LoadResult:
     readable: bool = True
     #: The text that was checked (what a "last good copy" must save, not the file as it is now).
     text: str = field(default="", repr=False)
+    #: The flow format the text is written in (:mod:`ivr.definition.formats`): an older one
+    #: is read as the current one, and ``ivr check`` says how to upgrade the file.
+    format: int = CURRENT_FORMAT
 
     @classmethod
     def refused(cls, message: str, fix: str = "", *, code: str) -> LoadResult:
@@ -112,7 +116,7 @@ def load_flow_text(text: str, base: FsPath | None = None, *, allowed: Allowed = 
     ``allowed`` what the line's settings allow it (:mod:`ivr.definition.allowed`)."""
     with _no_cyclic_gc():
         result = _load(text, base, allowed)
-    return LoadResult(result.flow, result.problems, result.version, result.readable, text)
+    return LoadResult(result.flow, result.problems, result.version, result.readable, text, result.format)
 
 
 @contextmanager
@@ -140,6 +144,14 @@ def _load(text: str, base: FsPath | None, allowed: Allowed) -> LoadResult:
             [error(1, 1, "a flow file is a mapping with 'line:', 'numbers:' and 'nodes:'", code="not-a-mapping")],
             version,
         )
+    written_in, unreadable = read_as_current(source)
+    if unreadable:  # a format this line does not know: nothing in it can be checked
+        return LoadResult(None, unreadable, version, format=written_in)
+    result = _checked(source, base, allowed, version)
+    return LoadResult(result.flow, result.problems, version, format=written_in)
+
+
+def _checked(source: SourceDocument, base: FsPath | None, allowed: Allowed, version: str) -> LoadResult:
     empty = source.empty_problems()
     try:
         document = FlowDocument.model_validate(source.data)
@@ -184,6 +196,10 @@ def read_regular_file(path: FsPath, limit: int) -> bytes | None:
         os.close(descriptor)
 
 
+#: Most often a first run, in a folder with no flow yet: the package writes one.
+_NEW_LINE_HINT = "check its name and folder; to start a new line, 'ivr init' writes the default flow here"
+
+
 def load_flow_file(path: str | FsPath, *, allowed: Allowed = UNSET) -> LoadResult:
     """Read and load a flow file; a file that cannot be read is a problem, not an exception.
     ``allowed``: as for :func:`load_flow_text`."""
@@ -200,7 +216,7 @@ def load_flow_file(path: str | FsPath, *, allowed: Allowed = UNSET) -> LoadResul
             return too_large("file")
         text = raw.decode("utf-8")
     except FileNotFoundError:
-        return LoadResult.refused("the file does not exist", code="unreadable")
+        return LoadResult.refused("the file does not exist", _NEW_LINE_HINT, code="unreadable")
     except OSError as exc:
         return LoadResult.refused(f"the file cannot be read: {exc.strerror}", code="unreadable")
     except UnicodeDecodeError as exc:

@@ -7,12 +7,14 @@ they need the flow's format to be right, not every check to pass.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
 from pathlib import Path as FsPath
 
 from pydantic import ValidationError
 
+from ivr.definition.formats import read_as_current
 from ivr.definition.model import FlowDocument
 from ivr.definition.reviews import Translatable
 from ivr.definition.source import Position, SourceDocument, parse_yaml
@@ -29,8 +31,14 @@ def parse_document(text: str, name: str = "the flow file") -> tuple[SourceDocume
     source, problems = parse_yaml(text.removeprefix(BOM))
     if source is None or not isinstance(source.data, dict):
         raise FlowNotReadable(f"{name} is not a flow file YAML can read: run 'ivr check {name}'")
+    # The document is read as the line reads it (an older format as the current one); the
+    # source keeps the data as written, which edits of the text are compared with.
+    as_read = dataclasses.replace(source)
+    _, unreadable_format = read_as_current(as_read)
+    if unreadable_format:
+        raise FlowNotReadable(f"{name}: {unreadable_format[0].message}; {unreadable_format[0].hint}")
     try:
-        return source, FlowDocument.model_validate(source.data)
+        return source, FlowDocument.model_validate(as_read.data)
     except ValidationError:
         raise FlowNotReadable(f"{name} has errors in its format: run 'ivr check {name}' and fix them first") from None
 
@@ -57,7 +65,7 @@ def write_atomically(path: FsPath, text: str, expected: str) -> None:
     flow when it changes) see the old file or the new one, never half of one. Refuses if
     the file is no longer ``expected``: someone saved it meanwhile."""
     if read_text(path) != expected:
-        raise FlowNotReadable(f"{path} changed while the import ran: nothing was written; run the import again")
+        raise FlowNotReadable(f"{path} changed while this command ran: nothing was written; run it again")
     mode = os.stat(path).st_mode & 0o7777
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
