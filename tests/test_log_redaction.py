@@ -51,6 +51,8 @@ def test_what_the_servers_write_themselves_survives_the_filter(line):
         ("2026-12-07 23:43:57 07700 900123 rang", f"{REDACTED} rang"),
         # a number where a size would be, but with a national number's leading zero
         ("bytes=07700900123", f"bytes={REDACTED}"),
+        # a query string's value is the caller's, whatever its name
+        ("POST /voice?ms=447700900123&bytes=447700900123", f"POST /voice?ms={REDACTED}&bytes={REDACTED}"),
         ("said +447700900123 ms", f"said {REDACTED} ms"),
         ("said 07700.900123 s", f"said {REDACTED} s"),
         # a status and size are two numbers apart only after a request line

@@ -50,12 +50,13 @@ _SERVERS_OWN_RUN = re.compile(
 #: format: ``"GET /health HTTP/1.1" 200 1234``): two numbers a space apart, as a number is.
 _AFTER_REQUEST_LINE = re.compile(r'HTTP/\d(?:\.\d)?" $')
 _STATUS_AND_SIZE = re.compile(r"[1-5]\d\d \d+")
-#: A size or duration after its name (``bytes=1048576``, ``ms=1234567``), or a decimal
-#: duration before its unit (``0.1234567 s``): never written with a leading zero, as
-#: national numbers are, or a "+".
+#: A size or duration after its name in the line's own access format (gunicorn.conf.py:
+#: `` bytes=1048576 ms=1234567``, never a query string's ``?ms=``), or a decimal duration
+#: before its unit (``0.1234567 s``): never written with a leading zero, as national
+#: numbers are, or a "+".
 _MEASURE = re.compile(r"(?:[1-9]\d*|0)(?:\.\d+)?")
 _DURATION = re.compile(r"(?:[1-9]\d*|0)\.\d+")
-_MEASURE_NAME = re.compile(r"\b(?:bytes|size|length|ms|us|seconds|duration|took)=$")
+_MEASURE_NAME = re.compile(r"(?:^|\s)(?:status|bytes|ms)=$")
 _DURATION_UNIT = re.compile(r" ?(?:ms|s|µs|us|seconds)\b")
 
 LOGGER_NAME = "ivr"
