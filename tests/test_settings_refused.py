@@ -5,6 +5,7 @@ from gunicorn, ``ivr serve`` and ``ivr check`` alike, each started as operators 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +23,7 @@ NO_PUBLIC_URL = (
 BIN = Path(sys.executable).parent
 
 
-def _run(command: list[str], tmp_path: Path, **settings: str) -> subprocess.CompletedProcess[str]:
+def _run(command: list[str], tmp_path: Path, cwd: Path = ROOT, **settings: str) -> subprocess.CompletedProcess[str]:
     """``command`` with only these settings in its environment, as a fresh server has."""
     environment = {
         "PATH": os.environ["PATH"],
@@ -33,15 +34,35 @@ def _run(command: list[str], tmp_path: Path, **settings: str) -> subprocess.Comp
         "GUNICORN_BIND": "127.0.0.1:0",
         **settings,
     }
-    return subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60)
+    return subprocess.run(command, cwd=cwd, env=environment, capture_output=True, text=True, timeout=60)
 
 
 @pytest.mark.parametrize("serves", ["line", "console"])
 def test_gunicorn_without_a_public_url_stops_in_the_master_with_one_line(tmp_path, serves):
-    """Before: exit 3 after the workers crashed, four tracebacks and 26 lines."""
+    """Before: exit 1, the message between two empty lines (gunicorn's own wording)."""
     started = _run([str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", f"app:{serves}()"], tmp_path,
                    TWILIO_AUTH_TOKEN=TOKEN)  # fmt: skip
     assert (started.returncode, started.stdout, started.stderr) == (4, "", NO_PUBLIC_URL)
+
+
+def test_gunicorn_without_its_config_file_stops_after_the_first_worker_says_what_to_set(tmp_path):
+    """Without gunicorn.conf.py a worker loads the app, not the master. Before: exit 3 after
+    each worker crashed with a traceback; now the first worker's line, then gunicorn stops."""
+    command = [str(BIN / "gunicorn"), "--chdir", str(ROOT), "--no-control-socket", "--workers", "1",
+               "--bind", "127.0.0.1:0", "app:line()"]  # fmt: skip
+    started = _run(command, tmp_path, cwd=tmp_path, TWILIO_AUTH_TOKEN=TOKEN)  # no gunicorn.conf.py here
+    said = re.sub(r"^\[[^]]+\] \[\d+\] ", "", started.stderr, flags=re.MULTILINE)
+    said = re.sub(r"\b\d+(\.\d+)*\b", "N", said)  # pids, the port and gunicorn's version
+    assert (started.returncode, started.stdout) == (4, "")
+    assert said == (
+        "[INFO] Starting gunicorn N\n"
+        "[INFO] Listening at: http://N:N (N)\n"
+        "[INFO] Using worker: sync\n"
+        "[INFO] Booting worker with pid: N\n" + NO_PUBLIC_URL + "[INFO] Worker exiting (pid: N)\n"
+        "[ERROR] Worker (pid:N) exited with code N.\n"
+        "[ERROR] Shutting down: Master\n"
+        "[ERROR] Reason: App failed to load.\n"
+    )
 
 
 def test_ivr_serve_without_a_public_url_says_what_to_set(tmp_path):
