@@ -31,6 +31,7 @@ keepalive = 5
 # before any worker is forked: new workers, at start or after a SIGHUP, answer at once.
 # The price: a SIGHUP no longer loads new code (deploy/upgrade-line does), and what the
 # master makes before forking must not be shared by the workers (on_starting, post_worker_init).
+# A setting that cannot work so stops the master with one line, before any worker (app.py).
 preload_app = True
 # gunicorn's control socket (gunicornc) is one path per user by default: a second master on
 # the machine (the console's, or the new master of an upgrade) would take it from the

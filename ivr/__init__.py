@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
-import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -26,136 +23,43 @@ def create_app(
     """Build the line's Flask app.
 
     Settings come from ``environ`` (the process environment by default), then from
-    ``config``, which tests use. Importing :mod:`ivr` does nothing; everything happens here.
+    ``config``, which tests use. Importing :mod:`ivr` does nothing; everything happens here,
+    each part wired in by one function of :mod:`ivr.serve.parts` (the console's by its own).
 
     ``serves``: :data:`CALLS` (Twilio's webhooks, ``/health``, ``/metrics`` and the line's
     recordings), :data:`CONSOLE` (the operators' console and ``/health``; a call tried from
     the console goes through the webhooks in its own process), or :data:`EVERYTHING`.
     """
-    from werkzeug.middleware.proxy_fix import ProxyFix
-
-    from ivr.definition.allowed import Allowed
     from ivr.platform import Settings, configure_logging, protect_all_handlers
-    from ivr.serve import health, media
+    from ivr.serve import health, media, parts
 
     if serves not in (CALLS, CONSOLE, EVERYTHING):
         raise ValueError(f"serves={serves!r}: say {CALLS!r}, {CONSOLE!r} or {EVERYTHING!r}")
-    settings = Settings.load(os.environ if environ is None else environ, config)
+    settings = Settings.load(environ, config)
     configure_logging(settings.log_level)
-    app = Flask(__name__, static_folder=None)
-    app.config.update(
-        MAX_CONTENT_LENGTH=settings.max_request_bytes,
-        MAX_FORM_MEMORY_SIZE=settings.max_request_bytes,
-        IVR_SETTINGS=settings,
-        IVR_SERVES=serves,
-        # What the settings allow a flow beyond the checks (recordings' hosts, numbers to dial).
-        IVR_ALLOWED=Allowed.of(settings.media_hosts, settings.destinations),
-    )
-    if settings.development:
-        message = "DEVELOPMENT MODE: not for callers."
-        if settings.generated_token:
-            message += f" Webhook signatures are checked with the made-up token {settings.auth_token}"
-        print(message, file=sys.stderr)
-    line = _line_services(app, settings, record_calls=serves != CONSOLE)
+    app = parts.flask_app(settings, serves)
+    parts.say_if_in_development_mode(settings)
+    line = parts.line_services(app, settings, record_calls=serves != CONSOLE)
     media.init_app(app, settings.flow_file)
     health.init_app(app)
-    app.add_url_rule("/favicon.ico", "favicon", _favicon)
+    parts.favicon(app)
     if serves != CALLS:
-        from ivr.console import views as console
-
-        console.init_app(app, line.store.database, settings.auth_token, settings.secret_key, settings.development)
+        _console(app, settings)
     if serves != CONSOLE:
-        _serve_calls(app, line)
-    if settings.trusted_proxies:
-        n = settings.trusted_proxies
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)  # type: ignore
-    protect_all_handlers()
+        parts.calls(app, line, settings)
+    parts.behind_proxies(app, settings.trusted_proxies)
+    protect_all_handlers()  # the number filter on every log handler there is by now
     if serves != CONSOLE:
-        checked = (
-            f"the public URL {settings.public_url}"
-            if settings.public_url
-            else f"the hosts {', '.join(settings.allowed_hosts)}"
-            if settings.allowed_hosts
-            else "any host (local development mode)"
-        )
-        logging.getLogger("ivr").info(
-            f"webhook signatures are checked against {checked}", extra={"fields": {"event": "signature-url"}}
-        )
+        parts.say_what_signatures_are_checked_against(settings)
     return app
 
 
-#: The console's icon (base.html links it), answered at ``/favicon.ico`` too by every app:
-#: browsers ask the root for it, and behind nginx the root is the line's app, not the console's.
-FAVICON = os.path.join(os.path.dirname(__file__), "console", "static", "console", "favicon.svg")
+def _console(app: Flask, settings: Any) -> None:
+    """The operators' console, on the line's database (a layer above the webhooks' parts)."""
+    from ivr.console import views as console
 
-
-def _favicon() -> Any:
-    from flask import send_file
-
-    return send_file(FAVICON, mimetype="image/svg+xml", max_age=24 * 3600)
-
-
-def _line_services(app: Flask, settings: Any, *, record_calls: bool) -> Any:
-    """The live flow and what the webhooks need (``app.extensions["ivr"]``). The console's
-    app has them too: it shows the live flow and takes calls tried in the browser through
-    the webhooks in its own process; only the line's app records calls."""
-    from twilio.request_validator import RequestValidator
-
-    from ivr.platform import Database, LineMetrics
-    from ivr.serve.answers import LineServices
-    from ivr.serve.store import FlowStore
-    from ivr.stats.recorder import Recorder
-
-    database = Database(settings.database_url)
-    metrics = LineMetrics()
-    store = FlowStore(
-        settings.flow_file,
-        settings.reload_seconds,
-        database=database,
-        metrics=metrics,
-        allowed=app.config["IVR_ALLOWED"],
-    )
-    log_secret = hashlib.sha256(b"ivr call id\0" + settings.auth_token.encode()).digest()
-    app.extensions["ivr.database"] = database
-    # The recorder checks every value against the live flow's names (a plain read).
-    recorder = (
-        Recorder(
-            database,
-            settings.retention_days,
-            lambda: store.live.flow,
-            audit_retention_days=settings.audit_retention_days,
-            metrics=metrics,
-        )
-        if settings.stats and record_calls
-        else None
-    )
-    line = LineServices(
-        store,
-        RequestValidator(settings.auth_token),
-        settings.public_url,
-        log_secret,
-        settings.max_request_bytes,
-        recorder,
-        settings.allowed_hosts,
-        metrics,
-    )
-    app.extensions["ivr"] = line
-    return line
-
-
-def _serve_calls(app: Flask, line: Any) -> None:
-    """Twilio's webhooks, ``/metrics`` and the helpline alert's checks."""
-    from ivr.serve import metrics_page, webhooks
-    from ivr.stats.alert import AlertWatch, HelplineAlert
-
-    settings = app.config["IVR_SETTINGS"]
-    if settings.stats:  # the alert reads the call statistics: without them it has nothing to count
-        store = line.store
-        helpline = HelplineAlert(store.database, settings.alert, lambda: store.live.flow.helpline.key)
-        app.extensions["ivr.alert"] = AlertWatch(helpline)
-    metrics_page.init_app(app, line.metrics, settings.metrics_token)
-    # The webhooks are the hot path: a WSGI app of their own in front of Flask (see webhooks.py).
-    app.wsgi_app = webhooks.mount(app.wsgi_app, webhooks.VoiceApp(line))  # type: ignore[method-assign]
+    database = app.extensions["ivr.database"]
+    console.init_app(app, database, settings.auth_token, settings.secret_key, settings.development)
 
 
 def start_background_work(app: Flask) -> None:

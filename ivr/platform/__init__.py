@@ -5,7 +5,8 @@ Nothing here knows what a call flow is: these modules import nothing else of the
 every layer above may use them. Code outside this package imports from here, never from
 the modules inside (an import-linter contract in pyproject.toml holds it):
 
-- :mod:`~ivr.platform.config`: the settings, read once from the environment;
+- :mod:`~ivr.platform.config`: the settings, read once from the environment
+  (:mod:`~ivr.platform.setting_values`: how each is declared, read and refused);
 - :mod:`~ivr.platform.db`: the tables, and the engine that Alembic upgrades;
 - :mod:`~ivr.platform.logs`: structured logs with every phone number taken out;
 - :mod:`~ivr.platform.metrics`: what Prometheus scrapes.

@@ -3,7 +3,10 @@
 docs/safety.md rule 2: a caller's number never reaches a log in clear text. The line never
 logs ``From`` or ``Caller`` itself, and a :class:`RedactNumbers` filter on *every*
 handler (the app's, Werkzeug's and gunicorn's access and error logs) replaces any
-run of digits that could be a phone number, whatever logged it.
+run of digits that could be a phone number, whatever logged it, but for the forms
+the servers write themselves (timestamps, dates, times, an HTTP status with its size,
+sizes and durations after their names): those a caller's number never takes, and a log
+whose every timestamp read ``[07/Dec/[number]]`` would be no log at all.
 """
 
 from __future__ import annotations
@@ -30,6 +33,32 @@ _IPV4 = re.compile(
 )
 REDACTED = "[number]"
 
+#: Runs of digits the servers write themselves, whole: dates and times (ISO, day/month/year,
+#: gunicorn's ``07/Dec/2026:23:42:53`` and Werkzeug's ``07/Dec/2026 23:42:53``, whose month
+#: name ends the run before the year). A run is kept only if it is one of these from its
+#: first digit to its last: a number next to a timestamp joins its run, and both go.
+_HOUR, _MINUTE = r"(?:[01]\d|2[0-3])", r"[0-5]\d"
+_TIME = rf"{_HOUR}:{_MINUTE}(?::{_MINUTE}(?:[.,]\d{{1,6}})?)?"
+_DAY, _MONTH, _YEAR = r"(?:0?[1-9]|[12]\d|3[01])", r"(?:0?[1-9]|1[0-2])", r"(?:19|20)\d\d"
+_SERVERS_OWN_RUN = re.compile(
+    rf"{_YEAR}-{_MONTH}-{_DAY}(?:[T ]{_TIME})?"  # 2026-12-07T23:42:53.123
+    rf"|{_DAY}/{_MONTH}/{_YEAR}(?:[ :]{_TIME})?"  # 07/12/2026 23:42
+    rf"|{_YEAR}[: ]{_TIME}"  # the year and time of 07/Dec/2026:23:42:53
+    rf"|{_HOUR}:{_MINUTE}:{_MINUTE}[.,]\d{{1,6}}"  # 23:42:53,123
+)
+#: The HTTP status and size that follow an access log's request line (gunicorn's default
+#: format: ``"GET /health HTTP/1.1" 200 1234``): two numbers a space apart, as a number is.
+_AFTER_REQUEST_LINE = re.compile(r'HTTP/\d(?:\.\d)?" $')
+_STATUS_AND_SIZE = re.compile(r"[1-5]\d\d \d+")
+#: A size or duration after its name in the line's own access format (gunicorn.conf.py:
+#: `` bytes=1048576 ms=1234567``, never a query string's ``?ms=``), or a decimal duration
+#: before its unit (``0.1234567 s``): never written with a leading zero, as national
+#: numbers are, or a "+".
+_MEASURE = re.compile(r"(?:[1-9]\d*|0)(?:\.\d+)?")
+_DURATION = re.compile(r"(?:[1-9]\d*|0)\.\d+")
+_MEASURE_NAME = re.compile(r"(?:^|\s)(?:status|bytes|ms)=$")
+_DURATION_UNIT = re.compile(r" ?(?:ms|s|µs|us|seconds)\b")
+
 LOGGER_NAME = "ivr"
 
 
@@ -41,6 +70,20 @@ def _digit(c: str) -> bool:
 #: each. Digits and non-digits cannot overlap, so this never backtracks more than a few
 #: characters; a line without such a run (nearly every line) needs nothing more.
 _MAYBE_NUMBER = re.compile(r"\d(?:\D{0,3}\d){6}")
+
+
+def _servers_own(text: str, start: int, end: int) -> bool:
+    """Whether the run ``text[start:end]`` is a timestamp, date or time, or a status, size
+    or duration where the servers write one: not a caller's number."""
+    run = text[start:end]
+    if _SERVERS_OWN_RUN.fullmatch(run):
+        return True
+    before = text[max(0, start - 12) : start]
+    if _STATUS_AND_SIZE.fullmatch(run) and _AFTER_REQUEST_LINE.search(before):
+        return True
+    if _MEASURE.fullmatch(run) and _MEASURE_NAME.search(before):
+        return True
+    return bool(_DURATION.fullmatch(run) and _DURATION_UNIT.match(text, end))
 
 
 def _phone_spans(text: str) -> list[tuple[int, int]]:
@@ -58,7 +101,7 @@ def _phone_spans(text: str) -> list[tuple[int, int]]:
     n = len(text)
     while i < n:
         if i in addresses:
-            if digits >= MIN_DIGITS:
+            if digits >= MIN_DIGITS and not _servers_own(text, start, last_digit_end):
                 spans.append((start, last_digit_end))
             start, digits, separators = -1, 0, 0
             i = addresses[i]
@@ -77,12 +120,12 @@ def _phone_spans(text: str) -> list[tuple[int, int]]:
         elif start >= 0 and c in _SEPARATORS and separators < MAX_SEPARATORS:
             separators += 1
         elif start >= 0:
-            if digits >= MIN_DIGITS:
+            if digits >= MIN_DIGITS and not _servers_own(text, start, last_digit_end):
                 spans.append((start, last_digit_end))
             start, digits, separators = -1, 0, 0
             continue  # this character may itself start nothing, but look at it afresh
         i += 1
-    if start >= 0 and digits >= MIN_DIGITS:
+    if start >= 0 and digits >= MIN_DIGITS and not _servers_own(text, start, last_digit_end):
         spans.append((start, last_digit_end))
     return spans
 
