@@ -25,6 +25,7 @@ from ivr.tools.simulator import SimulatedCall, flask_transport
 CASE = Path(__file__).resolve().parent / "checker" / "recordings-on-other-hosts.flow.yaml"
 URL = "https://media.example.org/welcome.mp3"
 FLOW = f"""\
+version: 2
 line:
   name: Recorded line
   start: welcome
@@ -47,7 +48,7 @@ nodes:
     to: helpline
 """
 REFUSED = (
-    f"11:25: error: '{URL}' is on media.example.org, which the line does not play recordings from: Twilio would "
+    f"12:25: error: '{URL}' is on media.example.org, which the line does not play recordings from: Twilio would "
     "fetch it during calls, so that host would learn when people call\n"
     "    hint: put the file in recordings/ beside the flow file; or, if media.example.org is your own media "
     "server, name it in the setting IVR_MEDIA_HOSTS (not set now: only recordings/ play)"
@@ -123,7 +124,7 @@ def test_ivr_check_publish_and_rollback_use_the_setting(tmp_path, flow_file):
     assert (checked.exit_code, checked.output) == (
         1,
         f"{flow_file}:{head} [audio-host]\n{hint}\n"
-        f"{flow_file}:17:7: warning: key 1 in menu connects to the helpline, which 0 does on every menu: a person "
+        f"{flow_file}:18:7: warning: key 1 in menu connects to the helpline, which 0 does on every menu: a person "
         "is on a different key in different menus [inconsistent-key]\n"
         "    hint: remove this choice and say 'press 0' for the helpline in the menu's words\n"
         f"{flow_file} (version {flow_version(FLOW)}): 1 error(s), 1 warning(s): it will NOT go live; the line keeps "
