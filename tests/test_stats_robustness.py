@@ -23,7 +23,7 @@ from sqlalchemy import text as sql
 from support import DEFAULT_FLOW, PUBLIC, ROOT, TOKEN
 from twilio.request_validator import RequestValidator
 
-from ivr.platform import MIGRATIONS, Database, LineMetrics, metadata
+from ivr.platform import MIGRATIONS, Database, LineMetrics, upgrade
 from ivr.publishing import load_flow_file
 from ivr.runtime.outcomes import Kind, Outcome
 from ivr.stats.recorder import UNKNOWN, Allowed, Recorder
@@ -54,7 +54,7 @@ def _until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
 def _short_timeout_database(path: Path) -> SimpleNamespace:
     """A database that gives up on a lock after 0.1 s (the line's waits 5 s)."""
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 0.1, "check_same_thread": False})
-    metadata.create_all(engine)
+    upgrade(engine)  # made as a server makes it: by the migrations
     return SimpleNamespace(engine=engine)
 
 

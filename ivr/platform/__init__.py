@@ -6,7 +6,8 @@ every layer above may use them. Code outside this package imports from here, nev
 the modules inside (an import-linter contract in pyproject.toml holds it):
 
 - :mod:`~ivr.platform.config`: the settings, read once from the environment;
-- :mod:`~ivr.platform.db`: the tables, and the engine that Alembic upgrades;
+- :mod:`~ivr.platform.tables`: the tables, as the code reads and writes them;
+- :mod:`~ivr.platform.db`: the engine, its schema made by the Alembic migrations alone;
 - :mod:`~ivr.platform.logs`: structured logs with every phone number taken out;
 - :mod:`~ivr.platform.metrics`: what Prometheus scrapes.
 """
@@ -22,25 +23,7 @@ from ivr.platform.config import (
     destinations_of,
     media_hosts_of,
 )
-from ivr.platform.db import (
-    MIGRATIONS,
-    Database,
-    audit_log,
-    call_events,
-    console_sessions,
-    driver_url,
-    flow_drafts,
-    flow_proposals,
-    flow_revisions,
-    known_addresses,
-    line_alerts,
-    login_failures,
-    make_engine,
-    metadata,
-    operators,
-    shared_secret,
-    upgrade,
-)
+from ivr.platform.db import MIGRATIONS, Database, SchemaUnknown, driver_url, make_engine, shared_secret, upgrade
 from ivr.platform.logs import (
     REDACTED,
     JsonFormatter,
@@ -52,6 +35,20 @@ from ivr.platform.logs import (
     redact,
 )
 from ivr.platform.metrics import DROPPED_QUEUE_FULL, DROPPED_REFUSED, OTHER, LineMetrics, multiprocess_registry
+from ivr.platform.tables import (
+    audit_log,
+    call_events,
+    console_sessions,
+    flow_drafts,
+    flow_proposals,
+    flow_revisions,
+    known_addresses,
+    line_alerts,
+    line_secrets,
+    login_failures,
+    metadata,
+    operators,
+)
 
 __all__ = [
     "DEFAULTS",
@@ -66,6 +63,7 @@ __all__ = [
     "JsonFormatter",
     "LineMetrics",
     "RedactNumbers",
+    "SchemaUnknown",
     "Settings",
     "audit_log",
     "call_events",
@@ -80,6 +78,7 @@ __all__ = [
     "flow_revisions",
     "known_addresses",
     "line_alerts",
+    "line_secrets",
     "login_failures",
     "make_engine",
     "media_hosts_of",

@@ -1,15 +1,23 @@
-"""The line's database: operators' accounts and sessions, failed logins, the console's key,
-anonymous call events, the published revisions of the call flow with drafts and proposals
-waiting for approval, and the audit log.
+"""The line's database: the engine for ``DATABASE_URL`` (or the SQLite file), its schema
+made and kept up to date by the Alembic migrations in ivr/migrations alone, and the random
+keys every server on it shares.
 
 SQLAlchemy Core, so the same code runs on SQLite (the default, one file) and on
-PostgreSQL when several servers share one (``DATABASE_URL``). Nothing here ever holds a
-phone number: a call is known only by a keyed hash of its CallSid.
+PostgreSQL when several servers share one (``DATABASE_URL``). The tables themselves are in
+:mod:`ivr.platform.tables`.
+
+A database is made by upgrading it to the newest migration, and changed only so: nothing
+here creates a table from the model, and nothing guesses which migration an unmarked
+database is at. One that has the line's tables but no mark of Alembic's is refused
+(:class:`SchemaUnknown`) until someone says which schema it has
+(``ivr database upgrade --schema-is``): changing a database whose shape is unknown could
+lose its rows.
 """
 
 from __future__ import annotations
 
 import fcntl
+import logging
 import secrets
 import threading
 import time
@@ -17,167 +25,28 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import (
-    Boolean,
-    Column,
-    Connection,
-    Engine,
-    Float,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    create_engine,
-    event,
-    false,
-    insert,
-    inspect,
-    select,
-    text,
-)
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select, text
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 
-metadata = MetaData()
+from ivr.platform.tables import line_secrets, metadata
 
-operators = Table(
-    "operators",
-    metadata,
-    Column("name", String(80), primary_key=True),
-    Column("password_hash", String(300), nullable=False),
-    Column("created", Float, nullable=False),
-    Column("admin", Boolean, nullable=False, default=False, server_default=false()),  # may add and disable operators
-    Column("disabled", Float, nullable=True),  # when an admin disabled the account; it cannot log in since
-)
+log = logging.getLogger("ivr")
 
-login_failures = Table(
-    "login_failures",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("key", String(200), nullable=False, index=True),  # "name:<name>" or "address:<ip>"
-    Column("at", Float, nullable=False, index=True),
-)
 
-#: One row per logged-in browser: the session ends when its row goes (logout, removal,
-#: a new password) or at ``expires``, fixed at login and never pushed back.
-console_sessions = Table(
-    "console_sessions",
-    metadata,
-    Column("id", String(64), primary_key=True),  # SHA-256 of the cookie's session id, never the id itself
-    Column("operator", String(80), nullable=False, index=True),
-    Column("created", Float, nullable=False),
-    Column("expires", Float, nullable=False, index=True),
-)
+class SchemaUnknown(SQLAlchemyError):
+    """The database has the line's tables but no record of the migration that made them.
 
-#: Where each operator has logged in from: a name locked by others' wrong passwords still
-#: lets its own operator in from these addresses.
-known_addresses = Table(
-    "known_addresses",
-    metadata,
-    Column("operator", String(80), primary_key=True),
-    Column("address", String(64), primary_key=True),
-    Column("last", Float, nullable=False),
-)
+    A database error like any other to the code that uses the database (calls are served
+    from the flow file meanwhile, the statistics wait), with a message that says what to do.
+    """
 
-#: Random keys made once and shared by every server on the same database.
-line_secrets = Table(
-    "line_secrets",
-    metadata,
-    Column("name", String(80), primary_key=True),
-    Column("value", String(200), nullable=False),
-)
-
-call_events = Table(
-    "call_events",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("call", String(16), nullable=False),  # keyed hash of the CallSid, letters only
-    Column("at", Float, nullable=False, index=True),
-    Column("kind", String(16), nullable=False),  # start, step, end
-    Column("node", String(120), nullable=False, default=""),
-    Column("outcome", String(80), nullable=False, default=""),
-    Column("choice", String(8), nullable=False, default=""),
-    Column("language", String(20), nullable=False, default=""),
-    Column("label", String(80), nullable=False, default=""),  # what the flow calls reaching this node
-    Column("duration", Integer, nullable=True),
-    # How the caller answered at a step: "key", "speech", or "" (no answer: a silence, a
-    # transfer's end, a call's start or end). Never the words said. NULL: recorded before
-    # the line kept this (schema 0004 and older), counted as unknown.
-    Column("answered_by", String(8), nullable=True),
-)
-
-#: Every published call flow, never changed or deleted: the newest row is what the line
-#: serves (see :mod:`ivr.publishing.revisions`). ``id`` orders them; the same text published again
-#: (a rollback) is a new row with the same ``version``.
-flow_revisions = Table(
-    "flow_revisions",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("version", String(16), nullable=False, index=True),
-    Column("text", Text, nullable=False),
-    Column("author", String(80), nullable=False),
-    Column("at", Float, nullable=False),
-    Column("message", Text, nullable=False),
-    Column("warnings", Text, nullable=False, default=""),  # the check's warnings, one formatted problem a line
-    Column("replaces", String(16), nullable=True),  # the version that was live before, if any
-    Column("approved_by", String(80), nullable=True),  # the second operator, when approval is required
-)
-
-#: Each operator's unpublished draft of the flow, saved as they type: closing the tab loses nothing.
-flow_drafts = Table(
-    "flow_drafts",
-    metadata,
-    Column("operator", String(80), primary_key=True),
-    Column("text", Text, nullable=False),
-    Column("saved", Float, nullable=False),
-    Column("base", String(16), nullable=True),  # the live version the draft was started from
-)
-
-#: Drafts submitted for a second operator's approval (``IVR_REQUIRE_APPROVAL``). A proposal
-#: is decided once: approved (it becomes a revision), rejected, or withdrawn by its author.
-flow_proposals = Table(
-    "flow_proposals",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("version", String(16), nullable=False),
-    Column("text", Text, nullable=False),
-    Column("author", String(80), nullable=False, index=True),
-    Column("at", Float, nullable=False),
-    Column("message", Text, nullable=False),
-    Column("base", String(16), nullable=True),  # the live version when it was submitted
-    Column("status", String(16), nullable=False, index=True),  # waiting, approved, rejected, withdrawn
-    Column("decided_by", String(80), nullable=True),
-    Column("decided_at", Float, nullable=True),
-)
-
-#: Who did what in the console and with the 'ivr' commands, kept longer than call
-#: statistics (``IVR_AUDIT_RETENTION_DAYS``). Never a caller's data: actors are operators
-#: (or "cli:<user>"), and details name flow versions, operators and messages.
-audit_log = Table(
-    "audit_log",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("at", Float, nullable=False, index=True),
-    Column("actor", String(100), nullable=False),
-    Column("action", String(40), nullable=False),
-    Column("detail", Text, nullable=False, default=""),
-)
-
-#: Each alert's state, shared by every server (:mod:`ivr.stats.alert`): whether an episode
-#: is going on, whether its message was delivered, and when a server last looked, so that
-#: one server in a fleet checks at a time and each episode is told once.
-line_alerts = Table(
-    "line_alerts",
-    metadata,
-    Column("name", String(40), primary_key=True),
-    Column("failing", Boolean, nullable=False, default=False),
-    Column("changed", Float, nullable=False),  # when the state last changed
-    Column("notified", Boolean, nullable=False, default=True),  # the change was told
-    Column("checked", Float, nullable=False),  # when a server last looked
-    # delivery's backoff: failed tries in a row, and when any server may try again
-    Column("failed_sends", Integer, nullable=False, default=0, server_default="0"),
-    Column("next_send", Float, nullable=False, default=0.0, server_default="0"),
-)
+    def __init__(self) -> None:
+        super().__init__(
+            "The database has the line's tables but no record of which schema they are "
+            "(Alembic's alembic_version table), so the line will not change it: it was made by a "
+            "line from before 4 December 2026, or by a script. Back it up, then run "
+            "'ivr database upgrade --schema-is 0001' (or 0002 if it has a flow_revisions table) once."
+        )
 
 
 class Database:
@@ -187,14 +56,26 @@ class Database:
         self.url = url
         self._engine: Engine | None = None
         self._lock = threading.Lock()
+        self._told = False  # that the database's schema is unknown
 
     @property
     def engine(self) -> Engine:
         if self._engine is None:
             with self._lock:
                 if self._engine is None:
-                    self._engine = make_engine(self.url)
+                    try:
+                        self._engine = make_engine(self.url)
+                    except SchemaUnknown as refused:
+                        self._say_once(refused)
+                        raise
         return self._engine
+
+    def _say_once(self, refused: SchemaUnknown) -> None:
+        """Log what to do about an unmarked database once: every use tries it again (it is
+        usable as soon as someone marks it), and each would otherwise log the same line."""
+        if not self._told:
+            self._told = True
+            log.error(str(refused), extra={"fields": {"event": "database-schema-unknown"}})
 
     def after_fork(self) -> None:
         """In a child process forked after the engine was made: start with an empty pool.
@@ -223,8 +104,8 @@ def driver_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``, with the tables created if they are not there yet."""
+def make_engine(url: str, schema_is: str | None = None) -> Engine:
+    """An engine for ``url``, its schema made or brought up to date (:func:`upgrade`)."""
     is_sqlite = url.startswith("sqlite")
     # PostgreSQL: a server that does not answer is given up on after 5 s, like SQLite's lock wait.
     connect_args = {"timeout": 5, "check_same_thread": False} if is_sqlite else {"connect_timeout": 5}
@@ -241,15 +122,22 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
-    upgrade(engine)
+    try:
+        upgrade(engine, schema_is)
+    except BaseException:
+        engine.dispose()  # its connections closed now, not whenever the collector finds them
+        raise
     return engine
 
 
-def upgrade(engine: Engine) -> None:
+def upgrade(engine: Engine, schema_is: str | None = None) -> None:
     """Bring the database's tables to this version of the line (Alembic, ivr/migrations):
     an empty database gets every table, an older one is changed in place with its rows
-    kept. Servers and workers starting together take turns: on PostgreSQL under a lock held
-    until the transaction ends; on SQLite (one machine) under a lock on a file beside the
+    kept. One with the line's tables but no mark of Alembic's raises :class:`SchemaUnknown`,
+    unless ``schema_is`` names the migration it is at (someone who looked says so).
+
+    Servers and workers starting together take turns: on PostgreSQL under a lock held until
+    the transaction ends; on SQLite (one machine) under a lock on a file beside the
     database, since SQLite would refuse, not queue, a second writer that read first."""
     with _ONE_MIGRATION_AT_A_TIME, _sqlite_file_lock(engine):
         tries = 3
@@ -258,7 +146,7 @@ def upgrade(engine: Engine) -> None:
                 with engine.begin() as connection:
                     if connection.dialect.name == "postgresql":
                         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
-                    _upgrade(connection)
+                    _upgrade(connection, schema_is)
                 return
             except (OperationalError, ProgrammingError):  # e.g. SQLite locked by a statistics write
                 if attempt == tries - 1:
@@ -289,7 +177,7 @@ def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _upgrade(connection: Connection) -> None:
+def _upgrade(connection: Connection, schema_is: str | None) -> None:
     from alembic import command
     from alembic.config import Config
     from alembic.runtime.migration import MigrationContext
@@ -297,27 +185,17 @@ def _upgrade(connection: Connection) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
-    if MigrationContext.configure(connection).get_current_revision() is None:
-        made_before_migrations = _schema_of(connection)
-        if made_before_migrations is not None:
-            command.stamp(config, made_before_migrations)
+    if MigrationContext.configure(connection).get_current_revision() is None and _has_the_lines_tables(connection):
+        if schema_is is None:
+            raise SchemaUnknown()
+        command.stamp(config, schema_is)
     command.upgrade(config, "head")
 
 
-def _schema_of(connection: Connection) -> str | None:
-    """The migration a database without Alembic's mark is at (None: empty): one made before
-    the line used Alembic, or made from the model itself (``metadata.create_all``, as
-    scripts and tests do), which has every table of its day."""
-    found = inspect(connection)
-    tables = set(found.get_table_names())
-    if "operators" not in tables:
-        return None
-    if "answered_by" in {c["name"] for c in found.get_columns("call_events")}:
-        return "0005"
-    if "line_alerts" in tables:
-        return "0004" if "next_send" in {c["name"] for c in found.get_columns("line_alerts")} else "0003"
-    columns = {column["name"] for column in found.get_columns("operators")}
-    return "0002" if "admin" in columns and "audit_log" in tables else "0001"
+def _has_the_lines_tables(connection: Connection) -> bool:
+    """Whether any of the line's tables is there (other software's tables, in a shared
+    PostgreSQL database, are no reason to refuse)."""
+    return not set(metadata.tables).isdisjoint(inspect(connection).get_table_names())
 
 
 def shared_secret(engine: Engine, name: str) -> str:
