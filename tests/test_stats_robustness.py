@@ -188,6 +188,26 @@ def test_an_outcome_text_naming_what_the_flow_does_not_have_is_stored_as_unknown
     assert allowed.clean(event) == ({**EMPTY_ROW, "call": "abc", "at": 1.0, "outcome": UNKNOWN}, 1)
 
 
+def test_a_call_events_columns_are_the_tables_and_every_one_is_filled_in_its_order():
+    """The table is the one list: the insert, the empty event and the closed set follow it."""
+    from ivr.platform import call_events
+    from ivr.stats.events import EMPTY_EVENT, EVENT_COLUMNS, insert_statement
+
+    row, replaced = Allowed().clean({"call": "abc", "at": 1.0, "kind": "end", "duration": 30})
+    sql, parameters = insert_statement("qmark", [row])
+    assert (EVENT_COLUMNS, list(EMPTY_EVENT), [c.name for c in call_events.columns]) == (
+        ("call", "at", "kind", "node", "outcome", "choice", "language", "label", "duration", "answered_by"),
+        ["call", "at", "kind", "node", "outcome", "choice", "language", "label", "duration", "answered_by"],
+        ["id", "call", "at", "kind", "node", "outcome", "choice", "language", "label", "duration", "answered_by"],
+    )
+    assert (sql, parameters, replaced) == (
+        "INSERT INTO call_events (call, at, kind, node, outcome, choice, language, label, duration, answered_by) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [("abc", 1.0, "end", "", "", "", "", "", 30, "")],
+        0,
+    )
+
+
 def test_the_closed_set_is_checked_on_the_writers_thread_not_the_webhooks(tmp_path):
     threads = []
 

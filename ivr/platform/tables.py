@@ -63,6 +63,8 @@ line_secrets = Table(
     Column("value", String(200), nullable=False),
 )
 
+#: The anonymous call events (:mod:`ivr.stats.events`): these columns are the one list of
+#: what an event holds. ``default`` is what an event that does not say stores.
 call_events = Table(
     "call_events",
     metadata,
@@ -79,7 +81,7 @@ call_events = Table(
     # How the caller answered at a step: "key", "speech", or "" (no answer: a silence, a
     # transfer's end, a call's start or end). Never the words said. NULL: recorded before
     # the line kept this (schema 0004 and older), counted as unknown.
-    Column("answered_by", String(8), nullable=True),
+    Column("answered_by", String(8), nullable=True, default=""),
 )
 
 #: Every published call flow, never changed or deleted: the newest row is what the line
