@@ -77,6 +77,12 @@ class Database:
             self._told = True
             log.error(str(refused), extra={"fields": {"event": "database-schema-unknown"}})
 
+    def close(self) -> None:
+        """Close its connections now (an app dropped while the process goes on); the next
+        use opens new ones."""
+        if self._engine is not None:
+            self._engine.dispose()
+
     def after_fork(self) -> None:
         """In a child process forked after the engine was made: start with an empty pool.
         ``close=False`` leaves the parent's connections alone (SQLAlchemy's documented way
