@@ -342,7 +342,7 @@ def test_a_closed_writer_has_written_what_it_recorded_and_its_thread_has_ended(t
 def test_a_worker_that_exits_normally_writes_what_it_recorded_first(tmp_path):
     path = tmp_path / "exit.sqlite3"
     script = (
-        "from ivr.platform.db import Database\nfrom ivr.stats.recorder import Recorder\n"
+        "from ivr.platform import Database\nfrom ivr.stats.recorder import Recorder\n"
         f"recorder = Recorder(Database('sqlite:///{path}'), 90)\n"
         "for i in range(2000):\n    recorder.record(call='x' * (i % 16 + 1), kind='start', node='welcome')\n"
         "raise SystemExit(0)\n"

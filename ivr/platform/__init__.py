@@ -6,8 +6,8 @@ every layer above may use them. Code outside this package imports from here, nev
 the modules inside (an import-linter contract in pyproject.toml holds it):
 
 - :mod:`~ivr.platform.config`: the settings, read once from the environment;
-- :mod:`~ivr.platform.tables`: the tables, as the code reads and writes them;
-- :mod:`~ivr.platform.db`: the engine, its schema made by the Alembic migrations alone;
+- :mod:`~ivr.platform.db`: the database's tables, as the code reads and writes them;
+- :mod:`~ivr.platform.engine`: the engine, its schema made by the Alembic migrations alone;
 - :mod:`~ivr.platform.logs`: structured logs with every phone number taken out;
 - :mod:`~ivr.platform.metrics`: what Prometheus scrapes.
 """
@@ -23,19 +23,7 @@ from ivr.platform.config import (
     destinations_of,
     media_hosts_of,
 )
-from ivr.platform.db import MIGRATIONS, Database, SchemaUnknown, driver_url, make_engine, shared_secret, upgrade
-from ivr.platform.logs import (
-    REDACTED,
-    JsonFormatter,
-    RedactNumbers,
-    call_id,
-    configure_logging,
-    protect_all_handlers,
-    protect_handler,
-    redact,
-)
-from ivr.platform.metrics import DROPPED_QUEUE_FULL, DROPPED_REFUSED, OTHER, LineMetrics, multiprocess_registry
-from ivr.platform.tables import (
+from ivr.platform.db import (
     audit_log,
     call_events,
     console_sessions,
@@ -49,6 +37,18 @@ from ivr.platform.tables import (
     metadata,
     operators,
 )
+from ivr.platform.engine import MIGRATIONS, Database, SchemaUnknown, driver_url, make_engine, shared_secret, upgrade
+from ivr.platform.logs import (
+    REDACTED,
+    JsonFormatter,
+    RedactNumbers,
+    call_id,
+    configure_logging,
+    protect_all_handlers,
+    protect_handler,
+    redact,
+)
+from ivr.platform.metrics import DROPPED_QUEUE_FULL, DROPPED_REFUSED, OTHER, LineMetrics, multiprocess_registry
 
 __all__ = [
     "DEFAULTS",
