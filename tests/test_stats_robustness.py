@@ -385,6 +385,27 @@ def test_an_app_stopped_before_its_database_goes_writes_its_events_and_says_noth
     assert (done.returncode, done.stdout, said_after) == (0, "[('start',), ('step',)]\n", "")
 
 
+def test_every_thread_an_app_started_ends_when_it_is_stopped(make_app):
+    """The flow watcher, the alert's checks (every 60 s) and the statistics writer."""
+    from ivr import start_background_work, stop_background_work
+    from ivr.tools.simulator import SimulatedCall, flask_transport
+
+    app = make_app()
+    before = set(threading.enumerate())
+    start_background_work(app)
+    SimulatedCall(flask_transport(app), PUBLIC, TOKEN).start()
+    started = set(threading.enumerate()) - before
+    stop_background_work(app)
+    for thread in started:
+        thread.join(timeout=5)
+
+    assert sorted((thread.name, thread.is_alive()) for thread in started) == [
+        ("ivr-alert", False),
+        ("ivr-flow-watcher", False),
+        ("ivr-stats-writer", False),
+    ]
+
+
 def test_an_event_is_on_disk_soon_so_a_killed_worker_loses_only_its_last_moments(tmp_path):
     """What a SIGKILL can lose is what waits in memory: the writer looks at its queue every
     0.2 s (it was 0.5). The bound here is loose on purpose — shared machines are noisy; the
