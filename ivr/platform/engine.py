@@ -86,7 +86,7 @@ class SchemaUnknown(SQLAlchemyError):
         super().__init__(
             "The database has the line's tables but no record of which schema they are "
             "(Alembic's alembic_version table), so the line will not change it: it was made by a "
-            "line from before 4 December 2026, or by a script. Back it up, then run "
+            "line from before 4 December 2026. Back it up, then run "
             "'ivr database upgrade --schema-is 0001' (or 0002 if it has a flow_revisions table) once."
         )
 
