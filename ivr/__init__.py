@@ -72,6 +72,23 @@ def start_background_work(app: Flask) -> None:
         alert.start()
 
 
+def stop_background_work(app: Flask) -> None:
+    """End what runs beside the calls in this process, the statistics written first (the
+    flow watcher, the alert's checks, the statistics writer), then close the database's
+    connections. For an app dropped while its process goes on (the tests make hundreds,
+    each with a database that goes when the test ends): its threads would go on polling
+    a database that is no longer there, and log that they cannot reach it."""
+    line = app.extensions.get("ivr")
+    if line is not None:
+        line.store.stop()
+        if line.recorder is not None:
+            line.recorder.close()
+    alert = app.extensions.get("ivr.alert")
+    if alert is not None:
+        alert.stop()
+    app.extensions["ivr.database"].close()
+
+
 def prepare_for_workers(app: Flask) -> None:
     """In a server's master process, before it forks workers (gunicorn.conf.py loads the
     app there: ``preload_app``; at start and before a SIGHUP's new workers): bring the

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 from support import DEFAULT_FLOW, PUBLIC, TOKEN, GunicornServer
 
-from ivr import create_app
+from ivr import create_app, stop_background_work
 from ivr.tools.simulator import SimulatedCall, flask_transport
 
 # In CI the random examples are the same on every run: a red CI is a bug, never bad luck.
@@ -34,6 +34,10 @@ def flow_file(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def make_app(flow_file: Path):
+    """Apps of the line; what each started in the background ends with the test, before
+    its database goes (the PostgreSQL server stops after the last test)."""
+    made = []
+
     def make(**config):
         settings = {
             "TWILIO_AUTH_TOKEN": TOKEN,
@@ -42,9 +46,12 @@ def make_app(flow_file: Path):
             "IVR_DATABASE_FILE": str(flow_file.parent / "ivr.sqlite3"),
         }
         settings.update(config)
-        return create_app(settings, environ={})
+        made.append(create_app(settings, environ={}))
+        return made[-1]
 
-    return make
+    yield make
+    for app in made:
+        stop_background_work(app)
 
 
 @pytest.fixture

@@ -50,14 +50,11 @@ def browser_page():
 
 
 def test_log_in_call_through_to_the_helpline_and_see_the_statistics(gunicorn_server, tmp_path, browser_page):
-    from sqlalchemy import create_engine
-
     from ivr.console.views import add_operator
-    from ivr.platform import metadata
+    from ivr.platform import make_engine
 
     database = tmp_path / "console.sqlite3"
-    engine = create_engine(f"sqlite:///{database}")
-    metadata.create_all(engine)
+    engine = make_engine(f"sqlite:///{database}")  # made as a server makes it: by the migrations
     add_operator(engine, "alice", PASSWORD)
     server = gunicorn_server(IVR_DATABASE_FILE=str(database))  # the line, as the Procfile's web:
     console = gunicorn_server("console", IVR_DATABASE_FILE=str(database))  # and its console:
@@ -124,16 +121,14 @@ def test_an_operator_edits_tries_and_publishes_a_second_approves_and_a_rollback_
     import time
 
     from playwright.sync_api import expect
-    from sqlalchemy import create_engine
     from support import DEFAULT_FLOW
 
     from ivr.console.views import add_operator
-    from ivr.platform import metadata
+    from ivr.platform import make_engine
     from ivr.publishing import entries, history, publish
 
     database = tmp_path / "console.sqlite3"
-    engine = create_engine(f"sqlite:///{database}")
-    metadata.create_all(engine)
+    engine = make_engine(f"sqlite:///{database}")  # made as a server makes it: by the migrations
     add_operator(engine, "alice", PASSWORD)
     add_operator(engine, "bob", PASSWORD)
     original = DEFAULT_FLOW.read_text(encoding="utf-8")
@@ -292,17 +287,15 @@ def _a_console_with_every_page(gunicorn_server, tmp_path):
     """The console of a line with something on every page: two revisions, bob's draft 1
     waiting for approval, alice's draft with an error in it, and calls in the statistics.
     alice is an admin."""
-    from sqlalchemy import create_engine
     from support import DEFAULT_FLOW
 
     from ivr.console.views import add_operator
     from ivr.loading import flow_version
-    from ivr.platform import metadata
+    from ivr.platform import make_engine
     from ivr.publishing import publish, save_draft, submit
 
     database = tmp_path / "console.sqlite3"
-    engine = create_engine(f"sqlite:///{database}")
-    metadata.create_all(engine)
+    engine = make_engine(f"sqlite:///{database}")  # made as a server makes it: by the migrations
     add_operator(engine, "alice", PASSWORD, admin=True)
     add_operator(engine, "bob", PASSWORD)
     text = DEFAULT_FLOW.read_text(encoding="utf-8")
@@ -390,15 +383,13 @@ def test_words_typed_at_a_menu_show_why_beside_the_keypad_with_the_keyboard_alon
     """Issue 25: the "Understanding" panel, reached and read without a mouse, passes axe-core,
     reads Arabic right to left, goes away at a key, and what was typed reaches no log."""
     from playwright.sync_api import expect, sync_playwright
-    from sqlalchemy import create_engine
 
     from ivr.console.views import add_operator
-    from ivr.platform import metadata
+    from ivr.platform import make_engine
 
     _axe_script()
     database = tmp_path / "console.sqlite3"
-    engine = create_engine(f"sqlite:///{database}")
-    metadata.create_all(engine)
+    engine = make_engine(f"sqlite:///{database}")  # made as a server makes it: by the migrations
     add_operator(engine, "alice", PASSWORD)
     console = gunicorn_server("console", IVR_DATABASE_FILE=str(database))
     with sync_playwright() as playwright:

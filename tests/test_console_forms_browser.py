@@ -27,16 +27,14 @@ ROMANIAN_AFTER = "9 închide imediat apelul."
 
 def test_an_operator_changes_the_line_with_forms_alone_and_a_stale_draft_cannot_overwrite_it(gunicorn_server, tmp_path):
     from playwright.sync_api import expect, sync_playwright
-    from sqlalchemy import create_engine
     from support import DEFAULT_FLOW
 
     from ivr.console.views import add_operator
-    from ivr.platform import metadata
+    from ivr.platform import make_engine
     from ivr.publishing import history, publish
 
     database = tmp_path / "console.sqlite3"
-    engine = create_engine(f"sqlite:///{database}")
-    metadata.create_all(engine)
+    engine = make_engine(f"sqlite:///{database}")  # made as a server makes it: by the migrations
     add_operator(engine, "alice", PASSWORD)
     add_operator(engine, "bob", PASSWORD)
     shipped = DEFAULT_FLOW.read_text(encoding="utf-8")
@@ -153,14 +151,12 @@ def test_a_number_in_braces_cannot_be_broken_in_a_field(gunicorn_server, tmp_pat
     """Deleting into {helpline} in the Polish text is undone at once, and the operator is
     told which placeholder to keep; the other words still change as typed."""
     from playwright.sync_api import expect, sync_playwright
-    from sqlalchemy import create_engine
 
     from ivr.console.views import add_operator
-    from ivr.platform import metadata
+    from ivr.platform import make_engine
 
     database = tmp_path / "console.sqlite3"
-    engine = create_engine(f"sqlite:///{database}")
-    metadata.create_all(engine)
+    engine = make_engine(f"sqlite:///{database}")  # made as a server makes it: by the migrations
     add_operator(engine, "alice", PASSWORD)
     console = gunicorn_server("console", IVR_DATABASE_FILE=str(database))
     with sync_playwright() as playwright:

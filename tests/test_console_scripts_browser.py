@@ -59,14 +59,11 @@ def _text_box_of(tree: dict, textarea: int) -> int:
 
 @pytest.fixture
 def console(gunicorn_server, tmp_path):
-    from sqlalchemy import create_engine
-
     from ivr.console.views import add_operator
-    from ivr.platform import metadata
+    from ivr.platform import make_engine
 
     database = tmp_path / "console.sqlite3"
-    engine = create_engine(f"sqlite:///{database}")
-    metadata.create_all(engine)
+    engine = make_engine(f"sqlite:///{database}")  # made as a server makes it: by the migrations
     add_operator(engine, "alice", PASSWORD)
     return gunicorn_server("console", IVR_DATABASE_FILE=str(database))
 

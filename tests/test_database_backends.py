@@ -255,8 +255,8 @@ def test_simultaneous_publishes_of_different_texts_chain_one_after_another(engin
 
 
 def test_approval_publishes_what_was_checked_without_checking_again(engine, monkeypatch):
-    from ivr import revisions
     from ivr.loading import load_flow_text
+    from ivr.publishing import revisions
 
     publish(engine, TEXT, FOLDER, "ci", "as shipped")
     served = load_flow_text(TEXT, FOLDER).flow  # what the approver's server serves, as the console passes it

@@ -1,9 +1,12 @@
-"""The database's schema by Alembic migrations: a new database and one made by an older line
-(before migrations) end with the same tables as the code's model, rows kept, on SQLite and
-PostgreSQL."""
+"""The database's schema by Alembic migrations alone: a new database and one at each older
+schema end with the same tables as the code's model, rows kept, on SQLite and PostgreSQL;
+one with no record of its schema is refused, unchanged, until someone says which it is."""
 
 from __future__ import annotations
 
+import logging
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.command import downgrade as alembic_downgrade
 from alembic.command import upgrade as alembic_upgrade
@@ -12,7 +15,16 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, select, text
 
 from ivr.console.accounts import add_operator
-from ivr.platform import MIGRATIONS, Database, call_events, driver_url, line_alerts, metadata, operators
+from ivr.platform import (
+    MIGRATIONS,
+    Database,
+    SchemaUnknown,
+    call_events,
+    driver_url,
+    line_alerts,
+    metadata,
+    operators,
+)
 
 
 def differences(engine) -> list:
@@ -35,30 +47,100 @@ def test_a_new_database_gets_every_table_of_the_model(database_url):
     engine.dispose()
 
 
-def test_a_database_made_before_migrations_is_upgraded_in_place_with_its_rows(database_url):
-    old = create_engine(driver_url(database_url))
-    with old.begin() as connection:  # the schema of the line before revisions (commit 4c902c5)
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        config.attributes["connection"] = connection
-        alembic_upgrade(config, "0001")
-        connection.execute(text("DROP TABLE alembic_version"))
-        connection.execute(text("INSERT INTO operators (name, password_hash, created) VALUES ('alice', 'x', 1.0)"))
-        connection.execute(
-            text(
-                "INSERT INTO call_events (call, at, kind, node, outcome, choice, language, label) "
-                "VALUES ('abcdefgh', 2.0, 'start', '', '', '', '', '')"
-            )
-        )
+def _at_revision(url: str, revision: str, *statements: str, marked: bool = True) -> None:
+    """A database as a line of schema ``revision`` left it, with ``statements`` run in it;
+    without Alembic's mark (``marked=False``) as a line from before migrations made it."""
+    old = create_engine(driver_url(url))
+    _alembic(old, alembic_upgrade, revision)
+    with old.begin() as connection:
+        if not marked:
+            connection.execute(text("DROP TABLE alembic_version"))
+        for statement in statements:
+            connection.execute(text(statement))
     old.dispose()
+
+
+ALICE = "INSERT INTO operators (name, password_hash, created) VALUES ('alice', 'x', 1.0)"
+AN_EVENT = (
+    "INSERT INTO call_events (call, at, kind, node, outcome, choice, language, label) "
+    "VALUES ('abcdefgh', 2.0, 'start', '', '', '', '', '')"
+)
+
+
+@pytest.mark.parametrize("revision", ["0001", "0002", "0003", "0004"])
+def test_a_database_at_each_earlier_schema_is_upgraded_in_place_with_its_rows(database_url, revision):
+    _at_revision(database_url, revision, ALICE, AN_EVENT)
     engine = Database(database_url).engine
     assert (head(engine), differences(engine)) == ("0005", [])
     with engine.connect() as connection:
         assert connection.execute(select(operators.c.name, operators.c.admin, operators.c.disabled)).all() == [
             ("alice", False, None)
         ]
-        assert connection.execute(select(call_events.c.call)).scalars().all() == ["abcdefgh"]
+        assert connection.execute(select(call_events.c.call, call_events.c.answered_by)).all() == [("abcdefgh", None)]
     add_operator(engine, "bob", "a long enough password", admin=True)  # the new columns work
+    engine.dispose()
+
+
+def _tables_and_rows(url: str) -> tuple[list[str], list[tuple]]:
+    engine = create_engine(driver_url(url))
+    with engine.connect() as connection:
+        shape = (
+            sorted(inspect(connection).get_table_names()),
+            connection.execute(text("SELECT name FROM operators")).all(),
+        )
+    engine.dispose()
+    return shape
+
+
+def test_a_database_without_a_record_of_its_schema_is_refused_unchanged_and_said_once(database_url, caplog):
+    made = create_engine(driver_url(database_url))
+    metadata.create_all(made)  # as a script might make it: which migration it matches, nothing records
+    with made.begin() as connection:
+        connection.execute(text(ALICE))
+    made.dispose()
+    before = _tables_and_rows(database_url)
+    database = Database(database_url)
+    with caplog.at_level(logging.ERROR, logger="ivr"):
+        for _ in range(2):
+            with pytest.raises(SchemaUnknown) as refused:
+                database.engine  # noqa: B018 (the first use makes the engine, which migrates)
+    assert str(refused.value) == SCHEMA_UNKNOWN
+    assert [(r.getMessage(), r.fields) for r in caplog.records] == [  # type: ignore[attr-defined]
+        (SCHEMA_UNKNOWN, {"event": "database-schema-unknown"})
+    ]
+    assert _tables_and_rows(database_url) == before
+
+
+SCHEMA_UNKNOWN = (
+    "The database has the line's tables but no record of which schema they are (Alembic's "
+    "alembic_version table), so the line will not change it: it was made by a line from before "
+    "4 December 2026. Back it up, then run 'ivr database upgrade --schema-is 0001' "
+    "(or 0002 if it has a flow_revisions table) once."
+)
+
+
+@pytest.mark.parametrize("revision", ["0001", "0002"])
+def test_a_database_made_before_migrations_is_upgraded_once_someone_says_its_schema(database_url, revision):
+    from click.testing import CliRunner
+
+    from ivr.cli import main
+
+    _at_revision(database_url, revision, ALICE, AN_EVENT, marked=False)
+    runner = CliRunner()
+    refused = runner.invoke(main, ["database", "upgrade"], env={"DATABASE_URL": database_url})
+    told = runner.invoke(main, ["database", "upgrade", "--schema-is", revision], env={"DATABASE_URL": database_url})
+    assert (refused.exit_code, refused.output) == (1, f"Error: {SCHEMA_UNKNOWN}\n")
+    assert (told.exit_code, told.output) == (
+        0,
+        f"The database was upgraded from schema {revision} (as you said) to schema 0005; every row was kept.\n",
+    )
+    engine = Database(database_url).engine
+    with engine.connect() as connection:
+        kept = (
+            connection.execute(select(operators.c.name)).scalars().all(),
+            connection.execute(select(call_events.c.call)).scalars().all(),
+        )
+    assert (head(engine), differences(engine), kept) == ("0005", [], (["alice"], ["abcdefgh"]))
     engine.dispose()
 
 
@@ -89,15 +171,6 @@ def test_ivr_database_upgrade_says_what_it_did_and_then_that_nothing_is_left(dat
         "The database was upgraded from schema 0002 to schema 0005; every row was kept.\n",
     )
     assert (again.exit_code, again.output) == (0, "The database is up to date (schema 0005).\n")
-
-
-def test_a_database_made_from_the_model_without_migrations_is_taken_as_it_is(database_url):
-    made = create_engine(driver_url(database_url))
-    metadata.create_all(made)  # as a script or an older tool might have made it
-    made.dispose()
-    engine = Database(database_url).engine
-    assert (head(engine), differences(engine)) == ("0005", [])
-    engine.dispose()
 
 
 def test_an_alert_row_of_schema_0003_is_kept_and_starts_with_no_failed_deliveries(database_url):

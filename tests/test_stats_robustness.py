@@ -24,7 +24,7 @@ from support import DEFAULT_FLOW, PUBLIC, ROOT, TOKEN
 from twilio.request_validator import RequestValidator
 
 from ivr.loading import load_flow_file
-from ivr.platform import MIGRATIONS, Database, LineMetrics, metadata
+from ivr.platform import MIGRATIONS, Database, LineMetrics, upgrade
 from ivr.runtime.outcomes import Kind, Outcome
 from ivr.stats.recorder import UNKNOWN, Allowed, Recorder
 from ivr.stats.writer import EventWriter, WriterSettings, WriterStatus
@@ -54,7 +54,7 @@ def _until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
 def _short_timeout_database(path: Path) -> SimpleNamespace:
     """A database that gives up on a lock after 0.1 s (the line's waits 5 s)."""
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 0.1, "check_same_thread": False})
-    metadata.create_all(engine)
+    upgrade(engine)  # made as a server makes it: by the migrations
     return SimpleNamespace(engine=engine)
 
 
@@ -188,6 +188,26 @@ def test_an_outcome_text_naming_what_the_flow_does_not_have_is_stored_as_unknown
     assert allowed.clean(event) == ({**EMPTY_ROW, "call": "abc", "at": 1.0, "outcome": UNKNOWN}, 1)
 
 
+def test_a_call_events_columns_are_the_tables_and_every_one_is_filled_in_its_order():
+    """The table is the one list: the insert, the empty event and the closed set follow it."""
+    from ivr.platform import call_events
+    from ivr.stats.events import EMPTY_EVENT, EVENT_COLUMNS, insert_statement
+
+    row, replaced = Allowed().clean({"call": "abc", "at": 1.0, "kind": "end", "duration": 30})
+    sql, parameters = insert_statement("qmark", [row])
+    assert (EVENT_COLUMNS, list(EMPTY_EVENT), [c.name for c in call_events.columns]) == (
+        ("call", "at", "kind", "node", "outcome", "choice", "language", "label", "duration", "answered_by"),
+        ["call", "at", "kind", "node", "outcome", "choice", "language", "label", "duration", "answered_by"],
+        ["id", "call", "at", "kind", "node", "outcome", "choice", "language", "label", "duration", "answered_by"],
+    )
+    assert (sql, parameters, replaced) == (
+        "INSERT INTO call_events (call, at, kind, node, outcome, choice, language, label, duration, answered_by) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [("abc", 1.0, "end", "", "", "", "", "", 30, "")],
+        0,
+    )
+
+
 def test_the_closed_set_is_checked_on_the_writers_thread_not_the_webhooks(tmp_path):
     threads = []
 
@@ -308,7 +328,7 @@ def test_events_go_to_the_database_file_now_at_its_path(tmp_path, how):
 def test_a_worker_that_exits_normally_writes_what_it_recorded_first(tmp_path):
     path = tmp_path / "exit.sqlite3"
     script = (
-        "from ivr.platform.db import Database\nfrom ivr.stats.recorder import Recorder\n"
+        "from ivr.platform import Database\nfrom ivr.stats.recorder import Recorder\n"
         f"recorder = Recorder(Database('sqlite:///{path}'), 90)\n"
         "for i in range(2000):\n    recorder.record(call='x' * (i % 16 + 1), kind='start', node='welcome')\n"
         "raise SystemExit(0)\n"

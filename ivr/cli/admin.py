@@ -191,11 +191,17 @@ def database() -> None:
     help="Bring the database's tables up to this version of the line now, keeping every row. "
     "Each server also does this itself at start; run it first to roll a new version out to a fleet.",
 )
-def database_upgrade() -> None:
+@click.option(
+    "--schema-is",
+    type=click.Choice(["0001", "0002"]),
+    help="Only for a database made before the line recorded its schema (the line says when): "
+    "0001 if it has no flow_revisions table, 0002 if it has. Back the database up first.",
+)
+def database_upgrade(schema_is: str | None) -> None:
     from alembic.runtime.migration import MigrationContext
     from sqlalchemy import create_engine
 
-    from ivr.platform import driver_url
+    from ivr.platform import SchemaUnknown, driver_url, make_engine
 
     url = database_url_of(os.environ)
     before_engine = create_engine(driver_url(url))
@@ -206,12 +212,17 @@ def database_upgrade() -> None:
         raise click.ClickException(f"cannot open the database: {type(exc).__name__}; check DATABASE_URL") from None
     finally:
         before_engine.dispose()
-    engine = _database().engine  # opening it upgrades it, under the servers' own lock
+    try:
+        engine = make_engine(url, schema_is)  # under the servers' own lock
+    except SchemaUnknown as unknown:
+        raise click.ClickException(str(unknown)) from None
     with engine.connect() as connection:
         after = MigrationContext.configure(connection).get_current_revision()
     engine.dispose()
     if before == after:
         click.echo(f"The database is up to date (schema {after}).")
     else:
-        was = f"schema {before}" if before else "no schema (new, or made before migrations)"
+        was = (
+            f"schema {before}" if before else (f"schema {schema_is} (as you said)" if schema_is else "no schema (new)")
+        )
         click.echo(f"The database was upgraded from {was} to schema {after}; every row was kept.")

@@ -1,4 +1,4 @@
-"""Alembic's environment: migrations run on the connection :func:`ivr.platform.db.upgrade` hands over
+"""Alembic's environment: migrations run on the connection :func:`ivr.platform.engine.upgrade` hands over
 (inside its lock), never on a URL of their own."""
 
 from alembic import context

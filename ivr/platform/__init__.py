@@ -7,7 +7,8 @@ the modules inside (an import-linter contract in pyproject.toml holds it):
 
 - :mod:`~ivr.platform.config`: the settings, read once from the environment
   (:mod:`~ivr.platform.setting_values`: how each is declared, read and refused);
-- :mod:`~ivr.platform.db`: the tables, and the engine that Alembic upgrades;
+- :mod:`~ivr.platform.db`: the database's tables, as the code reads and writes them;
+- :mod:`~ivr.platform.engine`: the engine, its schema made by the Alembic migrations alone;
 - :mod:`~ivr.platform.logs`: structured logs with every phone number taken out;
 - :mod:`~ivr.platform.metrics`: what Prometheus scrapes.
 """
@@ -24,24 +25,20 @@ from ivr.platform.config import (
     media_hosts_of,
 )
 from ivr.platform.db import (
-    MIGRATIONS,
-    Database,
     audit_log,
     call_events,
     console_sessions,
-    driver_url,
     flow_drafts,
     flow_proposals,
     flow_revisions,
     known_addresses,
     line_alerts,
+    line_secrets,
     login_failures,
-    make_engine,
     metadata,
     operators,
-    shared_secret,
-    upgrade,
 )
+from ivr.platform.engine import MIGRATIONS, Database, SchemaUnknown, driver_url, make_engine, shared_secret, upgrade
 from ivr.platform.logs import (
     REDACTED,
     JsonFormatter,
@@ -67,6 +64,7 @@ __all__ = [
     "JsonFormatter",
     "LineMetrics",
     "RedactNumbers",
+    "SchemaUnknown",
     "Settings",
     "audit_log",
     "call_events",
@@ -81,6 +79,7 @@ __all__ = [
     "flow_revisions",
     "known_addresses",
     "line_alerts",
+    "line_secrets",
     "login_failures",
     "make_engine",
     "media_hosts_of",

@@ -270,6 +270,7 @@ class AlertWatch:
         self.alert = alert
         self._pid = 0
         self._lock = threading.Lock()
+        self._stopped = threading.Event()
 
     def start(self) -> None:
         """Start in this process (a forked worker starts its own); once."""
@@ -279,9 +280,12 @@ class AlertWatch:
             self._pid = os.getpid()
             threading.Thread(target=self._run, name="ivr-alert", daemon=True).start()
 
+    def stop(self) -> None:
+        """End the checks (a test's database goes before its process does)."""
+        self._stopped.set()
+
     def _run(self) -> None:
-        while True:
-            time.sleep(self.alert.settings.check_seconds)
+        while not self._stopped.wait(self.alert.settings.check_seconds):
             try:
                 self.alert.check()
             except Exception:  # the database is down, a bug: logged, then look again later

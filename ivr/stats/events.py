@@ -26,19 +26,17 @@ BY_KEY = "key"
 BY_SPEECH = "speech"
 ANSWERED_BY = frozenset({BY_KEY, BY_SPEECH})
 
-EVENT_COLUMNS = (
-    "call", "at", "kind", "node", "outcome", "choice", "language", "label", "duration", "answered_by",
-)  # fmt: skip
-#: An event with nothing said: what the columns an event leaves out hold.
+#: The columns an event fills, in the table's order. The ``call_events`` table
+#: (:mod:`ivr.platform.db`) is the one list of what an event holds: the insert below,
+#: the empty event and the recorder's closed set are all made from it.
+EVENT_COLUMNS: tuple[str, ...] = tuple(column.name for column in call_events.columns if not column.primary_key)
+#: What each column holds when an event does not say: the table's default for it; None
+#: where there is none (``call``, ``at`` and ``kind``, which every event gives, and
+#: ``duration``, which only an end knows).
 EMPTY_EVENT: dict[str, Any] = {
-    "kind": "",
-    "node": "",
-    "outcome": "",
-    "choice": "",
-    "language": "",
-    "label": "",
-    "duration": None,
-    "answered_by": "",
+    column.name: column.default.arg if column.default is not None else None
+    for column in call_events.columns
+    if not column.primary_key
 }
 Row = dict[str, Any]
 

@@ -27,7 +27,7 @@ from ivr.platform import LineMetrics, call_events
 from ivr.runtime import flow as rt
 from ivr.runtime.outcomes import OUTCOME_DIAL_STATUSES, Kind, Outcome
 from ivr.runtime.twilio import CALL_STATUSES
-from ivr.stats.events import ANSWERED_BY, KIND_END, KINDS, Row
+from ivr.stats.events import ANSWERED_BY, EMPTY_EVENT, KIND_END, KINDS, Row
 from ivr.stats.writer import EventWriter, HasEngine, WriterSettings
 
 log = logging.getLogger("ivr.stats")
@@ -40,10 +40,11 @@ log = logging.getLogger("ivr.stats")
 UNKNOWN = "_unknown"
 CHOICES = frozenset([*"0123456789*#", "speech"])
 LONGEST_CALL = DAY_SECONDS  # Twilio ends every call by then
-#: Columns that may be empty (the event did not say); ``call`` and ``kind`` never are.
-OPTIONAL = frozenset({"node", "outcome", "choice", "language", "label", "answered_by"})
 #: What each text column holds at most (PostgreSQL refuses longer; SQLite would keep them).
 LENGTHS = {c.name: c.type.length or 200 for c in call_events.columns if isinstance(c.type, String)}
+#: Text columns that may be empty (the event did not say: the table's default is "");
+#: ``call`` and ``kind`` never are.
+OPTIONAL = frozenset(column for column in LENGTHS if EMPTY_EVENT[column] == "")
 #: With no flow to compare against: names shaped as the checker allows (the line's own
 #: prefixed, "_busy:_transfer:crimestoppers"), and language codes, in ASCII only...
 _NAME = re.compile(r"(?:_[a-z_]+:)*_?[A-Za-z][A-Za-z0-9_\-]*")
@@ -105,7 +106,8 @@ class Allowed:
             "duration": duration if type(duration) is int and 0 <= duration <= LONGEST_CALL else None,
         }
         replaced = int(duration is not None and row["duration"] is None)
-        for column, is_known in known.items():
+        for column in LENGTHS:  # every text column of the table: a new one without a rule fails here
+            is_known = known[column]
             value = event.get(column, "")
             if isinstance(value, Outcome):  # what the engine gave the webhooks: stored as its text
                 value = str(value)

@@ -11,16 +11,16 @@ values from a closed set) and writes them. It:
   :attr:`WriterSettings.queue` events, each new one pushes out the oldest, counted. A batch
   the database refuses for what it holds (not for being down) would block every later
   one: it is dropped after a few tries, counted.
-* notices that the SQLite file at the database's path was deleted or replaced (its device
-  and inode changed) and opens the one there now, its tables made or brought up to date
-  as a server does at start (a backup restored from an older line lacks new columns): the
-  connections it holds would go on writing into a file nobody can open.
+* notices that the SQLite file at the database's path was deleted or replaced and opens
+  the one there now (:mod:`ivr.stats.database_faults` tells these troubles apart).
 * logs the counts of what was lost or replaced at most every
   :attr:`WriterSettings.report_every` seconds; never a value.
 
 Still lost: what is in memory when a process dies without warning (SIGKILL, a crash): the
 events of about the last :attr:`WriterSettings.idle` seconds, or, while the database
-cannot be written, all that wait. A normal exit first writes what waits, if it can.
+cannot be written, all that wait. A normal exit first writes what waits, if it can;
+:meth:`EventWriter.close` does the same for a writer whose database is going away before
+the process does (a test's), and ends its thread, so that nothing outlives the database.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import logging
-import os
 import threading
 import time
 from collections import deque
@@ -36,11 +35,11 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sqlalchemy import Engine
-from sqlalchemy import exc as db_errors
 
 from ivr.definition.limits import DAY_SECONDS
-from ivr.platform import DROPPED_QUEUE_FULL, DROPPED_REFUSED, LineMetrics, upgrade
+from ivr.platform import DROPPED_QUEUE_FULL, DROPPED_REFUSED, LineMetrics
 from ivr.publishing import older_than as audit_older_than
+from ivr.stats.database_faults import DatabaseFile, describe, unavailable
 from ivr.stats.events import EMPTY_EVENT, Row, insert_statement, older_than
 
 log = logging.getLogger("ivr.stats")
@@ -99,6 +98,7 @@ class EventWriter:
         self._events: deque[dict[str, Any]] = deque(maxlen=self.settings.queue)
         self._pushed_out = 0
         self._thread: threading.Thread | None = None
+        self._closed = threading.Event()
         self._start_lock = threading.Lock()
         self._busy = False  # the writer holds events outside the deque
         # Only the writer thread changes these.
@@ -107,7 +107,7 @@ class EventWriter:
         self._failing_since: float | None = None
         self._refused = 0
         self._replaced = 0
-        self._file: tuple[int, int] | None = None
+        self._file = DatabaseFile()
         self._last_cleanup = 0.0
         self._last_report = time.monotonic()
         self._reported = (0, 0, 0)
@@ -155,13 +155,27 @@ class EventWriter:
             time.sleep(0.005)
         return True
 
+    def close(self, timeout: float | None = None) -> bool:
+        """Write what waits (for up to ``timeout`` seconds, else the exit's wait), then end
+        the thread; whether every event was written. For a writer whose database goes
+        before the process does: at the process's exit it would find no database to write
+        to. Events recorded after are kept in memory only."""
+        written = self.flush(self.settings.exit_wait if timeout is None else timeout)
+        self._closed.set()
+        atexit.unregister(self._at_exit)
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(self.settings.retry_longest)
+        if not written:
+            log.warning("closed with call events not written", extra={"fields": self._count_fields()})
+        return written
+
     def _at_exit(self) -> None:
         if not self.flush(self.settings.exit_wait):
             log.warning("exiting with call events not written", extra={"fields": self._count_fields()})
 
     # -- the writer thread -------------------------------------------------------------------
     def _run(self) -> None:
-        while True:
+        while not self._closed.is_set():
             try:
                 wait = self._write_next()
                 self._report()
@@ -169,7 +183,7 @@ class EventWriter:
                 log.exception("the call statistics writer failed; it goes on")
                 wait = self.settings.retry_longest
             if wait:
-                time.sleep(wait)
+                self._closed.wait(wait)
 
     def _write_next(self) -> float:
         """Write the batch that failed last time, or the next; how long to wait then."""
@@ -198,7 +212,7 @@ class EventWriter:
 
     def _write(self, rows: list[Row]) -> None:
         engine = self.database.engine
-        self._reopen_if_moved(engine)
+        self._file.reopen_if_replaced(engine)
         with engine.begin() as connection:
             sql, parameters = insert_statement(engine.dialect.paramstyle, rows)
             connection.exec_driver_sql(sql, parameters)
@@ -209,34 +223,15 @@ class EventWriter:
                 if self.audit_retention_days is not None:
                     connection.execute(audit_older_than(now - self.audit_retention_days * DAY_SECONDS))
 
-    def _reopen_if_moved(self, engine: Engine) -> None:
-        """Write to the SQLite file now at the database's path (one stat() per batch)."""
-        path = _sqlite_path(engine)
-        if path is None:
-            return
-        found = _identity(path)
-        if found is not None and found == self._file:
-            return
-        if found is not None and self._file is None:  # the first write: the file the engine opened
-            self._file = found
-            return
-        log.warning(
-            "the statistics database file was deleted or replaced: writing to the one at its path now",
-            extra={"fields": {"event": "stats-file-reopened", "found": "another file" if found else "no file"}},
-        )
-        engine.dispose()  # connections to the old file close; the next ones open the path
-        upgrade(engine)  # its tables made, or brought up to date (a backup from an older line)
-        self._file = _identity(path)
-
     def _failed(self, exc: Exception) -> float:
         """Keep the batch to try again (or drop it, if the database refuses it); the wait."""
         self._tries += 1
-        error = _describe(exc)
+        error = describe(exc)
         if self._failing_since is None:
             self._failing_since = time.monotonic()
             fields = {**self._count_fields(), "event": "stats-write-failed", "error": error}
             log.warning("cannot write call statistics: trying again; calls are not affected", extra={"fields": fields})
-        if not _database_unavailable(exc) and self._tries >= self.settings.tries_for_refused:
+        if not unavailable(exc) and self._tries >= self.settings.tries_for_refused:
             fields = {"event": "stats-refused", "error": error, "events": len(self._pending)}
             log.warning("dropped call events the database refuses", extra={"fields": fields})
             self._refused += len(self._pending)
@@ -272,31 +267,3 @@ class EventWriter:
         if counts != self._reported or self._failing_since is not None:
             self._reported = counts
             log.warning("call statistics lost or changed", extra={"fields": self._count_fields()})
-
-
-def _sqlite_path(engine: Engine) -> str | None:
-    database = engine.url.database
-    if engine.dialect.name != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
-        return None
-    return database
-
-
-def _identity(path: str) -> tuple[int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_dev, st.st_ino)
-
-
-def _database_unavailable(exc: Exception) -> bool:
-    """Locked, down, restarting, out of connections: worth waiting for."""
-    unavailable = (db_errors.OperationalError, db_errors.InterfaceError, db_errors.DisconnectionError)
-    return isinstance(exc, (*unavailable, db_errors.TimeoutError, OSError))
-
-
-def _describe(exc: Exception) -> str:
-    """The error's kind without its message: SQLAlchemy's repeats the rows it could not write."""
-    original = getattr(exc, "orig", None) or exc
-    code = getattr(original, "sqlite_errorname", None) or getattr(original, "pgcode", None)
-    return type(original).__name__ + (f" {code}" if code else "")
