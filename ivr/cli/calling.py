@@ -9,6 +9,7 @@ import click
 from ivr.cli.errors import FlowHasErrors
 from ivr.cli.flow_file import allowed, flow_file_argument
 from ivr.publishing import load_flow_file
+from ivr.runtime.twilio import DIAL_RESULTS
 from ivr.tools.simulator import CallEnded, Heard, SimulatedCall, flask_transport, http_transport
 
 
@@ -31,7 +32,6 @@ def _show(heard: list[Heard], speak: bool = False) -> None:
             click.echo(f"  [{item.kind}: {item.text}]")
 
 
-DIAL_RESULTS = ("completed", "busy", "no-answer", "failed")
 #: espeak-ng voices for the prompts' languages (robotic: a preview, never for callers).
 ESPEAK_VOICES = {"arb": "ar", "en-GB": "en-gb"}
 

@@ -14,8 +14,10 @@ import os
 import tempfile
 from importlib import resources
 from pathlib import Path
+from string import Template
 
 from ivr.definition.allowed import UNSET, Allowed
+from ivr.definition.phone import CRIMESTOPPERS, HELPLINE
 from ivr.definition.problems import error
 from ivr.publishing import LoadResult, load_flow_file, load_flow_text, load_isolated
 from ivr.runtime import flow as rt
@@ -24,8 +26,11 @@ log = logging.getLogger("ivr.flow")
 
 
 def builtin_safe_flow() -> rt.Flow:
-    """The flow served when no flow file has ever passed its checks."""
-    text = resources.files("ivr.serve").joinpath("last_resort_flow.yaml").read_text("utf-8")
+    """The flow served when no flow file has ever passed its checks. Its numbers are
+    written ``$HELPLINE`` and ``$CRIMESTOPPERS`` in the file and filled in from
+    :mod:`ivr.definition.phone`, their one home."""
+    written = resources.files("ivr.serve").joinpath("last_resort_flow.yaml").read_text("utf-8")
+    text = Template(written).substitute(HELPLINE=HELPLINE, CRIMESTOPPERS=CRIMESTOPPERS)
     result = load_flow_text(text)
     assert result.flow is not None, [p.format("last_resort_flow.yaml") for p in result.problems]
     return result.flow
