@@ -152,13 +152,13 @@ def test_simulate_in_a_language():
     result = run("simulate", str(DEFAULT_FLOW), "--language", "pl-PL", "--script", "")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        "  line (pl-PL): Jeśli coś ci teraz grozi, rozłącz się i zadzwoń pod 9 9 9. W każdej chwili 0 łączy z "
+        "  line (Polski): Jeśli coś ci teraz grozi, rozłącz się i zadzwoń pod 9 9 9. W każdej chwili 0 łączy z "
         "infolinią. 9 od razu kończy rozmowę.",
-        "  line (pl-PL): Jeśli ty lub ktoś znajomy może być ofiarą niewolnictwa, naciśnij 1. 2 to zgłoszenie "
+        "  line (Polski): Jeśli ty lub ktoś znajomy może być ofiarą niewolnictwa, naciśnij 1. 2 to zgłoszenie "
         "anonimowe, 3 to policja, gdy nikomu nic nie grozi, a 4 to rady na wypadek zagrożenia. Z infolinią łączy "
         "0 albo czekanie na linii.",
         "  (you stay silent)",  # the main menu waits once: silence there means "stay on the line"
-        "  line (pl-PL): Łączymy z infolinią.",
+        "  line (Polski): Łączymy z infolinią.",
         f"  [the line connects the call to {HELPLINE}]",
         "  (end of script)",
     ]
@@ -233,3 +233,53 @@ def test_serve_dev_passes_development_mode_to_the_app_and_leaves_the_environment
     assert "To call it without a phone" in result.output
     assert served == [{"host": "127.0.0.1", "port": 5099, "debug": False, "use_reloader": False}]
     assert "IVR_DEV" not in os.environ
+
+
+def test_the_terminal_caller_names_each_language_as_a_caller_would(make_app, flow_file, monkeypatch):
+    """'ivr call' labelled Arabic "(arb)", the code of its voice: a language is named by its
+    own name, as the language menu and the console name it."""
+    from ivr.cli import calling
+
+    app = make_app()
+    monkeypatch.setattr(calling, "http_transport", lambda: flask_transport(app))
+    result = run("call", "--url", PUBLIC, "--token", TOKEN, "--flow", str(flow_file), "--script", "5")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "  line (English): If you are in danger now, hang up and dial 9 9 9. For the helpline, press 0.",
+        "  line (English): English: 1.",
+        "  line (English): Shcheep: 2.",
+        "  line (Tiếng Việt): Tiếng Việt: 3.",
+        "  line (English): Tigrinya: 4.",
+        "  line (العربية): العربية: 5.",
+        "  line (English): Soomaali: 6.",
+        "  line (Română): Română: 7.",
+        "  line (Polski): Polski: 8.",
+        "  line (English): For any other language, stay on the line; the helpline has interpreters.",
+        "  you press: 5",
+        "  line (العربية): إن كنت في خطر، أغلق الخط واطلب 9 9 9. لخط المساعدة اضغط 0 في أي وقت. للخروج فورًا اضغط 9.",
+        "  line (العربية): إن كنت ضحية للعبودية أو كان شخص تعرفه ضحية، اضغط 1. للإبلاغ دون اسم، 2. للشرطة دون خطر، 3. "
+        "لما تفعله في الخطر، 4. لخط المساعدة، 0 أو ابقَ على الخط.",
+        "  (end of script)",
+    ]
+
+
+def test_the_terminal_caller_names_a_language_by_its_code_when_the_flow_cannot_be_read(make_app, tmp_path, monkeypatch):
+    from ivr.cli import calling
+
+    app = make_app()
+    monkeypatch.setattr(calling, "http_transport", lambda: flask_transport(app))
+    result = run("call", "--url", PUBLIC, "--token", TOKEN, "--flow", str(tmp_path / "nope.yaml"), "--script", "hangup")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "  line (en-GB): If you are in danger now, hang up and dial 9 9 9. For the helpline, press 0.",
+        "  line (en-GB): English: 1.",
+        "  line (en-GB): Shcheep: 2.",
+        "  line (vi-VN): Tiếng Việt: 3.",
+        "  line (en-GB): Tigrinya: 4.",
+        "  line (arb): العربية: 5.",
+        "  line (en-GB): Soomaali: 6.",
+        "  line (ro-RO): Română: 7.",
+        "  line (pl-PL): Polski: 8.",
+        "  line (en-GB): For any other language, stay on the line; the helpline has interpreters.",
+        "  [you hang up]",
+    ]
