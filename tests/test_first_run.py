@@ -43,16 +43,16 @@ ERRORS = [
 ]
 FIRST_CALL = [
     "Calling it now. At each menu: type a key, 'say <words>', Enter for silence, or 'hangup'.",
-    "  line (en-GB): If you are in danger now, hang up and dial 9 9 9. For the helpline, press 0.",
-    "  line (en-GB): English: 1.",
-    "  line (en-GB): Shcheep: 2.",
-    "  line (vi-VN): Tiếng Việt: 3.",
-    "  line (en-GB): Tigrinya: 4.",
-    "  line (arb): العربية: 5.",
-    "  line (en-GB): Soomaali: 6.",
-    "  line (ro-RO): Română: 7.",
-    "  line (pl-PL): Polski: 8.",
-    "  line (en-GB): For any other language, stay on the line; the helpline has interpreters.",
+    "  line (English): If you are in danger now, hang up and dial 9 9 9. For the helpline, press 0.",
+    "  line (English): English: 1.",
+    "  line (English): Shcheep: 2.",
+    "  line (Tiếng Việt): Tiếng Việt: 3.",
+    "  line (English): Tigrinya: 4.",
+    "  line (العربية): العربية: 5.",
+    "  line (English): Soomaali: 6.",
+    "  line (Română): Română: 7.",
+    "  line (Polski): Polski: 8.",
+    "  line (English): For any other language, stay on the line; the helpline has interpreters.",
     "key, 'say <words>', Enter for silence, or 'hangup':   [you hang up]",
 ]
 

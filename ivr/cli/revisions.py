@@ -75,7 +75,7 @@ def _published(
         for problem in exc.problems:
             click.echo(problem, err=True)
         raise FlowHasErrors(f"Error: {exc}") from None
-    named = f"revision {revision.number} (version {revision.version})"
+    named = revision.named
     if rolled_back_to is not None:
         named = f"revision {rolled_back_to.number}: published again as {named}"
     detail = f"{named}, from the command line: {revision.message}"

@@ -258,9 +258,9 @@ def publish_draft() -> Any:
                 allowed=allowed(),
                 started_from=draft.base,
             )
-            record(engine, operator, "publish", f"version {revision.version} as revision {revision.number}: {message}")
+            record(engine, operator, "publish", f"{revision.named}: {message}")
             discard_draft(engine, operator)
-            flash(f"Published version {revision.version} as revision {revision.number}: {LIVE_WITHIN_SECONDS}")
+            flash(f"Published {revision.named}: {LIVE_WITHIN_SECONDS}")
             return redirect(url_for("console.history"))
     except NumbersChange as exc:  # against a revision published a moment ago, not yet served here
         changes = exc.changes

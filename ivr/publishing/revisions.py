@@ -75,6 +75,12 @@ class Revision:
     replaces: str | None
     approved_by: str | None = None  # the second operator, when approval was required
 
+    @property
+    def named(self) -> str:
+        """What a person calls it, everywhere (the console, ``ivr`` commands, the audit log):
+        its number, which orders revisions, then its version, which names the text."""
+        return f"revision {self.number} (version {self.version})"
+
 
 def _revision(row: object) -> Revision:
     m = row._mapping  # type: ignore[attr-defined]
@@ -284,7 +290,7 @@ def diff(engine: Engine, a: str, b: str | None = None) -> str:
     lines = difflib.unified_diff(
         old.text.splitlines(keepends=True),
         new.text.splitlines(keepends=True),
-        f"revision {old.number} (version {old.version})",
-        f"revision {new.number} (version {new.version})",
+        old.named,
+        new.named,
     )
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
