@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from click.testing import CliRunner
-from support import DEFAULT_FLOW, HELPLINE, PUBLIC, TOKEN
+from support import DEFAULT_FLOW, HELPLINE, PUBLIC, TOKEN, language_menu_heard
 
 from ivr.cli import main
 from ivr.definition.builtins import is_builtin_node
@@ -235,51 +235,24 @@ def test_serve_dev_passes_development_mode_to_the_app_and_leaves_the_environment
     assert "IVR_DEV" not in os.environ
 
 
-def test_the_terminal_caller_names_each_language_as_a_caller_would(make_app, flow_file, monkeypatch):
+@pytest.mark.parametrize("flow_readable", [True, False], ids=["flow read", "flow not readable"])
+def test_the_terminal_caller_names_each_language_as_a_caller_would(make_app, flow_file, monkeypatch, flow_readable):
     """'ivr call' labelled Arabic "(arb)", the code of its voice: a language is named by its
-    own name, as the language menu and the console name it."""
+    own name from the flow, as the language menu and the console name it (by the code only
+    when it cannot read the flow)."""
     from ivr.cli import calling
 
     app = make_app()
     monkeypatch.setattr(calling, "http_transport", lambda: flask_transport(app))
-    result = run("call", "--url", PUBLIC, "--token", TOKEN, "--flow", str(flow_file), "--script", "5")
+    flow = flow_file if flow_readable else flow_file.with_name("nope.yaml")
+    result = run("call", "--url", PUBLIC, "--token", TOKEN, "--flow", str(flow), "--script", "5,hangup")
     assert result.exit_code == 0, result.output
+    arabic = "العربية" if flow_readable else "arb"
     assert result.output.splitlines() == [
-        "  line (English): If you are in danger now, hang up and dial 9 9 9. For the helpline, press 0.",
-        "  line (English): English: 1.",
-        "  line (English): Shcheep: 2.",
-        "  line (Tiếng Việt): Tiếng Việt: 3.",
-        "  line (English): Tigrinya: 4.",
-        "  line (العربية): العربية: 5.",
-        "  line (English): Soomaali: 6.",
-        "  line (Română): Română: 7.",
-        "  line (Polski): Polski: 8.",
-        "  line (English): For any other language, stay on the line; the helpline has interpreters.",
+        *language_menu_heard(named=flow_readable),
         "  you press: 5",
-        "  line (العربية): إن كنت في خطر، أغلق الخط واطلب 9 9 9. لخط المساعدة اضغط 0 في أي وقت. للخروج فورًا اضغط 9.",
-        "  line (العربية): إن كنت ضحية للعبودية أو كان شخص تعرفه ضحية، اضغط 1. للإبلاغ دون اسم، 2. للشرطة دون خطر، 3. "
-        "لما تفعله في الخطر، 4. لخط المساعدة، 0 أو ابقَ على الخط.",
-        "  (end of script)",
-    ]
-
-
-def test_the_terminal_caller_names_a_language_by_its_code_when_the_flow_cannot_be_read(make_app, tmp_path, monkeypatch):
-    from ivr.cli import calling
-
-    app = make_app()
-    monkeypatch.setattr(calling, "http_transport", lambda: flask_transport(app))
-    result = run("call", "--url", PUBLIC, "--token", TOKEN, "--flow", str(tmp_path / "nope.yaml"), "--script", "hangup")
-    assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == [
-        "  line (en-GB): If you are in danger now, hang up and dial 9 9 9. For the helpline, press 0.",
-        "  line (en-GB): English: 1.",
-        "  line (en-GB): Shcheep: 2.",
-        "  line (vi-VN): Tiếng Việt: 3.",
-        "  line (en-GB): Tigrinya: 4.",
-        "  line (arb): العربية: 5.",
-        "  line (en-GB): Soomaali: 6.",
-        "  line (ro-RO): Română: 7.",
-        "  line (pl-PL): Polski: 8.",
-        "  line (en-GB): For any other language, stay on the line; the helpline has interpreters.",
+        f"  line ({arabic}): إن كنت في خطر، أغلق الخط واطلب 9 9 9. لخط المساعدة اضغط 0 في أي وقت. للخروج فورًا اضغط 9.",
+        f"  line ({arabic}): إن كنت ضحية للعبودية أو كان شخص تعرفه ضحية، اضغط 1. للإبلاغ دون اسم، 2. للشرطة دون خطر، "
+        "3. لما تفعله في الخطر، 4. لخط المساعدة، 0 أو ابقَ على الخط.",
         "  [you hang up]",
     ]

@@ -110,27 +110,21 @@ def test_a_rollback_publishes_the_old_text_as_a_new_revision(ivr, flow_file):
         f"rolled back to revision 1: published again as revision 3 (version {flow_version(old)}), replacing "
         f"revision 2, {_warnings(old)} warning(s); every server serves it within a few seconds\n"
     )
+    by_version = ivr("rollback", flow_version(new), "-m", "the old words were wrong", "--as", "ben")
+    assert by_version.output == (  # a version names a revision too, as in scripts written before numbers
+        f"rolled back to revision 2: published again as revision 4 (version {flow_version(new)}), replacing "
+        f"revision 3, {_warnings(new)} warning(s); every server serves it within a few seconds\n"
+    )
+    unknown = ivr("rollback", "7", "-m", "back", "--as", "carla")
+    assert (unknown.exit_code, unknown.output) == (1, "Error: there is no revision 7: 'ivr history' lists them\n")
     lines = ivr("history").output.splitlines()[1:]
-    assert [line.split("  ", 1)[0].strip() for line in lines] == ["3", "2", "1"]
+    assert [line.split("  ", 1)[0].strip() for line in lines] == ["4", "3", "2", "1"]
     assert [line.split(" UTC  ")[1] for line in lines] == [
+        f"{flow_version(new)}  ben  the old words were wrong",
         f"{flow_version(old)}  carla  callers missed the old words",
         f"{flow_version(new)}  ben  shorter",
         f"{flow_version(old)}  amira  first",
     ]
-
-
-def test_a_rollback_still_takes_a_version_as_scripts_named_revisions_before(ivr, flow_file):
-    old = flow_file.read_text()
-    new = old.replace(WELCOME_END, CHANGED_END)
-    assert ivr("publish", str(flow_file), "-m", "first", "--as", "amira").exit_code == 0
-    assert ivr("publish", str(_write(flow_file, new)), "-m", "shorter", "--as", "ben").exit_code == 0
-    rolled = ivr("rollback", flow_version(old), "-m", "callers missed the old words", "--as", "carla")
-    assert rolled.output == (
-        f"rolled back to revision 1: published again as revision 3 (version {flow_version(old)}), replacing "
-        f"revision 2, {_warnings(old)} warning(s); every server serves it within a few seconds\n"
-    )
-    unknown = ivr("rollback", "7", "-m", "back", "--as", "carla")
-    assert (unknown.exit_code, unknown.output) == (1, "Error: there is no revision 7: 'ivr history' lists them\n")
 
 
 def test_diff_shows_what_changed_between_two_revisions_and_against_the_live_one(ivr, flow_file):
