@@ -9,7 +9,7 @@ import re
 
 import pytest
 from support import DEFAULT_FLOW
-from test_console import PASSWORD, SITE, Browser
+from test_console import PASSWORD, SITE, Browser, logged_in, with_operators
 
 from ivr.console.views import add_operator
 from ivr.publishing import draft_of, entries, history
@@ -24,11 +24,7 @@ BROKEN_LINE = BROKEN_TEXT.splitlines().index("  broken: {type: nope}") + 1
 
 @pytest.fixture
 def app(make_app):
-    app = make_app()
-    engine = app.extensions["ivr.database"].engine
-    add_operator(engine, "alice", PASSWORD)
-    add_operator(engine, "bob", PASSWORD)
-    return app
+    return with_operators(make_app(), "alice", "bob")
 
 
 def engine_of(app):
@@ -55,12 +51,6 @@ def draft_step(browser: Browser, action: str, value: str = "", position: str = "
         headers={"X-CSRF-Token": browser.csrf()},
         base_url=SITE,
     )
-
-
-def logged_in(app, name: str = "alice") -> Browser:
-    browser = Browser(app)
-    browser.login(name)
-    return browser
 
 
 def test_a_mistake_is_shown_at_its_line_and_the_draft_is_saved(app):
