@@ -50,6 +50,23 @@ def load_or_refuse(path: Path, isolated: bool = False, allowed: Allowed = UNSET)
                           readable=False)  # fmt: skip
 
 
+def load_text_beside(flow_file: Path, text: str, isolated: bool, allowed: Allowed = UNSET) -> LoadResult:
+    """Load a revision's text as if it were the flow file (its media paths are relative to
+    the file's folder), in the child process like a changed file (``isolated``)."""
+    try:
+        handle, temporary = tempfile.mkstemp(dir=flow_file.parent, prefix=f".{flow_file.name}.", suffix=".new")
+    except OSError as exc:
+        why = f"the revision could not be written beside the flow file to be checked ({exc.strerror})"
+        return LoadResult(None, [error(1, 1, why, "let the line write in the flow file's folder", code="load-bug")],
+                          readable=False)  # fmt: skip
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(text.encode("utf-8"))
+        return load_or_refuse(Path(temporary), isolated, allowed)
+    finally:
+        os.unlink(temporary)
+
+
 def last_good_path(flow_file: Path) -> Path:
     return flow_file.with_name(f".{flow_file.name}.last-good")
 
