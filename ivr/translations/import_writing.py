@@ -14,19 +14,8 @@ import yaml
 from ivr.definition.model import FlowDocument
 from ivr.definition.reviews import Translatable, translatables
 from ivr.definition.source import Path, SourceDocument
+from ivr.translations import yaml_edit as ye
 from ivr.translations.flow_text import written_at
-from ivr.translations.yaml_edit import (
-    CannotEdit,
-    Edit,
-    append_section,
-    block_mapping,
-    flow_scalar,
-    insert_entry,
-    newline_of,
-    node_end,
-    render_scalar,
-    replace_scalar,
-)
 
 REVIEWS_COMMENT = (
     "# Reviewers' sign-offs, by language and text, written by 'ivr translations import --reviewer'.",
@@ -43,7 +32,7 @@ class ImportPlan:
     source: SourceDocument
     document: FlowDocument
     code: str
-    edits: list[Edit] = field(default_factory=list)
+    edits: list[ye.Edit] = field(default_factory=list)
     expected: Any = None
     changed: list[str] = field(default_factory=list)
     signed: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -54,36 +43,36 @@ class ImportPlan:
     notes: list[str] = field(default_factory=list)
 
 
-def text_edit(plan: ImportPlan, item: Translatable, text: str) -> Edit:
+def text_edit(plan: ImportPlan, item: Translatable, text: str) -> ye.Edit:
     """The edit that writes ``text`` as the plan's language's translation of ``item``: in
     place of the old one, or as a new entry beside the other languages' in their style."""
     if item.translation is not None:
-        return replace_scalar(plan.source, item.path, text)
+        return ye.replace_scalar(plan.source, item.path, text)
     container = item.path[:-1]
     written = plan.source.values.get(container)
     name = ".".join(map(str, container))
     if written is None:
-        raise CannotEdit(
+        raise ye.CannotEdit(
             f"{name} is not written in the flow (callers hear the line's built-in text): "
             f"add it with its {plan.document.line.language} text, then import again"
         )
     if not isinstance(written, yaml.MappingNode):
-        raise CannotEdit(
+        raise ye.CannotEdit(
             f"{name} is written as one text, not one per language: write it as "
             f"'{plan.document.line.language}: ...' under it, then import again"
         )
-    mapping = block_mapping(plan.source, container)
+    mapping = ye.block_mapping(plan.source, container)
     indent = mapping.value[0][0].start_mark.column
     sibling = next((v for _, v in mapping.value if isinstance(v, yaml.ScalarNode)), None)
     style = sibling.style if sibling is not None else None
-    rendered = render_scalar(
+    rendered = ye.render_scalar(
         text,
         style=style,
         column=indent + len(plan.code) + 2,
         indent=indent + 2,
-        newline=newline_of(plan.source.text),
+        newline=ye.newline_of(plan.source.text),
     )
-    return insert_entry(plan.source, container, plan.code, " " + rendered, list(plan.document.line.languages))
+    return ye.insert_entry(plan.source, container, plan.code, " " + rendered, list(plan.document.line.languages))
 
 
 def set_value(data: Any, path: Path, value: Any) -> None:
@@ -94,12 +83,12 @@ def set_value(data: Any, path: Path, value: Any) -> None:
 
 
 def _flow_mapping(signed: dict[str, str]) -> str:
-    return "{" + ", ".join(f"{name}: {flow_scalar(value)}" for name, value in signed.items()) + "}"
+    return "{" + ", ".join(f"{name}: {ye.flow_scalar(value)}" for name, value in signed.items()) + "}"
 
 
 def sign(plan: ImportPlan) -> None:
     """Write the new sign-offs under ``reviews:``, in the order of the flow's texts."""
-    source, code, newline = plan.source, plan.code, newline_of(plan.source.text)
+    source, code, newline = plan.source, plan.code, ye.newline_of(plan.source.text)
     items = sorted(translatables(plan.document, code), key=lambda item: written_at(source, item))
     order = [item.key for item in items]
     plan.signed = dict(sorted(plan.signed.items(), key=lambda pair: order.index(pair[0])))
@@ -109,18 +98,22 @@ def sign(plan: ImportPlan) -> None:
         if ("reviews",) not in source.values:
             lines = [*REVIEWS_COMMENT, "reviews:", f"  {code}:"]
             lines += [f"    {key}: {_flow_mapping(signed)}" for key, signed in plan.signed.items()]
-            plan.edits.append(append_section(source, lines))
+            plan.edits.append(ye.append_section(source, lines))
         elif ("reviews", code) not in source.values:
-            indent = block_mapping(source, ("reviews",)).value[0][0].start_mark.column + 2
+            indent = ye.block_mapping(source, ("reviews",)).value[0][0].start_mark.column + 2
             body = "".join(f"{newline}{' ' * indent}{key}: {_flow_mapping(s)}" for key, s in plan.signed.items())
-            plan.edits.append(insert_entry(source, ("reviews",), code, body, list(plan.document.line.languages)))
+            plan.edits.append(ye.insert_entry(source, ("reviews",), code, body, list(plan.document.line.languages)))
         else:
             for key, signed in plan.signed.items():
                 path = ("reviews", code, key)
                 if path in source.values:
                     node = source.values[path]
-                    plan.edits.append(Edit(node.start_mark.index, node_end(source.text, node), _flow_mapping(signed)))
+                    plan.edits.append(
+                        ye.Edit(node.start_mark.index, ye.node_end(source.text, node), _flow_mapping(signed))
+                    )
                 else:
-                    plan.edits.append(insert_entry(source, ("reviews", code), key, " " + _flow_mapping(signed), order))
-    except CannotEdit as exc:
+                    plan.edits.append(
+                        ye.insert_entry(source, ("reviews", code), key, " " + _flow_mapping(signed), order)
+                    )
+    except ye.CannotEdit as exc:
         plan.refusals.append(f"reviews: {exc}")
