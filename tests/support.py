@@ -24,6 +24,27 @@ PUBLIC = "https://line.example.org"
 HELPLINE = "+448000121700"
 CRIMESTOPPERS = "+44800555111"
 
+#: The default flow's language menu as the terminal caller prints it: each line's language
+#: (by its own name, and the code of its voice), then what is said.
+LANGUAGE_MENU = [
+    ("English", "en-GB", "If you are in danger now, hang up and dial 9 9 9. For the helpline, press 0."),
+    ("English", "en-GB", "English: 1."),
+    ("English", "en-GB", "Shcheep: 2."),
+    ("Tiếng Việt", "vi-VN", "Tiếng Việt: 3."),
+    ("English", "en-GB", "Tigrinya: 4."),
+    ("العربية", "arb", "العربية: 5."),
+    ("English", "en-GB", "Soomaali: 6."),
+    ("Română", "ro-RO", "Română: 7."),
+    ("Polski", "pl-PL", "Polski: 8."),
+    ("English", "en-GB", "For any other language, stay on the line; the helpline has interpreters."),
+]
+
+
+def language_menu_heard(*, named: bool = True) -> list[str]:
+    """The menu's lines as ``ivr call`` prints them: each labelled by its language's name,
+    or (``named=False``, when the flow cannot be read) by its voice's code."""
+    return [f"  line ({name if named else code}): {text}" for name, code, text in LANGUAGE_MENU]
+
 
 def silence_until_transfer(call: SimulatedCall, limit: int = 8) -> SimulatedCall:
     """Stay silent at every menu until the line transfers the call (or stops waiting)."""

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from click.testing import CliRunner
-from support import DEFAULT_FLOW, HELPLINE, PUBLIC, ROOT, TOKEN
+from support import DEFAULT_FLOW, HELPLINE, PUBLIC, ROOT, TOKEN, language_menu_heard
 
 from ivr.cli import main
 from ivr.definition.builtins import is_builtin_node
@@ -152,13 +152,13 @@ def test_simulate_in_a_language():
     result = run("simulate", str(DEFAULT_FLOW), "--language", "pl-PL", "--script", "")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        "  line (pl-PL): Jeśli coś ci teraz grozi, rozłącz się i zadzwoń pod 9 9 9. W każdej chwili 0 łączy z "
+        "  line (Polski): Jeśli coś ci teraz grozi, rozłącz się i zadzwoń pod 9 9 9. W każdej chwili 0 łączy z "
         "infolinią. 9 od razu kończy rozmowę.",
-        "  line (pl-PL): Jeśli ty lub ktoś znajomy może być ofiarą niewolnictwa, naciśnij 1. 2 to zgłoszenie "
+        "  line (Polski): Jeśli ty lub ktoś znajomy może być ofiarą niewolnictwa, naciśnij 1. 2 to zgłoszenie "
         "anonimowe, 3 to policja, gdy nikomu nic nie grozi, a 4 to rady na wypadek zagrożenia. Z infolinią łączy "
         "0 albo czekanie na linii.",
         "  (you stay silent)",  # the main menu waits once: silence there means "stay on the line"
-        "  line (pl-PL): Łączymy z infolinią.",
+        "  line (Polski): Łączymy z infolinią.",
         f"  [the line connects the call to {HELPLINE}]",
         "  (end of script)",
     ]
@@ -273,3 +273,26 @@ def test_init_overwrites_nothing_and_names_every_file_in_the_way(tmp_path):
     )
     assert sorted(path.name for path in tmp_path.iterdir()) == ["Procfile", "call_flows.yaml"]
     assert (tmp_path / "call_flows.yaml").read_text() == "my live flow"
+
+
+@pytest.mark.parametrize("flow_readable", [True, False], ids=["flow read", "flow not readable"])
+def test_the_terminal_caller_names_each_language_as_a_caller_would(make_app, flow_file, monkeypatch, flow_readable):
+    """'ivr call' labelled Arabic "(arb)", the code of its voice: a language is named by its
+    own name from the flow, as the language menu and the console name it (by the code only
+    when it cannot read the flow)."""
+    from ivr.cli import calling
+
+    app = make_app()
+    monkeypatch.setattr(calling, "http_transport", lambda: flask_transport(app))
+    flow = flow_file if flow_readable else flow_file.with_name("nope.yaml")
+    result = run("call", "--url", PUBLIC, "--token", TOKEN, "--flow", str(flow), "--script", "5,hangup")
+    assert result.exit_code == 0, result.output
+    arabic = "العربية" if flow_readable else "arb"
+    assert result.output.splitlines() == [
+        *language_menu_heard(named=flow_readable),
+        "  you press: 5",
+        f"  line ({arabic}): إن كنت في خطر، أغلق الخط واطلب 9 9 9. لخط المساعدة اضغط 0 في أي وقت. للخروج فورًا اضغط 9.",
+        f"  line ({arabic}): إن كنت ضحية للعبودية أو كان شخص تعرفه ضحية، اضغط 1. للإبلاغ دون اسم، 2. للشرطة دون خطر، "
+        "3. لما تفعله في الخطر، 4. لخط المساعدة، 0 أو ابقَ على الخط.",
+        "  [you hang up]",
+    ]

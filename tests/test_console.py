@@ -17,11 +17,16 @@ SITE = "https://line.example.org"
 PASSWORD = "a long enough password"
 
 
+def with_operators(app, *names: str, admins: tuple[str, ...] = ()):
+    """``app`` with these operators, each with :data:`PASSWORD`; ``admins`` among them are admins."""
+    for name in names:
+        add_operator(app.extensions["ivr.database"].engine, name, PASSWORD, admin=name in admins)
+    return app
+
+
 @pytest.fixture
 def app(make_app):
-    app = make_app()
-    add_operator(app.extensions["ivr.database"].engine, "alice", PASSWORD)
-    return app
+    return with_operators(make_app(), "alice")
 
 
 class Browser:
@@ -54,6 +59,13 @@ class Browser:
             headers={"X-CSRF-Token": token},
             base_url=SITE,
         )
+
+
+def logged_in(app, name: str = "alice") -> Browser:
+    """A browser on ``app``'s console with ``name`` logged in (with :data:`PASSWORD`)."""
+    browser = Browser(app)
+    assert browser.login(name).status_code == 302
+    return browser
 
 
 PAGES = ["/console", "/console/", "/console/try", "/console/stats", "/console/stats.csv"]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert
 from support import DEFAULT_FLOW
-from test_console import PASSWORD, Browser
+from test_console import PASSWORD, Browser, logged_in, with_operators
 from test_console_editing import CHANGED_TEXT, LIVE_TEXT, engine_of
 
 from ivr.console.accounts import AccountError, add_operator
@@ -27,16 +27,7 @@ RLO = "\u202e"
 
 @pytest.fixture
 def app(make_app):
-    app = make_app()
-    add_operator(engine_of(app), "alice", PASSWORD, admin=True)
-    add_operator(engine_of(app), "bob", PASSWORD)
-    return app
-
-
-def _logged_in(app, name: str) -> Browser:
-    browser = Browser(app)
-    assert browser.login(name).status_code == 302
-    return browser
+    return with_operators(make_app(), "alice", "bob", admins=("alice",))
 
 
 def _page(response) -> str:
@@ -46,7 +37,7 @@ def _page(response) -> str:
 def test_a_failed_login_under_a_reversed_name_is_stored_with_its_controls_made_visible(app):
     assert Browser(app).login(f"{RLO}ecila", "not the password at all").status_code == 401
     assert [(e.actor, e.action) for e in entries(engine_of(app))] == [("[U+202E]ecila", "login-failed")]
-    alice = _logged_in(app, "alice")
+    alice = logged_in(app, "alice")
     assert "<td><bdi>[U+202E]ecila</bdi></td><td>failed to log in</td>" in _page(alice.get("/console/audit"))
     rows = list(csv.reader(io.StringIO(alice.get("/console/audit.csv").get_data(as_text=True))))
     assert [r[1:] for r in rows[1:]] == [
@@ -59,7 +50,7 @@ def test_revision_and_draft_messages_and_their_authors_are_isolated_on_every_pag
     engine = engine_of(app)
     publish(engine, LIVE_TEXT, DEFAULT_FLOW.parent, "alice", f"{RLO}evil first")
     waiting = submit(engine, "bob", CHANGED_TEXT, f"{RLO}evil draft", DEFAULT_FLOW.parent)
-    alice = _logged_in(app, "alice")
+    alice = logged_in(app, "alice")
     history = _page(alice.get("/console/history"))
     assert "by <bdi>bob</bdi>, " in history and f": <bdi>{RLO}evil draft</bdi></li>" in history
     assert "<td><bdi>alice</bdi></td>" in history
@@ -84,7 +75,7 @@ def test_an_operator_name_with_controls_from_before_is_isolated_and_a_new_one_is
     )
     with engine.begin() as connection:  # an account made before names were checked
         connection.execute(insert(operators).values(name=f"{RLO}yrrem", password_hash="x", created=1.0, admin=False))
-    page = _page(_logged_in(app, "alice").get("/console/operators"))
+    page = _page(logged_in(app, "alice").get("/console/operators"))
     assert f"<td><bdi>{RLO}yrrem</bdi></td>" in page
     assert f"Yes, disable <bdi>{RLO}yrrem</bdi></label>" in page
     assert f"Disable <bdi>{RLO}yrrem</bdi></button>" in page
@@ -111,7 +102,7 @@ def test_a_drafts_arabic_number_reads_in_order_in_the_changed_lines_and_in_what_
     assert LIVE_TEXT.count(ARABIC_NO_ANSWER) == 1
     drafted = LIVE_TEXT.replace(ARABIC_NO_ANSWER, ARABIC_NO_ANSWER_CHANGED)
     waiting = submit(engine, "bob", drafted, "الرقم 0800 0121 700 في رسالة التحويل", DEFAULT_FLOW.parent)
-    approval = _page(_logged_in(app, "alice").get(f"/console/approvals/{waiting.number}"))
+    approval = _page(logged_in(app, "alice").get(f"/console/approvals/{waiting.number}"))
     assert ': “<bdi>الرقم <bdi dir="ltr">0800 0121 700</bdi> في رسالة التحويل</bdi>”.' in approval
     assert f'<code dir="auto">      {ARABIC_NO_ANSWER}</code>' in approval  # the line removed
     assert f'<code dir="auto">      {ARABIC_NO_ANSWER_CHANGED}</code>' in approval  # and the line added

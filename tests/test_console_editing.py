@@ -9,7 +9,7 @@ import re
 
 import pytest
 from support import DEFAULT_FLOW
-from test_console import PASSWORD, SITE, Browser
+from test_console import PASSWORD, SITE, Browser, logged_in, with_operators
 
 from ivr.console.views import add_operator
 from ivr.publishing import draft_of, entries, history
@@ -24,11 +24,7 @@ BROKEN_LINE = BROKEN_TEXT.splitlines().index("  broken: {type: nope}") + 1
 
 @pytest.fixture
 def app(make_app):
-    app = make_app()
-    engine = app.extensions["ivr.database"].engine
-    add_operator(engine, "alice", PASSWORD)
-    add_operator(engine, "bob", PASSWORD)
-    return app
+    return with_operators(make_app(), "alice", "bob")
 
 
 def engine_of(app):
@@ -55,12 +51,6 @@ def draft_step(browser: Browser, action: str, value: str = "", position: str = "
         headers={"X-CSRF-Token": browser.csrf()},
         base_url=SITE,
     )
-
-
-def logged_in(app, name: str = "alice") -> Browser:
-    browser = Browser(app)
-    browser.login(name)
-    return browser
 
 
 def test_a_mistake_is_shown_at_its_line_and_the_draft_is_saved(app):
@@ -159,10 +149,10 @@ def test_publishing_needs_a_message_then_goes_live_and_is_audited(app):
     assert revision.text == CHANGED_TEXT
     assert draft_of(engine_of(app), "alice") is None
     page = words(browser.get("/console/history"))
-    assert f"Published version {revision.version} as revision 1: every server serves it within seconds." in page
+    assert f"Published revision 1 (version {revision.version}): every server serves it within seconds." in page
     assert f"1 (live, within seconds) {revision.version}" in page
     assert [(e.actor, e.action, e.detail) for e in entries(engine_of(app)) if e.action == "publish"] == [
-        ("alice", "publish", f"version {revision.version} as revision 1: Say 'now'")
+        ("alice", "publish", f"revision 1 (version {revision.version}): Say 'now'")
     ]
 
 
@@ -185,11 +175,13 @@ def test_with_approval_required_a_second_operator_approves_and_nobody_approves_t
     assert bob.post("/console/approvals/1", {"do": "approve"}).status_code == 302
     [revision] = history(engine)
     assert (revision.author, revision.approved_by, revision.text) == ("alice", "bob", CHANGED_TEXT)
-    assert [(e.actor, e.action) for e in entries(engine) if e.action in ("submit", "approve")] == [
-        ("bob", "approve"),
-        ("alice", "submit"),
+    assert [(e.actor, e.action, e.detail) for e in entries(engine) if e.action in ("submit", "approve")] == [
+        ("bob", "approve", f"draft 1 by alice, as revision 1 (version {revision.version})"),
+        ("alice", "submit", f"draft 1, version {revision.version}: Say 'now'"),
     ]
-    assert "alice, approved by bob" in words(bob.get("/console/history"))
+    history_page = words(bob.get("/console/history"))
+    assert f"Approved: draft 1 is revision 1 (version {revision.version}), live within seconds." in history_page
+    assert "alice, approved by bob" in history_page
 
 
 def test_rollback_asks_for_a_message_and_restores_the_previous_text(app):
@@ -205,7 +197,11 @@ def test_rollback_asks_for_a_message_and_restores_the_previous_text(app):
     assert (newest.number, newest.message, newest.replaces) == (3, "two was wrong", second.version)
     assert newest.text == first.text
     [entry] = [e for e in entries(engine_of(app)) if e.action == "rollback"]
-    assert entry.detail == f"to version {first.version} (revision 1) as revision 3: two was wrong"
+    assert entry.detail == f"revision 1: published again as revision 3 (version {first.version}): two was wrong"
+    assert (
+        f"Rolled back to revision 1: published again as revision 3 (version {first.version}): live within seconds."
+        in words(browser.get("/console/history"))
+    )
 
 
 def test_the_editor_pages_need_a_session(app):

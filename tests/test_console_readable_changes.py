@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from support import DEFAULT_FLOW
-from test_console import PASSWORD
+from test_console import PASSWORD, with_operators
 from test_console_editing import check, logged_in
 
 from ivr.console.draft_flows import HeardChange, HeardLanguage, heard_changes
@@ -89,11 +89,7 @@ def rows_of(page: str) -> list[tuple[str, list[str]]]:
 
 @pytest.fixture
 def app(make_app):
-    app = make_app()
-    engine = app.extensions["ivr.database"].engine
-    add_operator(engine, "alice", PASSWORD)
-    add_operator(engine, "bob", PASSWORD)
-    return app
+    return with_operators(make_app(), "alice", "bob")
 
 
 def test_the_changes_page_names_each_place_and_marks_the_words_in_each_language(app):

@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 from flask.sessions import SecureCookieSessionInterface
 from support import HELPLINE, TOKEN
+from test_console import with_operators
 
 from ivr.console.accounts import LOCK_FAILURES, SESSION_SECONDS, address_of
 from ivr.console.views import add_operator
@@ -29,9 +30,7 @@ COOKIE = "ivr_console"
 
 @pytest.fixture
 def app(make_app):
-    app = make_app()
-    add_operator(app.extensions["ivr.database"].engine, "alice", PASSWORD)
-    return app
+    return with_operators(make_app(), "alice")
 
 
 class Browser:

@@ -8,7 +8,7 @@ import getpass
 import io
 
 import pytest
-from test_console import PASSWORD, Browser
+from test_console import PASSWORD, Browser, logged_in, with_operators
 from test_console_editing import engine_of, words
 
 from ivr.console.accounts import add_operator
@@ -19,16 +19,7 @@ NEW_PASSWORD = "another long enough password"
 
 @pytest.fixture
 def app(make_app):
-    app = make_app()
-    add_operator(engine_of(app), "alice", PASSWORD, admin=True)
-    add_operator(engine_of(app), "bob", PASSWORD)
-    return app
-
-
-def logged_in(app, name: str) -> Browser:
-    browser = Browser(app)
-    assert browser.login(name).status_code == 302
-    return browser
+    return with_operators(make_app(), "alice", "bob", admins=("alice",))
 
 
 def audit(app) -> list[tuple[str, str, str]]:

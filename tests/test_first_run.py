@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from support import DEFAULT_FLOW, ROOT
+from support import DEFAULT_FLOW, ROOT, language_menu_heard
 
 from ivr.cli import main
 from ivr.cli.flow_file import this_command
@@ -43,16 +43,7 @@ ERRORS = [
 ]
 FIRST_CALL = [
     "Calling it now. At each menu: type a key, 'say <words>', Enter for silence, or 'hangup'.",
-    "  line (en-GB): If you are in danger now, hang up and dial 9 9 9. For the helpline, press 0.",
-    "  line (en-GB): English: 1.",
-    "  line (en-GB): Shcheep: 2.",
-    "  line (vi-VN): Tiếng Việt: 3.",
-    "  line (en-GB): Tigrinya: 4.",
-    "  line (arb): العربية: 5.",
-    "  line (en-GB): Soomaali: 6.",
-    "  line (ro-RO): Română: 7.",
-    "  line (pl-PL): Polski: 8.",
-    "  line (en-GB): For any other language, stay on the line; the helpline has interpreters.",
+    *language_menu_heard(),
     "key, 'say <words>', Enter for silence, or 'hangup':   [you hang up]",
 ]
 

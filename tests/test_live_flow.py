@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import time
 import xml.etree.ElementTree as ET
 
-from support import HELPLINE, PUBLIC, TOKEN, silence_until_transfer
+import pytest
+from support import HELPLINE, PUBLIC, ROOT, TOKEN, silence_until_transfer
 
 from ivr.runtime.state import CallState
+from ivr.serve.copies import last_good_path, revision_copy_path
 from ivr.serve.store import FlowStore
 from ivr.tools.simulator import SimulatedCall, flask_transport
 
@@ -174,3 +178,16 @@ def test_a_published_revision_wins_over_the_file_and_a_bad_one_never_goes_live(f
     assert [p.message for p in store.last_result.errors] == ["there is no node called 'nowhere'"]
     assert store.live.flow.version == revision_version
     assert store.revision_copy.read_text() == good.replace(WELCOME_END, "Press 9 to leave.")
+
+
+def test_the_copies_a_server_keeps_beside_the_flow_file_never_show_in_git_status():
+    """A console publish wrote .call_flows.yaml.revision into the operator's checkout, where
+    git status listed it as a new file to commit."""
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("needs a git checkout of the line")
+    flow_file = ROOT / "call_flows.yaml"
+    copies = [last_good_path(flow_file).name, revision_copy_path(flow_file).name]
+    ignored = subprocess.run(
+        ["git", "check-ignore", "--no-index", *copies], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert ignored.stdout.splitlines() == [".call_flows.yaml.last-good", ".call_flows.yaml.revision"]

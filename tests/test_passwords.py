@@ -9,7 +9,8 @@ import pytest
 from test_console import PASSWORD, Browser
 from test_console_editing import engine_of, words
 
-from ivr.console.accounts import AccountError, add_operator, password_weakness, set_password
+from ivr.console.accounts import AccountError, add_operator, set_password
+from ivr.console.passwords import password_weakness
 
 GOOD = (
     "A good password is a passphrase of three or four unrelated words, such as 'kettle orbit mustard lantern' "

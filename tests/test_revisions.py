@@ -54,17 +54,22 @@ def test_a_published_flow_is_listed_in_history_and_shown_whole(ivr, flow_file):
     version = flow_version(text)
     assert published.exit_code == 0, published.output
     assert published.output == (
-        f"published version {version} as revision 1, {_warnings(text)} warning(s); every server serves it within a "
+        f"published revision 1 (version {version}), {_warnings(text)} warning(s); every server serves it within a "
         "few seconds\n"
     )
     listed = ivr("history")
     assert listed.exit_code == 0
-    when, rest = listed.output[len(version) + 2 :].split(" UTC  ")
-    assert listed.output.startswith(f"{version}  ") and time.strptime(when, "%Y-%m-%d %H:%M:%S")
-    assert rest == "amira  first publish\n"
-    shown = ivr("show", version)
+    header, row = listed.output.splitlines()
+    assert header == "revision  published                version     by, and why"
+    when = row[10:33]
+    assert time.strptime(when, "%Y-%m-%d %H:%M:%S UTC")
+    assert row == f"1         {when}  {version}  amira  first publish"
+    shown = ivr("show", "1")
     assert (shown.exit_code, shown.output) == (0, text)
+    assert ivr("show", "revision 1").output == text
+    assert ivr("show", version).output == text  # the names scripts used before numbers were shown
     assert ivr("show", version[:4]).output == text
+    assert ivr("show", "2").output == "Error: there is no revision 2: 'ivr history' lists them\n"
 
 
 def test_a_flow_with_errors_is_refused_with_its_problems_and_nothing_is_stored(ivr, flow_file):
@@ -100,18 +105,25 @@ def test_a_rollback_publishes_the_old_text_as_a_new_revision(ivr, flow_file):
     new = old.replace(WELCOME_END, CHANGED_END)
     assert ivr("publish", str(flow_file), "-m", "first", "--as", "amira").exit_code == 0
     assert ivr("publish", str(_write(flow_file, new)), "-m", "shorter", "--as", "ben").exit_code == 0
-    rolled = ivr("rollback", flow_version(old), "-m", "callers missed the old words", "--as", "carla")
+    rolled = ivr("rollback", "1", "-m", "callers missed the old words", "--as", "carla")
     assert rolled.output == (
-        f"rolled back to version {flow_version(old)} as revision 3 (replaces {flow_version(new)}), "
-        f"{_warnings(old)} warning(s); "
-        "every server serves it within a few seconds\n"
+        f"rolled back to revision 1: published again as revision 3 (version {flow_version(old)}), replacing "
+        f"revision 2, {_warnings(old)} warning(s); every server serves it within a few seconds\n"
     )
-    lines = ivr("history").output.splitlines()
-    assert [line.split("  ", 1)[0] for line in lines] == [flow_version(old), flow_version(new), flow_version(old)]
+    by_version = ivr("rollback", flow_version(new), "-m", "the old words were wrong", "--as", "ben")
+    assert by_version.output == (  # a version names a revision too, as in scripts written before numbers
+        f"rolled back to revision 2: published again as revision 4 (version {flow_version(new)}), replacing "
+        f"revision 3, {_warnings(new)} warning(s); every server serves it within a few seconds\n"
+    )
+    unknown = ivr("rollback", "7", "-m", "back", "--as", "carla")
+    assert (unknown.exit_code, unknown.output) == (1, "Error: there is no revision 7: 'ivr history' lists them\n")
+    lines = ivr("history").output.splitlines()[1:]
+    assert [line.split("  ", 1)[0].strip() for line in lines] == ["4", "3", "2", "1"]
     assert [line.split(" UTC  ")[1] for line in lines] == [
-        "carla  callers missed the old words",
-        "ben  shorter",
-        "amira  first",
+        f"{flow_version(new)}  ben  the old words were wrong",
+        f"{flow_version(old)}  carla  callers missed the old words",
+        f"{flow_version(new)}  ben  shorter",
+        f"{flow_version(old)}  amira  first",
     ]
 
 
@@ -124,7 +136,7 @@ def test_diff_shows_what_changed_between_two_revisions_and_against_the_live_one(
     changed = next(i for i, line in enumerate(lines) if WELCOME_END in line)  # moves as the flow's texts change
     context = lines[changed - 3 : changed + 4]
     expected = (
-        f"--- {flow_version(old)} (revision 1)\n+++ {flow_version(new)} (revision 2)\n"
+        f"--- revision 1 (version {flow_version(old)})\n+++ revision 2 (version {flow_version(new)})\n"
         f"@@ -{changed - 2},7 +{changed - 2},7 @@\n"
         + "".join(" " + line for line in context[:3])
         + "-" + context[3]
@@ -132,10 +144,11 @@ def test_diff_shows_what_changed_between_two_revisions_and_against_the_live_one(
         + "".join(" " + line for line in context[4:])
     )  # fmt: skip
     assert WELCOME_END in context[3]
-    assert ivr("diff", flow_version(old), flow_version(new)).output == expected
-    assert ivr("diff", flow_version(old)).output == expected  # B is the live one
-    assert ivr("diff", flow_version(new)).output == "no differences\n"
-    assert ivr("diff", "zzzz").output == "Error: no revision has version 'zzzz': 'ivr history' lists them\n"
+    assert ivr("diff", "1", "2").output == expected
+    assert ivr("diff", "1").output == expected  # B is the live one
+    assert ivr("diff", flow_version(old), flow_version(new)).output == expected  # versions name them too
+    assert ivr("diff", "2").output == "no differences\n"
+    assert ivr("diff", "zzzz").output == "Error: no revision has number or version 'zzzz': 'ivr history' lists them\n"
 
 
 def _welcome(app) -> str:
@@ -225,7 +238,7 @@ def test_ivr_publish_from_a_shell_reaches_a_line_running_under_gunicorn_within_5
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     version = flow_version(edited.read_text())
-    assert done.stdout.startswith(f"published version {version} as revision 1, ")
+    assert done.stdout.startswith(f"published revision 1 (version {version}), ")
     published = time.monotonic()
     assert _until(lambda: CHANGED_END in welcome(), seconds=5)  # the first worker
     # Every worker serves it 5 s after the publish (each call may land on either of the two).
@@ -233,4 +246,4 @@ def test_ivr_publish_from_a_shell_reaches_a_line_running_under_gunicorn_within_5
     assert all(CHANGED_END in welcome() for _ in range(8))
     [entry] = entries(make_engine(url))
     assert (entry.actor, entry.action) == ("amira", "publish")
-    assert entry.detail == f"version {version} as revision 1, from the command line: shorter way to end the call"
+    assert entry.detail == f"revision 1 (version {version}), from the command line: shorter way to end the call"

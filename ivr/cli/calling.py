@@ -1,22 +1,42 @@
 """Calling the line without a phone: ``ivr call`` reaches a running line over HTTP as
 Twilio would; ``ivr simulate`` runs the real webhooks in this process. Both act out a
-caller's answers (keys, words, silence) and print what the line says."""
+caller's answers (keys, words, silence) and print what the line says.
+
+Each line said is labelled with its language as a caller knows it, by the language's own
+name from the flow ("العربية", "Polski"), as the language menu and the console name it:
+TwiML carries only the voice's code (``arb`` for Arabic), which nobody would recognise."""
 
 from __future__ import annotations
 
 import click
 
 from ivr.cli.errors import FlowHasErrors
-from ivr.cli.flow_file import allowed, flow_file_argument
+from ivr.cli.flow_file import DEFAULT_FLOW, allowed, flow_file_argument
 from ivr.loading import load_flow_file
+from ivr.runtime import flow as rt
+from ivr.runtime.twilio import DIAL_RESULTS
 from ivr.tools.simulator import CallEnded, Heard, SimulatedCall, flask_transport, http_transport
 
+#: The language of a ``<Say>`` (its TwiML code) by the name a caller knows it by.
+LanguageNames = dict[str, str]
 
-def _show(heard: list[Heard], speak: bool = False) -> None:
+
+def language_names(flow: rt.Flow | None) -> LanguageNames:
+    """Each voiced language of ``flow`` by its own name, keyed by the code its ``<Say>``
+    carries; the first language of a code wins (the line's own before any other)."""
+    names: LanguageNames = {}
+    for language in flow.languages.values() if flow is not None else ():
+        if language.voice is not None:
+            names.setdefault(language.say_language, language.name)
+    return names
+
+
+def _show(heard: list[Heard], speak: bool = False, names: LanguageNames | None = None) -> None:
     for item in heard:
         if item.kind == "say":
             language = item.attrs.get("language", "")
-            click.echo(f"  line{f' ({language})' if language else ''}: {item.text}")
+            label = (names or {}).get(language, language)
+            click.echo(f"  line{f' ({label})' if label else ''}: {item.text}")
             if speak:
                 _speak(item.text, language)
         elif item.kind == "play":
@@ -31,7 +51,6 @@ def _show(heard: list[Heard], speak: bool = False) -> None:
             click.echo(f"  [{item.kind}: {item.text}]")
 
 
-DIAL_RESULTS = ("completed", "busy", "no-answer", "failed")
 #: espeak-ng voices for the prompts' languages (robotic: a preview, never for callers).
 ESPEAK_VOICES = {"arb": "ar", "en-GB": "en-gb"}
 
@@ -48,7 +67,7 @@ def _speak(text: str, language: str) -> None:
     )
 
 
-def _one_step(call: SimulatedCall, answer: str, speak: bool = False) -> bool:
+def _one_step(call: SimulatedCall, answer: str, speak: bool, names: LanguageNames) -> bool:
     """Act out one answer; return False when the caller hangs up."""
     answer = answer.strip()
     if answer == "hangup":
@@ -61,21 +80,23 @@ def _one_step(call: SimulatedCall, answer: str, speak: bool = False) -> bool:
             click.echo(f"  (type one of: {', '.join(DIAL_RESULTS)})")
             return True
         click.echo(f"  [the transfer ends: {status}]")
-        _show(call.dial_result(status), speak)
+        _show(call.dial_result(status), speak, names)
     elif answer.startswith("say "):
         click.echo(f"  you say: {answer[4:]}")
-        _show(call.say(answer[4:]), speak)
+        _show(call.say(answer[4:]), speak, names)
     elif answer == "":
         click.echo("  (you stay silent)")
-        _show(call.silence(), speak)
+        _show(call.silence(), speak, names)
     else:
         click.echo(f"  you press: {answer}")
-        _show(call.press(answer), speak)
+        _show(call.press(answer), speak, names)
     return True
 
 
-def _converse(call: SimulatedCall, script: str | None, language: str = "", speak: bool = False) -> None:
-    _show(call.start(language), speak)
+def _converse(
+    call: SimulatedCall, script: str | None, names: LanguageNames, language: str = "", speak: bool = False
+) -> None:
+    _show(call.start(language), speak, names)
     answers = script.split(",") if script is not None else None
     while call.waiting_for:
         if answers is not None:
@@ -93,7 +114,7 @@ def _converse(call: SimulatedCall, script: str | None, language: str = "", speak
             except (EOFError, click.Abort):
                 return
         try:
-            if not _one_step(call, answer, speak):
+            if not _one_step(call, answer, speak, names):
                 return
         except CallEnded as exc:
             click.echo(f"  ({exc})")
@@ -106,11 +127,20 @@ def _converse(call: SimulatedCall, script: str | None, language: str = "", speak
 @click.option("--url", default="http://127.0.0.1:5000", show_default=True, help="Where the line runs.")
 @click.option("--token", envvar="TWILIO_AUTH_TOKEN", required=True, help="The auth token the line checks with.")
 @click.option("--script", default=None, help="Answers separated by commas, e.g. '1,,*,0' ('' is silence).")
-def call(url: str, token: str, script: str | None) -> None:
+@click.option(
+    "--flow",
+    "flow_file",
+    envvar="IVR_FLOW_FILE",
+    default=DEFAULT_FLOW,
+    show_default=True,
+    help="The flow the line serves: what each language is called (its voice's code if it cannot be read).",
+)
+def call(url: str, token: str, script: str | None, flow_file: str) -> None:
     import urllib.error
 
+    names = language_names(load_flow_file(flow_file, allowed=allowed()).flow)
     try:
-        _converse(SimulatedCall(http_transport(), url, token), script)
+        _converse(SimulatedCall(http_transport(), url, token), script, names)
     except urllib.error.URLError as exc:
         raise click.ClickException(f"cannot reach the line at {url} ({exc.reason}). Is it running?") from None
 
@@ -149,4 +179,5 @@ def simulate(file: str, script: str | None, language: str, speak: bool) -> None:
         },
         environ={},
     )
-    _converse(SimulatedCall(flask_transport(app), "http://simulated.invalid", token), script, language, speak)
+    call = SimulatedCall(flask_transport(app), "http://simulated.invalid", token)
+    _converse(call, script, language_names(result.flow), language, speak)

@@ -13,9 +13,9 @@ from typing import IO, Any
 import click
 
 from ivr.platform import ConfigError
+from ivr.translations.commands import EXIT_UNREADABLE
 
 EXIT_FAILED = 1
-EXIT_UNREADABLE = 2
 
 
 class FlowHasErrors(click.ClickException):

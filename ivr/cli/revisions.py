@@ -5,6 +5,10 @@ Every server on the database serves the newest revision within a few seconds of
 ``IVR_DATABASE_FILE``); rollbacks check media paths against the flow file's folder
 (``IVR_FLOW_FILE``). Each text is checked as the line checks it, with its
 ``IVR_MEDIA_HOSTS``.
+
+A revision is named by its number everywhere, as the console names it ("revision 12"); its
+version (the hash of its text) is shown beside it, and still names it where a command takes
+a revision, for scripts written before the numbers were shown.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 from sqlalchemy import Engine
@@ -23,6 +28,8 @@ from ivr.cli.flow_file import allowed
 from ivr.loading import load_flow_text
 from ivr.platform import DEFAULTS, Database, database_url_of
 from ivr.publishing import NumbersChange, Revision, RevisionError, diff, find, history, publish, record
+
+T = TypeVar("T")
 
 _MESSAGE = click.option("-m", "--message", required=True, help="Why: what changed and why (required).")
 _AUTHOR = click.option("--as", "author", default=None, help="Who is publishing (default: your user name).")
@@ -50,9 +57,12 @@ def _flow_folder() -> Path:
     return Path(os.environ.get("IVR_FLOW_FILE") or DEFAULTS["IVR_FLOW_FILE"]).resolve().parent
 
 
-def _published(action: str, engine: Engine, run: Callable[[], Revision]) -> None:
-    """Run a publish; a refusal shows the check's problems and what to do. What was
-    published goes in the audit log, marked as done from the command line."""
+def _published(
+    action: str, engine: Engine, run: Callable[[], Revision], rolled_back_to: Revision | None = None
+) -> None:
+    """Run a publish (of ``rolled_back_to``'s text, for a rollback); a refusal shows the
+    check's problems and what to do. What was published goes in the audit log, marked as
+    done from the command line."""
     try:
         revision = run()
     except NumbersChange as exc:
@@ -66,12 +76,14 @@ def _published(action: str, engine: Engine, run: Callable[[], Revision]) -> None
         for problem in exc.problems:
             click.echo(problem, err=True)
         raise FlowHasErrors(f"Error: {exc}") from None
-    detail = f"version {revision.version} as revision {revision.number}, from the command line: {revision.message}"
-    record(engine, revision.author, "rollback" if action.startswith("rolled") else "publish", detail)
+    named = revision.named
+    if rolled_back_to is not None:
+        named = f"revision {rolled_back_to.number}: published again as {named}"
+    detail = f"{named}, from the command line: {revision.message}"
+    record(engine, revision.author, "rollback" if rolled_back_to is not None else "publish", detail)
+    replacing = f", replacing revision {find(engine, revision.replaces).number}" if revision.replaces else ""
     click.echo(
-        f"{action} version {revision.version} as revision {revision.number}"
-        + (f" (replaces {revision.replaces})" if revision.replaces else "")
-        + f", {len(revision.warnings)} warning(s); every server serves it within a few seconds"
+        f"{action} {named}{replacing}, {len(revision.warnings)} warning(s); every server serves it within a few seconds"
     )
 
 
@@ -99,22 +111,23 @@ def publish_command(file: str, message: str, author: str | None, change_numbers:
 
 
 @click.command("rollback", help="Publish an old revision's text again, as a new revision.")
-@click.argument("version")
+@click.argument("revision")
 @_MESSAGE
 @_AUTHOR
 @_NUMBERS
-def rollback_command(version: str, message: str, author: str | None, change_numbers: bool) -> None:
+def rollback_command(revision: str, message: str, author: str | None, change_numbers: bool) -> None:
     who, engine, folder = _author(author), _engine(), _flow_folder()
+    old = _found(lambda: find(engine, revision))
 
     def run() -> Revision:
         # What ivr.publishing.revisions.rollback does, with the text checked against the line's media hosts.
-        text, rules = find(engine, version).text, allowed()
-        checked = load_flow_text(text, folder, allowed=rules)
+        rules = allowed()
+        checked = load_flow_text(old.text, folder, allowed=rules)
         return publish(
-            engine, text, folder, who, message, checked=checked, allowed=rules, may_change_numbers=change_numbers
+            engine, old.text, folder, who, message, checked=checked, allowed=rules, may_change_numbers=change_numbers
         )
 
-    _published("rolled back to", engine, run)
+    _published("rolled back to", engine, run, rolled_back_to=old)
 
 
 @click.command("history", help="List the published revisions, newest first.")
@@ -123,26 +136,27 @@ def history_command() -> None:
     if not revisions:
         click.echo("nothing published yet: the line serves its flow file ('ivr publish FILE -m ...' publishes one)")
         return
+    click.echo(f"{'revision':<8}  {'published':<23}  {'version':<10}  by, and why")
     for revision in revisions:
         when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(revision.at))
         approved = f" (approved by {revision.approved_by})" if revision.approved_by else ""
-        click.echo(f"{revision.version}  {when}  {revision.author}{approved}  {revision.message}")
+        click.echo(f"{revision.number:<8}  {when}  {revision.version}  {revision.author}{approved}  {revision.message}")
 
 
-@click.command("show", help="Print the text of the revision with VERSION (or the start of it).")
-@click.argument("version")
-def show_command(version: str) -> None:
-    click.echo(_found(lambda: find(_engine(), version).text), nl=False)
+@click.command("show", help="Print the text of REVISION (its number; or its version, or the start of it).")
+@click.argument("revision")
+def show_command(revision: str) -> None:
+    click.echo(_found(lambda: find(_engine(), revision).text), nl=False)
 
 
-@click.command("diff", help="Show what changed from revision A to revision B (default: the live one).")
+@click.command("diff", help="Show what changed from revision A to revision B (default: the live one), by number.")
 @click.argument("a")
 @click.argument("b", required=False)
 def diff_command(a: str, b: str | None) -> None:
     click.echo(_found(lambda: diff(_engine(), a, b)) or "no differences\n", nl=False)
 
 
-def _found(run: Callable[[], str]) -> str:
+def _found(run: Callable[[], T]) -> T:
     try:
         return run()
     except RevisionError as exc:

@@ -1,4 +1,5 @@
-"""Who may use the console: operators' accounts, their sessions, and the brake on guessing.
+"""Who may use the console: operators' accounts, their sessions, and the brake on guessing
+(what makes a password good enough is :mod:`ivr.console.passwords`).
 
 Everything is in the database, so every server of the line agrees at once: a logout, a
 removed account or a new password ends that operator's sessions on all of them, and a
@@ -18,9 +19,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import math
-import re
 import secrets
-import threading
 import time
 import unicodedata
 from dataclasses import dataclass
@@ -28,8 +27,8 @@ from functools import cache
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
 from werkzeug.security import check_password_hash, generate_password_hash
-from zxcvbn import zxcvbn
 
+from ivr.console.passwords import password_weakness
 from ivr.definition.limits import DAY_SECONDS
 from ivr.platform import console_sessions, known_addresses, login_failures, operators
 from ivr.publishing import BIDI_CONTROLS
@@ -44,35 +43,6 @@ DELAY_STEP = 5
 LOCK_FAILURES = 10
 #: An address an operator logged in from passes that operator's name lock for this long.
 KNOWN_ADDRESS_SECONDS = 90 * DAY_SECONDS
-MAX_PASSWORD = 200  # the login form reads no more than this
-MIN_PASSWORD = 12
-#: A new password must take zxcvbn at least 10^10 guesses (its score 4): far past its lists of
-#: the commonest passwords (about 30,000 from leaked sets), words and names, and past runs,
-#: repeats, keyboard walks, dates and l33t spellings of them. NIST SP 800-63B 5.1.1.2 asks for
-#: exactly these to be refused; three or four unrelated words pass easily.
-MIN_GUESSES_LOG10 = 10
-#: zxcvbn judges this many characters at most (its own limit); a longer passphrase is judged by
-#: its start, which must be strong by itself.
-JUDGED_CHARACTERS = 72
-#: Words of this service, which a guesser tries first with an operator's name ("context-specific
-#: words" in NIST's list).
-SERVICE_WORDS = (
-    "helpline", "modern", "slavery", "console", "operator", "ivr", "twilio", "crimestoppers", "unseen", "line",
-    "phone", "call",
-)  # fmt: skip
-#: Letters and digits a password must have besides the operator's name and the service's words
-#: (zxcvbn alone takes "modern slavery helpline line", words with spaces between, as strong).
-MIN_OWN_CHARACTERS = 8
-_WORD_BREAK = re.compile(r"[\W_]+")
-#: The example the message gives, refused itself: someone will copy it.
-EXAMPLE_PASSPHRASE = "kettle orbit mustard lantern"
-GOOD_PASSWORD = (
-    f"A good password is a passphrase of three or four unrelated words, such as '{EXAMPLE_PASSPHRASE}' "
-    "(not that one), used nowhere else"
-)
-#: zxcvbn keeps the words it is given in a table of its own while it judges: two judgements at
-#: once (two admins in two threads) must not mix their operators' names.
-_JUDGING = threading.Lock()
 
 
 class AccountError(ValueError):
@@ -85,45 +55,6 @@ def _password_hash(password: str, name: str) -> str:
     if weakness:
         raise AccountError(weakness)
     return generate_password_hash(password)
-
-
-def password_weakness(password: str, name: str) -> str:
-    """Why ``password`` may not be ``name``'s new password, for the operator to read: what is
-    wrong with it and what makes a good one ("" when it is good)."""
-    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        return f"the password must be {MIN_PASSWORD} to {MAX_PASSWORD} characters long. {GOOD_PASSWORD}"
-    if not password.strip():
-        return f"the password is only spaces. {GOOD_PASSWORD}"
-    words = [w.lower() for w in (name, *_WORD_BREAK.split(name), *SERVICE_WORDS, *EXAMPLE_PASSPHRASE.split())]
-    words = sorted({w for w in words if len(w) > 2}, key=len, reverse=True)
-    own = _WORD_BREAK.sub("", password.lower())
-    for word in words:
-        own = own.replace(_WORD_BREAK.sub("", word), "")
-    if len(own) < MIN_OWN_CHARACTERS:
-        return f"the password is too easy to guess: {_why_weak([{'pattern': 'context'}])}. {GOOD_PASSWORD}"
-    with _JUDGING:
-        judged = zxcvbn(password[:JUDGED_CHARACTERS], user_inputs=words)
-    if judged["guesses_log10"] >= MIN_GUESSES_LOG10:
-        return ""
-    return f"the password is too easy to guess: {_why_weak(judged['sequence'])}. {GOOD_PASSWORD}"
-
-
-def _why_weak(matches: list[dict]) -> str:
-    """The plainest reason among the parts zxcvbn found the password made of."""
-    kinds = {m["pattern"] if m["pattern"] != "dictionary" else m["dictionary_name"] for m in matches}
-    reasons = (
-        ("context", "it is made from the operator's name or the line's own words"),
-        ("user_inputs", "it is made from the operator's name or the line's own words"),
-        ("passwords", "it is on the lists of the passwords people use most, or close to one"),
-        ("repeat", "it repeats a character or a few characters"),
-        ("sequence", "it is a run such as abcd or 1234"),
-        ("spatial", "it is a run of neighbouring keys such as qwerty"),
-        ("date", "it is a date or a year"),
-    )
-    for kind, reason in reasons:
-        if kind in kinds:
-            return reason
-    return "it is a few common words or names, which are guessed early"
 
 
 def add_operator(engine: Engine, name: str, password: str, admin: bool = False) -> None:

@@ -10,18 +10,17 @@ from ivr.console.editing import console_engine
 from ivr.console.flow_form import caller_order, title_of
 from ivr.console.form_edits import FormRefused, applied
 from ivr.console.form_nodes import add_node, node_name, references, remove_node
-from ivr.console.forms import current_draft_text, document_of, unreadable
+from ivr.console.forms import current_draft, unreadable
 from ivr.publishing import DraftError, save_draft
 from ivr.translations.yaml_edit import CannotEdit
 
 
 def add() -> Any:
     """Add a message or a menu; it opens in its own form, where the check says what it still needs."""
-    text, started_from, _ = current_draft_text()
-    parsed = document_of(text)
-    if parsed is None:
+    read = current_draft()
+    if read is None:
         return unreadable()
-    source, document = parsed
+    text, started_from, source, document = read.text, read.started_from, read.source, read.document
     form = request.form
     try:
         edit = add_node(
@@ -41,11 +40,10 @@ def add() -> Any:
 
 def remove(place_id: str) -> Any:
     """GET: what leads to the place, each with a choice of where it goes instead. POST: remove it."""
-    text, started_from, _ = current_draft_text()
-    parsed = document_of(text)
-    if parsed is None:
+    read = current_draft()
+    if read is None:
         return unreadable()
-    source, document = parsed
+    text, started_from, source, document = read.text, read.started_from, read.source, read.document
     if place_id not in document.nodes:
         abort(404, f"The flow has no place called {place_id}.")
     leading = references(document, place_id)

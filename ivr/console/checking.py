@@ -17,6 +17,8 @@ from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from flask import Flask
+
 from ivr.console.comparing import Comparison, compare_isolated
 from ivr.console.limits import StepLimits
 from ivr.definition.allowed import UNSET, Allowed
@@ -24,6 +26,8 @@ from ivr.loading import LoadResult, check_text_isolated, flow_version
 from ivr.runtime.twiml import Renderer
 from ivr.serve.store import LiveFlow
 
+#: How long a heavy step waits for a free slot before the operator is asked to try again.
+STEP_WAIT_SECONDS = 5.0
 #: Results kept per worker: an operator's last few texts.
 KEPT_RESULTS = 8
 #: A check or comparison that takes longer than this is stopped, and the operator told.
@@ -104,3 +108,14 @@ class DraftChecker:
             kept[key] = value
             while len(kept) > self.kept:
                 kept.popitem(last=False)
+
+
+def init_app(app: Flask) -> None:
+    """Each worker's checker of drafts, with media paths relative to the flow file's folder,
+    under limits shared by every console worker serving this flow file on this machine."""
+    settings = app.config["IVR_SETTINGS"]
+    limits = StepLimits.for_flow_file(settings.flow_file, settings.console_steps, STEP_WAIT_SECONDS)
+    folder = Path(settings.flow_file).resolve().parent
+    app.extensions["ivr.drafts"] = DraftChecker(
+        folder, limits, settings.console_step_seconds, allowed=app.config["IVR_ALLOWED"]
+    )

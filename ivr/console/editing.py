@@ -19,7 +19,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    Flask,
     Response,
     current_app,
     flash,
@@ -35,7 +34,7 @@ from sqlalchemy import Engine
 from ivr.console import refusals
 from ivr.console.checking import CheckedDraft, DraftChecker
 from ivr.console.draft_flows import problems_of
-from ivr.console.limits import ConsoleBusy, StepLimits
+from ivr.console.limits import ConsoleBusy
 from ivr.console.published import live_version, published
 from ivr.console.roster import is_admin
 from ivr.definition.allowed import Allowed
@@ -62,8 +61,6 @@ NUMBERS_NEED_AN_ADMIN = (
     "Not published: only an admin may change the numbers callers are connected to, and another person must "
     "approve it. Ask an admin to make this change."
 )
-#: How long a heavy step waits for a free slot before the operator is asked to try again.
-STEP_WAIT_SECONDS = 5.0
 
 
 def console_engine() -> Engine:
@@ -258,9 +255,9 @@ def publish_draft() -> Any:
                 allowed=allowed(),
                 started_from=draft.base,
             )
-            record(engine, operator, "publish", f"version {revision.version} as revision {revision.number}: {message}")
+            record(engine, operator, "publish", f"{revision.named}: {message}")
             discard_draft(engine, operator)
-            flash(f"Published version {revision.version} as revision {revision.number}: {LIVE_WITHIN_SECONDS}")
+            flash(f"Published {revision.named}: {LIVE_WITHIN_SECONDS}")
             return redirect(url_for("console.history"))
     except NumbersChange as exc:  # against a revision published a moment ago, not yet served here
         changes = exc.changes
@@ -291,14 +288,3 @@ def register(bp: Blueprint) -> None:
     bp.add_url_rule("/edit/check", "edit_check", check, methods=["POST"])
     bp.add_url_rule("/edit/changes", "edit_changes", changes)
     bp.add_url_rule("/edit/publish", "edit_publish", publish_draft, methods=["POST"])
-
-
-def init_app(app: Flask) -> None:
-    """Each worker's checker of drafts, with media paths relative to the flow file's folder,
-    under limits shared by every console worker serving this flow file on this machine."""
-    settings = app.config["IVR_SETTINGS"]
-    limits = StepLimits.for_flow_file(settings.flow_file, settings.console_steps, STEP_WAIT_SECONDS)
-    folder = Path(settings.flow_file).resolve().parent
-    app.extensions["ivr.drafts"] = DraftChecker(
-        folder, limits, settings.console_step_seconds, allowed=app.config["IVR_ALLOWED"]
-    )

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import yaml
 
 from ivr.console.flow_form import Place, TextForm
+from ivr.definition.lines import line_start
 from ivr.definition.source import SourceDocument
 from ivr.definition.texts import placeholders_in
 from ivr.translations.yaml_edit import (
@@ -124,7 +125,7 @@ def words_edit(source: SourceDocument, path: tuple[str | int, ...], words: Seque
 def _appended(text: str, bracket: int, indent: int, added: Sequence[str]) -> Edit:
     """``, word`` for each added word before the list's closing bracket, on a new line when
     the line would pass the file's width."""
-    column = bracket - (text.rfind("\n", 0, bracket) + 1)
+    column = bracket - line_start(text, bracket)
     out = ""
     for word in added:
         item = flow_scalar(word)

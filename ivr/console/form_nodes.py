@@ -18,6 +18,7 @@ import yaml
 
 from ivr.console.flow_form import title_of
 from ivr.console.form_edits import FormRefused
+from ivr.definition.lines import line_start
 from ivr.definition.model import Choice, FlowDocument
 from ivr.definition.source import Path, SourceDocument
 from ivr.translations.yaml_edit import Edit, block_mapping, newline_of, node_end, render_scalar, replace_scalar
@@ -95,9 +96,9 @@ def remove_node(source: SourceDocument, name: str, instead: Mapping[Path, str]) 
     if key is None or value is None:
         raise FormRefused(f"There is no place called “{title_of(name)}”.")
     text = source.text
-    start = text.rfind("\n", 0, key.start_mark.index) + 1
+    start = line_start(text, key.start_mark.index)
     while start > 0:
-        above = text.rfind("\n", 0, start - 1) + 1
+        above = line_start(text, start - 1)
         if not text[above:start].lstrip().startswith("#"):
             break
         start = above

@@ -15,6 +15,7 @@ view of the same draft. Trying, comparing and publishing are the editor's own st
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
@@ -60,12 +61,31 @@ def document_of(text: str) -> tuple[SourceDocument, Any] | None:
         return None
 
 
-def flow_list() -> Any:
+@dataclass(frozen=True)
+class DraftDocument:
+    """The text the operator edits, read: what every page of the form starts from."""
+
+    text: str
+    started_from: str  # the version it was started from
+    is_draft: bool
+    source: SourceDocument
+    document: Any  # its FlowDocument
+
+
+def current_draft() -> DraftDocument | None:
+    """The operator's draft (else what is live), read; ``None`` when it cannot be read, which
+    only the advanced editor can show (:func:`unreadable`)."""
     text, started_from, is_draft = current_draft_text()
     parsed = document_of(text)
-    if parsed is None:
+    return None if parsed is None else DraftDocument(text, started_from, is_draft, *parsed)
+
+
+def flow_list() -> Any:
+    draft = current_draft()
+    if draft is None:
         return unreadable()
-    found = places(parsed[1])
+    text, started_from, is_draft = draft.text, draft.started_from, draft.is_draft
+    found = places(draft.document)
     query = request.args.get("q", "").strip()[:200]
     return render_template(
         "console/flow.html",
@@ -88,11 +108,12 @@ def unreadable() -> Any:
 
 
 def place_page(place_id: str) -> Any:
-    text, started_from, is_draft = current_draft_text()
-    parsed = document_of(text)
-    if parsed is None:
+    read = current_draft()
+    if read is None:
         return unreadable()
-    source, document = parsed
+    text, started_from, is_draft, source, document = (
+        read.text, read.started_from, read.is_draft, read.source, read.document
+    )  # fmt: skip
     found = {p.id: p for p in places(document)}
     if place_id not in found:
         abort(404, f"The flow has no place called {place_id}.")
@@ -141,11 +162,10 @@ def live_check(place_id: str) -> Any:
     """The form's check as the operator types: the posted fields made into the draft's text
     in memory (nothing saved until "Save to my draft"), checked as a saved draft would be,
     with the problems of this place, or why the form cannot take the change."""
-    text, _, _ = current_draft_text()
-    parsed = document_of(text)
-    if parsed is None:
+    read = current_draft()
+    if read is None:
         return jsonify(refused="Your draft has a mistake in how it is written: fix it in the advanced editor.")
-    source, document = parsed
+    text, source, document = read.text, read.source, read.document
     place = {p.id: p for p in places(document)}.get(place_id)
     if place is None:
         return jsonify(refused=f"The flow has no place called {place_id}."), 404

@@ -86,7 +86,7 @@ def rollback(number: int) -> Any:
                     waiting = submit(
                         engine, g.operator, old.text, message, flow_folder(), checked=checked.result, allowed=allowed()
                     )
-                    detail = f"draft {waiting.number}, rollback to {old.version}: {message}"
+                    detail = f"draft {waiting.number}, rollback to revision {old.number}: {message}"
                     record(engine, g.operator, "submit", detail)
                     flash(
                         "This rollback changes the numbers callers are connected to, so it is waiting for another "
@@ -96,9 +96,9 @@ def rollback(number: int) -> Any:
             except RevisionError as exc:
                 error = f"Not rolled back: {exc}."
             else:
-                detail = f"to version {old.version} (revision {old.number}) as revision {new.number}: {message}"
-                record(engine, g.operator, "rollback", detail)
-                flash(f"Rolled back to version {old.version}, now revision {new.number}: live within seconds.")
+                again = f"revision {old.number}: published again as {new.named}"
+                record(engine, g.operator, "rollback", f"{again}: {message}")
+                flash(f"Rolled back to {again}: live within seconds.")
                 return redirect(url_for("console.history"))
     return render_template(
         "console/rollback.html",
@@ -151,13 +151,8 @@ def _decide(number: int, action: str) -> str:
                 may_change_numbers=is_admin(engine, operator),
                 allowed=allowed(),
             )
-            record(
-                engine,
-                operator,
-                "approve",
-                f"draft {number} by {done.author}, version {revision.version} as revision {revision.number}",
-            )
-            flash(f"Approved: version {revision.version} is revision {revision.number}, live within seconds.")
+            record(engine, operator, "approve", f"draft {number} by {done.author}, as {revision.named}")
+            flash(f"Approved: draft {number} is {revision.named}, live within seconds.")
         elif action == "reject":
             done = reject(engine, number, operator)
             record(engine, operator, "reject", f"draft {number} by {done.author}, version {done.version}")

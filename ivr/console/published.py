@@ -36,7 +36,7 @@ class Published:
             return f"version {self.version}, from the flow file (nothing has been published in the console yet)"
         r = self.revision
         approved = f", approved by {r.approved_by}" if r.approved_by else ""
-        return f"revision {r.number} (version {r.version}), published by {r.author}{approved} on {when(r.at)}"
+        return f"{r.named}, published by {r.author}{approved} on {when(r.at)}"
 
 
 def served() -> LiveFlow:

@@ -20,12 +20,8 @@ from ivr.console.editing import console_engine, draft_checker, live_flow
 from ivr.console.understanding import panel_html, understanding
 from ivr.publishing import draft_of
 from ivr.runtime import flow as rt
-from ivr.runtime.twilio import DIAL_BUSY, DIAL_COMPLETED, DIAL_FAILED, DIAL_NO_ANSWER, TEST_CALL_PARAM
+from ivr.runtime.twilio import DIAL_RESULTS, TEST_CALL_PARAM
 from ivr.tools.simulator import CallEnded, Heard, SimulatedCall, Transport
-
-#: How a transfer may end in a call from the browser (the page offers each as a button).
-DIAL_RESULTS = (DIAL_COMPLETED, DIAL_BUSY, DIAL_NO_ANSWER, DIAL_FAILED)
-
 
 #: Positions of calls on the live line and on a draft are signed apart: neither resumes as the other.
 LIVE, DRAFT = "ivr-console-try-call", "ivr-console-try-draft"

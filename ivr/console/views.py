@@ -12,7 +12,19 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, current_app, redirect, render_template, request, url_for
 from sqlalchemy.exc import SQLAlchemyError
 
-from ivr.console import adding, carrying, charts, editing, first_page, forms, history, proxies, recordings, team_pages
+from ivr.console import (
+    adding,
+    carrying,
+    charts,
+    checking,
+    editing,
+    first_page,
+    forms,
+    history,
+    proxies,
+    recordings,
+    team_pages,
+)
 from ivr.console import login as console_login
 from ivr.console import try_call as console_try
 from ivr.console.accounts import SESSION_SECONDS, AccountError, add_operator, remove_operator, set_password
@@ -131,7 +143,7 @@ def init_app(app: Flask, database: Database, token: str, secret_key: str, develo
     app.extensions["ivr.proxies"] = proxies.ProxyNotice(app.config["IVR_SETTINGS"].trusted_proxies)
     app.jinja_env.globals["csrf_token"] = console_login.csrf_token
     app.jinja_env.filters["numbers_in_order"] = numbers_in_order  # Arabic keeps its numbers in order
-    editing.init_app(app)
+    checking.init_app(app)
     app.register_blueprint(bp)
     app.add_url_rule("/", "index", lambda: redirect(url_for("console.line")))
     app.after_request(console_login.security_headers)

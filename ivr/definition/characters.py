@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ivr.definition.lines import line_and_column
 from ivr.definition.problems import Problem, error
 
 CODE = "control-character"
@@ -52,7 +53,7 @@ def describe(character: str) -> str:
 def written_problems(text: str) -> list[Problem]:
     """Every character YAML cannot read, at its line and column (1-based), as written."""
     return [
-        error(*_line_and_column(text, match.start()),
+        error(*line_and_column(text, match.start()),
               f"{describe(match.group())} is written here: an invisible character no flow may hold",
               "delete it; most editors do not show it, so if the words around it were pasted from "
               "another program, retype them", code="control-character")
@@ -74,7 +75,7 @@ def escaped_problems(text: str, start: int, end: int, value: str) -> list[Proble
     if found is None:
         return []
     by_escapes = [
-        error(*_line_and_column(text, start + offset),
+        error(*line_and_column(text, start + offset),
               f'"{written}" makes {describe(character)}, which TwiML cannot carry',
               "delete it: every call that reached this text would break (Twilio could not read the "
               "line's answer)", code="control-character")
@@ -82,7 +83,7 @@ def escaped_problems(text: str, start: int, end: int, value: str) -> list[Proble
         if NOT_IN_XML.fullmatch(character)
     ]  # fmt: skip
     return by_escapes or [
-        error(*_line_and_column(text, start), f"this text holds {describe(found.group())}, which TwiML cannot carry",
+        error(*line_and_column(text, start), f"this text holds {describe(found.group())}, which TwiML cannot carry",
               "retype the text without it: every call that reached this text would break", code="control-character")
     ]  # fmt: skip
 
@@ -114,8 +115,3 @@ def _escapes(written: str) -> Iterator[tuple[int, str, str]]:
         else:
             character = _LETTER_ESCAPES.get(code, "")
         yield match.start(), match.group(), character
-
-
-def _line_and_column(text: str, index: int) -> tuple[int, int]:
-    line = text.count("\n", 0, index) + 1
-    return line, index - (text.rfind("\n", 0, index) + 1) + 1

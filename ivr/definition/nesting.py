@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ivr.definition.lines import line_and_column
 from ivr.definition.problems import Problem, error
 
 #: Nesting deeper than this is refused before the parser sees it: libyaml's C parser
@@ -32,7 +33,7 @@ def nesting_problem(text: str) -> Problem | None:
     places that matter, so this costs a fraction of parsing."""
     deep = _DEEP_INDENT.search(text)
     if deep:
-        return _too_deep(text.count("\n", 0, deep.start()) + 1, 1)
+        return _too_deep(*line_and_column(text, deep.start()))
     for match in _STACKED_BLOCKS.finditer(text):
         end = text.find("\n", match.start())
         line = text[match.start() : end if end >= 0 else len(text)]
@@ -42,7 +43,7 @@ def nesting_problem(text: str) -> Problem | None:
             levels += 1
             body = body[2:].lstrip(" ")
         if levels > MAX_NESTING:
-            return _too_deep(text.count("\n", 0, match.start()) + 1, 1)
+            return _too_deep(*line_and_column(text, match.start()))
     depth = 0
     quote = ""  # the quote we are inside, across lines
     position = 0
@@ -69,8 +70,7 @@ def nesting_problem(text: str) -> Problem | None:
         elif c in "[{":
             depth += 1
             if depth > MAX_NESTING:
-                line_start = text.rfind("\n", 0, at) + 1
-                return _too_deep(text.count("\n", 0, at) + 1, at - line_start + 1)
+                return _too_deep(*line_and_column(text, at))
         else:
             depth = max(0, depth - 1)
 

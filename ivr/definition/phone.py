@@ -110,17 +110,24 @@ def parse_number(written: str) -> PhoneNumber:
     return PhoneNumber(text, national, e164, False, is_emergency)
 
 
-#: Numbers the line relies on (their sources: docs/sources.md). A number one digit away from
-#: one of these is almost certainly a typing mistake, and a wrong helpline number strands callers.
+#: The Modern Slavery & Exploitation Helpline (docs/sources.md): free, 24/7, interpreters.
+#: The one number the line itself relies on: its last resort and its built-in safe flow
+#: connect every caller here, whatever the flow file says.
+HELPLINE = "0800 0121 700"
+#: Crimestoppers (docs/sources.md): 100% anonymous, never shown who calls.
+CRIMESTOPPERS = "0800 555 111"
+
+#: Numbers the line relies on. A number one digit away from one of these is almost
+#: certainly a typing mistake, and a wrong helpline number strands callers.
 WELL_KNOWN = {
-    "08000121700": "the Modern Slavery Helpline (0800 0121 700)",
-    "0800555111": "Crimestoppers (0800 555 111)",
+    HELPLINE.replace(" ", ""): f"the Modern Slavery Helpline ({HELPLINE})",
+    CRIMESTOPPERS.replace(" ", ""): f"Crimestoppers ({CRIMESTOPPERS})",
 }
 
 
 #: Lines whose promise is that they never see who calls: a transfer to one must never show
 #: the caller's number, whatever the flow says (docs/safety.md rule 7).
-ANONYMOUS_LINES = {"0800555111": "Crimestoppers"}
+ANONYMOUS_LINES = {CRIMESTOPPERS.replace(" ", ""): "Crimestoppers"}
 
 
 def near_miss(number: PhoneNumber) -> str | None:

@@ -22,16 +22,14 @@ from enum import StrEnum
 from ivr.definition.model import FlowDocument, Recording, SignOff
 from ivr.definition.source import Path
 from ivr.definition.texts import TextField, iter_texts
+from ivr.platform import in_letters
 
-#: Hash digits written as letters (as flow versions are): YAML never reads them as a number
-#: and the log filter never mistakes them for a phone number.
-_HEX_TO_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
 HASH_LENGTH = 8
 
 
 def text_hash(text: str) -> str:
     """A short hash of one text, as a sign-off stores it."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:HASH_LENGTH].translate(_HEX_TO_LETTERS)
+    return in_letters(hashlib.sha256(text.encode("utf-8")).hexdigest()[:HASH_LENGTH])
 
 
 def text_key(path: Path) -> str:

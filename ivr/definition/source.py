@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from ivr.definition.characters import blanked, capped, escaped_problems, written_problems
+from ivr.definition.lines import line_and_column, split_lines
 from ivr.definition.nesting import nesting_problem
 from ivr.definition.problems import Problem, error
 
@@ -85,8 +86,7 @@ class SourceDocument:
             index = self.text.find(needle, index + 1, node.end_mark.index)
             if index < 0:
                 return None
-        line = self.text.count("\n", 0, index) + 1
-        return Position(line, index - (self.text.rfind("\n", 0, index) + 1) + 1)
+        return Position(*line_and_column(self.text, index))
 
     def position(self, path: Path, *, key: bool = False) -> Position:
         """The closest known position to ``path``: its key, its value, or a parent's."""
@@ -133,7 +133,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError) -> Problem:
 
 def _tab_problems(text: str) -> list[Problem]:
     problems = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(split_lines(text), start=1):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent:
             problems.append(

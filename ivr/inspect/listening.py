@@ -28,6 +28,7 @@ from ivr.inspect.context import Context
 from ivr.runtime import caller_time
 from ivr.runtime import flow as rt
 from ivr.runtime.normalise import fold, normalise, strip_accents
+from ivr.runtime.speech.meanings import DANGER, REPEAT, SLOWER
 
 CODES = (
     "word-for-two-choices",
@@ -39,7 +40,8 @@ CODES = (
 )
 
 #: Which candidates (choices, built-in actions) each normalised phrase belongs to.
-CHOICE, HELPLINE, REPEAT, SLOWER, DANGER = "choice", "helpline", "repeat", "slower", "danger"
+#: The line's own actions are named as the speech model names them.
+CHOICE, HELPLINE = "choice", "helpline"
 
 
 @dataclass(frozen=True)

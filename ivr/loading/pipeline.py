@@ -34,6 +34,7 @@ from ivr.definition.shape import shape_problems
 from ivr.definition.source import SourceDocument, parse_yaml
 from ivr.inspect.context import Context
 from ivr.inspect.rules import check_document, check_flow
+from ivr.platform import in_letters
 from ivr.runtime import flow as rt
 from ivr.runtime.compile import compile_flow
 
@@ -80,10 +81,7 @@ def flow_version(text: str) -> str:
     every log line never mistakes a version for a phone number. A text with half of a
     surrogate pair in it (which no file can hold, but a program can send) has a version
     too: the loader refuses it with the character's place, instead of failing here."""
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:10].translate(_HEX_TO_LETTERS)
-
-
-_HEX_TO_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
+    return in_letters(hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:10])
 
 
 def _check_the_rest(

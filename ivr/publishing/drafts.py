@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from ivr.definition.allowed import UNSET, Allowed
+from ivr.definition.lines import line_and_column
 from ivr.loading import LoadResult, flow_version
 from ivr.platform import flow_drafts, flow_proposals, operators
 from ivr.publishing.revisions import Revision, latest, publish
@@ -105,8 +106,7 @@ def _encoded(text: str) -> bytes:
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        line = text.count("\n", 0, exc.start) + 1
-        column = exc.start - text.rfind("\n", 0, exc.start)
+        line, column = line_and_column(text, exc.start)
         raise DraftError(
             f"the text holds half of a character (U+{ord(text[exc.start]):04X}) at line {line}, column {column}, "
             "which no file can keep: retype the words there"

@@ -40,6 +40,12 @@ class Revision:
     replaces: str | None
     approved_by: str | None = None  # the second operator, when approval was required
 
+    @property
+    def named(self) -> str:
+        """What a person calls it, everywhere (the console, ``ivr`` commands, the audit log):
+        its number, which orders revisions, then its version, which names the text."""
+        return f"revision {self.number} (version {self.version})"
+
 
 def _revision(row: object) -> Revision:
     m = row._mapping  # type: ignore[attr-defined]
@@ -85,16 +91,29 @@ def history(engine: Engine) -> list[Revision]:
     return [_revision(row) for row in rows]
 
 
-def find(engine: Engine, version: str) -> Revision:
-    """The newest revision whose version is ``version`` or starts with it."""
-    wanted = version.strip().lower()
+#: More digits than any revision number has (a database integer holds 18): not a number.
+MAX_NUMBER_DIGITS = 18
+
+
+def find(engine: Engine, name: str) -> Revision:
+    """The revision ``name`` names: its number (``12``, or ``revision 12``), the name the
+    console and ``ivr history`` give it; or, as before numbers were shown, its version or
+    the start of one (the newest revision with that text). The two cannot be confused: a
+    version is written in letters only."""
+    wanted = name.strip().lower()
+    number = wanted.removeprefix("revision").strip()
+    if number.isdecimal() and len(number) <= MAX_NUMBER_DIGITS:
+        try:
+            return by_number(engine, int(number))
+        except RevisionError:
+            raise RevisionError(f"there is no revision {int(number)}: 'ivr history' lists them") from None
     if not wanted:
-        raise RevisionError("give a version: 'ivr history' lists them")
+        raise RevisionError("give a revision number: 'ivr history' lists them")
     matches = [r for r in history(engine) if r.version.startswith(wanted)]
     if not matches:
-        raise RevisionError(f"no revision has version {version!r}: 'ivr history' lists them")
+        raise RevisionError(f"no revision has number or version {name!r}: 'ivr history' lists them")
     if len({r.version for r in matches}) > 1:
-        raise RevisionError(f"{version!r} matches several versions: give more of it ('ivr history' lists them)")
+        raise RevisionError(f"{name!r} matches several versions: give the revision number ('ivr history' lists them)")
     return matches[0]
 
 
@@ -200,7 +219,8 @@ def rollback(
 
 
 def diff(engine: Engine, a: str, b: str | None = None) -> str:
-    """The unified diff from revision ``a`` to revision ``b`` (default: the live one)."""
+    """The unified diff from revision ``a`` to revision ``b`` (default: the live one), each
+    named as :func:`find` takes it."""
     old = find(engine, a)
     new = find(engine, b) if b is not None else latest(engine)
     if new is None:
@@ -208,7 +228,7 @@ def diff(engine: Engine, a: str, b: str | None = None) -> str:
     lines = difflib.unified_diff(
         old.text.splitlines(keepends=True),
         new.text.splitlines(keepends=True),
-        f"{old.version} (revision {old.number})",
-        f"{new.version} (revision {new.number})",
+        old.named,
+        new.named,
     )
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)

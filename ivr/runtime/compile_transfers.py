@@ -10,7 +10,7 @@ lead to them. Part of :mod:`ivr.runtime.compile`.
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Callable
 
 from ivr.definition.builtins import NOT_CONNECTED_PREFIXES, TRANSFER_PREFIX
 from ivr.definition.limits import RING_SECONDS
@@ -20,20 +20,11 @@ from ivr.runtime import flow as rt
 from ivr.runtime.compile_texts import TextCompiler
 from ivr.runtime.speech.meanings import OTHER_NUMBER, RETRY
 
-
-class MakeMenu(Protocol):
-    """How the compiler makes a menu (with what it listens for): the line's menus are menus too."""
-
-    def __call__(
-        self,
-        name: str,
-        prompt: dict[str, rt.Speech],
-        short_prompt: dict[str, rt.Speech] | None,
-        choices: list[rt.Choice],
-        max_silence: int,
-        max_invalid: int,
-        timeout: int,
-    ) -> rt.Menu: ...
+#: How the compiler makes a menu (with what it listens for): the line's menus are menus too.
+#: Its arguments, in order, are those of :meth:`ivr.runtime.compile._Compiler.make_menu`: the
+#: name, the prompt, the short prompt, the choices, how many silences and wrong keys, the timeout.
+Prompt = dict[str, rt.Speech]
+MakeMenu = Callable[[str, Prompt, Prompt | None, list[rt.Choice], int, int, int], rt.Menu]
 
 
 class TransferCompiler:

@@ -78,6 +78,9 @@ DIAL_NO_ANSWER = "no-answer"
 DIAL_FAILED = "failed"
 DIAL_CONNECTED = frozenset({DIAL_COMPLETED, "answered"})
 DIAL_STATUSES = frozenset({*DIAL_CONNECTED, DIAL_BUSY, DIAL_NO_ANSWER, DIAL_FAILED, "canceled"})
+#: How a transfer may end when a person tries the line (the console's buttons, ``ivr call``):
+#: each end a flow's ``if_not_connected`` can follow, and the one where it connects.
+DIAL_RESULTS = (DIAL_COMPLETED, DIAL_BUSY, DIAL_NO_ANSWER, DIAL_FAILED)
 
 
 # -- the body and query encoding --------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 Each answer reads the call state from the request's URL, asks :mod:`ivr.runtime.engine`
 what happens next and returns the cached TwiML of the next state; nothing is stored
-between requests. Every step is logged and handed to the statistics. The WSGI side (the
+between requests. Every step is logged and handed to the statistics (:mod:`ivr.serve.step_records`). The WSGI side (the
 body, the signature, errors) is :mod:`ivr.serve.webhooks`.
 """
 
@@ -13,19 +13,17 @@ from collections.abc import Callable
 
 from twilio.request_validator import RequestValidator
 
-from ivr.definition.limits import MAX_MESSAGE_CHAIN
-from ivr.platform import OTHER, LineMetrics, call_id
+from ivr.platform import LineMetrics, call_id
 from ivr.runtime import engine
 from ivr.runtime import flow as rt
 from ivr.runtime import twilio as tw
-from ivr.runtime.outcomes import Kind, Outcome
 from ivr.runtime.state import LANGUAGE_PARAM, MAX_LANGUAGE, CallState
 from ivr.runtime.twiml import line_number
 from ivr.serve import fallback as safe
 from ivr.serve.signature import FormParams
+from ivr.serve.step_records import StepRecords, answered_by, label_of
 from ivr.serve.store import FlowStore
-from ivr.stats import spoken
-from ivr.stats.events import BY_KEY, BY_SPEECH, KIND_END, KIND_START, KIND_STEP
+from ivr.stats.events import BY_SPEECH, KIND_END, KIND_START, KIND_STEP
 from ivr.stats.recorder import Recorder
 
 log = logging.getLogger("ivr.call")
@@ -35,10 +33,6 @@ SAFE_BODY = safe.SAFE_TWIML.encode()
 QUICK_EXIT_BODY = safe.QUICK_EXIT.encode()
 AFTER_DIAL_CONNECTED_BODY = safe.AFTER_DIAL_CONNECTED.encode()
 AFTER_DIAL_NOT_CONNECTED_BODY = safe.AFTER_DIAL_NOT_CONNECTED.encode()
-#: The steps Prometheus counts (:meth:`Answers.count`).
-COUNTED = frozenset({Kind.CONNECTED, Kind.NOT_CONNECTED, Kind.QUICK_EXIT})
-#: What words the engine heard as nothing lead to: no answer, to the statistics.
-HEARD_AS_SILENCE = frozenset({Kind.SILENCE, Kind.SILENCE_LIMIT})
 #: The destination label of the fallback's transfers: it always dials the helpline.
 FALLBACK_DESTINATION = "helpline"
 
@@ -104,13 +98,14 @@ class Answers:
 
     def __init__(self, line: LineServices) -> None:
         self.line = line
+        self.records = StepRecords(line)
 
     def answer(self, request: Request) -> bytes:
         """A new call: Twilio's "a call comes in" URL (``?l=pl-PL`` starts in that language)."""
         live = self.line.store.live
         state = engine.start(live.flow, request.language())
-        self.log_step(request, state, None, live.flow.version)
-        self.record(request, kind=KIND_START, node=state.node, language=state.language)
+        self.records.log_step(request, state, None, live.flow.version)
+        self.records.record(request, kind=KIND_START, node=state.node, language=state.language)
         return live.renderer.body(state, request.line_number())
 
     def node(self, request: Request) -> bytes:
@@ -138,7 +133,7 @@ class Answers:
         status = request.param(tw.CALL_STATUS, 20)
         if status in tw.CALL_ENDED:
             duration = request.param(tw.CALL_DURATION, 10)
-            self.record(
+            self.records.record(
                 request,
                 kind=KIND_END,
                 outcome=status,
@@ -200,20 +195,20 @@ class Answers:
         state = CallState.from_query_string(request.query, default_node=flow.start)
         step = decide(flow, state) if decide is not None else None
         next_state = step.state if step is not None else state
-        self.log_step(request, state, step, flow.version)
+        self.records.log_step(request, state, step, flow.version)
         if step is not None:
             how = how_answered(step) if how_answered is not None else ""
-            self.count(request, step.outcome)
+            self.records.count(request, step.outcome)
             if how == BY_SPEECH:
-                self.count_spoken(request, flow, next_state.language, step.outcome)
-            self.record(
+                self.records.count_spoken(request, flow, next_state.language, step.outcome)
+            self.records.record(
                 request,
                 kind=KIND_STEP,
                 node=state.node,
                 outcome=step.outcome,
                 choice=step.choice,
                 language=next_state.language,
-                label=_label(flow, next_state.node),
+                label=label_of(flow, next_state.node),
                 answered_by=how,
             )
         if flow.node(next_state.node) is None:
@@ -224,53 +219,6 @@ class Answers:
             )
             next_state = next_state.at(rt.HELPLINE_NODE)
         return live.renderer.body(next_state, request.line_number())
-
-    def record(self, request: Request, **event: object) -> None:
-        """Hand an event to the statistics (off the call's path); the console's own test
-        calls, marked by a parameter only the signed console can send, are not counted."""
-        recorder = self.line.recorder
-        if recorder is None or request.form.first(tw.TEST_CALL_PARAM):
-            return
-        recorder.record(call=request.call_id(self.line.log_secret), **event)
-
-    def count(self, request: Request, outcome: Outcome) -> None:
-        """Count a step Prometheus is shown: a transfer's end, a quick exit. The console's
-        test calls are not counted, as in the statistics."""
-        metrics = self.line.metrics
-        if metrics is None or outcome.kind not in COUNTED or request.form.first(tw.TEST_CALL_PARAM):
-            return
-        if outcome.kind is Kind.QUICK_EXIT:
-            metrics.quick_exit()
-        else:
-            metrics.transfer_ended(outcome.number, outcome.dial_status, outcome.kind is Kind.CONNECTED)
-
-    def count_spoken(self, request: Request, flow: rt.Flow, language: str, outcome: Outcome) -> None:
-        """Count a spoken answer for Prometheus by language and result, as the statistics do;
-        a language the flow does not have (a forged URL) is counted as "other", so that no
-        request can make a new series."""
-        metrics = self.line.metrics
-        if metrics is None or request.form.first(tw.TEST_CALL_PARAM):
-            return
-        metrics.spoken_answer(language if language in flow.languages else OTHER, spoken.result_of(outcome))
-
-    def log_step(self, request: Request, state: CallState, step: engine.Step | None, version: str) -> None:
-        """Each step in the log, at DEBUG (``IVR_LOG_LEVEL=DEBUG``): the statistics already keep
-        every step of every call, for a set time and for all servers; a log line a step would
-        copy what callers chose into logs nobody prunes, and cost a tenth of the line's
-        throughput (bench/load.py)."""
-        if not log.isEnabledFor(logging.DEBUG):
-            return
-        fields = {
-            "event": "step",
-            "call": request.call_id(self.line.log_secret),
-            "flow": version,
-            "node": state.node,
-        }
-        if step is not None:
-            fields["outcome"] = str(step.outcome)
-            fields["choice"] = step.choice
-            fields["next"] = step.state.node
-        log.debug("call step", extra={"fields": fields})
 
     def helpline_in_callers_language(self, request: Request) -> bytes:
         """The live flow's helpline transfer in the call's language; if even that fails, the
@@ -286,28 +234,3 @@ class Answers:
                 return safe.safe_twiml(request.line_number())
             except Exception:
                 return SAFE_BODY
-
-
-def answered_by(digits: str, speech: str, step: engine.Step) -> str:
-    """How the caller answered, for the statistics: the kind only, never the words. From the
-    request, not ``step.choice``: a spoken "repeat", "helpline" or language is recorded with
-    the key it stands for. Keys win over words, as in the engine; words the engine heard as
-    nothing (a silence) are no answer."""
-    if digits.strip():
-        return BY_KEY
-    if speech.strip() and step.outcome.kind not in HEARD_AS_SILENCE:
-        return BY_SPEECH
-    return ""
-
-
-def _label(flow: rt.Flow, name: str) -> str:
-    """The statistics label of the messages a call hears on arriving at ``name`` (a chain of
-    messages is followed as far as the line follows one)."""
-    node = flow.node(name)
-    seen = 0
-    while isinstance(node, rt.Message) and seen < MAX_MESSAGE_CHAIN:
-        if node.label:
-            return node.label
-        node = flow.node(node.next)
-        seen += 1
-    return ""

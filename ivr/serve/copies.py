@@ -14,8 +14,10 @@ import os
 import tempfile
 from importlib import resources
 from pathlib import Path
+from string import Template
 
 from ivr.definition.allowed import UNSET, Allowed
+from ivr.definition.phone import CRIMESTOPPERS, HELPLINE
 from ivr.definition.problems import error
 from ivr.loading import LoadResult, load_flow_file, load_flow_text, load_isolated
 from ivr.runtime import flow as rt
@@ -24,8 +26,11 @@ log = logging.getLogger("ivr.flow")
 
 
 def builtin_safe_flow() -> rt.Flow:
-    """The flow served when no flow file has ever passed its checks."""
-    text = resources.files("ivr.serve").joinpath("last_resort_flow.yaml").read_text("utf-8")
+    """The flow served when no flow file has ever passed its checks. Its numbers are
+    written ``$HELPLINE`` and ``$CRIMESTOPPERS`` in the file and filled in from
+    :mod:`ivr.definition.phone`, their one home."""
+    written = resources.files("ivr.serve").joinpath("last_resort_flow.yaml").read_text("utf-8")
+    text = Template(written).substitute(HELPLINE=HELPLINE, CRIMESTOPPERS=CRIMESTOPPERS)
     result = load_flow_text(text)
     assert result.flow is not None, [p.format("last_resort_flow.yaml") for p in result.problems]
     return result.flow
@@ -43,6 +48,23 @@ def load_or_refuse(path: Path, isolated: bool = False, allowed: Allowed = UNSET)
         return LoadResult(None, [error(1, 1, f"the line could not load this file ({type(exc).__name__})",
                                        "report it: this is a bug in the line, not in the file", code="load-bug")],
                           readable=False)  # fmt: skip
+
+
+def load_text_beside(flow_file: Path, text: str, isolated: bool, allowed: Allowed = UNSET) -> LoadResult:
+    """Load a revision's text as if it were the flow file (its media paths are relative to
+    the file's folder), in the child process like a changed file (``isolated``)."""
+    try:
+        handle, temporary = tempfile.mkstemp(dir=flow_file.parent, prefix=f".{flow_file.name}.", suffix=".new")
+    except OSError as exc:
+        why = f"the revision could not be written beside the flow file to be checked ({exc.strerror})"
+        return LoadResult(None, [error(1, 1, why, "let the line write in the flow file's folder", code="load-bug")],
+                          readable=False)  # fmt: skip
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(text.encode("utf-8"))
+        return load_or_refuse(Path(temporary), isolated, allowed)
+    finally:
+        os.unlink(temporary)
 
 
 def last_good_path(flow_file: Path) -> Path:

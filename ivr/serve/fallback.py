@@ -13,12 +13,14 @@ from functools import lru_cache
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from ivr.definition.limits import RING_SECONDS
+from ivr.definition.phone import CRIMESTOPPERS, HELPLINE, parse_number, spoken_groups_en
 from ivr.runtime.twilio import PATH_FALLBACK, PATH_FALLBACK_DIALED, PATH_FALLBACK_KEY
 from ivr.runtime.twiml import line_number
 
-#: The Modern Slavery & Exploitation Helpline (its number and hours: docs/sources.md):
-#: free, 24/7, interpreters.
-HELPLINE_E164 = "+448000121700"
+#: The Modern Slavery & Exploitation Helpline (:data:`ivr.definition.phone.HELPLINE`) as
+#: Twilio dials it, and as it is said (read slowly, group by group).
+HELPLINE_E164 = str(parse_number(HELPLINE).e164)
+HELPLINE_SAID = spoken_groups_en(parse_number(HELPLINE))
 VOICE = "Polly.Amy"
 LANGUAGE = "en-GB"
 #: The query parameter that marks a key pressed after a finished transfer (``?done=1``).
@@ -47,11 +49,10 @@ def _say_helpline_twice(response: VoiceResponse | Gather, before: str, after: st
     say.append(before)
     for time in range(2):
         slow = say.prosody(rate="slow")
-        slow.append("oh eight hundred")
-        slow.break_(time="400ms")
-        slow.append("oh one two one")
-        slow.break_(time="400ms")
-        slow.append("seven hundred")
+        for number, group in enumerate(HELPLINE_SAID):
+            if number:
+                slow.break_(time="400ms")
+            slow.append(group)
         say.break_(time="800ms" if time == 0 else "300ms")
     say.append(after)
 
@@ -95,8 +96,8 @@ def _after_dial_twiml(connected: bool) -> str:
     _say_helpline_twice(
         _listening(response),
         "Sorry, the call to the helpline did not go through. Please call it yourself at any time, on ",
-        ". To report something anonymously, you can call Crimestoppers on oh eight hundred, five five five, "
-        "one one one. I will try the helpline again now.",
+        f". To report something anonymously, you can call Crimestoppers on "
+        f"{', '.join(spoken_groups_en(parse_number(CRIMESTOPPERS)))}. I will try the helpline again now.",
     )
     response.pause(length=2)
     response.redirect(PATH_FALLBACK, method="POST")

@@ -30,29 +30,30 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from ivr.definition.allowed import UNSET, Allowed
-from ivr.definition.problems import error
 from ivr.loading import LoadResult
 from ivr.platform import Database, LineMetrics
-from ivr.publishing import by_number, latest_head
 from ivr.runtime import flow as rt
 from ivr.runtime.twiml import Renderer
-from ivr.serve.copies import builtin_safe_flow, last_good_path, load_or_refuse, revision_copy_path, save_copy
+from ivr.serve.copies import (
+    builtin_safe_flow,
+    last_good_path,
+    load_or_refuse,
+    load_text_beside,
+    revision_copy_path,
+    save_copy,
+)
+from ivr.serve.revision_watch import POLL_SECONDS, RevisionWatch
 
 log = logging.getLogger("ivr.flow")
 
 #: A file changed more recently than this may still be being written: wait for it to settle.
 SETTLE_SECONDS = 0.5
-#: At most one version query to the database this often, per worker.
-POLL_SECONDS = 2.0
 BUILTIN = "built-in safe flow"
 
 
@@ -87,10 +88,7 @@ class FlowStore:
         self.revision_copy = revision_copy_path(self.path)
         self.database = database
         self.metrics = metrics
-        self.poll_seconds = poll_seconds
-        self._next_poll = 0.0
-        self._revision: int | None = None  # the database revision live, once one has been
-        self._database_down = False
+        self._revisions = RevisionWatch(database, poll_seconds) if database is not None else None
         self._said_revisions_win = False
         self.reload_seconds = reload_seconds
         self.isolated = isolated
@@ -200,7 +198,7 @@ class FlowStore:
     def database_answers(self) -> bool | None:
         """Whether the database answered the watcher's last look (None: the line has none).
         Read from the watcher's own polls, so asking costs no query."""
-        return None if self.database is None else not self._database_down
+        return None if self._revisions is None else not self._revisions.down
 
     @property
     def serving_revisions(self) -> bool:
@@ -209,32 +207,19 @@ class FlowStore:
 
     def _check(self) -> bool:
         changed = False
-        if self.database is not None and time.monotonic() >= self._next_poll:
-            self._next_poll = time.monotonic() + self.poll_seconds
-            changed = self._check_database(self.database)
+        if self._revisions is not None and self._revisions.due():
+            changed = self._check_database(self._revisions)
         if not self.serving_revisions:
             changed = self._check_file() or changed
         return self._check_recordings() or changed
 
-    def _check_database(self, database: Database) -> bool:
-        """Ask for the newest revision; take it if it is new and passes every check. A
-        database that cannot be reached is logged once, and the live flow keeps serving."""
-        try:
-            head = latest_head(database.engine)
-            if head is None or head[0] == self._revision:
-                self._database_up()
-                return False
-            revision = by_number(database.engine, head[0])
-        except (SQLAlchemyError, OSError) as exc:
-            if not self._database_down:
-                self._database_down = True
-                log.error(
-                    "cannot reach the database for published revisions: the live flow keeps serving",
-                    extra={"fields": {"event": "revisions-unreachable", "reason": type(exc).__name__}},
-                )
+    def _check_database(self, revisions: RevisionWatch) -> bool:
+        """Take the newest revision if it is new and passes every check. A database that
+        cannot be reached is logged once (:mod:`ivr.serve.revision_watch`), and the live
+        flow keeps serving."""
+        revision = revisions.new_revision()
+        if revision is None:
             return False
-        self._database_up()
-        self._revision = revision.number
         if self.serving_revisions and revision.version == self._live.flow.version:
             return False
         result = self._load_text(revision.text)
@@ -246,26 +231,8 @@ class FlowStore:
         self._say_revisions_win()
         return True
 
-    def _database_up(self) -> None:
-        if self._database_down:
-            self._database_down = False
-            log.info("the database for published revisions is back", extra={"fields": {"event": "revisions-reachable"}})
-
     def _load_text(self, text: str) -> LoadResult:
-        """Load a revision's text as if it were the flow file (its media paths are relative
-        to the file's folder), in the child process like a changed file."""
-        try:
-            handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".new")
-        except OSError as exc:
-            why = f"the revision could not be written beside the flow file to be checked ({exc.strerror})"
-            return LoadResult(None, [error(1, 1, why, "let the line write in the flow file's folder", code="load-bug")],
-                              readable=False)  # fmt: skip
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(text.encode("utf-8"))
-            return load_or_refuse(Path(temporary), self.isolated, self.allowed)
-        finally:
-            os.unlink(temporary)
+        return load_text_beside(self.path, text, self.isolated, self.allowed)
 
     def _say_revisions_win(self) -> None:
         if not self._said_revisions_win:

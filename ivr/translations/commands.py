@@ -22,6 +22,8 @@ from ivr.translations.po import export_po, read_po
 
 DEFAULT_FLOW = "call_flows.yaml"
 MAX_REVIEWER = 100
+#: The exit code of every ``ivr`` command given a file it cannot read (:mod:`ivr.cli.errors`
+#: says what each code means). Its one home is here, the lowest layer whose commands exit with it.
 EXIT_UNREADABLE = 2
 
 

@@ -22,38 +22,20 @@ from pathlib import Path as FsPath
 from typing import Any
 
 import polib
-import yaml
 
 from ivr.definition.characters import NOT_IN_XML, describe
 from ivr.definition.languages import family
 from ivr.definition.model import FlowDocument
 from ivr.definition.reviews import ReviewState, Translatable, sign_off, state_of, translatables
-from ivr.definition.source import Path, SourceDocument, parse_yaml
+from ivr.definition.source import parse_yaml
 from ivr.definition.texts import placeholders_in
 from ivr.inspect.figure_differences import Difference, summary
 from ivr.inspect.same_numbers import number_digits, text_differences
 from ivr.loading import load_flow_text
-from ivr.translations.flow_text import BOM, parse_document, written_at
+from ivr.translations.flow_text import BOM, parse_document
+from ivr.translations.import_writing import ImportPlan, set_value, sign, text_edit
 from ivr.translations.po import FUZZY, flow_language
-from ivr.translations.yaml_edit import (
-    CannotEdit,
-    Edit,
-    append_section,
-    apply_edits,
-    block_mapping,
-    flow_scalar,
-    insert_entry,
-    newline_of,
-    node_end,
-    render_scalar,
-    replace_scalar,
-)
-
-REVIEWS_COMMENT = (
-    "# Reviewers' sign-offs, by language and text, written by 'ivr translations import --reviewer'.",
-    "# Each holds short hashes of the source text and of the translation it vouches for: an edit",
-    "# to either voids it by itself. 'ivr translations status' shows what is left to review.",
-)
+from ivr.translations.yaml_edit import CannotEdit, apply_edits
 
 
 class ImportRefused(ValueError):
@@ -74,22 +56,6 @@ class ImportResult:
     signed: tuple[str, ...] = ()
     #: What the operator should know although the import went through.
     notes: tuple[str, ...] = field(default=())
-
-
-@dataclass
-class _Plan:
-    source: SourceDocument
-    document: FlowDocument
-    code: str
-    edits: list[Edit] = field(default_factory=list)
-    expected: Any = None
-    changed: list[str] = field(default_factory=list)
-    signed: dict[str, dict[str, str]] = field(default_factory=dict)
-    refusals: list[str] = field(default_factory=list)
-    #: The texts whose differing numbers or keys the reviewer accepts.
-    accept: frozenset[str] = frozenset()
-    numbers: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
 
 
 def import_po(
@@ -115,7 +81,7 @@ def import_po(
         raise ImportRefused(
             ["--accept needs --reviewer: a difference is accepted by a named reviewer, recorded in their sign-off"]
         )
-    plan = _Plan(source, document, code, expected=copy.deepcopy(source.data), accept=accept)
+    plan = ImportPlan(source, document, code, expected=copy.deepcopy(source.data), accept=accept)
     plan.numbers = number_digits(document)
     items = {item.key: item for item in translatables(document, code)}
     seen: set[str] = set()
@@ -125,7 +91,7 @@ def import_po(
             plan.refusals.append(f"{entry.msgctxt or '(no msgctxt)'} (line {entry.linenum}): {reason}")
     plan.refusals += [f"--accept {key}: this file has no such text in {code}" for key in sorted(accept - seen)]
     if not plan.refusals and plan.signed:
-        _sign(plan)
+        sign(plan)
     if plan.refusals:
         raise ImportRefused(plan.refusals)
     if not plan.edits:
@@ -158,7 +124,7 @@ def _language(document: FlowDocument, po: polib.POFile, given: str | None) -> st
 
 
 def _take(
-    plan: _Plan,
+    plan: ImportPlan,
     entry: polib.POEntry,
     items: dict[str, Translatable],
     seen: set[str],
@@ -215,10 +181,10 @@ def _take(
         plan.notes.append(f"{key}: nothing to accept, its numbers and keys are the same as the source's")
     if text != item.translation:
         try:
-            plan.edits.append(_text_edit(plan, item, text))
+            plan.edits.append(text_edit(plan, item, text))
         except CannotEdit as exc:
             return str(exc)
-        _set(plan.expected, item.path, text)
+        set_value(plan.expected, item.path, text)
         plan.changed.append(key)
     unsigned = state_of(now, signed) is not ReviewState.REVIEWED or (signed is not None and signed.accepted != accepted)
     if reviewer and FUZZY not in entry.flags and unsigned:
@@ -226,7 +192,7 @@ def _take(
     return ""
 
 
-def _said(found: list[Difference], plan: _Plan) -> list[str]:
+def _said(found: list[Difference], plan: ImportPlan) -> list[str]:
     return [difference.describe(plan.document.line.language) for difference in found]
 
 
@@ -234,75 +200,6 @@ def _names(placeholders: Counter[str]) -> str:
     if not placeholders:
         return "none"
     return ", ".join(f"{{{name}}}" + (f" {n} times" if n > 1 else "") for name, n in sorted(placeholders.items()))
-
-
-def _text_edit(plan: _Plan, item: Translatable, text: str) -> Edit:
-    if item.translation is not None:
-        return replace_scalar(plan.source, item.path, text)
-    container = item.path[:-1]
-    written = plan.source.values.get(container)
-    name = ".".join(map(str, container))
-    if written is None:
-        raise CannotEdit(
-            f"{name} is not written in the flow (callers hear the line's built-in text): "
-            f"add it with its {plan.document.line.language} text, then import again"
-        )
-    if not isinstance(written, yaml.MappingNode):
-        raise CannotEdit(
-            f"{name} is written as one text, not one per language: write it as "
-            f"'{plan.document.line.language}: ...' under it, then import again"
-        )
-    mapping = block_mapping(plan.source, container)
-    indent = mapping.value[0][0].start_mark.column
-    sibling = next((v for _, v in mapping.value if isinstance(v, yaml.ScalarNode)), None)
-    style = sibling.style if sibling is not None else None
-    rendered = render_scalar(
-        text,
-        style=style,
-        column=indent + len(plan.code) + 2,
-        indent=indent + 2,
-        newline=newline_of(plan.source.text),
-    )
-    return insert_entry(plan.source, container, plan.code, " " + rendered, list(plan.document.line.languages))
-
-
-def _set(data: Any, path: Path, value: Any) -> None:
-    for part in path[:-1]:
-        data = data.setdefault(part, {})
-    data[path[-1]] = value
-
-
-def _flow_mapping(signed: dict[str, str]) -> str:
-    return "{" + ", ".join(f"{name}: {flow_scalar(value)}" for name, value in signed.items()) + "}"
-
-
-def _sign(plan: _Plan) -> None:
-    """Write the new sign-offs under ``reviews:``, in the order of the flow's texts."""
-    source, code, newline = plan.source, plan.code, newline_of(plan.source.text)
-    items = sorted(translatables(plan.document, code), key=lambda item: written_at(source, item))
-    order = [item.key for item in items]
-    plan.signed = dict(sorted(plan.signed.items(), key=lambda pair: order.index(pair[0])))
-    for key, signed in plan.signed.items():
-        _set(plan.expected, ("reviews", code, key), signed)
-    try:
-        if ("reviews",) not in source.values:
-            lines = [*REVIEWS_COMMENT, "reviews:", f"  {code}:"]
-            lines += [f"    {key}: {_flow_mapping(signed)}" for key, signed in plan.signed.items()]
-            plan.edits.append(append_section(source, lines))
-        elif ("reviews", code) not in source.values:
-            indent = block_mapping(source, ("reviews",)).value[0][0].start_mark.column + 2
-            body = "".join(f"{newline}{' ' * indent}{key}: {_flow_mapping(s)}" for key, s in plan.signed.items())
-            plan.edits.append(insert_entry(source, ("reviews",), code, body, list(plan.document.line.languages)))
-        else:
-            for key, signed in plan.signed.items():
-                path = ("reviews", code, key)
-                if path in source.values:
-                    node = source.values[path]
-                    plan.edits.append(Edit(node.start_mark.index, node_end(source.text, node), _flow_mapping(signed)))
-                else:
-                    plan.edits.append(insert_entry(source, ("reviews", code), key, " " + _flow_mapping(signed), order))
-    except CannotEdit as exc:
-        plan.refusals.append(f"reviews: {exc}")
 
 
 def _same_data(new_text: str, expected: Any) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import yaml
 
+from ivr.definition.lines import line_end, line_start, split_lines
 from ivr.definition.source import Loader, Path, SourceDocument
 
 #: Where texts are wrapped, as the flow file wraps them: a text that would make its key's
@@ -124,18 +125,6 @@ def flow_scalar(value: str) -> str:
 
 
 # -- positions -----------------------------------------------------------------------------------
-def _line_end(text: str, index: int) -> int:
-    """The index of the line break ending the line ``index`` is on (or the end of the text)."""
-    end = text.find("\n", index)
-    if end < 0:
-        return len(text)
-    return end - 1 if end > 0 and text[end - 1] == "\r" else end
-
-
-def _line_start(text: str, index: int) -> int:
-    return text.rfind("\n", 0, index) + 1
-
-
 def node_end(text: str, node: yaml.Node) -> int:
     """Where what was written for ``node`` ends: a block collection ends with its last
     value, a block scalar with its last written line (not the blank lines after it)."""
@@ -145,21 +134,21 @@ def node_end(text: str, node: yaml.Node) -> int:
         return node_end(text, node.value[-1])
     if isinstance(node, yaml.ScalarNode) and node.style in BLOCK_STYLES:
         written = text[node.start_mark.index : node.end_mark.index].rstrip()
-        return _line_end(text, node.start_mark.index + len(written))
+        return line_end(text, node.start_mark.index + len(written))
     return node.end_mark.index
 
 
 def _block_indent(text: str, node: yaml.ScalarNode, fallback: int) -> int:
     """The indentation of a block scalar's first written line."""
-    first = _line_end(text, node.start_mark.index)
-    for line in text[first : node_end(text, node)].splitlines():
+    first = line_end(text, node.start_mark.index)
+    for line in split_lines(text[first : node_end(text, node)]):
         if line.strip():
             return len(line) - len(line.lstrip(" "))
     return fallback
 
 
 def _block_width(text: str, node: yaml.ScalarNode) -> int:
-    lines = text[_line_start(text, node.start_mark.index) : node_end(text, node)].splitlines()
+    lines = split_lines(text[line_start(text, node.start_mark.index) : node_end(text, node)])
     return min(LONGEST_LINE, max([WRAP_WIDTH] + [len(line) for line in lines[1:]]))
 
 
@@ -207,9 +196,9 @@ def insert_entry(source: SourceDocument, path: Path, key: str, after_colon: str,
     before = [value for k, value in mapping.value if rank.get(k.value, len(order)) < mine]
     line = " " * indent + key + ":" + after_colon
     if before:
-        at = _line_end(text, node_end(text, before[-1]))
+        at = line_end(text, node_end(text, before[-1]))
         return Edit(at, at, newline + line)
-    at = _line_start(text, mapping.value[0][0].start_mark.index)
+    at = line_start(text, mapping.value[0][0].start_mark.index)
     return Edit(at, at, line + newline)
 
 

@@ -31,12 +31,12 @@ from ivr.runtime.normalise import MAX_UTTERANCE, fold, normalise
 from ivr.runtime.speech import meanings as m
 from ivr.runtime.speech import policy
 from ivr.runtime.speech.keys import QUICK_EXIT, emergency_number_said, key_named
+from ivr.runtime.speech.meanings import DANGER  # also a decision: the danger advice
 from ivr.runtime.speech.model import SpeechModel
 
 #: What a decision is.
 GO = "go"  # act on ``key`` at once
 CONFIRM = "confirm"  # ask whether ``key`` is what the caller wants
-DANGER = "danger"  # the danger advice
 UNCLEAR = "unclear"  # not understood: offer a person, ask again
 EMPTY = "empty"  # nothing was said
 
