@@ -244,7 +244,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from ivr.console.accounts import add_operator
-    from ivr.platform import Database
+    from ivr.database import Database
 
     work = Path(tempfile.mkdtemp(prefix="ivr-operators-"))
     shutil.copy(ROOT / "call_flows.yaml", work / "call_flows.yaml")

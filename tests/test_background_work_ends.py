@@ -14,7 +14,7 @@ from pathlib import Path
 
 from support import PUBLIC, ROOT, TOKEN
 
-from ivr.platform import Database
+from ivr.database import Database
 from ivr.stats.recorder import Recorder
 from ivr.stats.writer import WriterSettings
 

@@ -269,8 +269,8 @@ def test_operator_accounts_from_the_command_line(tmp_path, monkeypatch):
 def test_old_events_are_deleted_after_the_retention_period(app):
     from sqlalchemy import func, insert, select
 
+    from ivr.database import call_events
     from ivr.definition.limits import DAY_SECONDS
-    from ivr.platform import call_events
     from ivr.stats.events import delete_old_events
 
     engine = app.extensions["ivr.database"].engine

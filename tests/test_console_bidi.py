@@ -18,8 +18,8 @@ from test_console_editing import CHANGED_TEXT, LIVE_TEXT, engine_of
 
 from ivr.console.accounts import AccountError, add_operator
 from ivr.console.reading_order import NUMBER, numbers_in_order
+from ivr.database import operators
 from ivr.loading import load_flow_text
-from ivr.platform import operators
 from ivr.publishing import entries, publish, submit
 
 RLO = "\u202e"

@@ -51,7 +51,7 @@ def browser_page():
 
 def test_log_in_call_through_to_the_helpline_and_see_the_statistics(gunicorn_server, tmp_path, browser_page):
     from ivr.console.views import add_operator
-    from ivr.platform import make_engine
+    from ivr.database import make_engine
 
     database = tmp_path / "console.sqlite3"
     engine = make_engine(f"sqlite:///{database}")  # made as a server makes it: by the migrations
@@ -124,7 +124,7 @@ def test_an_operator_edits_tries_and_publishes_a_second_approves_and_a_rollback_
     from support import DEFAULT_FLOW
 
     from ivr.console.views import add_operator
-    from ivr.platform import make_engine
+    from ivr.database import make_engine
     from ivr.publishing import entries, history, publish
 
     database = tmp_path / "console.sqlite3"
@@ -290,8 +290,8 @@ def _a_console_with_every_page(gunicorn_server, tmp_path):
     from support import DEFAULT_FLOW
 
     from ivr.console.views import add_operator
+    from ivr.database import make_engine
     from ivr.loading import flow_version
-    from ivr.platform import make_engine
     from ivr.publishing import publish, save_draft, submit
 
     database = tmp_path / "console.sqlite3"
@@ -385,7 +385,7 @@ def test_words_typed_at_a_menu_show_why_beside_the_keypad_with_the_keyboard_alon
     from playwright.sync_api import expect, sync_playwright
 
     from ivr.console.views import add_operator
-    from ivr.platform import make_engine
+    from ivr.database import make_engine
 
     _axe_script()
     database = tmp_path / "console.sqlite3"

@@ -30,7 +30,7 @@ def test_an_operator_changes_the_line_with_forms_alone_and_a_stale_draft_cannot_
     from support import DEFAULT_FLOW
 
     from ivr.console.views import add_operator
-    from ivr.platform import make_engine
+    from ivr.database import make_engine
     from ivr.publishing import history, publish
 
     database = tmp_path / "console.sqlite3"
@@ -153,7 +153,7 @@ def test_a_number_in_braces_cannot_be_broken_in_a_field(gunicorn_server, tmp_pat
     from playwright.sync_api import expect, sync_playwright
 
     from ivr.console.views import add_operator
-    from ivr.platform import make_engine
+    from ivr.database import make_engine
 
     database = tmp_path / "console.sqlite3"
     engine = make_engine(f"sqlite:///{database}")  # made as a server makes it: by the migrations

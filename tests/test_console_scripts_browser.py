@@ -60,7 +60,7 @@ def _text_box_of(tree: dict, textarea: int) -> int:
 @pytest.fixture
 def console(gunicorn_server, tmp_path):
     from ivr.console.views import add_operator
-    from ivr.platform import make_engine
+    from ivr.database import make_engine
 
     database = tmp_path / "console.sqlite3"
     engine = make_engine(f"sqlite:///{database}")  # made as a server makes it: by the migrations

@@ -20,7 +20,8 @@ from test_console import with_operators
 
 from ivr.console.accounts import LOCK_FAILURES, SESSION_SECONDS, address_of
 from ivr.console.views import add_operator
-from ivr.platform import ConfigError, Database
+from ivr.database import Database
+from ivr.platform import ConfigError
 
 SITE = "https://line.example.org"
 PASSWORD = "a long enough password"

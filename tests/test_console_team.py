@@ -136,7 +136,7 @@ def test_operators_from_the_command_line_admin_disable_enable_and_each_in_the_au
 
     from ivr.cli import main
     from ivr.console.roster import team
-    from ivr.platform import Database
+    from ivr.database import Database
 
     monkeypatch.setenv("IVR_DATABASE_FILE", str(tmp_path / "ops.sqlite3"))
     runner = CliRunner()
@@ -168,7 +168,7 @@ def test_ivr_operator_disable_withdraws_their_waiting_drafts_and_says_so(tmp_pat
     from support import DEFAULT_FLOW
 
     from ivr.cli import main
-    from ivr.platform import Database
+    from ivr.database import Database
     from ivr.publishing import proposal, publish, save_draft, submit
 
     monkeypatch.setenv("IVR_DATABASE_FILE", str(tmp_path / "ops.sqlite3"))

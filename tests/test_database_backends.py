@@ -20,7 +20,7 @@ from ivr.console.accounts import (
     reserve_login,
 )
 from ivr.console.roster import disable, is_admin, team
-from ivr.platform import Database, shared_secret
+from ivr.database import Database, shared_secret
 from ivr.publishing import (
     DraftError,
     LeftBehind,
@@ -126,7 +126,7 @@ def test_a_draft_whose_author_is_disabled_is_refused_on_approval_with_what_to_do
     waiting = submit(engine, "mallory", CHANGED, "all night", FOLDER)
     from sqlalchemy import update
 
-    from ivr.platform import operators
+    from ivr.database import operators
 
     with engine.begin() as connection:  # disabled by an older line, which left the proposal waiting
         connection.execute(update(operators).where(operators.c.name == "mallory").values(disabled=1.0))

@@ -149,8 +149,8 @@ def _insert_revision(database, text: str) -> None:
     """A row written straight into the table, as a bug or a hand edit could: never checked."""
     from sqlalchemy import insert
 
+    from ivr.database import flow_revisions
     from ivr.loading import flow_version
-    from ivr.platform import flow_revisions
 
     with database.engine.begin() as connection:
         connection.execute(
@@ -161,7 +161,7 @@ def _insert_revision(database, text: str) -> None:
 
 
 def test_a_published_revision_wins_over_the_file_and_a_bad_one_never_goes_live(flow_file, tmp_path):
-    from ivr.platform import Database
+    from ivr.database import Database
 
     database = Database(f"sqlite:///{tmp_path / 'ivr.sqlite3'}")
     store = FlowStore(flow_file, reload_seconds=-1, database=database, poll_seconds=0)

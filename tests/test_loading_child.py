@@ -7,7 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ("sqlalchemy", "ivr.platform.db", "ivr.publishing", "ivr.console", "ivr.serve")
+HEAVY = ("sqlalchemy", "ivr.database.tables", "ivr.publishing", "ivr.console", "ivr.serve")
 
 
 def test_the_loading_child_imports_neither_the_database_nor_publishing():

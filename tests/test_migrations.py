@@ -15,16 +15,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, select, text
 
 from ivr.console.accounts import add_operator
-from ivr.platform import (
-    MIGRATIONS,
-    Database,
-    SchemaUnknown,
-    call_events,
-    driver_url,
-    line_alerts,
-    metadata,
-    operators,
-)
+from ivr.database import MIGRATIONS, Database, SchemaUnknown, call_events, driver_url, line_alerts, metadata, operators
 
 
 def differences(engine) -> list:

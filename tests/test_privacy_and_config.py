@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from support import PUBLIC, TOKEN
 
 from ivr import create_app
-from ivr.platform import ConfigError, JsonFormatter, call_events, redact
+from ivr.database import call_events
+from ivr.platform import ConfigError, JsonFormatter, redact
 from ivr.runtime import twiml
 from ivr.tools.simulator import SimulatedCall, flask_transport
 

@@ -215,7 +215,7 @@ def test_ivr_publish_from_a_shell_reaches_a_line_running_under_gunicorn_within_5
 ):
     """The file way, for real: the 'ivr' command in its own process, the line as the Procfile
     starts it (two workers), and a signed call over HTTP."""
-    from ivr.platform import make_engine
+    from ivr.database import make_engine
     from ivr.publishing import entries
     from ivr.tools.simulator import http_transport
 

@@ -19,7 +19,8 @@ from line_fleet import Balancer, TwilioThroughBalancer, start_fleet
 from sqlalchemy import create_engine, select
 from support import HELPLINE, PUBLIC, TOKEN
 
-from ivr.platform import call_events, call_id, driver_url
+from ivr.database import call_events, driver_url
+from ivr.platform import call_id
 from ivr.runtime import twilio as tw
 from ivr.tools.simulator import SimulatedCall, flask_transport
 

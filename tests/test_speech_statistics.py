@@ -12,8 +12,8 @@ from test_console import PASSWORD, Browser
 
 from ivr.cli import main
 from ivr.console.accounts import add_operator
+from ivr.database import metadata
 from ivr.loading import load_flow_file
-from ivr.platform import metadata
 from ivr.runtime.engine import where_speech_goes
 from ivr.runtime.speech import corpus
 from ivr.stats.report import summarise

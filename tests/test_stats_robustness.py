@@ -23,8 +23,9 @@ from sqlalchemy import text as sql
 from support import DEFAULT_FLOW, PUBLIC, ROOT, TOKEN
 from twilio.request_validator import RequestValidator
 
+from ivr.database import MIGRATIONS, Database, upgrade
 from ivr.loading import load_flow_file
-from ivr.platform import MIGRATIONS, Database, LineMetrics, upgrade
+from ivr.platform import LineMetrics
 from ivr.runtime.outcomes import Kind, Outcome
 from ivr.stats.recorder import UNKNOWN, Allowed, Recorder
 from ivr.stats.writer import EventWriter, WriterSettings, WriterStatus
@@ -190,7 +191,7 @@ def test_an_outcome_text_naming_what_the_flow_does_not_have_is_stored_as_unknown
 
 def test_a_call_events_columns_are_the_tables_and_every_one_is_filled_in_its_order():
     """The table is the one list: the insert, the empty event and the closed set follow it."""
-    from ivr.platform import call_events
+    from ivr.database import call_events
     from ivr.stats.events import EMPTY_EVENT, EVENT_COLUMNS, insert_statement
 
     row, replaced = Allowed().clean({"call": "abc", "at": 1.0, "kind": "end", "duration": 30})

@@ -13,12 +13,12 @@ import click
 from ivr.platform import DEFAULTS, database_url_of
 
 if TYPE_CHECKING:
-    from ivr.platform import Database
+    from ivr.database import Database
 
 
 def _database() -> Database:
     """The line's database, opened only by the commands that need it."""
-    from ivr.platform import Database
+    from ivr.database import Database
 
     return Database(database_url_of(os.environ))
 
@@ -201,7 +201,7 @@ def database_upgrade(schema_is: str | None) -> None:
     from alembic.runtime.migration import MigrationContext
     from sqlalchemy import create_engine
 
-    from ivr.platform import SchemaUnknown, driver_url, make_engine
+    from ivr.database import SchemaUnknown, driver_url, make_engine
 
     url = database_url_of(os.environ)
     before_engine = create_engine(driver_url(url))

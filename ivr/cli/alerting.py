@@ -55,7 +55,7 @@ def alert_test() -> None:
 def alert_status() -> None:
     from sqlalchemy import select
 
-    from ivr.platform import Database, line_alerts
+    from ivr.database import Database, line_alerts
     from ivr.stats.alert import NAME
 
     engine = Database(database_url_of(os.environ)).engine

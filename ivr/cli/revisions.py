@@ -25,8 +25,9 @@ from sqlalchemy import Engine
 
 from ivr.cli.errors import FlowHasErrors, FlowUnreadable
 from ivr.cli.flow_file import allowed
+from ivr.database import Database
 from ivr.loading import load_flow_text
-from ivr.platform import DEFAULTS, Database, database_url_of
+from ivr.platform import DEFAULTS, database_url_of
 from ivr.publishing import NumbersChange, Revision, RevisionError, diff, find, history, publish, record
 
 T = TypeVar("T")

@@ -29,8 +29,8 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, text, u
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ivr.console.passwords import password_weakness
+from ivr.database import console_sessions, known_addresses, login_failures, operators
 from ivr.definition.limits import DAY_SECONDS
-from ivr.platform import console_sessions, known_addresses, login_failures, operators
 from ivr.publishing import BIDI_CONTROLS
 
 #: A session ends this long after its login, however much it is used.

@@ -40,7 +40,7 @@ from ivr.console.accounts import (
     password_matches,
     reserve_login,
 )
-from ivr.platform import Database, shared_secret
+from ivr.database import Database, shared_secret
 from ivr.publishing import record
 
 log = logging.getLogger("ivr.console")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, delete, func, select, update
 
 from ivr.console.accounts import AccountError
-from ivr.platform import console_sessions, operators
+from ivr.database import console_sessions, operators
 from ivr.publishing import LeftBehind, record, withdraw_all_of
 
 

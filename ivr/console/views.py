@@ -29,7 +29,7 @@ from ivr.console import login as console_login
 from ivr.console import try_call as console_try
 from ivr.console.accounts import SESSION_SECONDS, AccountError, add_operator, remove_operator, set_password
 from ivr.console.reading_order import numbers_in_order
-from ivr.platform import Database
+from ivr.database import Database
 from ivr.stats.report import report_csv, summarise
 from ivr.stats.spoken import RESULTS as SPOKEN_RESULTS
 from ivr.stats.spoken import SpokenAnswers, unknown_note

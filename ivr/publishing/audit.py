@@ -22,8 +22,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Delete, Engine, delete, insert, select
 
+from ivr.database import audit_log
 from ivr.definition.limits import DAY_SECONDS
-from ivr.platform import audit_log, redact
+from ivr.platform import redact
 
 #: What an entry says was done, and how the console names it.
 ACTIONS: dict[str, str] = {

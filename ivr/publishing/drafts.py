@@ -21,10 +21,10 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
+from ivr.database import flow_drafts, flow_proposals, operators
 from ivr.definition.allowed import UNSET, Allowed
 from ivr.definition.lines import line_and_column
 from ivr.loading import LoadResult, flow_version
-from ivr.platform import flow_drafts, flow_proposals, operators
 from ivr.publishing.revisions import Revision, latest, publish
 from ivr.publishing.rule import RevisionError, ready_to_go_live, still_fits_live
 from ivr.runtime import flow as rt

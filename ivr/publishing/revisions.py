@@ -20,10 +20,10 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy import text as sql
 
+from ivr.database import flow_revisions
 from ivr.definition.allowed import UNSET, Allowed
 from ivr.inspect.destinations import destination_changes
 from ivr.loading import LoadResult, flow_version, load_flow_text
-from ivr.platform import flow_revisions
 from ivr.publishing.rule import NumbersChange, RevisionError, ready_to_go_live, still_fits_live
 from ivr.runtime import flow as rt
 

@@ -17,8 +17,9 @@ import sys
 
 from flask import Flask, send_file
 
+from ivr.database import Database
 from ivr.definition.allowed import Allowed
-from ivr.platform import Database, LineMetrics, Settings
+from ivr.platform import LineMetrics, Settings
 from ivr.serve.answers import LineServices
 
 #: The console's icon (base.html links it), answered at ``/favicon.ico`` too by every app:

@@ -14,7 +14,7 @@ import time
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from ivr.platform import Database
+from ivr.database import Database
 from ivr.publishing import Revision, by_number, latest_head
 
 log = logging.getLogger("ivr.flow")

@@ -35,9 +35,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ivr.database import Database
 from ivr.definition.allowed import UNSET, Allowed
 from ivr.loading import LoadResult
-from ivr.platform import Database, LineMetrics
+from ivr.platform import LineMetrics
 from ivr.runtime import flow as rt
 from ivr.runtime.twiml import Renderer
 from ivr.serve.copies import (

@@ -33,7 +33,8 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ivr.platform import AlertSettings, call_events, line_alerts
+from ivr.database import call_events, line_alerts
+from ivr.platform import AlertSettings
 from ivr.runtime.outcomes import Outcome
 from ivr.stats.alert_delivery import LIMITS, NotDelivered, deliver
 from ivr.stats.events import KIND_STEP

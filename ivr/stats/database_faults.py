@@ -23,7 +23,7 @@ import os
 from sqlalchemy import Engine
 from sqlalchemy import exc as db_errors
 
-from ivr.platform import SchemaUnknown, upgrade
+from ivr.database import SchemaUnknown, upgrade
 
 log = logging.getLogger("ivr.stats")
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy import Delete, Engine, delete
 
+from ivr.database import call_events
 from ivr.definition.limits import DAY_SECONDS
-from ivr.platform import call_events
 
 KIND_START = "start"
 KIND_STEP = "step"
@@ -27,7 +27,7 @@ BY_SPEECH = "speech"
 ANSWERED_BY = frozenset({BY_KEY, BY_SPEECH})
 
 #: The columns an event fills, in the table's order. The ``call_events`` table
-#: (:mod:`ivr.platform.db`) is the one list of what an event holds: the insert below,
+#: (:mod:`ivr.database.tables`) is the one list of what an event holds: the insert below,
 #: the empty event and the recorder's closed set are all made from it.
 EVENT_COLUMNS: tuple[str, ...] = tuple(column.name for column in call_events.columns if not column.primary_key)
 #: What each column holds when an event does not say: the table's default for it; None

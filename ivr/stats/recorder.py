@@ -22,8 +22,9 @@ from typing import Any
 
 from sqlalchemy import String
 
+from ivr.database import call_events
 from ivr.definition.limits import DAY_SECONDS
-from ivr.platform import LineMetrics, call_events
+from ivr.platform import LineMetrics
 from ivr.runtime import flow as rt
 from ivr.runtime.outcomes import OUTCOME_DIAL_STATUSES, Kind, Outcome
 from ivr.runtime.twilio import CALL_STATUSES

@@ -15,9 +15,9 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine, select
 
+from ivr.database import call_events
 from ivr.definition.builtins import is_builtin_node
 from ivr.definition.limits import DAY_SECONDS
-from ivr.platform import call_events
 from ivr.runtime.outcomes import RETRIES, Kind, Outcome
 from ivr.stats.events import KIND_END, KIND_STEP
 from ivr.stats.spoken import SpeechTally, SpokenAnswers

@@ -4,7 +4,7 @@ keys every server on it shares.
 
 SQLAlchemy Core, so the same code runs on SQLite (the default, one file) and on
 PostgreSQL when several servers share one (``DATABASE_URL``). The tables themselves are in
-:mod:`ivr.platform.db`.
+:mod:`ivr.database.tables`.
 
 A database is made by upgrading it to the newest migration, and changed only so: nothing
 here creates a table from the model, and nothing guesses which migration an unmarked
@@ -28,7 +28,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 
-from ivr.platform.db import line_secrets, metadata
+from ivr.database.tables import line_secrets, metadata
 
 log = logging.getLogger("ivr")
 

@@ -3,7 +3,7 @@ failed logins, the console's key, anonymous call events, the published revisions
 call flow with drafts and proposals waiting for approval, the audit log and the alerts.
 
 This is the model, not what makes the schema: every database is made and changed by the
-Alembic migrations in ivr/migrations alone (:func:`ivr.platform.engine.upgrade`), and a test
+Alembic migrations in ivr/migrations alone (:func:`ivr.database.engine.upgrade`), and a test
 (tests/test_migrations.py) holds that upgrading to the newest one gives exactly these
 tables. Nothing here ever holds a phone number: a call is known only by a keyed hash of
 its CallSid. The columns of ``call_events`` are the one list of what a call event holds
