@@ -38,13 +38,6 @@ _SENTENCE_END = re.compile(r"(?<=[.!?。؟])\s+")
 #: Seconds a message's <Gather> waits after its words before the call goes on: the shortest
 #: Twilio allows (a positive whole number). It is there only so keys during the words count.
 LISTEN_AFTER_WORDS = 1
-_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
-
-
-def line_number(to: str) -> str:
-    """The line's own number as a transfer shows it (the call's ``To``), or "" if ``To`` is
-    not a phone number (a SIP or client call), when Twilio's default applies."""
-    return to if _E164.fullmatch(to) else ""
 
 
 Parent = VoiceResponse | Gather

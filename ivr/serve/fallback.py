@@ -13,8 +13,7 @@ from functools import lru_cache
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from ivr.definition.limits import RING_SECONDS
-from ivr.runtime.twilio import PATH_FALLBACK, PATH_FALLBACK_DIALED, PATH_FALLBACK_KEY
-from ivr.runtime.twiml import line_number
+from ivr.runtime.twilio import PATH_FALLBACK, PATH_FALLBACK_DIALED, PATH_FALLBACK_KEY, line_number
 
 #: The Modern Slavery & Exploitation Helpline (its number and hours: docs/sources.md):
 #: free, 24/7, interpreters.
