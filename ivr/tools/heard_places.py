@@ -4,7 +4,7 @@ Comparing two flows place by place, rather than node by node, lets a reviewer re
 menu: the question" instead of a node's whole document (which, for a message, runs on
 into the next node's words too), and catches what only some calls hear: the words after
 silence or a wrong key, the check of an unclear spoken answer, what the line says when its
-servers are down. Each text is written as the line writes it (:class:`ivr.runtime.twiml.Speaker`:
+servers are down. Each text is written as the line writes it (:class:`ivr.runtime.speaking.Speaker`:
 numbers said group by group, recordings played), then read back as a phone plays it
 (:mod:`ivr.tools.heard`). The places are named by :mod:`ivr.definition.place_names`.
 """
@@ -21,7 +21,8 @@ from twilio.twiml.voice_response import VoiceResponse
 from ivr.definition import place_names as names
 from ivr.definition.builtins import LINE_MENU_PREFIXES
 from ivr.runtime import flow as rt
-from ivr.runtime.twiml import Speaker, as_xml
+from ivr.runtime.speaking import Speaker
+from ivr.runtime.twiml import as_xml
 from ivr.tools.heard import heard_of
 
 #: Shown in place of the words of a part of a flow whose document Twilio could not read
