@@ -1,5 +1,6 @@
 """TwiML for a call state: what the caller hears and where Twilio goes next. How words are
-said (numbers, the slow pace) is :mod:`ivr.runtime.speaking`.
+said (numbers, the slow pace) is :mod:`ivr.runtime.speaking`; reading TwiML back is
+:mod:`ivr.runtime.twiml_reading`.
 
 Rendering depends only on the flow version and the call state, so each state's
 TwiML is built once per flow version and served from a cache afterwards
