@@ -105,9 +105,12 @@ class SimulatedCall:
         return self._answer_gather({tw.SPEECH_RESULT: words, tw.CONFIDENCE: confidence})
 
     def silence(self) -> list[Heard]:
-        """Say and press nothing until the line gives up waiting."""
+        """Say and press nothing until the line gives up waiting: Twilio goes on with the next
+        verb or, for a <Gather actionOnEmptyResult="true">, requests its action with no input."""
         waiting = self._need("gather")
         self.waiting = None
+        if isinstance(waiting.verb, read.Gather) and waiting.verb.action_on_empty_result:
+            return self._request(urljoin(waiting.url, waiting.verb.action or waiting.url), {})
         return self._run(waiting.rest, waiting.url)
 
     def dial_result(self, status: str = tw.DIAL_COMPLETED, duration: str = "60") -> list[Heard]:
