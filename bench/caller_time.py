@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 from ivr.loading import load_flow_file  # noqa: E402
 from ivr.runtime import caller_time  # noqa: E402
 from ivr.runtime import flow as rt  # noqa: E402
+from ivr.runtime.twiml_reading import Say  # noqa: E402
 
 PACES = (175, caller_time.CAREFUL_WPM)
 ESPEAK_VOICES = {"en": "en-gb", "pl": "pl", "ro": "ro", "vi": "vi", "ar": "ar"}
@@ -63,9 +64,9 @@ def _espeak_seconds(ssml: str, voice: str, wpm: int) -> float:
 spoken: dict[tuple[int, str], list[float]] = {}  # (pace, language) -> [characters, seconds]
 
 
-def espeak_clock(say: ET.Element, language: rt.Language, wpm: int = PACES[0]) -> float:
+def espeak_clock(say: Say, language: rt.Language, wpm: int = PACES[0]) -> float:
     """Seconds espeak-ng takes to say one <Say>, SSML and all, at ``wpm`` words a minute."""
-    inner = ET.tostring(say, encoding="unicode")
+    inner = ET.tostring(say.element, encoding="unicode")
     inner = inner[inner.index(">") + 1 : inner.rindex("<")] if inner.rstrip().endswith(">") and "</" in inner else ""
     ssml = f"<speak>{inner}</speak>"
     family = language.code.split("-")[0].lower()

@@ -87,7 +87,7 @@ def test_every_menu_takes_keys_and_speech_and_every_message_takes_keys(english_c
     call = english_call()
     (welcome,) = call.passed
     assert welcome.element.attrib == dict(LISTENING_DURING_WORDS, action="/voice/input?n=welcome&l=en-GB")
-    assert [verb.tag for verb in welcome.rest] == ["Gather", "Redirect"]  # then the main menu
+    assert [verb.element.tag for verb in welcome.rest] == ["Gather", "Redirect"]  # then the main menu
     gather = call.waiting.element
     assert gather.get("input") == "dtmf speech"
     assert gather.get("timeout") == "5"  # the main menu's own: silence there means "stay on the line"
@@ -95,7 +95,7 @@ def test_every_menu_takes_keys_and_speech_and_every_message_takes_keys(english_c
     assert gather.get("numDigits") == "1"
     assert "repeat" in gather.get("hints") and "helpline" in gather.get("hints")
     # Twilio goes on after a <Gather> that got nothing: there must be a verb there.
-    assert call.waiting.rest and call.waiting.rest[0].tag == "Redirect"
+    assert call.waiting.rest and call.waiting.rest[0].element.tag == "Redirect"
     call.press("1")
     assert call.waiting.element.get("input") == "dtmf speech"
     assert call.waiting.element.get("timeout") == "8"  # the line's time-out, at every other menu

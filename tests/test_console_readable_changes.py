@@ -300,7 +300,7 @@ def test_the_picture_titles_its_boxes_with_the_same_names():
 
 def test_a_text_the_line_fails_to_say_is_shown_as_such_and_the_page_still_works(monkeypatch):
     """The pages that compare (above all a rollback) must work whatever the live flow is."""
-    from ivr.runtime.twiml import Speaker
+    from ivr.runtime.speaking import Speaker
     from ivr.tools.heard_places import NOT_RENDERED, heard_places
 
     def fails(self, parent, speech):

@@ -35,7 +35,7 @@ HELP_NUMBERS = {HELPLINE, CRIMESTOPPERS}
 def _position(call: SimulatedCall) -> tuple:
     waiting = call.waiting
     if waiting.kind == "gather":
-        return ("gather", waiting.element.get("action"), tuple(v.text for v in waiting.rest))
+        return ("gather", waiting.element.get("action"), tuple(v.element.text for v in waiting.rest))
     return ("dial", waiting.element.get("action"), call.dialled_number)
 
 

@@ -3,9 +3,9 @@ Twilio would not say it whole (error 13521). How much a text counts depends on t
 
 from __future__ import annotations
 
-from ivr.definition.limits import say_limit
 from ivr.inspect.texts import say_length
 from ivr.loading import load_flow_text
+from ivr.runtime.twilio import say_limit
 
 FLOW = """\
 line:

@@ -329,7 +329,7 @@ def test_events_go_to_the_database_file_now_at_its_path(tmp_path, how):
 def test_a_worker_that_exits_normally_writes_what_it_recorded_first(tmp_path):
     path = tmp_path / "exit.sqlite3"
     script = (
-        "from ivr.platform import Database\nfrom ivr.stats.recorder import Recorder\n"
+        "from ivr.database import Database\nfrom ivr.stats.recorder import Recorder\n"
         f"recorder = Recorder(Database('sqlite:///{path}'), 90)\n"
         "for i in range(2000):\n    recorder.record(call='x' * (i % 16 + 1), kind='start', node='welcome')\n"
         "raise SystemExit(0)\n"

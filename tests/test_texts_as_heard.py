@@ -9,7 +9,6 @@ reviewed; these tests keep the mistakes that were found from coming back.
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from functools import cache
 
@@ -21,7 +20,8 @@ from ivr.loading import load_flow_file, load_flow_text
 from ivr.runtime import flow as rt
 from ivr.runtime.state import EVENT_CONFIRM, EVENTS, PROPOSABLE, CallState
 from ivr.runtime.twiml import Renderer, standalone_fallback
-from ivr.tools.heard import heard_of
+from ivr.runtime.twiml_reading import read
+from ivr.tools.heard import heard_in
 
 OTHER_LANGUAGES = ("pl-PL", "ro-RO", "vi-VN", "ar-EG")
 #: The language menu speaks every language (and English) before one is chosen.
@@ -42,8 +42,7 @@ def said_at(state: CallState) -> list[str]:
 
 
 def said_in(twiml: str) -> list[str]:
-    document = ET.fromstring(twiml)
-    return [h.text for h in map(heard_of, document.iter()) if h is not None and h.kind == "say"]
+    return [h.text for h in heard_in(read(twiml)) if h.kind == "say"]
 
 
 def heard(node: str, code: str) -> list[str]:

@@ -65,7 +65,7 @@ def understanding(flow: rt.Flow, call: SimulatedCall, said: str) -> Panel | None
     waiting = call.waiting
     if waiting is None or waiting.kind != "gather":
         return None
-    action = urljoin(waiting.url, waiting.element.get("action") or waiting.url)
+    action = urljoin(waiting.url, waiting.verb.action or waiting.url)
     state = CallState.from_query_string(urlsplit(action).query, default_node=flow.start)
     said = said[:MAX_SPEECH]
     if state.event == EVENT_CONFIRM and yes_or_no(said, state.language) is not None:

@@ -33,25 +33,11 @@ MAX_MESSAGE_CHAIN = 20
 MAX_NAME = 64
 #: One day in seconds; Twilio ends every call within 24 hours.
 DAY_SECONDS = 24 * 3600
-#: The most text one <Say> takes, by the voice's maker (Twilio, error 13521 "<Say> element
-#: character limits exceeded"): Amazon Polly voices 3,000 (SSML tags not counted), Google
-#: voices 5,000 (tags, spaces and new lines counted), the basic voices (man, woman, alice)
-#: 4,096. Twilio counts "UTF-8 single byte characters", so a letter outside plain English
-#: counts as its UTF-8 bytes: two for most Arabic or Polish letters, up to three for Vietnamese.
-SAY_LIMITS = {"Polly": 3000, "Google": 5000}
-BASIC_SAY_LIMIT = 4096
-#: What the line adds to a text as it says it, counted against the same limit: a number is
-#: said twice, slowly, group by group, with pauses (SSML tags about 200 characters long, which
-#: a Google voice counts); the slow pace adds a pause after every sentence and a rate around
-#: the whole (counted by Google voices too).
+#: What the line adds to a text as it says it, counted against Twilio's limit on one <Say>
+#: (:func:`ivr.runtime.twilio.say_limit`): a number is said twice, slowly, group by group,
+#: with pauses (SSML tags about 200 characters long, which a Google voice counts); the slow
+#: pace adds a pause after every sentence and a rate around the whole (counted by Google
+#: voices too).
 SAY_PER_NUMBER = 200
 SAY_PER_SENTENCE = 21
 SAY_SLOW_WRAPPER = 40
-
-
-def say_limit(voice: str | None) -> tuple[str, int]:
-    """The voice's maker as an operator knows it, and the most one <Say> in its voice takes."""
-    maker = (voice or "").split(".")[0]
-    if maker in SAY_LIMITS:
-        return f"{maker} voices", SAY_LIMITS[maker]
-    return "basic voices", BASIC_SAY_LIMIT

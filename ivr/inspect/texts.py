@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
-from ivr.definition.limits import SAY_PER_NUMBER, SAY_PER_SENTENCE, SAY_SLOW_WRAPPER, say_limit
+from ivr.definition.limits import SAY_PER_NUMBER, SAY_PER_SENTENCE, SAY_SLOW_WRAPPER
 from ivr.definition.model import Recording
 from ivr.definition.problems import Problem
 from ivr.definition.source import Path
 from ivr.definition.texts import PLACEHOLDER, TextField, iter_texts
 from ivr.inspect.context import Context
+from ivr.runtime.twilio import say_limit
 
 CODES = (
     "unknown-language",

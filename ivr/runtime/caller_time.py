@@ -18,8 +18,9 @@ recorded (:meth:`_Call.own_option` knows it by its words); until every text is r
 caller is put straight through on their key, so ``a`` and ``d`` end at that transfer. The
 targets are for voiced languages (:func:`missed_targets`).
 
-The call is played through the real engine and renderer, verb by verb, the way Twilio would
-play it; only the clock is pluggable: :func:`estimated_seconds` (a speaking rate per language,
+The call is played through the real engine and renderer, verb by verb (as
+:mod:`ivr.runtime.twiml_reading` reads them), the way Twilio would play it; only the clock
+is pluggable: :func:`estimated_seconds` (a speaking rate per language,
 for ``ivr check``) or a speech engine (``bench/caller_time.py`` uses espeak-ng). Every
 document Twilio fetches adds :data:`FETCH_SECONDS`, and the transfer :data:`TRANSFER_SETUP_SECONDS`
 before the caller hears ringing: see README, "What a caller gets", for where they come from.
@@ -29,18 +30,18 @@ from __future__ import annotations
 
 import math
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from ivr.runtime import engine
 from ivr.runtime import flow as rt
+from ivr.runtime import twiml_reading as read
 from ivr.runtime.state import CallState
 from ivr.runtime.twilio import PATH_INPUT, PATH_NODE, PATH_SILENCE
 from ivr.runtime.twiml import Renderer
 
-#: Seconds to say one <Say> element (SSML included) in a language.
-Clock = Callable[[ET.Element, rt.Language], float]
+#: Seconds to say one <Say> (SSML included) in a language.
+Clock = Callable[[read.Say, rt.Language], float]
 
 SCENARIOS = {
     "a": "presses 0 as soon as it is offered",
@@ -76,27 +77,22 @@ CHARACTERS_PER_SECOND = {"en": 14.1, "pl": 11.1, "ro": 11.8, "vi": 14.6, "ar": 8
 DEFAULT_CPS = 13.0
 
 
-def spoken_text(element: ET.Element) -> str:
-    return " ".join("".join(element.itertext()).split())
+def spoken_text(say: read.Say) -> str:
+    """The characters of a <Say>'s words, with runs of spaces as one (what a rate counts)."""
+    return " ".join(say.characters.split())
 
 
-def estimated_seconds(say: ET.Element, language: rt.Language, wpm: int = CAREFUL_WPM) -> float:
+def estimated_seconds(say: read.Say, language: rt.Language, wpm: int = CAREFUL_WPM) -> float:
     """Characters over a speaking rate at ``wpm``; slow parts take half as long again, breaks add theirs."""
     cps = CHARACTERS_PER_SECOND.get(language.code.split("-")[0].lower(), DEFAULT_CPS) * wpm / MEASURED_WPM
-
-    def walk(element: ET.Element, factor: float) -> float:
-        seconds = len(element.text or "") / cps * factor
-        for child in element:
-            if child.tag == "break":
-                seconds += float(child.get("time", "0ms").removesuffix("ms") or 0) / 1000
-            else:
-                rate = child.get("rate", "")
-                slower = 1.5 if rate == "slow" else (1.25 if rate.endswith("%") else 1.0)
-                seconds += walk(child, factor * slower)
-            seconds += len(child.tail or "") / cps * factor
-        return seconds
-
-    return walk(say, 1.0)
+    seconds = 0.0
+    for piece in say.spoken:
+        if isinstance(piece, read.Break):
+            seconds += piece.seconds
+        else:
+            slower = math.prod(1.5 if rate == "slow" else (1.25 if rate.endswith("%") else 1.0) for rate in piece.rates)
+            seconds += len(piece.text) / cps * slower
+    return seconds
 
 
 class _Call:
@@ -119,79 +115,77 @@ class _Call:
         state = engine.start(self.flow, self.language.code if self.scenario == "e" else "")
         for _ in range(MAX_STEPS):
             self.seconds += FETCH_SECONDS if self.allowance else 0.0
-            root = ET.fromstring(self.renderer.render(state, LINE_NUMBER))
-            state_or_result = self.play(list(root), state)
+            verbs = read.read(self.renderer.render(state, LINE_NUMBER))
+            state_or_result = self.play(verbs, state)
             if isinstance(state_or_result, float):
                 return state_or_result
             state = state_or_result
         return math.inf
 
-    def play(self, verbs: list[ET.Element], state: CallState) -> CallState | float:
+    def play(self, verbs: tuple[read.Verb, ...], state: CallState) -> CallState | float:
         for verb in verbs:
-            if verb.tag in ("Say", "Play", "Pause"):
-                self.seconds += self.duration(verb, state)
-            elif verb.tag == "Gather":
-                pressed = self.gather(verb, state)
+            if isinstance(verb, read.Say | read.Play | read.Pause):
+                self.seconds += self.duration(verb)
+            elif isinstance(verb, read.Gather):
+                pressed = self.gather(verb)
                 if pressed is not None:
                     return pressed
-            elif verb.tag == "Dial":
-                number = verb.find("Number")
-                dialled = (number.text if number is not None else verb.text or "").strip()
-                if dialled != self.flow.helpline.e164:
+            elif isinstance(verb, read.Dial):
+                if verb.number != self.flow.helpline.e164:
                     return math.inf
                 setup = TRANSFER_SETUP_SECONDS if self.allowance else 0.0
                 return self.seconds + setup - (self.chose_at if self.scenario == "d" else 0.0)
-            elif verb.tag == "Redirect":
-                return self.follow((verb.text or "").strip(), "")
-            elif verb.tag == "Hangup":
+            elif isinstance(verb, read.Redirect):
+                return self.follow(verb.url, "")
+            elif isinstance(verb, read.Hangup):
                 return math.inf
         return math.inf
 
-    def duration(self, verb: ET.Element, state: CallState) -> float:
-        if verb.tag == "Pause":
-            return float(verb.get("length", "1"))
-        if verb.tag == "Play":
+    def duration(self, verb: read.Say | read.Play | read.Pause) -> float:
+        if isinstance(verb, read.Pause):
+            return float(verb.length)
+        if isinstance(verb, read.Play):
             return 5.0  # a recording: its real length is checked by the recordings check
         return self.clock(verb, self.voice_of(verb))
 
-    def voice_of(self, say: ET.Element) -> rt.Language:
+    def voice_of(self, say: read.Say) -> rt.Language:
         """The language a <Say> is spoken in (the language menu says each option in its own)."""
         for lang in self.flow.languages.values():
-            if say.get("voice") == lang.voice and say.get("language") == lang.say_language:
+            if say.voice == (lang.voice or "") and say.language == lang.say_language:
                 return lang
         return self.language
 
-    def gather(self, gather: ET.Element, state: CallState) -> CallState | None:
+    def gather(self, gather: read.Gather) -> CallState | None:
         """Play a <Gather>'s words; return the next state if the caller pressed a key."""
         first = self.gathers == 0
         self.gathers += 1
         if self.scenario == "b" and first:
-            return self.follow(gather.get("action", ""), "0")
-        for say in gather:
-            seconds = self.duration(say, state) if say.tag in ("Say", "Play", "Pause") else 0.0
-            voice = self.voice_of(say) if say.tag == "Say" else self.language
-            text = spoken_text(say) if say.tag == "Say" else ""
-            own_option = first and self.own_option(say)
+            return self.follow(gather.action, "0")
+        for verb in gather.verbs:
+            seconds = self.duration(verb)
+            voice = self.voice_of(verb) if isinstance(verb, read.Say) else self.language
+            text = spoken_text(verb) if isinstance(verb, read.Say) else ""
+            own_option = first and self.own_option(verb)
             offer = _KEY_ZERO.search(text) if self.scenario in ("a", "e") and voice is self.language else None
             if offer and not own_option:
                 end = _SENTENCE_END.search(text, offer.end())
                 upto = end.end() if end else len(text)
                 self.seconds += seconds * upto / max(len(text), 1)
-                return self.follow(gather.get("action", ""), "0")
+                return self.follow(gather.action, "0")
             if self.scenario in ("a", "d") and own_option:
                 self.seconds += seconds  # their own language's option, said in it
                 self.chose_at = self.seconds
                 # its key; a language with no key is chosen by saying its name
                 key = self.language.key
-                return self.follow(gather.get("action", ""), key, "" if key else self.language.names[0])
+                return self.follow(gather.action, key, "" if key else self.language.names[0])
             self.seconds += seconds
-        self.seconds += float(gather.get("timeout", "5"))
+        self.seconds += float(gather.timeout)
         return None
 
-    def own_option(self, verb: ET.Element) -> bool:
+    def own_option(self, verb: read.Verb) -> bool:
         """Whether ``verb`` is the caller's own language's option at the language menu: said
         in its voice with its key, or — a language with no voice — its words as written."""
-        if verb.tag != "Say":
+        if not isinstance(verb, read.Say):
             return False
         words = spoken_text(verb).replace(".", " ").split()
         if self.language.voice is None:

@@ -1,4 +1,5 @@
-"""Twilio's voice protocol as the line speaks it: its paths, parameters and statuses.
+"""Twilio's voice protocol as the line speaks it: its paths, parameters and statuses, and
+what Twilio accepts (the number a transfer may show, the most words one <Say> takes).
 
 The line's TwiML names these paths, the webhooks answer them, the simulator requests
 them and the statistics keep only these statuses, so each is written here once. Twilio's
@@ -9,6 +10,7 @@ docs/sources.md) and "Call resource" (``CallStatus``).
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote_plus
 
 # -- paths ----------------------------------------------------------------------------------
@@ -61,6 +63,26 @@ SENT_ONCE = (
     CALL_SID, ACCOUNT_SID, FROM, TO, CALLER, CALLED, CALL_STATUS, DIRECTION, DIGITS, SPEECH_RESULT,
     CONFIDENCE, DIAL_CALL_STATUS, DIAL_CALL_SID, DIAL_CALL_DURATION, CALL_DURATION, ERROR_CODE, TEST_CALL_PARAM,
 )  # fmt: skip
+
+
+def inbound_call_params(call_sid: str, caller: str, called: str) -> dict[str, str]:
+    """What Twilio sends with every request of a call to the line (a simulated call sends
+    the same, so that the line cannot tell it from a phone's)."""
+    return {
+        CALL_SID: call_sid,
+        ACCOUNT_SID: "AC" + "0" * 32,
+        FROM: caller,
+        TO: called,
+        CALLER: caller,
+        CALLED: called,
+        CALL_STATUS: CALL_IN_PROGRESS,
+        DIRECTION: "inbound",
+        "ApiVersion": "2010-04-01",
+        "FromCountry": "GB",
+        "ToCountry": "GB",
+    }
+
+
 #: The header that carries Twilio's signature, and its name in a WSGI environ.
 SIGNATURE_HEADER = "X-Twilio-Signature"
 SIGNATURE_ENVIRON = "HTTP_X_TWILIO_SIGNATURE"
@@ -81,6 +103,33 @@ DIAL_STATUSES = frozenset({*DIAL_CONNECTED, DIAL_BUSY, DIAL_NO_ANSWER, DIAL_FAIL
 #: How a transfer may end when a person tries the line (the console's buttons, ``ivr call``):
 #: each end a flow's ``if_not_connected`` can follow, and the one where it connects.
 DIAL_RESULTS = (DIAL_COMPLETED, DIAL_BUSY, DIAL_NO_ANSWER, DIAL_FAILED)
+
+
+# -- what Twilio accepts ------------------------------------------------------------------------
+_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+
+
+def line_number(to: str) -> str:
+    """The line's own number as a transfer shows it (the call's ``To``), or "" if ``To`` is
+    not a phone number (a SIP or client call), when Twilio's default applies."""
+    return to if _E164.fullmatch(to) else ""
+
+
+#: The most text one <Say> takes, by the voice's maker (Twilio, error 13521 "<Say> element
+#: character limits exceeded"): Amazon Polly voices 3,000 (SSML tags not counted), Google
+#: voices 5,000 (tags, spaces and new lines counted), the basic voices (man, woman, alice)
+#: 4,096. Twilio counts "UTF-8 single byte characters", so a letter outside plain English
+#: counts as its UTF-8 bytes: two for most Arabic or Polish letters, up to three for Vietnamese.
+SAY_LIMITS = {"Polly": 3000, "Google": 5000}
+BASIC_SAY_LIMIT = 4096
+
+
+def say_limit(voice: str | None) -> tuple[str, int]:
+    """The voice's maker as an operator knows it, and the most one <Say> in its voice takes."""
+    maker = (voice or "").split(".")[0]
+    if maker in SAY_LIMITS:
+        return f"{maker} voices", SAY_LIMITS[maker]
+    return "basic voices", BASIC_SAY_LIMIT
 
 
 # -- the body and query encoding --------------------------------------------------------------

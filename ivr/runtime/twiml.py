@@ -1,4 +1,6 @@
-"""TwiML for a call state: what the caller hears and where Twilio goes next.
+"""TwiML for a call state: what the caller hears and where Twilio goes next. How words are
+said (numbers, the slow pace) is :mod:`ivr.runtime.speaking`; reading TwiML back is
+:mod:`ivr.runtime.twiml_reading`.
 
 Rendering depends only on the flow version and the call state, so each state's
 TwiML is built once per flow version and served from a cache afterwards
@@ -10,16 +12,16 @@ to Twilio, and the line's own fallback would never know (nothing raises).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
 
-from twilio.twiml.voice_response import Gather, Say, VoiceResponse
+from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from ivr.definition.characters import NOT_IN_XML
 from ivr.definition.limits import MAX_MESSAGE_CHAIN
 from ivr.runtime import flow as rt
+from ivr.runtime.speaking import Parent, Speaker
 from ivr.runtime.state import (
     EVENT_CONFIRM,
     EVENT_INVALID,
@@ -32,30 +34,9 @@ from ivr.runtime.state import (
 from ivr.runtime.twilio import PATH_DIALED, PATH_INPUT, PATH_NODE, PATH_SILENCE, PATH_WHISPER
 from ivr.runtime.whisper import whisper_state, whisper_twiml, whispers_to
 
-NUMBER_RATE = "slow"
-SLOW_RATE = "80%"
-_SENTENCE_END = re.compile(r"(?<=[.!?。؟])\s+")
 #: Seconds a message's <Gather> waits after its words before the call goes on: the shortest
 #: Twilio allows (a positive whole number). It is there only so keys during the words count.
 LISTEN_AFTER_WORDS = 1
-_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
-
-
-def line_number(to: str) -> str:
-    """The line's own number as a transfer shows it (the call's ``To``), or "" if ``To`` is
-    not a phone number (a SIP or client call), when Twilio's default applies."""
-    return to if _E164.fullmatch(to) else ""
-
-
-Parent = VoiceResponse | Gather
-
-
-def _append_text(element: Say, text: str) -> None:
-    """Add text to an element; twilio's TwiML keeps only the last of two strings in a row."""
-    if element.verbs and isinstance(element.verbs[-1], str):
-        element.verbs[-1] += text
-    else:
-        element.append(text)
 
 
 def as_xml(response: VoiceResponse) -> str:
@@ -72,70 +53,6 @@ def as_xml(response: VoiceResponse) -> str:
 
 def _url(path: str, state: CallState) -> str:
     return f"{path}?{state.query()}"
-
-
-class Speaker:
-    """Writes :class:`~ivr.runtime.flow.Speech` as ``<Say>`` and ``<Play>`` verbs for one language and pace.
-
-    Numbers are said slowly, group by group, twice. Slow speech adds a pause after each
-    sentence: SSML ``prosody`` and ``break`` where the voice understands them, separate
-    ``<Say>`` verbs with ``<Pause>`` between them where it does not.
-    """
-
-    def __init__(self, language: rt.Language, slow: bool) -> None:
-        self.language = language
-        self.slow = slow
-
-    def say(self, parent: Parent, speech: rt.Speech) -> None:
-        say: Say | None = None
-        for segment in speech.segments:
-            if isinstance(segment, rt.Recording):
-                parent.play(segment.url)
-                say = None
-                continue
-            if self.language.voice is None:
-                continue  # recordings only: the checker made sure there is one
-            if say is None:
-                say = self._new_say(parent)
-            if isinstance(segment, rt.SpokenNumber):
-                self._number(say, segment)
-            elif self.slow and not self.language.ssml:
-                for i, sentence in enumerate(_SENTENCE_END.split(segment)):
-                    if i:
-                        parent.pause(length=1)
-                        say = self._new_say(parent)
-                    _append_text(say, sentence + " ")
-            else:
-                self._text(say, segment)
-
-    def _new_say(self, parent: Parent) -> Say:
-        say = parent.say(voice=self.language.voice, language=self.language.say_language)
-        return say.prosody(rate=SLOW_RATE) if (self.slow and self.language.ssml) else say
-
-    def _text(self, body: Say, text: str) -> None:
-        if not (self.slow and self.language.ssml):
-            _append_text(body, text)
-            return
-        sentences = _SENTENCE_END.split(text)
-        for i, sentence in enumerate(sentences):
-            _append_text(body, sentence)
-            if i < len(sentences) - 1:
-                body.break_(time="700ms")
-            elif text.endswith(" "):
-                _append_text(body, " ")
-
-    def _number(self, body: Say, number: rt.SpokenNumber) -> None:
-        if self.language.ssml:
-            for time in range(number.times):
-                slow = body.prosody(rate=NUMBER_RATE)
-                for i, group in enumerate(number.groups):
-                    if i:
-                        slow.break_(time="400ms")
-                    slow.append(group)
-                body.break_(time="800ms" if time < number.times - 1 else "300ms")
-        else:
-            groups = ". ".join(number.groups)
-            _append_text(body, " " + " ... ".join([f"{groups}."] * number.times) + " ")
 
 
 class Renderer:

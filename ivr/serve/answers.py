@@ -18,7 +18,7 @@ from ivr.runtime import engine
 from ivr.runtime import flow as rt
 from ivr.runtime import twilio as tw
 from ivr.runtime.state import LANGUAGE_PARAM, MAX_LANGUAGE, CallState
-from ivr.runtime.twiml import line_number
+from ivr.runtime.twilio import line_number
 from ivr.serve import fallback as safe
 from ivr.serve.signature import FormParams
 from ivr.serve.step_records import StepRecords, answered_by, label_of

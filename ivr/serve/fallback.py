@@ -14,8 +14,7 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from ivr.definition.limits import RING_SECONDS
 from ivr.definition.phone import CRIMESTOPPERS, HELPLINE, parse_number, spoken_groups_en
-from ivr.runtime.twilio import PATH_FALLBACK, PATH_FALLBACK_DIALED, PATH_FALLBACK_KEY
-from ivr.runtime.twiml import line_number
+from ivr.runtime.twilio import PATH_FALLBACK, PATH_FALLBACK_DIALED, PATH_FALLBACK_KEY, line_number
 
 #: The Modern Slavery & Exploitation Helpline (:data:`ivr.definition.phone.HELPLINE`) as
 #: Twilio dials it, and as it is said (read slowly, group by group).

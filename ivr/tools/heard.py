@@ -1,19 +1,16 @@
 """What a caller hears of the line's TwiML, read verb by verb as a phone would play it.
 
-The simulator (:mod:`ivr.tools.simulator`) follows the verbs; this says what each one
-sounds like: the words of a ``<Say>`` with its SSML taken out, a ``<Play>``'s recording,
-a ``<Pause>``, the number a ``<Dial>`` rings.
+The verbs are read by :mod:`ivr.runtime.twiml_reading`; the simulator
+(:mod:`ivr.tools.simulator`) follows them; this says what each one sounds like: the words
+of a ``<Say>`` with its SSML taken out, a ``<Play>``'s recording, a ``<Pause>``.
 """
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-#: A <Gather> that waits this long or less after its words is the line listening for keys
-#: *during* them (a message, the words before a transfer): by default the simulated caller
-#: lets the words play and goes on, and can still press during them.
-LISTENING_WHILE_SPEAKING = 1
+from ivr.runtime import twiml_reading as read
+from ivr.runtime.twiml import LISTEN_AFTER_WORDS
 
 
 @dataclass(frozen=True)
@@ -25,43 +22,39 @@ class Heard:
     attrs: dict[str, str] = field(default_factory=dict)
 
 
-def heard_of(verb: ET.Element) -> Heard | None:
+def heard_of(verb: read.Verb) -> Heard | None:
     """What the caller hears of a verb that only speaks or plays (also inside <Gather>);
     ``None`` for any other verb."""
-    if verb.tag == "Say":
-        return Heard("say", _text(verb), dict(verb.attrib))
-    if verb.tag == "Play":
-        return Heard("play", (verb.text or "").strip(), dict(verb.attrib))
-    if verb.tag == "Pause":
-        return Heard("pause", verb.get("length", "1"))
+    if isinstance(verb, read.Say):
+        return Heard("say", said(verb), dict(verb.element.attrib))
+    if isinstance(verb, read.Play):
+        return Heard("play", verb.url, dict(verb.element.attrib))
+    if isinstance(verb, read.Pause):
+        return Heard("pause", str(verb.length))
     return None
 
 
-def dialled(dial: ET.Element) -> str:
-    """The number a <Dial> rings."""
-    number = dial.find("Number")
-    return (number.text if number is not None else dial.text or "").strip()
+def heard_in(verbs: tuple[read.Verb, ...]) -> list[Heard]:
+    """Everything a caller hears of ``verbs``, the words inside each <Gather> included, in order."""
+    heard = []
+    for verb in verbs:
+        for said_verb in verb.verbs if isinstance(verb, read.Gather) else (verb,):
+            one = heard_of(said_verb)
+            if one is not None:
+                heard.append(one)
+    return heard
 
 
-def while_speaking(gather: ET.Element) -> bool:
-    """Whether a <Gather> only listens for keys during its words (see :data:`LISTENING_WHILE_SPEAKING`)."""
-    try:
-        return int(gather.get("timeout", "5")) <= LISTENING_WHILE_SPEAKING
-    except ValueError:
-        return False
+def while_speaking(gather: read.Gather) -> bool:
+    """Whether a <Gather> only listens for keys during its words (the line's
+    :data:`~ivr.runtime.twiml.LISTEN_AFTER_WORDS` after them, or less): by default the
+    simulated caller lets the words play and goes on, and can still press during them."""
+    return gather.timeout <= LISTEN_AFTER_WORDS
 
 
-def _spoken(element: ET.Element) -> str:
-    parts = [element.text or ""]
-    for child in element:
-        parts.append(" … " if child.tag == "break" else _spoken(child))
-        parts.append(child.tail or "")
-    return " ".join(parts)
-
-
-def _text(element: ET.Element) -> str:
+def said(say: read.Say) -> str:
     """What a <Say> speaks, with SSML taken out and each pause shown as "…"."""
-    text = " ".join(_spoken(element).split())
+    text = " ".join(" ".join("…" if isinstance(p, read.Break) else p.text for p in say.spoken).split())
     while "… …" in text:
         text = text.replace("… …", "…")
     for mark in (".", ",", "?", "!"):

@@ -4,7 +4,7 @@ Comparing two flows place by place, rather than node by node, lets a reviewer re
 menu: the question" instead of a node's whole document (which, for a message, runs on
 into the next node's words too), and catches what only some calls hear: the words after
 silence or a wrong key, the check of an unclear spoken answer, what the line says when its
-servers are down. Each text is written as the line writes it (:class:`ivr.runtime.twiml.Speaker`:
+servers are down. Each text is written as the line writes it (:class:`ivr.runtime.speaking.Speaker`:
 numbers said group by group, recordings played), then read back as a phone plays it
 (:mod:`ivr.tools.heard`). The places are named by :mod:`ivr.definition.place_names`.
 """
@@ -12,7 +12,6 @@ numbers said group by group, recordings played), then read back as a phone plays
 from __future__ import annotations
 
 import logging
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -21,8 +20,10 @@ from twilio.twiml.voice_response import VoiceResponse
 from ivr.definition import place_names as names
 from ivr.definition.builtins import LINE_MENU_PREFIXES
 from ivr.runtime import flow as rt
-from ivr.runtime.twiml import Speaker, as_xml
-from ivr.tools.heard import heard_of
+from ivr.runtime import twiml_reading as read
+from ivr.runtime.speaking import Speaker
+from ivr.runtime.twiml import as_xml
+from ivr.tools.heard import heard_in
 
 #: Shown in place of the words of a part of a flow whose document Twilio could not read
 #: (a flow loaded before the line refused characters XML forbids, or a hand-edited database).
@@ -136,14 +137,13 @@ def words_heard(document: bytes) -> str:
     """The words and recordings of a TwiML document, one line a verb; :data:`NOT_TWIML`
     when the document is not XML, as Twilio would find it."""
     try:
-        root = ET.fromstring(document)
-    except ET.ParseError:
+        verbs = read.read(document)
+    except read.NotTwiML:
         return NOT_TWIML
     lines = []
-    for verb in root.iter():
-        heard = heard_of(verb)
-        if heard is not None and heard.kind == "say":
+    for heard in heard_in(verbs):
+        if heard.kind == "say":
             lines.append(heard.text)
-        elif heard is not None and heard.kind == "play":
+        elif heard.kind == "play":
             lines.append(f"(recording {heard.text.rsplit('/', 1)[-1]})")
     return "\n".join(lines)

@@ -2,9 +2,9 @@
 
 It signs each request as Twilio does, sends Twilio's documented parameters, and
 follows the TwiML it gets back verb by verb (``<Say>``, ``<Gather>``, ``<Redirect>``,
-``<Dial>``, ``<Hangup>``) until the line waits for the caller. The same class drives
-the real server over HTTP (``ivr call``), the app in-process (``ivr simulate``) and
-the tests, so what they show is what a phone would get.
+``<Dial>``, ``<Hangup>``, read by :mod:`ivr.runtime.twiml_reading`) until the line waits
+for the caller. The same class drives the real server over HTTP (``ivr call``), the app
+in-process (``ivr simulate``) and the tests, so what they show is what a phone would get.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from urllib.parse import urljoin
 from twilio.request_validator import RequestValidator
 
 from ivr.runtime import twilio as tw
+from ivr.runtime import twiml_reading as read
 from ivr.runtime.state import LANGUAGE_PARAM
-from ivr.tools.heard import Heard, dialled, heard_of, while_speaking
+from ivr.tools.heard import Heard, heard_of, while_speaking
 from ivr.tools.transports import Transport, flask_transport, http_transport
 
 #: What the tools and tests use: the call, and what it hears and is sent through.
@@ -39,10 +40,15 @@ class Waiting:
     relative to that)."""
 
     kind: str  # "gather" or "dial"
-    element: ET.Element
-    rest: list[ET.Element]
+    verb: read.Gather | read.Dial
+    rest: tuple[read.Verb, ...]
     url: str
     heard: tuple[Heard, ...] = ()  # what its words said
+
+    @property
+    def element(self) -> ET.Element:
+        """The verb as the line wrote it (its attributes, its SSML)."""
+        return self.verb.element
 
 
 class SimulatedCall:
@@ -92,30 +98,31 @@ class SimulatedCall:
             if not containing or any(containing in h.text for h in waiting.heard):
                 self.waiting = None
                 self.ended = False
-                action = waiting.element.get("action") or waiting.url
-                return self._request(urljoin(waiting.url, action), {tw.DIGITS: key})
+                return self._request(urljoin(waiting.url, waiting.verb.action or waiting.url), {tw.DIGITS: key})
         raise CallEnded(f"the line said nothing containing {containing!r} that listened for keys")
 
     def say(self, words: str, confidence: str = "0.9") -> list[Heard]:
         return self._answer_gather({tw.SPEECH_RESULT: words, tw.CONFIDENCE: confidence})
 
     def silence(self) -> list[Heard]:
-        """Say and press nothing until the line gives up waiting."""
+        """Say and press nothing until the line gives up waiting: Twilio goes on with the next
+        verb or, for a <Gather actionOnEmptyResult="true">, requests its action with no input."""
         waiting = self._need("gather")
         self.waiting = None
+        if isinstance(waiting.verb, read.Gather) and waiting.verb.action_on_empty_result:
+            return self._request(urljoin(waiting.url, waiting.verb.action or waiting.url), {})
         return self._run(waiting.rest, waiting.url)
 
     def dial_result(self, status: str = tw.DIAL_COMPLETED, duration: str = "60") -> list[Heard]:
         """How the transfer the line made ended: completed, busy, no-answer, failed, canceled."""
         waiting = self._need("dial")
         self.waiting = None
-        action = waiting.element.get("action")
-        if not action:
+        if not waiting.verb.action:
             return self._run(waiting.rest, waiting.url)
         params = {tw.DIAL_CALL_STATUS: status, tw.DIAL_CALL_SID: "CA" + secrets.token_hex(16)}
         if status in tw.DIAL_CONNECTED:
             params[tw.DIAL_CALL_DURATION] = duration
-        return self._request(urljoin(waiting.url, action), params)
+        return self._request(urljoin(waiting.url, waiting.verb.action), params)
 
     def adviser_hears(self) -> list[Heard]:
         """What whoever answers the ringing transfer hears before the call is bridged: Twilio
@@ -123,20 +130,18 @@ class SimulatedCall:
         to them alone. Nothing when the number has no ``url``; an "error" when the answer is
         not TwiML. The caller's call goes on waiting for :meth:`dial_result`."""
         waiting = self._need("dial")
-        number = waiting.element.find("Number")
-        url = number.get("url") if number is not None else None
-        if not url:
+        if not isinstance(waiting.verb, read.Dial) or not waiting.verb.number_url:
             return []
-        whisper_url = urljoin(waiting.url, url)
+        whisper_url = urljoin(waiting.url, waiting.verb.number_url)
         status, body = self.transport(*self.signed_request(whisper_url, {}))
         self.requests.append((whisper_url, {}, status))
         if status != 200:
             return [Heard("error", f"HTTP {status}: the whisper failed")]
         try:
-            root = ET.fromstring(body)
-        except ET.ParseError as exc:
+            verbs = read.read(body)
+        except read.NotTwiML as exc:
             return [Heard("error", f"invalid TwiML ({exc})")]
-        return [heard for heard in map(heard_of, root) if heard is not None]
+        return [heard for heard in map(heard_of, verbs) if heard is not None]
 
     def hangup(self) -> None:
         self.ended = True
@@ -172,9 +177,9 @@ class SimulatedCall:
 
     @property
     def dialled_number(self) -> str:
-        if self.waiting is None or self.waiting.kind != "dial":
+        if self.waiting is None or not isinstance(self.waiting.verb, read.Dial):
             return ""
-        return dialled(self.waiting.element)
+        return self.waiting.verb.number
 
     def position(self) -> str:
         """Where the call waits, saved as one TwiML document: the words the line let play
@@ -186,7 +191,7 @@ class SimulatedCall:
         document = ET.Element("Response")
         document.extend([passed.element for passed in self.passed])
         document.append(self.waiting.element)
-        document.extend(self.waiting.rest)
+        document.extend(verb.element for verb in self.waiting.rest)
         return ET.tostring(document, encoding="unicode")
 
     @classmethod
@@ -202,8 +207,8 @@ class SimulatedCall:
         """The call whose :meth:`position` this is, waiting where it waited (what it heard
         before is not kept). Raises ``ValueError`` for a text that is not a TwiML document."""
         try:
-            verbs = list(ET.fromstring(position))
-        except ET.ParseError as exc:
+            verbs = read.read(position)
+        except read.NotTwiML as exc:
             raise ValueError(f"not a saved position of a call: {exc}") from exc
         call = cls(transport, base_url, auth_token, extra_params=extra_params)
         call.call_sid = call_sid
@@ -228,23 +233,10 @@ class SimulatedCall:
     def _answer_gather(self, params: dict[str, str]) -> list[Heard]:
         waiting = self._need("gather")
         self.waiting = None
-        action = waiting.element.get("action") or waiting.url
-        return self._request(urljoin(waiting.url, action), params)
+        return self._request(urljoin(waiting.url, waiting.verb.action or waiting.url), params)
 
     def _params(self, extra: dict[str, str]) -> dict[str, str]:
-        params = {
-            tw.CALL_SID: self.call_sid,
-            tw.ACCOUNT_SID: "AC" + "0" * 32,
-            tw.FROM: self.caller,
-            tw.TO: self.called,
-            tw.CALLER: self.caller,
-            tw.CALLED: self.called,
-            tw.CALL_STATUS: tw.CALL_IN_PROGRESS,
-            tw.DIRECTION: "inbound",
-            "ApiVersion": "2010-04-01",
-            "FromCountry": "GB",
-            "ToCountry": "GB",
-        }
+        params = tw.inbound_call_params(self.call_sid, self.caller, self.called)
         params.update(self.extra_params)
         params.update(extra)
         return params
@@ -260,22 +252,22 @@ class SimulatedCall:
             self.heard.append(heard)
             return [heard]
         try:
-            root = ET.fromstring(body)
-        except ET.ParseError as exc:
+            verbs = read.read(body)
+        except read.NotTwiML as exc:
             self.ended = True
             heard = Heard("error", f"invalid TwiML ({exc})")
             self.heard.append(heard)
             return [heard]
-        return self._run(list(root), url, depth)
+        return self._run(verbs, url, depth)
 
-    def _run(self, verbs: list[ET.Element], url: str, depth: int = 0) -> list[Heard]:
+    def _run(self, verbs: tuple[read.Verb, ...], url: str, depth: int = 0) -> list[Heard]:
         start = len(self.heard)
         for i, verb in enumerate(verbs):
             heard = heard_of(verb)
             if heard is not None:
                 self.heard.append(heard)
-            elif verb.tag == "Gather":
-                words = tuple(h for h in map(heard_of, verb) if h is not None)
+            elif isinstance(verb, read.Gather):
+                words = tuple(h for h in map(heard_of, verb.verbs) if h is not None)
                 self.heard.extend(words)
                 waiting = Waiting("gather", verb, verbs[i + 1 :], url, words)
                 if while_speaking(verb) and not self.stop_while_speaking:
@@ -283,18 +275,18 @@ class SimulatedCall:
                     continue
                 self.waiting = waiting
                 return self.heard[start:]
-            elif verb.tag == "Dial":
-                self.heard.append(Heard("dial", dialled(verb), dict(verb.attrib)))
+            elif isinstance(verb, read.Dial):
+                self.heard.append(Heard("dial", verb.number, dict(verb.element.attrib)))
                 self.waiting = Waiting("dial", verb, verbs[i + 1 :], url)
                 return self.heard[start:]
-            elif verb.tag == "Redirect":
+            elif isinstance(verb, read.Redirect):
                 if depth >= MAX_REDIRECTS:
                     self.heard.append(Heard("error", "too many redirects in a row"))
                     self.ended = True
                     return self.heard[start:]
-                self._request(urljoin(url, (verb.text or "").strip()), {}, depth + 1)
+                self._request(urljoin(url, verb.url), {}, depth + 1)
                 return self.heard[start:]
-            elif verb.tag in ("Hangup", "Reject"):
+            elif isinstance(verb, read.Hangup | read.Reject):
                 self.heard.append(Heard("hangup"))
                 self.ended = True
                 self.hung_up_by_line = True
