@@ -27,6 +27,24 @@ def _log_in(page, name: str = "alice", lands_on: str = "The line") -> None:
     page.get_by_role("heading", name=lands_on).wait_for()
 
 
+def console_with_the_shipped_flow(tmp_path, *operators: str):
+    """A console's database, made as a server makes it (by the migrations), with these
+    operators and the flow as shipped published as revision 1: where the walks through the
+    console's editing start. Returns the database file and its engine."""
+    from support import DEFAULT_FLOW
+
+    from ivr.console.views import add_operator
+    from ivr.database import make_engine
+    from ivr.publishing import publish
+
+    database = tmp_path / "console.sqlite3"
+    engine = make_engine(f"sqlite:///{database}")
+    for name in operators:
+        add_operator(engine, name, PASSWORD)
+    publish(engine, DEFAULT_FLOW.read_text(encoding="utf-8"), DEFAULT_FLOW.parent, "ci", "the flow as shipped")
+    return database, engine
+
+
 @pytest.fixture
 def browser_page():
     from playwright.sync_api import sync_playwright
@@ -123,16 +141,10 @@ def test_an_operator_edits_tries_and_publishes_a_second_approves_and_a_rollback_
     from playwright.sync_api import expect
     from support import DEFAULT_FLOW
 
-    from ivr.console.views import add_operator
-    from ivr.database import make_engine
-    from ivr.publishing import entries, history, publish
+    from ivr.publishing import entries, history
 
-    database = tmp_path / "console.sqlite3"
-    engine = make_engine(f"sqlite:///{database}")  # made as a server makes it: by the migrations
-    add_operator(engine, "alice", PASSWORD)
-    add_operator(engine, "bob", PASSWORD)
+    database, engine = console_with_the_shipped_flow(tmp_path, "alice", "bob")
     original = DEFAULT_FLOW.read_text(encoding="utf-8")
-    publish(engine, original, DEFAULT_FLOW.parent, "ci", "the flow as shipped")
     old_words = "Connecting you to the helpline."
     new_words = "Connecting you to the helpline now."
     changed = original.replace(old_words, new_words, 1)
