@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 import pytest
-from test_console_browser import CHROMIUM, PASSWORD, _log_in, console_with_the_shipped_flow
+from test_console_browser import CHROMIUM, PASSWORD, _log_in, console_database
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None and not os.environ.get("CI"), reason="Chromium is not installed (scripts/test installs it)"
@@ -42,7 +42,7 @@ def test_an_operator_changes_the_line_with_forms_alone_and_a_stale_draft_cannot_
 
     from ivr.publishing import history
 
-    database, engine = console_with_the_shipped_flow(tmp_path, "alice", "bob")
+    database, engine = console_database(tmp_path, "alice", "bob", shipped_flow_live=True)
     shipped = DEFAULT_FLOW.read_text(encoding="utf-8")
     console = gunicorn_server("console", IVR_DATABASE_FILE=str(database), IVR_REQUIRE_APPROVAL="1")
     shots = [tmp_path] + ([Path(os.environ["IVR_SCREENSHOTS"])] if os.environ.get("IVR_SCREENSHOTS") else [])
@@ -144,12 +144,7 @@ def test_a_number_in_braces_cannot_be_broken_in_a_field(gunicorn_server, tmp_pat
     told which placeholder to keep; the other words still change as typed."""
     from playwright.sync_api import expect, sync_playwright
 
-    from ivr.console.views import add_operator
-    from ivr.database import make_engine
-
-    database = tmp_path / "console.sqlite3"
-    engine = make_engine(f"sqlite:///{database}")  # made as a server makes it: by the migrations
-    add_operator(engine, "alice", PASSWORD)
+    database, _ = console_database(tmp_path, "alice")
     console = gunicorn_server("console", IVR_DATABASE_FILE=str(database))
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
