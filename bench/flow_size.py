@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -102,12 +103,18 @@ def generate_chain(messages: int) -> str:
     """The flow above with one long chain of messages in front of its first menu: the shape
     that made the old message-loop check cubic (4,000 messages took 141 s)."""
     base = generate(99).replace("  start: menu_0", "  start: chain_0")
-    chain = [
-        f"  chain_{i}:\n    type: message\n    say: {{en-GB: 'Part {i}.', pl-PL: 'Część {i}.'}}\n"
-        f"    next: {f'chain_{i + 1}' if i + 1 < messages else 'menu_0'}\n"
+    return base + message_chain(messages, lambda i: f"{{en-GB: 'Part {i}.', pl-PL: 'Część {i}.'}}", "menu_0")
+
+
+def message_chain(messages: int, say: Callable[[int], str], then: str) -> str:
+    """Nodes ``chain_0`` to ``chain_{messages - 1}`` for the end of a flow's ``nodes:``, each a
+    message saying ``say(i)`` (YAML) and leading to the next, the last to ``then``. Shared with
+    tests/test_check_cost.py, which counts the calls the same chain costs the live flow."""
+    return "".join(
+        f"  chain_{i}:\n    type: message\n    say: {say(i)}\n"
+        f"    next: {f'chain_{i + 1}' if i + 1 < messages else then}\n"
         for i in range(messages)
-    ]
-    return base + "".join(chain)
+    )
 
 
 def generate_dangling(references: int) -> str:

@@ -13,8 +13,14 @@ import subprocess
 import sys
 import time
 import wave
+from collections.abc import Callable
 from pathlib import Path
 
+from alembic.command import upgrade as alembic_upgrade
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, text
+
+from ivr.database import MIGRATIONS, driver_url
 from ivr.tools.simulator import SimulatedCall
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,3 +115,27 @@ def write_wav(path: Path, seconds: float = 1.0) -> None:
         out.setsampwidth(2)
         out.setframerate(8000)
         out.writeframes(b"\0\0" * int(8000 * seconds))
+
+
+def migrate(engine: Engine, change: Callable[[Config, str], None], revision: str) -> None:
+    """Run Alembic's ``change`` (``alembic.command.upgrade`` or ``downgrade``) to ``revision``
+    on ``engine``'s database, in one transaction: how a test makes, or goes back to, a
+    database as an older line left it, with the line's own migrations."""
+    with engine.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        change(config, revision)
+
+
+def database_at_schema(url: str, revision: str, *statements: str, marked: bool = True) -> None:
+    """A database as a line of schema ``revision`` left it, with ``statements`` run in it;
+    without Alembic's mark (``marked=False``) as a line from before migrations made it."""
+    old = create_engine(driver_url(url))
+    migrate(old, alembic_upgrade, revision)
+    with old.begin() as connection:
+        if not marked:
+            connection.execute(text("DROP TABLE alembic_version"))
+        for statement in statements:
+            connection.execute(text(statement))
+    old.dispose()

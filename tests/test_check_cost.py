@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import cProfile
 import pstats
+import sys
 from pathlib import Path
 
 from ivr.loading import load_flow_text
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.flow_size import message_chain  # noqa: E402
 
 LIVE_FLOW = Path(__file__).resolve().parent.parent / "call_flows.yaml"
 LANGUAGES = ("en-GB", "pl-PL", "ro-RO", "vi-VN", "ar-EG")
@@ -25,12 +29,9 @@ def live_flow_with_chain(messages: int) -> str:
     text = text.replace(
         "  start: choose_language\n", "  start: chain_0\n" if messages else "  start: choose_language\n"
     )
-    chain = [
-        f"  chain_{i}:\n    type: message\n    say: {{{', '.join(f'{code}: Part {i}.' for code in LANGUAGES)}}}\n"
-        f"    next: {f'chain_{i + 1}' if i + 1 < messages else 'choose_language'}\n"
-        for i in range(messages)
-    ]
-    return text + "".join(chain)
+    return text + message_chain(
+        messages, lambda i: f"{{{', '.join(f'{code}: Part {i}.' for code in LANGUAGES)}}}", "choose_language"
+    )
 
 
 def calls_to_check(text: str) -> int:

@@ -27,6 +27,25 @@ def _log_in(page, name: str = "alice", lands_on: str = "The line") -> None:
     page.get_by_role("heading", name=lands_on).wait_for()
 
 
+def console_database(tmp_path, *operators: str, shipped_flow_live: bool = False):
+    """A console's database, made as a server makes it (by the migrations), with these
+    operators; with ``shipped_flow_live``, the flow as shipped published as revision 1, where
+    the walks through the console's editing start. Returns the database file and its engine."""
+    from support import DEFAULT_FLOW
+
+    from ivr.console.views import add_operator
+    from ivr.database import make_engine
+    from ivr.publishing import publish
+
+    database = tmp_path / "console.sqlite3"
+    engine = make_engine(f"sqlite:///{database}")
+    for name in operators:
+        add_operator(engine, name, PASSWORD)
+    if shipped_flow_live:
+        publish(engine, DEFAULT_FLOW.read_text(encoding="utf-8"), DEFAULT_FLOW.parent, "ci", "the flow as shipped")
+    return database, engine
+
+
 @pytest.fixture
 def browser_page():
     from playwright.sync_api import sync_playwright
@@ -50,12 +69,7 @@ def browser_page():
 
 
 def test_log_in_call_through_to_the_helpline_and_see_the_statistics(gunicorn_server, tmp_path, browser_page):
-    from ivr.console.views import add_operator
-    from ivr.database import make_engine
-
-    database = tmp_path / "console.sqlite3"
-    engine = make_engine(f"sqlite:///{database}")  # made as a server makes it: by the migrations
-    add_operator(engine, "alice", PASSWORD)
+    database, _ = console_database(tmp_path, "alice")
     server = gunicorn_server(IVR_DATABASE_FILE=str(database))  # the line, as the Procfile's web:
     console = gunicorn_server("console", IVR_DATABASE_FILE=str(database))  # and its console:
     for keys in (["1", "0"], ["8", "2"], ["1"]):  # a few real calls, so the statistics have something
@@ -121,23 +135,11 @@ def test_an_operator_edits_tries_and_publishes_a_second_approves_and_a_rollback_
     import time
 
     from playwright.sync_api import expect
-    from support import DEFAULT_FLOW
+    from test_console_editing import BROKEN_LINE, BROKEN_TEXT, CHANGED_TEXT, LIVE_TEXT, NEW_WORDS, OLD_WORDS
 
-    from ivr.console.views import add_operator
-    from ivr.database import make_engine
-    from ivr.publishing import entries, history, publish
+    from ivr.publishing import entries, history
 
-    database = tmp_path / "console.sqlite3"
-    engine = make_engine(f"sqlite:///{database}")  # made as a server makes it: by the migrations
-    add_operator(engine, "alice", PASSWORD)
-    add_operator(engine, "bob", PASSWORD)
-    original = DEFAULT_FLOW.read_text(encoding="utf-8")
-    publish(engine, original, DEFAULT_FLOW.parent, "ci", "the flow as shipped")
-    old_words = "Connecting you to the helpline."
-    new_words = "Connecting you to the helpline now."
-    changed = original.replace(old_words, new_words, 1)
-    broken = original.replace("nodes:", "nodes:\n  broken: {type: nope}", 1)
-    broken_line = broken.splitlines().index("  broken: {type: nope}") + 1
+    database, engine = console_database(tmp_path, "alice", "bob", shipped_flow_live=True)
     server = gunicorn_server(IVR_DATABASE_FILE=str(database), IVR_REQUIRE_APPROVAL="1")
     console = gunicorn_server("console", IVR_DATABASE_FILE=str(database), IVR_REQUIRE_APPROVAL="1")
     page = browser_page
@@ -160,13 +162,13 @@ def test_an_operator_edits_tries_and_publishes_a_second_approves_and_a_rollback_
 
     log_in("alice")
     editor = page.get_by_label("The call flow (YAML), line by line")
-    editor.fill(broken)
+    editor.fill(BROKEN_TEXT)
     problem = page.locator("#problems li.error")
-    expect(problem).to_contain_text(f"Line {broken_line}, column 18: error: 'nope' is not a kind of node")
-    expect(page.locator("#gutter .bad")).to_have_text(str(broken_line))
+    expect(problem).to_contain_text(f"Line {BROKEN_LINE}, column 18: error: 'nope' is not a kind of node")
+    expect(page.locator("#gutter .bad")).to_have_text(str(BROKEN_LINE))
     problem.get_by_role("link").click()
-    assert editor.evaluate("t => t.value.slice(0, t.selectionStart).split('\\n').length") == broken_line
-    editor.fill(changed)
+    assert editor.evaluate("t => t.value.slice(0, t.selectionStart).split('\\n').length") == BROKEN_LINE
+    editor.fill(CHANGED_TEXT)
     expect(page.locator("#check-summary")).to_contain_text("No errors")
     expect(page.locator("#problems li.error")).to_have_count(0)
 
@@ -175,12 +177,12 @@ def test_an_operator_edits_tries_and_publishes_a_second_approves_and_a_rollback_
     page.get_by_role("button", name="Call your draft").click()
     page.locator("#transcript").get_by_text("To talk to the Modern Slavery Helpline").wait_for()
     page.get_by_role("button", name="Stay silent").click()  # the line connects by itself, saying so first
-    page.locator("#transcript").get_by_text(new_words).wait_for()
-    assert heard_at_helpline().startswith(old_words)  # callers still hear the live flow
+    page.locator("#transcript").get_by_text(NEW_WORDS).wait_for()
+    assert heard_at_helpline().startswith(OLD_WORDS)  # callers still hear the live flow
 
     page.get_by_role("link", name="Edit the flow").click()
     page.get_by_role("link", name="the whole flow as text (YAML)").click()
-    assert page.get_by_label("The call flow (YAML), line by line").input_value() == changed  # the saved draft
+    assert page.get_by_label("The call flow (YAML), line by line").input_value() == CHANGED_TEXT  # the saved draft
     page.get_by_label("What changed, and why (required)").fill("Say 'now' before connecting")
     page.get_by_role("button", name="Ask for approval").click()
     page.get_by_role("heading", name="Draft 1, by alice").wait_for()
@@ -192,15 +194,15 @@ def test_an_operator_edits_tries_and_publishes_a_second_approves_and_a_rollback_
     page.get_by_role("link", name="Draft 1").click()
     page.get_by_role("button", name="Approve and publish").click()
     page.get_by_role("heading", name="History of the flow").wait_for()
-    wait_until_heard(new_words)
+    wait_until_heard(NEW_WORDS)
     expect(page.locator("main")).to_contain_text("alice, approved by bob")
 
     page.get_by_role("link", name="Roll back to revision 1").click()
     page.get_by_label("Why are you rolling back? (required)").fill("back to the shipped words")
     page.get_by_role("button", name="Yes, roll back to revision 1").click()
     page.get_by_role("heading", name="History of the flow").wait_for()
-    wait_until_heard(old_words)
-    assert [r.text for r in history(engine)] == [original, changed, original]
+    wait_until_heard(OLD_WORDS)
+    assert [r.text for r in history(engine)] == [LIVE_TEXT, CHANGED_TEXT, LIVE_TEXT]
     steps = [(e.actor, e.action) for e in reversed(entries(engine)) if e.action in ("submit", "approve", "rollback")]
     assert steps == [("alice", "submit"), ("bob", "approve"), ("bob", "rollback")]
 
@@ -384,13 +386,8 @@ def test_words_typed_at_a_menu_show_why_beside_the_keypad_with_the_keyboard_alon
     reads Arabic right to left, goes away at a key, and what was typed reaches no log."""
     from playwright.sync_api import expect, sync_playwright
 
-    from ivr.console.views import add_operator
-    from ivr.database import make_engine
-
     _axe_script()
-    database = tmp_path / "console.sqlite3"
-    engine = make_engine(f"sqlite:///{database}")  # made as a server makes it: by the migrations
-    add_operator(engine, "alice", PASSWORD)
+    database, _ = console_database(tmp_path, "alice")
     console = gunicorn_server("console", IVR_DATABASE_FILE=str(database))
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])

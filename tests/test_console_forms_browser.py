@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 import pytest
-from test_console_browser import CHROMIUM, PASSWORD
+from test_console_browser import CHROMIUM, PASSWORD, _log_in, console_database
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None and not os.environ.get("CI"), reason="Chromium is not installed (scripts/test installs it)"
@@ -25,20 +25,25 @@ ROMANIAN_BEFORE = "9 încheie imediat apelul."
 ROMANIAN_AFTER = "9 închide imediat apelul."
 
 
+def _ask_and_approve(author, name: str, message: str, approver) -> None:
+    """``author`` (logged in as ``name``, on the page to send their draft from) asks for
+    approval with ``message``; ``approver`` opens that request and approves it."""
+    author.get_by_label("What changed, and why (required)").fill(message)
+    author.get_by_role("button", name="Ask for approval").click()
+    author.get_by_role("heading", name=f"by {name}").wait_for()
+    approver.goto(author.url)
+    approver.get_by_role("button", name="Approve and publish").click()
+    approver.get_by_role("heading", name="History of the flow").wait_for()
+
+
 def test_an_operator_changes_the_line_with_forms_alone_and_a_stale_draft_cannot_overwrite_it(gunicorn_server, tmp_path):
     from playwright.sync_api import expect, sync_playwright
     from support import DEFAULT_FLOW
 
-    from ivr.console.views import add_operator
-    from ivr.database import make_engine
-    from ivr.publishing import history, publish
+    from ivr.publishing import history
 
-    database = tmp_path / "console.sqlite3"
-    engine = make_engine(f"sqlite:///{database}")  # made as a server makes it: by the migrations
-    add_operator(engine, "alice", PASSWORD)
-    add_operator(engine, "bob", PASSWORD)
+    database, engine = console_database(tmp_path, "alice", "bob", shipped_flow_live=True)
     shipped = DEFAULT_FLOW.read_text(encoding="utf-8")
-    publish(engine, shipped, DEFAULT_FLOW.parent, "ci", "the flow as shipped")
     console = gunicorn_server("console", IVR_DATABASE_FILE=str(database), IVR_REQUIRE_APPROVAL="1")
     shots = [tmp_path] + ([Path(os.environ["IVR_SCREENSHOTS"])] if os.environ.get("IVR_SCREENSHOTS") else [])
 
@@ -53,10 +58,7 @@ def test_an_operator_changes_the_line_with_forms_alone_and_a_stale_draft_cannot_
         bob = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
         for page, name in ((alice, "alice"), (bob, "bob")):
             page.goto(console.url + "/console")
-            page.get_by_label("Name").fill(name)
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Log in").click()
-            page.get_by_role("heading", name="The line").wait_for()
+            _log_in(page, name)
 
         # Bob starts a draft of his own from revision 1: a Romanian sentence.
         bob.get_by_role("link", name="Edit the flow").click()
@@ -104,12 +106,7 @@ def test_an_operator_changes_the_line_with_forms_alone_and_a_stale_draft_cannot_
         alice.set_viewport_size({"width": 1280, "height": 900})
         alice.goto(console.url + "/console/flow")
         alice.get_by_role("link", name="Publish, or ask for approval").click()
-        alice.get_by_label("What changed, and why (required)").fill("Polish: plainer words for 9; a phrase for 1")
-        alice.get_by_role("button", name="Ask for approval").click()
-        alice.get_by_role("heading", name="by alice").wait_for()
-        bob.goto(alice.url)
-        bob.get_by_role("button", name="Approve and publish").click()
-        bob.get_by_role("heading", name="History of the flow").wait_for()
+        _ask_and_approve(alice, "alice", "Polish: plainer words for 9; a phrase for 1", bob)
 
         # The first page shows the new revision at once.
         alice.get_by_role("link", name="The line", exact=True).click()
@@ -131,12 +128,7 @@ def test_an_operator_changes_the_line_with_forms_alone_and_a_stale_draft_cannot_
         bob.get_by_role("button", name="Carry my change onto the live flow").click()
         expect(bob.locator(".notice")).to_contain_text("Your change was carried onto the live flow, revision 2")
         expect(bob.locator("#moved-on")).to_be_hidden()
-        bob.get_by_label("What changed, and why (required)").fill("Romanian: plainer words for 9")
-        bob.get_by_role("button", name="Ask for approval").click()
-        bob.get_by_role("heading", name="by bob").wait_for()
-        alice.goto(bob.url)
-        alice.get_by_role("button", name="Approve and publish").click()
-        alice.get_by_role("heading", name="History of the flow").wait_for()
+        _ask_and_approve(bob, "bob", "Romanian: plainer words for 9", alice)
         chromium.close()
 
     newest, second, first = history(engine)
@@ -152,12 +144,7 @@ def test_a_number_in_braces_cannot_be_broken_in_a_field(gunicorn_server, tmp_pat
     told which placeholder to keep; the other words still change as typed."""
     from playwright.sync_api import expect, sync_playwright
 
-    from ivr.console.views import add_operator
-    from ivr.database import make_engine
-
-    database = tmp_path / "console.sqlite3"
-    engine = make_engine(f"sqlite:///{database}")  # made as a server makes it: by the migrations
-    add_operator(engine, "alice", PASSWORD)
+    database, _ = console_database(tmp_path, "alice")
     console = gunicorn_server("console", IVR_DATABASE_FILE=str(database))
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])

@@ -355,27 +355,7 @@ def recorded_flow(tmp_path):
     folder.mkdir()
     path = folder / "call_flows.yaml"
     path.write_text(RECORDED)
-    for name in (
-        "choose",
-        "danger",
-        "no_input",
-        "invalid",
-        "keys",
-        "last_try",
-        "to_helpline",
-        "no_answer",
-        "busy",
-        "failed",
-        "connecting",
-        "not_understood",
-        "fallback_retry",
-        "fallback_end",
-        "try_again",
-        "other",
-        "after_call",
-        "helpline_name",
-        "menu",
-    ):
+    for name in sorted(set(re.findall(r"recordings/sq/(\w+)\.wav", RECORDED))):  # every one the flow plays
         write_wav(folder / "recordings" / "sq" / f"{name}.wav")
     return path
 

@@ -10,12 +10,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.command import downgrade as alembic_downgrade
 from alembic.command import upgrade as alembic_upgrade
-from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, select, text
+from support import database_at_schema, migrate
 
 from ivr.console.accounts import add_operator
-from ivr.database import MIGRATIONS, Database, SchemaUnknown, call_events, driver_url, line_alerts, metadata, operators
+from ivr.database import Database, SchemaUnknown, call_events, driver_url, line_alerts, metadata, operators
 
 
 def differences(engine) -> list:
@@ -38,19 +38,6 @@ def test_a_new_database_gets_every_table_of_the_model(database_url):
     engine.dispose()
 
 
-def _at_revision(url: str, revision: str, *statements: str, marked: bool = True) -> None:
-    """A database as a line of schema ``revision`` left it, with ``statements`` run in it;
-    without Alembic's mark (``marked=False``) as a line from before migrations made it."""
-    old = create_engine(driver_url(url))
-    _alembic(old, alembic_upgrade, revision)
-    with old.begin() as connection:
-        if not marked:
-            connection.execute(text("DROP TABLE alembic_version"))
-        for statement in statements:
-            connection.execute(text(statement))
-    old.dispose()
-
-
 ALICE = "INSERT INTO operators (name, password_hash, created) VALUES ('alice', 'x', 1.0)"
 AN_EVENT = (
     "INSERT INTO call_events (call, at, kind, node, outcome, choice, language, label) "
@@ -60,7 +47,7 @@ AN_EVENT = (
 
 @pytest.mark.parametrize("revision", ["0001", "0002", "0003", "0004"])
 def test_a_database_at_each_earlier_schema_is_upgraded_in_place_with_its_rows(database_url, revision):
-    _at_revision(database_url, revision, ALICE, AN_EVENT)
+    database_at_schema(database_url, revision, ALICE, AN_EVENT)
     engine = Database(database_url).engine
     assert (head(engine), differences(engine)) == ("0005", [])
     with engine.connect() as connection:
@@ -116,7 +103,7 @@ def test_a_database_made_before_migrations_is_upgraded_once_someone_says_its_sch
 
     from ivr.cli import main
 
-    _at_revision(database_url, revision, ALICE, AN_EVENT, marked=False)
+    database_at_schema(database_url, revision, ALICE, AN_EVENT, marked=False)
     runner = CliRunner()
     refused = runner.invoke(main, ["database", "upgrade"], env={"DATABASE_URL": database_url})
     told = runner.invoke(main, ["database", "upgrade", "--schema-is", revision], env={"DATABASE_URL": database_url})
@@ -147,13 +134,7 @@ def test_ivr_database_upgrade_says_what_it_did_and_then_that_nothing_is_left(dat
 
     from ivr.cli import main
 
-    old = create_engine(driver_url(database_url))
-    with old.begin() as connection:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        config.attributes["connection"] = connection
-        alembic_upgrade(config, "0002")
-    old.dispose()
+    database_at_schema(database_url, "0002")
     runner = CliRunner()
     first = runner.invoke(main, ["database", "upgrade"], env={"DATABASE_URL": database_url})
     again = runner.invoke(main, ["database", "upgrade"], env={"DATABASE_URL": database_url})
@@ -165,19 +146,12 @@ def test_ivr_database_upgrade_says_what_it_did_and_then_that_nothing_is_left(dat
 
 
 def test_an_alert_row_of_schema_0003_is_kept_and_starts_with_no_failed_deliveries(database_url):
-    old = create_engine(driver_url(database_url))
-    with old.begin() as connection:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        config.attributes["connection"] = connection
-        alembic_upgrade(config, "0003")
-        connection.execute(
-            text(
-                "INSERT INTO line_alerts (name, failing, changed, notified, checked) "
-                "VALUES ('helpline-unreachable', true, 5.0, false, 6.0)"
-            )
-        )
-    old.dispose()
+    database_at_schema(
+        database_url,
+        "0003",
+        "INSERT INTO line_alerts (name, failing, changed, notified, checked) "
+        "VALUES ('helpline-unreachable', true, 5.0, false, 6.0)",
+    )
     engine = Database(database_url).engine
     assert (head(engine), differences(engine)) == ("0005", [])
     with engine.connect() as connection:
@@ -195,17 +169,9 @@ def _call_events_shape(engine) -> tuple[list[tuple[str, bool]], list[tuple[str, 
     return columns, indexes
 
 
-def _alembic(engine, change, revision: str) -> None:
-    with engine.begin() as connection:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        config.attributes["connection"] = connection
-        change(config, revision)
-
-
 def test_0005_keeps_how_callers_answered_beside_every_older_event_and_0004_takes_it_away(database_url):
     old = create_engine(driver_url(database_url))
-    _alembic(old, alembic_upgrade, "0004")
+    migrate(old, alembic_upgrade, "0004")
     with old.begin() as connection:
         connection.execute(
             text(
@@ -222,7 +188,7 @@ def test_0005_keeps_how_callers_answered_beside_every_older_event_and_0004_takes
     assert (head(engine), differences(engine), kept) == ("0005", [], [("abcdefgh", "speech", None)])  # unknown
     assert _call_events_shape(engine) == (shape_of_0004[0] + [("answered_by", True)], shape_of_0004[1])
 
-    _alembic(engine, alembic_downgrade, "0004")
+    migrate(engine, alembic_downgrade, "0004")
     with engine.connect() as connection:
         kept = connection.execute(text("SELECT call, at, kind, node, outcome, choice, language FROM call_events")).all()
     assert (head(engine), _call_events_shape(engine), kept) == (

@@ -16,14 +16,11 @@ from types import SimpleNamespace
 from urllib.parse import quote
 
 import pytest
-from alembic.command import upgrade as alembic_upgrade
-from alembic.config import Config
 from sqlalchemy import create_engine
-from sqlalchemy import text as sql
-from support import DEFAULT_FLOW, PUBLIC, ROOT, TOKEN
+from support import DEFAULT_FLOW, PUBLIC, ROOT, TOKEN, database_at_schema
 from twilio.request_validator import RequestValidator
 
-from ivr.database import MIGRATIONS, Database, upgrade
+from ivr.database import Database, upgrade
 from ivr.loading import load_flow_file
 from ivr.platform import LineMetrics
 from ivr.runtime.outcomes import Kind, Outcome
@@ -306,19 +303,12 @@ def test_events_go_to_the_database_file_now_at_its_path(tmp_path, how):
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     if how == "replaced":  # by a backup from before the line kept how callers answered
-        other = create_engine(f"sqlite:///{tmp_path / 'other.sqlite3'}")
-        with other.begin() as connection:
-            config = Config()
-            config.set_main_option("script_location", str(MIGRATIONS))
-            config.attributes["connection"] = connection
-            alembic_upgrade(config, "0004")
-            connection.execute(
-                sql(
-                    "INSERT INTO call_events (call, at, kind, node, outcome, choice, language, label)"
-                    " VALUES ('other', 1.0, 'start', '', '', '', '', '')"
-                )
-            )
-        other.dispose()
+        database_at_schema(
+            f"sqlite:///{tmp_path / 'other.sqlite3'}",
+            "0004",
+            "INSERT INTO call_events (call, at, kind, node, outcome, choice, language, label)"
+            " VALUES ('other', 1.0, 'start', '', '', '', '', '')",
+        )
         os.replace(tmp_path / "other.sqlite3", path)
     recorder.record(call="after", kind="start")
     assert recorder.flush()

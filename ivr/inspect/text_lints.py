@@ -109,6 +109,12 @@ def _at(source: SourceDocument, item: Translatable, text: str, start: int, needl
     return at.line, at.column
 
 
+def _at_text(source: SourceDocument, item: Translatable) -> tuple[int, int]:
+    """Line and column of the whole text: for what the text as a whole does, not one word."""
+    at = source.position(item.path)
+    return at.line, at.column
+
+
 def _latin_words(source: SourceDocument, code: str, item: Translatable) -> list[Problem]:
     language = family(code)
     return _words_the_voice_reads_badly(
@@ -179,11 +185,9 @@ def _placeholders(source: SourceDocument, code: str, first: str, item: Translata
         parts.append(f"leaves out {', '.join(missing)}")
     if added:
         parts.append(f"adds {', '.join(added)}")
-    at = source.position(item.path)
     return [
         warning(
-            at.line,
-            at.column,
+            *_at_text(source, item),
             f"this {code} text {' and '.join(parts)}, unlike the {first} text",
             f"a translation says the same numbers and lists as its source: write each {{...}} exactly as the "
             f"{first} text does (the line says a number, or the menu's keys, there)",
@@ -208,11 +212,9 @@ def _too_long(source: SourceDocument, code: str, first: str, item: Translatable)
         or length - source_length < MIN_EXTRA_CHARACTERS
     ):
         return []
-    at = source.position(item.path)
     return [
         warning(
-            at.line,
-            at.column,
+            *_at_text(source, item),
             f"this {code} text is {length / source_length:.1f} times as long as the {first} text",
             "a voice takes time in proportion to what it says (bench/caller_time.py measures it with espeak-ng): "
             f"{code} callers would wait that much longer before they can act, and the line promises the same "
