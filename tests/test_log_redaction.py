@@ -55,6 +55,13 @@ def test_what_the_servers_write_themselves_survives_the_filter(line):
         ("POST /voice?ms=447700900123&bytes=447700900123", f"POST /voice?ms={REDACTED}&bytes={REDACTED}"),
         ("said +447700900123 ms", f"said {REDACTED} ms"),
         ("said 07700.900123 s", f"said {REDACTED} s"),
+        # the line's access format decodes the path: " bytes=" written into one is not a size
+        (
+            '"POST /voice/x bytes=447700900123" status=403 bytes=0 ms=2',
+            f'"POST /voice/x bytes={REDACTED}" status=403 bytes=0 ms=2',
+        ),
+        # a duration's whole part is seconds, never a number's first digits
+        ("said 7700.900123 s", f"said {REDACTED} s"),
         # a status and size are two numbers apart only after a request line
         ("call 200 7700900 now", f"call {REDACTED} now"),
     ],

@@ -53,10 +53,13 @@ _STATUS_AND_SIZE = re.compile(r"[1-5]\d\d \d+")
 #: A size or duration after its name in the line's own access format (gunicorn.conf.py:
 #: `` bytes=1048576 ms=1234567``, never a query string's ``?ms=``), or a decimal duration
 #: before its unit (``0.1234567 s``): never written with a leading zero, as national
-#: numbers are, or a "+".
+#: numbers are, or a "+". The named ones end the line (:data:`_MEASURES_TO_THE_END`): the
+#: request's path comes before them, decoded, so " bytes=" written into a path is not one.
+#: A duration's whole part is short (seconds), so "7700.900123 s" is not one.
 _MEASURE = re.compile(r"(?:[1-9]\d*|0)(?:\.\d+)?")
-_DURATION = re.compile(r"(?:[1-9]\d*|0)\.\d+")
+_DURATION = re.compile(r"(?:[1-9]\d{0,2}|0)\.\d+")
 _MEASURE_NAME = re.compile(r"(?:^|\s)(?:status|bytes|ms)=$")
+_MEASURES_TO_THE_END = re.compile(r"(?: (?:bytes|ms)=(?:\d+|-))*\s*")
 _DURATION_UNIT = re.compile(r" ?(?:ms|s|µs|us|seconds)\b")
 
 LOGGER_NAME = "ivr"
@@ -81,7 +84,7 @@ def _servers_own(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 12) : start]
     if _STATUS_AND_SIZE.fullmatch(run) and _AFTER_REQUEST_LINE.search(before):
         return True
-    if _MEASURE.fullmatch(run) and _MEASURE_NAME.search(before):
+    if _MEASURE.fullmatch(run) and _MEASURE_NAME.search(before) and _MEASURES_TO_THE_END.fullmatch(text, end):
         return True
     return bool(_DURATION.fullmatch(run) and _DURATION_UNIT.match(text, end))
 
