@@ -49,14 +49,13 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ivr.definition.model import FlowDocument  # noqa: E402
-from ivr.definition.source import parse_yaml  # noqa: E402
 from ivr.loading import flow_version  # noqa: E402
 from ivr.runtime import flow as rt  # noqa: E402
 from ivr.runtime.compile import compile_flow  # noqa: E402
 from ivr.runtime.engine import where_speech_goes  # noqa: E402
 from ivr.runtime.speech import corpus, listening, policy  # noqa: E402
 from ivr.runtime.speech.corpus import Utterance, held_out  # noqa: E402
+from ivr.translations.flow_text import parse_document  # noqa: E402
 
 FLOW = ROOT / "call_flows.yaml"
 #: The corpus's menus, and the node of the default flow each is measured at.
@@ -93,9 +92,7 @@ def older_corpus(path: Path) -> list[Utterance]:
 def default_flow(learn_from: Iterable[Utterance] | None = None) -> rt.Flow:
     """The default flow, its speech models learned from ``learn_from`` (the training part)."""
     text = FLOW.read_text(encoding="utf-8")
-    source, _ = parse_yaml(text)
-    assert source is not None
-    document = FlowDocument.model_validate(source.data)
+    _, document = parse_document(text, str(FLOW))  # read as the line reads it, in the current format
     return compile_flow(
         document, flow_version(text), FLOW.parent, None, None if learn_from is None else list(learn_from)
     )

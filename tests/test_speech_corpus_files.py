@@ -93,3 +93,14 @@ def test_a_fifth_is_held_out_by_hash_the_same_every_time():
     kept = [u for u in corpus if held_out(u)]
     assert 0.15 <= len(kept) / len(corpus) <= 0.25
     assert [held_out(u) for u in corpus] == [held_out(u) for u in project_corpus()]
+
+
+def test_the_understanding_bench_reads_the_live_flow_as_the_line_does():
+    """The bench compiled the flow file's data itself and broke when the file gained its
+    format's version: it reads the file as the line does, so both see the same flow."""
+    from bench.understanding import FLOW, default_flow
+    from ivr.loading import load_flow_file
+
+    served = load_flow_file(FLOW).flow
+    benched = default_flow()
+    assert (benched.version, sorted(benched.nodes)) == (served.version, sorted(served.nodes))

@@ -171,9 +171,7 @@ def submit(
             .where(flow_proposals.c.author == author, flow_proposals.c.status == WAITING)
             .values(status=WITHDRAWN, decided_by=author, decided_at=at)
         )
-        values = dict(
-            version=flow_version(text), text=text, author=author, at=at, message=message.strip(), status=WAITING
-        )
+        values = dict(version=flow_version(text), text=text, author=author, at=at, message=message, status=WAITING)
         values["base"] = started_from if started_from is not None else None if live is None else live.version
         number = connection.execute(insert(flow_proposals).values(**values)).inserted_primary_key[0]  # type: ignore[index]
     return proposal(engine, number)
