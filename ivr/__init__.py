@@ -8,7 +8,16 @@ from typing import Any
 
 from flask import Flask
 
-__all__ = ["CALLS", "CONSOLE", "EVERYTHING", "after_fork", "create_app", "prepare_for_workers", "start_background_work"]
+__all__ = [
+    "CALLS",
+    "CONSOLE",
+    "EVERYTHING",
+    "after_fork",
+    "create_app",
+    "prepare_for_workers",
+    "start_background_work",
+    "stop_background_work",
+]
 
 
 #: What one app serves. Production runs the line's callers and the operators' console as two
